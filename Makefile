@@ -1,0 +1,70 @@
+# UCMR developer commands. A fresh Debian/Ubuntu machine needs only: make run, make test.
+SHELL := /bin/bash
+VENV ?= .venv
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_DEBUG ?= true
+
+.PHONY: setup system-deps migrate demo run test test-sqlite test-postgres lint format bench clean
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "UCMR needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# graphviz (the `dot` renderer) from apt when missing; sudo when not root; a clear message where impossible.
+SYSTEM_PACKAGES ?= graphviz $(UCMR_EXTRA_SYSTEM_PACKAGES)
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || { [ $$p = graphviz ] && command -v dot >/dev/null; } || missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] && exit 0; \
+	if ! command -v apt-get >/dev/null; then echo "Please install:$$missing (with your system's package manager)"; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo=sudo; \
+	else echo "Installing$$missing needs root: run 'apt-get install$$missing' as root, then try again."; exit 1; fi; \
+	echo "Installing system packages:$$missing"; \
+	$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+setup: $(VENV)/.installed system-deps
+
+migrate: setup
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py ensure_demo_user
+	@echo ""
+	@echo "  UCMR is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run -v 1 --settings=ucmr.test_settings
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$$CI" = "true" ] || [ -n "$$UCMR_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite: setup
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: migrate
+	$(PY) manage.py run_benchmarks
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,25 @@
+"""Writes to the actor library."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from actors.models import Actor
+from ucmr.services import model_create, model_delete, model_update
+
+
+@transaction.atomic
+def actor_create(*, user, data: Mapping[str, Any]) -> Actor:
+    return model_create(user=user, model=Actor, data=data)
+
+
+@transaction.atomic
+def actor_update(*, user, actor: Actor, data: Mapping[str, Any]) -> Actor:
+    return model_update(user=user, instance=actor, data=data)
+
+
+@transaction.atomic
+def actor_delete(*, user, actor: Actor) -> None:
+    """Refused while a use case still lists the actor."""
+    model_delete(user=user, instance=actor)

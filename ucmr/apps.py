@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UcmrConfig(AppConfig):
+    name = "ucmr"
+    verbose_name = "UCMR core"

@@ -1,0 +1,54 @@
+"""The audit trail: snapshots of objects and append-only change log entries. Only services call it."""
+
+import json
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from ucmr.models import ChangeLogEntry
+
+SKIPPED_FIELDS = {"created", "modified"}
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The object's values as JSON-ready data: fields by attribute name, relations as ids, many-to-many as id lists."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SKIPPED_FIELDS or field.primary_key:
+            continue
+        value = field.value_from_object(instance)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
+        data[field.attname] = value
+    if instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def record_change(
+    *,
+    user,
+    action: str,
+    instance: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    related: models.Model | None = None,
+    object_id: Any = None,
+) -> ChangeLogEntry:
+    """Append one entry. `object_id` is given for deletions, where the instance has lost its primary key."""
+    signed_in = user is not None and user.is_authenticated
+    return ChangeLogEntry.objects.create(
+        user=user if signed_in else None,
+        user_name=user.get_username() if signed_in else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=str(object_id if object_id is not None else instance.pk),
+        object_repr=str(instance)[:300],
+        related_content_type=ContentType.objects.get_for_model(related) if related is not None else None,
+        related_object_id=str(related.pk) if related is not None else "",
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,114 @@
+"""The one write path that every entity service builds on: set values, validate, save, audit.
+
+Entity services (`usecase_create`, `actor_update`, ...) call these inside their own transaction and add what
+is particular to them (revision bumps, ordering, follow-up work).
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
+
+from ucmr.audit import record_change, snapshot
+from ucmr.models import ChangeLogEntry
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    fields, many = {}, {}
+    for name, value in data.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ValidationError({name: f"{model._meta.verbose_name.capitalize()} has no field '{name}'."}) from None
+        if field.many_to_many:
+            many[name] = list(value or [])
+        elif not field.concrete or field.primary_key:
+            raise ValidationError({name: "This field cannot be set."})
+        else:
+            if isinstance(value, str) and isinstance(field, models.CharField):
+                value = value.strip()
+            fields[name] = value
+    return fields, many
+
+
+def _save(instance: models.Model, many: dict[str, list]) -> None:
+    instance.full_clean()
+    check_many = getattr(instance, "clean_many_to_many", None)
+    if check_many is not None and many:
+        check_many(many)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        # full_clean() checked the constraints; a concurrent write can still break one.
+        raise ValidationError(f"The change conflicts with data saved meanwhile: {error}") from error
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+
+
+@transaction.atomic
+def model_create(*, user, model: type[M], data: Mapping[str, Any], related: models.Model | None = None) -> M:
+    fields, many = _split(model, data)
+    instance = model(**fields)
+    _save(instance, many)
+    record_change(
+        user=user,
+        action=ChangeLogEntry.Action.CREATE,
+        instance=instance,
+        before=None,
+        after=snapshot(instance),
+        related=related,
+    )
+    return instance
+
+
+@transaction.atomic
+def model_update(*, user, instance: M, data: Mapping[str, Any], related: models.Model | None = None) -> M:
+    fields, many = _split(type(instance), data)
+    before = snapshot(instance)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    _save(instance, many)
+    after = snapshot(instance)
+    if after != before:
+        record_change(
+            user=user,
+            action=ChangeLogEntry.Action.UPDATE,
+            instance=instance,
+            before=before,
+            after=after,
+            related=related,
+        )
+    return instance
+
+
+@transaction.atomic
+def model_delete(*, user, instance: models.Model, related: models.Model | None = None) -> None:
+    before, object_id = snapshot(instance), instance.pk
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except models.ProtectedError as error:
+        users = sorted({str(obj) for obj in error.protected_objects})[:5]
+        raise ValidationError(f"'{instance}' is still in use by {', '.join(users)}.") from error
+    record_change(
+        user=user,
+        action=ChangeLogEntry.Action.DELETE,
+        instance=instance,
+        before=before,
+        after=None,
+        related=related,
+        object_id=object_id,
+    )
+
+
+def model_reorder(*, rows: Iterable[models.Model]) -> None:
+    """Give rows consecutive positions in the order given."""
+    rows = list(rows)
+    for position, row in enumerate(rows, start=1):
+        row.position = position
+    if rows:
+        type(rows[0]).objects.bulk_update(rows, ["position"])

@@ -1,0 +1,76 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+
+
+class UseCaseQuerySet(models.QuerySet):
+    def with_related(self) -> "UseCaseQuerySet":
+        """What a list row shows: workspace, author, SGAM/NIST placement and counts."""
+        return self.select_related("workspace", "created_by").prefetch_related(
+            "sgam_placements__domain",
+            "sgam_placements__zone",
+            "sgam_placements__layer",
+            "nist_placements__nist_domain",
+        )
+
+    def with_counts(self) -> "UseCaseQuerySet":
+        return self.annotate(
+            scenario_count=models.Count("scenarios", distinct=True),
+            actor_count=models.Count("actor_roles", distinct=True),
+        )
+
+    def with_document(self) -> "UseCaseQuerySet":
+        """Everything sections 1 to 8 show, in a fixed number of queries whatever the size of the use case."""
+        from usecases.models import Condition, Step
+
+        step_queryset = Step.objects.order_by("position", "id").prefetch_related(
+            "producers", "receivers", "primary_actors", "information_objects", "requirements"
+        )
+        return self.with_related().prefetch_related(
+            "versions",
+            "objectives",
+            "business_cases__areas",
+            "kpis__objectives",
+            Prefetch(
+                "conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"
+            ),
+            "relations__related__workspace",
+            "remarks",
+            "drawings",
+            "actor_groupings",
+            "actor_roles__actor",
+            "actor_roles__grouping",
+            "primary_actors",
+            "references",
+            "scenarios__primary_actors",
+            "scenarios__requirements",
+            "scenarios__conditions",
+            Prefetch("scenarios__steps", queryset=step_queryset),
+            "custom_information",
+            "common_terms",
+        )
+
+    def search(self, query: str) -> "UseCaseQuerySet":
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(
+            Q(identifier__icontains=query)
+            | Q(name__icontains=query)
+            | Q(keywords__icontains=query)
+            | Q(scope__icontains=query)
+            | Q(short_description__icontains=query)
+        )
+
+
+class InformationObjectQuerySet(models.QuerySet):
+    def with_related(self) -> "InformationObjectQuerySet":
+        return self.prefetch_related(
+            "requirements",
+            "sgam_placements__layer",
+            "sgam_placements__domain",
+            "sgam_placements__zone",
+            "nist_placements__nist_domain",
+        )
+
+    def with_counts(self) -> "InformationObjectQuerySet":
+        return self.annotate(step_count=models.Count("steps", distinct=True))

@@ -1,0 +1,181 @@
+"""Writes to use cases, their rows (the template's tables), workspaces and the section 5 and 7 libraries.
+
+Every function takes the acting user, runs in one transaction, validates with `full_clean()` and writes the
+audit trail. A change to any row of a use case increases the use case's revision; callers that pass
+`expected_revision` have the write refused when someone else changed the use case in the meantime.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ucmr.audit import record_change
+from ucmr.models import ChangeLogEntry
+from ucmr.services import model_create, model_delete, model_reorder, model_update
+from usecases.models import CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
+
+STALE_REVISION_MESSAGE = (
+    "Someone else changed this use case since you opened it (your revision {expected}, now {current}). "
+    "Reload it to see their changes; nothing of yours was saved."
+)
+
+
+@transaction.atomic
+def workspace_create(*, user, name: str, slug: str = "", description: str = "") -> Workspace:
+    return model_create(
+        user=user, model=Workspace, data={"name": name, "slug": slug or slugify(name)[:100], "description": description}
+    )
+
+
+def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = None) -> None:
+    """Increase the revision; refuse when `expected_revision` is given and no longer current."""
+    rows = UseCase.objects.filter(pk=use_case.pk)
+    if expected_revision is not None:
+        rows = rows.filter(revision=expected_revision)
+    if not rows.update(revision=F("revision") + 1, modified=timezone.now()):
+        current = UseCase.objects.filter(pk=use_case.pk).values_list("revision", flat=True).first()
+        raise ValidationError(
+            STALE_REVISION_MESSAGE.format(expected=expected_revision, current=current), code="stale_revision"
+        )
+    use_case.revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
+
+
+@transaction.atomic
+def usecase_create(*, user, workspace: Workspace, data: Mapping[str, Any]) -> UseCase:
+    author = user if user is not None and user.is_authenticated else None
+    return model_create(user=user, model=UseCase, data={**data, "workspace": workspace, "created_by": author})
+
+
+@transaction.atomic
+def usecase_update(
+    *, user, use_case: UseCase, data: Mapping[str, Any], expected_revision: int | None = None
+) -> UseCase:
+    if "revision" in data:
+        raise ValidationError({"revision": "The revision is kept by the application."})
+    usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
+    return model_update(user=user, instance=use_case, data=data)
+
+
+@transaction.atomic
+def usecase_delete(*, user, use_case: UseCase) -> None:
+    """Delete the use case with all its rows, recorded as one change."""
+    model_delete(user=user, instance=use_case)
+
+
+def _siblings(row: models.Model) -> models.QuerySet:
+    """The rows of the same table that `position` orders `row` among."""
+    model = type(row)
+    if model is Step:
+        return Step.objects.filter(scenario_id=row.scenario_id, parent_id=row.parent_id)
+    if model is Condition:
+        return Condition.objects.filter(use_case_id=row.use_case_id, scenario_id=row.scenario_id, kind=row.kind)
+    return model.objects.filter(use_case_id=row.use_case_id)
+
+
+@transaction.atomic
+def usecase_row_create(
+    *,
+    user,
+    use_case: UseCase,
+    model: type[models.Model],
+    data: Mapping[str, Any],
+    expected_revision: int | None = None,
+) -> models.Model:
+    """Add a row to one of the use case's tables (a step's data names its scenario). It goes last unless
+    `position` is given."""
+    data = dict(data)
+    if model is Step:
+        scenario = data.get("scenario")
+        if scenario is None or scenario.use_case_id != use_case.pk:
+            raise ValidationError({"scenario": "Choose a scenario of this use case."})
+    else:
+        data["use_case"] = use_case
+    usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
+    if "position" not in data:
+        probe = model(**{key: value for key, value in data.items() if not model._meta.get_field(key).many_to_many})
+        last = _siblings(probe).aggregate(last=Max("position"))["last"]
+        data["position"] = (last or 0) + 1
+    return model_create(user=user, model=model, data=data, related=use_case)
+
+
+@transaction.atomic
+def usecase_row_update(
+    *, user, row: models.Model, data: Mapping[str, Any], expected_revision: int | None = None
+) -> models.Model:
+    use_case = row.owner_use_case
+    if "use_case" in data:
+        raise ValidationError({"use_case": "A row cannot move to another use case."})
+    if data.get("scenario") is not None and data["scenario"].use_case_id != use_case.pk:
+        raise ValidationError({"scenario": "Choose a scenario of this use case."})
+    usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
+    return model_update(user=user, instance=row, data=data, related=use_case)
+
+
+@transaction.atomic
+def usecase_row_delete(*, user, row: models.Model, expected_revision: int | None = None) -> None:
+    use_case = row.owner_use_case
+    usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
+    model_delete(user=user, instance=row, related=use_case)
+
+
+@transaction.atomic
+def usecase_rows_reorder(
+    *, user, use_case: UseCase, rows: Iterable[models.Model], expected_revision: int | None = None
+) -> None:
+    """Put the rows of one table (siblings of each other) in the given order."""
+    rows = list(rows)
+    if not rows:
+        return
+    if any(row.owner_use_case.pk != use_case.pk for row in rows):
+        raise ValidationError("A row of another use case was given.")
+    siblings = list(_siblings(rows[0]).order_by("position", "id"))
+    if len(rows) != len(siblings) or {row.pk for row in siblings} != {row.pk for row in rows}:
+        raise ValidationError("Give every row of the table exactly once to reorder it.")
+    usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
+    label = f"order of {type(rows[0])._meta.verbose_name_plural}"
+    model_reorder(rows=rows)
+    record_change(
+        user=user,
+        action=ChangeLogEntry.Action.UPDATE,
+        instance=use_case,
+        related=use_case,
+        before={label: [row.pk for row in siblings]},
+        after={label: [row.pk for row in rows]},
+    )
+
+
+@transaction.atomic
+def information_object_create(*, user, data: Mapping[str, Any]) -> InformationObject:
+    return model_create(user=user, model=InformationObject, data=data)
+
+
+@transaction.atomic
+def information_object_update(
+    *, user, information_object: InformationObject, data: Mapping[str, Any]
+) -> InformationObject:
+    return model_update(user=user, instance=information_object, data=data)
+
+
+@transaction.atomic
+def information_object_delete(*, user, information_object: InformationObject) -> None:
+    model_delete(user=user, instance=information_object)
+
+
+@transaction.atomic
+def common_term_create(*, user, data: Mapping[str, Any]) -> CommonTerm:
+    return model_create(user=user, model=CommonTerm, data=data)
+
+
+@transaction.atomic
+def common_term_update(*, user, common_term: CommonTerm, data: Mapping[str, Any]) -> CommonTerm:
+    return model_update(user=user, instance=common_term, data=data)
+
+
+@transaction.atomic
+def common_term_delete(*, user, common_term: CommonTerm) -> None:
+    model_delete(user=user, instance=common_term)
