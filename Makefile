@@ -63,8 +63,10 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: migrate
-	$(PY) manage.py run_benchmarks
+bench: setup
+	@rm -f bench-results/latest.txt
+	UCMR_BENCH=1 $(VENV)/bin/pytest tests/bench -q -s $(PYTEST_ARGS)
+	@echo "Figures saved in bench-results/latest.txt"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -56,18 +56,21 @@ def _exactly_one_subject() -> models.Q:
     return one[0] | one[1] | one[2]
 
 
-class Placement(models.Model):
-    """Places exactly one of a use case, an actor or an information object."""
+def _subject_foreign_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey, models.ForeignKey]:
+    return (
+        models.ForeignKey(
+            "usecases.UseCase", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
+        ),
+        models.ForeignKey("actors.Actor", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name),
+        models.ForeignKey(
+            "usecases.InformationObject", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
+        ),
+    )
 
-    use_case = models.ForeignKey(
-        "usecases.UseCase", null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
-    )
-    actor = models.ForeignKey(
-        "actors.Actor", null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
-    )
-    information_object = models.ForeignKey(
-        "usecases.InformationObject", null=True, blank=True, on_delete=models.CASCADE, related_name="%(class)ss"
-    )
+
+class Placement(models.Model):
+    """Places exactly one of a use case, an actor or an information object (the subject foreign keys are declared
+    by each concrete model, so each gets its own reverse name)."""
 
     class Meta:
         abstract = True
@@ -90,6 +93,7 @@ class Placement(models.Model):
 class SgamPlacement(Placement):
     """An SGAM cell (or a whole row or column of cells: layer, domain or zone may be left open)."""
 
+    use_case, actor, information_object = _subject_foreign_keys("sgam_placements")
     layer = models.ForeignKey(Layer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     domain = models.ForeignKey(Domain, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -115,6 +119,7 @@ class SgamPlacement(Placement):
 class NistPlacement(Placement):
     """A NIST conceptual model domain that a use case, actor or information object belongs to."""
 
+    use_case, actor, information_object = _subject_foreign_keys("nist_placements")
     nist_domain = models.ForeignKey(NistDomain, on_delete=models.PROTECT, related_name="+")
 
     identity_fields = ("nist_domain",)

@@ -11,6 +11,9 @@ IEC_DIR = SHARED_DIR / "iec62559"
 IN_CI = os.environ.get("CI") == "true"
 SERVICE_MARKERS = ("redis", "worker", "browser")
 
+# Benchmarks run only from `make bench` (UCMR_BENCH=1): they print figures and take a while.
+collect_ignore = [] if os.environ.get("UCMR_BENCH") else ["bench"]
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

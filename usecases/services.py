@@ -47,6 +47,8 @@ def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = 
 
 @transaction.atomic
 def usecase_create(*, user, workspace: Workspace, data: Mapping[str, Any]) -> UseCase:
+    if "revision" in data:
+        raise ValidationError({"revision": "The revision is kept by the application."})
     author = user if user is not None and user.is_authenticated else None
     return model_create(user=user, model=UseCase, data={**data, "workspace": workspace, "created_by": author})
 

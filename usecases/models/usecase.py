@@ -257,6 +257,12 @@ class Drawing(UseCaseRow):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.scenario_id and self.use_case_id and self.scenario.use_case_id != self.use_case_id:
+            raise ValidationError({"scenario": "The scenario belongs to another use case."})
+        if self.step_id and self.use_case_id and self.step.scenario.use_case_id != self.use_case_id:
+            raise ValidationError({"step": "The step belongs to another use case."})
+
 
 class ActorGrouping(UseCaseRow):
     """3.1 Grouping of the use case's actors, with a description."""

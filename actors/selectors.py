@@ -1,0 +1,30 @@
+"""Reads of the actor library: permission-filtered and eager-loaded."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from actors.models import Actor
+from ucmr.permissions import visible_to
+from usecases.models import ActorRole, UseCase
+from usecases.selectors import USECASE_ORDERING
+
+
+def actor_list(*, user) -> QuerySet[Actor]:
+    """What a list row shows: SGAM/NIST placement and the number of use cases listing the actor."""
+    return visible_to(user, Actor.objects.with_related().with_counts()).order_by("name", "pk")
+
+
+def actor_name_list(*, user) -> list[tuple[int, str]]:
+    """(pk, name) of every visible actor, for a filter's choices."""
+    return list(visible_to(user, Actor.objects.order_by("name", "pk")).values_list("pk", "name"))
+
+
+def actor_get(*, user, pk) -> Actor:
+    """With `visible_roles`: the actor's place (grouping, further information) in each use case the user may see."""
+    roles = (
+        ActorRole.objects.filter(use_case__in=visible_to(user, UseCase.objects.all()))
+        .select_related("use_case__workspace", "grouping")
+        .order_by(*(f"use_case__{name}" for name in USECASE_ORDERING))
+    )
+    actors = Actor.objects.with_related().prefetch_related(Prefetch("roles", queryset=roles, to_attr="visible_roles"))
+    return get_object_or_404(visible_to(user, actors), pk=pk)

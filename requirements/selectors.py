@@ -1,0 +1,38 @@
+"""Reads of the requirement library: permission-filtered and eager-loaded."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from requirements.models import Requirement, RequirementCategory
+from ucmr.permissions import visible_to
+from usecases.selectors import step_list
+
+
+def requirement_list(*, user) -> QuerySet[Requirement]:
+    """Ordered by category, so that a page can show the requirements under their category."""
+    requirements = Requirement.objects.with_related().order_by(
+        "category__identifier", "category__name", "category_id", "identifier", "name", "pk"
+    )
+    return visible_to(user, requirements)
+
+
+def requirement_get(*, user, pk) -> Requirement:
+    """With the information objects that refer to it and `visible_steps`: the steps of visible use cases that do."""
+    requirements = Requirement.objects.with_related().prefetch_related(
+        "information_objects", Prefetch("steps", queryset=step_list(user=user), to_attr="visible_steps")
+    )
+    return get_object_or_404(visible_to(user, requirements), pk=pk)
+
+
+def requirement_category_list(*, user) -> QuerySet[RequirementCategory]:
+    return visible_to(user, RequirementCategory.objects.order_by("identifier", "name", "pk"))
+
+
+def requirement_category_get(*, user, pk) -> RequirementCategory:
+    """With its parent, its subcategories (with counts) and its requirements."""
+    children = RequirementCategory.objects.with_counts().order_by("identifier", "name", "pk")
+    categories = RequirementCategory.objects.select_related("parent").prefetch_related(
+        Prefetch("children", queryset=children),
+        Prefetch("requirements", queryset=Requirement.objects.order_by("identifier", "name", "pk")),
+    )
+    return get_object_or_404(visible_to(user, categories), pk=pk)
