@@ -23,6 +23,9 @@ class Actor(models.Model):
         OTHER = "other", "Other"
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.OTHER, db_index=True)
     description = models.TextField(blank=True)

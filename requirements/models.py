@@ -13,6 +13,9 @@ class RequirementCategory(models.Model):
     """A category of requirements (Category ID, name, description). Dot-delimited names may also form a hierarchy."""
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     identifier = models.CharField("category ID", max_length=100, blank=True)
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -50,6 +53,9 @@ class Requirement(models.Model):
     """A requirement (R-ID, name, description) referred to by steps and information objects."""
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     identifier = models.CharField("R-ID", max_length=100, blank=True, db_index=True)
     name = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)

@@ -8,6 +8,9 @@ class UseCaseRow(models.Model):
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, editable=False, db_index=True)
     position = models.PositiveIntegerField(default=0)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
 
     class Meta:
         abstract = True

@@ -32,6 +32,9 @@ class Area(models.Model):
     """A business area that business cases belong to (variant C's AreaLibrary)."""
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
 
@@ -46,6 +49,9 @@ class BusinessCase(models.Model):
     """A business case a use case relates to (section 1.3, "Related business case(s)")."""
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     areas = models.ManyToManyField(Area, blank=True, related_name="business_cases")
@@ -68,6 +74,9 @@ class InformationObject(models.Model):
         METADATA = "metadata", "Metadata"
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     identifier = models.CharField("information exchanged ID", max_length=100, blank=True, db_index=True)
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -98,6 +107,9 @@ class CommonTerm(models.Model):
     """A term and its definition (section 7)."""
 
     mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
     term = models.CharField(max_length=300)
     definition = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)

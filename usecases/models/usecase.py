@@ -60,6 +60,9 @@ class UseCase(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
     revision = models.PositiveIntegerField(default=1, help_text="Increases with every change (optimistic locking).")
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
 
     objects = UseCaseQuerySet.as_manager()
 
@@ -218,7 +221,7 @@ class Remark(UseCaseRow):
     """1.8 General remark."""
 
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="remarks")
-    text = models.TextField()
+    text = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return self.text[:60]
