@@ -10,8 +10,9 @@ from usecases.selectors import USECASE_ORDERING
 
 
 def actor_list(*, user) -> QuerySet[Actor]:
-    """What a list row shows: SGAM/NIST placement and the number of use cases listing the actor."""
-    return visible_to(user, Actor.objects.with_related().with_counts()).order_by("name", "pk")
+    """What a list row shows: SGAM/NIST placement and the number of use cases the user may see listing the actor."""
+    actors = Actor.objects.with_related().with_counts(use_cases=visible_to(user, UseCase.objects.all()))
+    return visible_to(user, actors).order_by("name", "pk")
 
 
 def actor_name_list(*, user) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from actors.models import Actor
+from sgam.followup import library_object_changed
 from ucmr.services import model_create, model_delete, model_update
 
 
@@ -16,7 +17,9 @@ def actor_create(*, user, data: Mapping[str, Any]) -> Actor:
 
 @transaction.atomic
 def actor_update(*, user, actor: Actor, data: Mapping[str, Any]) -> Actor:
-    return model_update(user=user, instance=actor, data=data)
+    updated = model_update(user=user, instance=actor, data=data)
+    library_object_changed(obj=updated)
+    return updated
 
 
 @transaction.atomic

@@ -6,5 +6,8 @@ app_name = "actors"
 
 urlpatterns = [
     path("actors/", views.ActorListView.as_view(), name="actor_list"),
+    path("actors/new/", views.ActorCreateView.as_view(), name="actor_create"),
     path("actors/<int:pk>/", views.ActorDetailView.as_view(), name="actor_detail"),
+    path("actors/<int:pk>/edit/", views.ActorUpdateView.as_view(), name="actor_update"),
+    path("actors/<int:pk>/history/", views.ActorHistoryView.as_view(), name="actor_history"),
 ]

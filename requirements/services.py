@@ -6,6 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from requirements.models import Requirement, RequirementCategory
+from sgam.followup import library_object_changed
 from ucmr.services import model_create, model_delete, model_update
 
 
@@ -32,7 +33,9 @@ def requirement_create(*, user, data: Mapping[str, Any]) -> Requirement:
 
 @transaction.atomic
 def requirement_update(*, user, requirement: Requirement, data: Mapping[str, Any]) -> Requirement:
-    return model_update(user=user, instance=requirement, data=data)
+    updated = model_update(user=user, instance=requirement, data=data)
+    library_object_changed(obj=updated)
+    return updated
 
 
 @transaction.atomic

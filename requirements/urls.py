@@ -6,6 +6,18 @@ app_name = "requirements"
 
 urlpatterns = [
     path("requirements/", views.RequirementListView.as_view(), name="requirement_list"),
+    path("requirements/new/", views.RequirementCreateView.as_view(), name="requirement_create"),
     path("requirements/<int:pk>/", views.RequirementDetailView.as_view(), name="requirement_detail"),
+    path("requirements/<int:pk>/edit/", views.RequirementUpdateView.as_view(), name="requirement_update"),
+    path("requirements/<int:pk>/history/", views.RequirementHistoryView.as_view(), name="requirement_history"),
+    path("requirements/categories/new/", views.RequirementCategoryCreateView.as_view(), name="category_create"),
     path("requirements/categories/<int:pk>/", views.RequirementCategoryDetailView.as_view(), name="category_detail"),
+    path(
+        "requirements/categories/<int:pk>/edit/", views.RequirementCategoryUpdateView.as_view(), name="category_update"
+    ),
+    path(
+        "requirements/categories/<int:pk>/history/",
+        views.RequirementCategoryHistoryView.as_view(),
+        name="category_history",
+    ),
 ]

@@ -16,8 +16,9 @@ class ReferenceItemAdmin(ReadOnlyModelAdmin):
 class PlacementAdmin(ServiceModelAdmin):
     """A placement is added or deleted; changing one means deleting it and adding the right one."""
 
-    subject_fields = ("use_case", "actor", "information_object")
-    autocomplete_fields = subject_fields
+    subject_fields = ("use_case", "actor", "information_object", "actor_role")
+    autocomplete_fields = ("use_case", "actor", "information_object")
+    raw_id_fields = ("actor_role",)
     search_fields = (
         "use_case__identifier",
         "use_case__name",
@@ -25,7 +26,7 @@ class PlacementAdmin(ServiceModelAdmin):
         "information_object__identifier",
         "information_object__name",
     )
-    list_select_related = ("use_case", "actor", "information_object")
+    list_select_related = ("use_case", "actor", "information_object", "actor_role__actor", "actor_role__use_case")
 
     def has_change_permission(self, request, obj=None):
         return False

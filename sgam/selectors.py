@@ -1,8 +1,35 @@
-"""Reads of the SGAM and NIST reference tables (the same for every user)."""
+"""Reads of the SGAM and NIST reference tables; a use case read once into plain lists (`usecase_facts`, what the
+graphs and the validation rules read); and the effective placement of what a use case shows.
 
-from django.db.models import QuerySet
+Effective placements are computed, never copied into rows:
+- an actor of a use case sits where the use case places it (placements of its `ActorRole`), else where the actor
+  is placed by default (the actor's own placements);
+- a placement that leaves the layer open gets a default layer: business actors (persons, organisations, roles)
+  the Business layer, technical ones (systems, devices, applications) the Component layer, information objects
+  the Information layer, the use case itself the Function layer;
+- an information object without a placement of its own sits on the Information layer in the cells of the actors
+  that produce it in the use case.
+"""
 
-from sgam.models import Domain, NistDomain, Zone
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet, prefetch_related_objects
+
+from actors.models import Actor
+from requirements.models import Requirement
+from sgam.models import Domain, Layer, NistDomain, Zone
+from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase
+from usecases.selectors import StepNode, step_rows, step_tree
+
+BUSINESS_LAYER, FUNCTION_LAYER, INFORMATION_LAYER, COMPONENT_LAYER = "business", "function", "information", "component"
+ACTOR_TYPE_LAYERS = {
+    Actor.Type.SYSTEM: COMPONENT_LAYER,
+    Actor.Type.DEVICE: COMPONENT_LAYER,
+    Actor.Type.APPLICATION: COMPONENT_LAYER,
+}
 
 
 def domain_list() -> QuerySet[Domain]:
@@ -15,3 +42,272 @@ def zone_list() -> QuerySet[Zone]:
 
 def nist_domain_list() -> QuerySet[NistDomain]:
     return NistDomain.objects.order_by("order")
+
+
+@dataclass(frozen=True)
+class SgamReference:
+    """The reference tables, loaded once per request or job (four small queries)."""
+
+    layers: list[Layer]
+    domains: list[Domain]
+    zones: list[Zone]
+    nist_domains: list[NistDomain]
+
+    def layer(self, code: str) -> Layer:
+        return next(layer for layer in self.layers if layer.code == code)
+
+
+def sgam_reference_get() -> SgamReference:
+    return SgamReference(
+        layers=list(Layer.objects.order_by("order")),
+        domains=list(domain_list()),
+        zones=list(zone_list()),
+        nist_domains=list(nist_domain_list()),
+    )
+
+
+class Source:
+    """Where an effective placement comes from."""
+
+    OWN = "own"  # the object's own placement (the use case, an information object)
+    USE_CASE = "use case"  # the actor as placed in this use case
+    DEFAULT = "default"  # the actor's default placement, inherited by the use case
+    DERIVED = "derived"  # an information object in the cells of the actors producing it
+
+
+@dataclass(frozen=True)
+class Cell:
+    """An effective SGAM placement: a layer (never open), a domain and a zone (either may be open)."""
+
+    layer: Layer
+    domain: Domain | None
+    zone: Zone | None
+    source: str
+    layer_defaulted: bool = False
+
+    @property
+    def key(self) -> tuple[int, int | None, int | None]:
+        return (self.layer.pk, self.domain.pk if self.domain else None, self.zone.pk if self.zone else None)
+
+    def __str__(self) -> str:
+        parts = [
+            self.layer.name,
+            self.domain.name if self.domain else "any domain",
+            self.zone.name if self.zone else "",
+        ]
+        return " / ".join(part for part in parts if part)
+
+
+@dataclass
+class UseCasePlacements:
+    """Effective placements of a use case, of every actor it names (3.1 and the steps) and of every information
+    object its steps exchange, keyed by primary key."""
+
+    reference: SgamReference
+    use_case: list[Cell]
+    use_case_nist: list[NistDomain]
+    actors: dict[int, list[Cell]] = field(default_factory=dict)
+    actor_nist: dict[int, list[NistDomain]] = field(default_factory=dict)
+    actor_sources: dict[int, str] = field(default_factory=dict)
+    information_objects: dict[int, list[Cell]] = field(default_factory=dict)
+
+
+def _unique(cells: Iterable[Cell]) -> list[Cell]:
+    seen: dict[tuple, Cell] = {}
+    for cell in cells:
+        seen.setdefault(cell.key, cell)
+    return list(seen.values())
+
+
+def _cells(placements, *, reference: SgamReference, default_layer: str, source: str) -> list[Cell]:
+    """Cells of prefetched `SgamPlacement` rows, resolving reference ids in memory (no query)."""
+    layers = {layer.pk: layer for layer in reference.layers}
+    domains = {domain.pk: domain for domain in reference.domains}
+    zones = {zone.pk: zone for zone in reference.zones}
+    cells = []
+    for placement in placements:
+        layer = layers.get(placement.layer_id)
+        cells.append(
+            Cell(
+                layer=layer or reference.layer(default_layer),
+                domain=domains.get(placement.domain_id),
+                zone=zones.get(placement.zone_id),
+                source=source,
+                layer_defaulted=layer is None,
+            )
+        )
+    return _unique(cells)
+
+
+def _nist(placements, *, reference: SgamReference) -> list[NistDomain]:
+    by_pk = {domain.pk: domain for domain in reference.nist_domains}
+    found = {placement.nist_domain_id: by_pk[placement.nist_domain_id] for placement in placements}
+    return sorted(found.values(), key=lambda domain: domain.order)
+
+
+def actor_default_layer(actor: Actor) -> str:
+    return ACTOR_TYPE_LAYERS.get(actor.type, BUSINESS_LAYER)
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """A step in reading order (`node`: its full number and depth) with its related rows as plain lists."""
+
+    node: StepNode
+    producers: list[Actor]
+    receivers: list[Actor]
+    primary_actors: list[Actor]
+    information_objects: list[InformationObject]
+    requirements: list[Requirement]
+
+    @property
+    def step(self) -> Step:
+        return self.node.step
+
+    @property
+    def number(self) -> str:
+        return self.node.number
+
+
+@dataclass(frozen=True)
+class ScenarioFacts:
+    scenario: Scenario
+    primary_actors: list[Actor]
+    requirements: list[Requirement]
+    steps: list[StepFacts]
+
+
+@dataclass
+class UseCaseFacts:
+    """A use case loaded with `with_document()`, read once into plain lists: what the graphs, the diagrams and the
+    rules read, many times over, without going through Django's related managers again."""
+
+    use_case: UseCase
+    roles: list[ActorRole]
+    primary_actors: list[Actor]
+    scenarios: list[ScenarioFacts]
+    actors: list[Actor] = field(default_factory=list)
+    information_objects: list[InformationObject] = field(default_factory=list)
+
+    def steps(self) -> Iterator[tuple[ScenarioFacts, StepFacts]]:
+        for scenario in self.scenarios:
+            for step in scenario.steps:
+                yield scenario, step
+
+
+def _step_facts(node: StepNode) -> StepFacts:
+    step = node.step
+    return StepFacts(
+        node=node,
+        producers=list(step.producers.all()),
+        receivers=list(step.receivers.all()),
+        primary_actors=list(step.primary_actors.all()),
+        information_objects=list(step.information_objects.all()),
+        requirements=list(step.requirements.all()),
+    )
+
+
+def usecase_facts(*, use_case: UseCase) -> UseCaseFacts:
+    """Read a use case loaded with `with_document()` (no query). `actors`: every actor it names, 3.1 first (in
+    order), then those only scenarios and steps name; `information_objects`: those its steps exchange."""
+    facts = UseCaseFacts(
+        use_case=use_case,
+        roles=list(use_case.actor_roles.all()),
+        primary_actors=list(use_case.primary_actors.all()),
+        scenarios=[
+            ScenarioFacts(
+                scenario=scenario,
+                primary_actors=list(scenario.primary_actors.all()),
+                requirements=list(scenario.requirements.all()),
+                steps=[_step_facts(node) for node in step_rows(step_tree(scenario.steps.all()))],
+            )
+            for scenario in use_case.scenarios.all()
+        ],
+    )
+    actors: dict[int, Actor] = {}
+    for actor in (
+        *(role.actor for role in facts.roles),
+        *facts.primary_actors,
+        *(actor for scenario in facts.scenarios for actor in scenario.primary_actors),
+        *(actor for _, step in facts.steps() for actor in (*step.producers, *step.receivers, *step.primary_actors)),
+    ):
+        actors.setdefault(actor.pk, actor)
+    information: dict[int, InformationObject] = {}
+    for _, step in facts.steps():
+        for information_object in step.information_objects:
+            information.setdefault(information_object.pk, information_object)
+    facts.actors, facts.information_objects = list(actors.values()), list(information.values())
+    return facts
+
+
+def effective_placements(*, facts: UseCaseFacts, reference: SgamReference) -> UseCasePlacements:
+    """Compute the effective placements from prefetched rows (see `usecase_placements_many`); runs no query."""
+    use_case = facts.use_case
+    result = UseCasePlacements(
+        reference=reference,
+        use_case=_cells(
+            use_case.sgam_placements.all(), reference=reference, default_layer=FUNCTION_LAYER, source=Source.OWN
+        ),
+        use_case_nist=_nist(use_case.nist_placements.all(), reference=reference),
+    )
+    roles = {role.actor_id: role for role in facts.roles}
+    for actor in facts.actors:
+        role = roles.get(actor.pk)
+        layer = actor_default_layer(actor)
+        role_cells = list(role.sgam_placements.all()) if role is not None else []
+        source = Source.USE_CASE if role_cells else Source.DEFAULT
+        placed = role_cells or actor.sgam_placements.all()
+        result.actors[actor.pk] = _cells(placed, reference=reference, default_layer=layer, source=source)
+        result.actor_sources[actor.pk] = source
+        role_nist = list(role.nist_placements.all()) if role is not None else []
+        result.actor_nist[actor.pk] = _nist(role_nist or actor.nist_placements.all(), reference=reference)
+
+    information_layer = reference.layer(INFORMATION_LAYER)
+    producers_of: dict[int, list[int]] = defaultdict(list)
+    for _, step in facts.steps():
+        for information_object in step.information_objects:
+            producers_of[information_object.pk].extend(actor.pk for actor in step.producers)
+    for information_object in facts.information_objects:
+        own = _cells(
+            information_object.sgam_placements.all(),
+            reference=reference,
+            default_layer=INFORMATION_LAYER,
+            source=Source.OWN,
+        )
+        if not own:
+            own = _unique(
+                Cell(layer=information_layer, domain=cell.domain, zone=cell.zone, source=Source.DERIVED)
+                for actor_pk in producers_of[information_object.pk]
+                for cell in result.actors.get(actor_pk, [])
+            )
+        result.information_objects[information_object.pk] = own
+    return result
+
+
+def usecase_placements_many(
+    *, facts: Iterable[UseCaseFacts], reference: SgamReference | None = None
+) -> dict[int, UseCasePlacements]:
+    """Effective placements of use cases (read with `usecase_facts`), by use case pk, in a fixed number of queries
+    however many and however large (placements of their actor roles, actors and information objects)."""
+    facts = list(facts)
+    reference = reference or sgam_reference_get()
+    prefetch_related_objects([role for item in facts for role in item.roles], "sgam_placements", "nist_placements")
+    prefetch_related_objects([actor for item in facts for actor in item.actors], "sgam_placements", "nist_placements")
+    prefetch_related_objects([thing for item in facts for thing in item.information_objects], "sgam_placements")
+    return {item.use_case.pk: effective_placements(facts=item, reference=reference) for item in facts}
+
+
+def usecase_placements(*, facts: UseCaseFacts, reference: SgamReference | None = None) -> UseCasePlacements:
+    """The effective placements of one use case (read with `usecase_facts`)."""
+    return usecase_placements_many(facts=[facts], reference=reference)[facts.use_case.pk]
+
+
+def usecase_choice_list(*, identifiers: list[str] | None) -> list[tuple[int, str]]:
+    """(pk, label) of the use cases with these IDs (in any workspace), or of all; an unknown ID is an error."""
+    use_cases = UseCase.objects.order_by("workspace__name", "identifier", "pk")
+    if identifiers:
+        use_cases = use_cases.filter(identifier__in=identifiers)
+        unknown = sorted(set(identifiers) - set(use_cases.values_list("identifier", flat=True)))
+        if unknown:
+            raise ValidationError(f"No use case has the ID {', '.join(unknown)}.")
+    return [(use_case.pk, str(use_case)) for use_case in use_cases.only("pk", "identifier", "name")]

@@ -1,22 +1,47 @@
-"""Writes of SGAM and NIST placements. A placement of a use case is a change of that use case."""
+"""Writes of SGAM and NIST placements, and of rendered diagrams.
+
+A placement of a use case, or of an actor in one use case, is a change of that use case. Rendered diagrams are a
+cache keyed by content hash: rendering an unchanged diagram again costs nothing, and rows no current diagram of
+their use case needs are pruned after each rendering of that use case.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import models, transaction
 
-from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
+from sgam.diagrams import DiagramSpec, usecase_diagram_specs_get
+from sgam.dot import DotSource, RenderError, graphviz_run
+from sgam.followup import library_object_changed
+from sgam.models import Domain, Layer, NistDomain, NistPlacement, RenderedDiagram, SgamPlacement, Zone
 from ucmr.services import model_create, model_delete
-from usecases.models import UseCase
+from usecases.models import ActorRole, UseCase
 from usecases.services import usecase_bump_revision
 
-SUBJECT_FIELD_BY_MODEL = {"usecase": "use_case", "actor": "actor", "informationobject": "information_object"}
+SUBJECT_FIELD_BY_MODEL = {
+    "usecase": "use_case",
+    "actor": "actor",
+    "informationobject": "information_object",
+    "actorrole": "actor_role",
+}
+
+Progress = Callable[[int, str], None]
 
 
 def _subject_field(subject: models.Model) -> str:
     return SUBJECT_FIELD_BY_MODEL[subject._meta.model_name]
 
 
-def _touch(subject: models.Model) -> models.Model | None:
+def _touch(subject: models.Model) -> models.Model:
+    """What a placement of `subject` changes, for the audit trail: a use case (its revision goes up), or the library
+    object (the use cases using it are validated again)."""
     if isinstance(subject, UseCase):
         usecase_bump_revision(use_case=subject)
+        return subject
+    if isinstance(subject, ActorRole):
+        usecase_bump_revision(use_case=subject.use_case)
+        return subject.use_case
+    library_object_changed(obj=subject)
     return subject
 
 
@@ -24,6 +49,8 @@ def _touch(subject: models.Model) -> models.Model | None:
 def sgam_placement_add(
     *, user, subject: models.Model, layer: Layer | None = None, domain: Domain | None = None, zone: Zone | None = None
 ) -> SgamPlacement:
+    """Place a use case, an actor (its default placement), an information object, or an actor in one use case
+    (an `ActorRole`: there it replaces the actor's default placement)."""
     data = {_subject_field(subject): subject, "layer": layer, "domain": domain, "zone": zone}
     return model_create(user=user, model=SgamPlacement, data=data, related=_touch(subject))
 
@@ -37,3 +64,85 @@ def nist_placement_add(*, user, subject: models.Model, nist_domain: NistDomain) 
 @transaction.atomic
 def placement_delete(*, user, placement: SgamPlacement | NistPlacement) -> None:
     model_delete(user=user, instance=placement, related=_touch(placement.subject))
+
+
+def diagram_render(*, use_case: UseCase, spec: DiagramSpec, force: bool = False) -> tuple[RenderedDiagram, bool]:
+    """The rendered diagram of `spec`, rendering its SVG only when no row has its content hash (or `force`).
+
+    Returns (row, whether Graphviz ran). A failure (Graphviz error, time limit) is stored as the row's `error`,
+    so the page can say so instead of waiting; `force` tries again.
+    """
+    existing = RenderedDiagram.objects.filter(content_hash=spec.content_hash).first()
+    if existing is not None and not force:
+        return existing, False
+    try:
+        svg, milliseconds = graphviz_run(dot=spec.dot, output_format="svg")
+        outcome = {"svg": svg.decode(), "error": "", "render_ms": milliseconds}
+    except RenderError as error:
+        outcome = {"svg": "", "error": str(error), "render_ms": None}
+    values = {
+        "kind": spec.kind,
+        "use_case": use_case,
+        "subject": spec.subject,
+        "title": spec.title[:300],
+        "engine": spec.dot.engine,
+        "source": spec.dot.source,
+        **outcome,
+    }
+    if force:  # a PNG of the same content stays valid
+        values.update(png=existing.png if existing else None, png_error="")
+    diagram, _ = RenderedDiagram.objects.update_or_create(content_hash=spec.content_hash, defaults=values)
+    return diagram, True
+
+
+def diagram_png_render(*, diagram: RenderedDiagram) -> RenderedDiagram:
+    """Add the PNG to a rendered diagram (from its stored DOT source); a failure is kept in `png_error`."""
+    if diagram.png or diagram.png_error:
+        return diagram
+    dot = DotSource(diagram.source, engine=diagram.engine, pinned=diagram.pinned)
+    try:
+        png, milliseconds = graphviz_run(dot=dot, output_format="png")
+        values: dict[str, Any] = {"png": png, "png_render_ms": milliseconds}
+    except RenderError as error:
+        values = {"png_error": str(error)}
+    RenderedDiagram.objects.filter(pk=diagram.pk).update(**values)
+    for name, value in values.items():
+        setattr(diagram, name, value)
+    return diagram
+
+
+def usecase_diagrams_render(
+    *,
+    use_case_id: int,
+    force: bool = False,
+    png_keys: Iterable[str] = (),
+    png_all: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Render every diagram of the use case that is not rendered yet (all with `force`), the PNG of those named in
+    `png_keys` (of all with `png_all`), then prune the use case's rows no current diagram needs. The result says
+    what happened."""
+    use_case = UseCase.objects.with_document().filter(pk=use_case_id).first()
+    if use_case is None:
+        return {"use_case": use_case_id, "deleted": True}
+    specs = usecase_diagram_specs_get(use_case=use_case)
+    png_keys = set(png_keys)
+    result: dict[str, Any] = {"use_case": use_case_id, "rendered": [], "cached": [], "failed": [], "render_ms": {}}
+    for done, spec in enumerate(specs, start=1):
+        diagram, rendered = diagram_render(use_case=use_case, spec=spec, force=force)
+        if diagram.error:
+            result["failed"].append({"key": spec.key, "error": diagram.error})
+        elif rendered:
+            result["rendered"].append(spec.key)
+            result["render_ms"][spec.key] = diagram.render_ms
+        else:
+            result["cached"].append(spec.key)
+        if (png_all or spec.key in png_keys) and not diagram.error:
+            diagram = diagram_png_render(diagram=diagram)
+            if diagram.png_error:
+                result["failed"].append({"key": f"{spec.key}.png", "error": diagram.png_error})
+        if progress is not None:
+            progress(round(95 * done / len(specs)), f"{spec.title}: {(diagram.error and 'failed') or 'done'}")
+    current = [spec.content_hash for spec in specs]
+    result["pruned"] = RenderedDiagram.objects.filter(use_case=use_case).exclude(content_hash__in=current).delete()[0]
+    return result

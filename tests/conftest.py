@@ -51,3 +51,16 @@ def user(db, django_user_model):
 @pytest.fixture
 def staff_user(db, django_user_model):
     return django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
+
+
+@pytest.fixture
+def repository_reader(db, django_user_model):
+    """A user who may read every use case, drafts included, through the model-wide view permissions on use cases
+    and workspaces (which imply the object permissions), and may change nothing."""
+    from django.contrib.auth.models import Permission
+
+    reader = django_user_model.objects.create_user("auditor", password="pw-auditor-1")
+    reader.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="usecases", codename__in=["view_usecase", "view_workspace"])
+    )
+    return reader

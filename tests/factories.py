@@ -388,3 +388,38 @@ def make_complete_use_case(*, steps: int = 12, actors: int = 6, rows: int = 2, *
         for n, step in enumerate(made)
     )
     return use_case
+
+
+class WorkspaceMembershipFactory(factory.django.DjangoModelFactory):
+    """A member with a role, and the django-guardian permissions of that role (what the membership service writes,
+    without its audit trail)."""
+
+    class Meta:
+        model = "usecases.WorkspaceMembership"
+        skip_postgeneration_save = True
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "viewer"
+
+    @factory.post_generation
+    def grants(membership, create, extracted, **kwargs):
+        from ucmr.permissions import workspace_role_set
+
+        if create:
+            workspace_role_set(member=membership.user, workspace=membership.workspace, role=membership.role)
+
+
+def member_of(workspace: Workspace, role: str, username: str | None = None):
+    """A user holding `role` in `workspace`."""
+    user = UserFactory(**({"username": username} if username else {}))
+    WorkspaceMembershipFactory(workspace=workspace, user=user, role=role)
+    return user
+
+
+def with_repository_role(user, role: str):
+    """Give `user` a repository-wide role: "administrator" or "curator" (the groups the migrations create)."""
+    from ucmr.permissions import repository_role_add
+
+    repository_role_add(member=user, role=role)
+    return user

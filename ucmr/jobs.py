@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from ucmr.models import BackgroundJob
+from ucmr.permissions import visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -177,14 +178,20 @@ REPOSITORY_STATS_COUNTED = (
 )
 
 
+def _counted(job: BackgroundJob, label: str):
+    """The rows the job counts: those its user may see (a job started by the application counts them all)."""
+    rows = apps.get_model(label).objects.order_by()
+    return rows if job.user is None else visible_to(job.user, rows)
+
+
 @register_job_kind("repository_stats")
 def repository_stats(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
-    """How big the repository is: rows per library and table, and use cases per status. Cheap, so it also serves
-    as the smoke test of a worker deployment."""
+    """How big the repository is, as far as the job's user may see: rows per library and table, and use cases per
+    status. Cheap, so it also serves as the smoke test of a worker deployment."""
     counts: dict[str, int] = {}
     for done, (name, label) in enumerate(REPOSITORY_STATS_COUNTED, start=1):
-        counts[name] = apps.get_model(label).objects.count()
+        counts[name] = _counted(job, label).count()
         progress(round(90 * done / len(REPOSITORY_STATS_COUNTED)), f"Counted {name.replace('_', ' ')}")
-    by_status = apps.get_model("usecases.UseCase").objects.order_by().values_list("status").annotate(count=Count("pk"))
+    by_status = _counted(job, "usecases.UseCase").values_list("status").annotate(count=Count("pk"))
     progress(100, "Counted use cases per status")
     return {"counts": counts, "use_cases_by_status": dict(by_status)}

@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ucmr.context_processors.access",
             ],
             "string_if_invalid": env.str("DJANGO_TEMPLATE_STRING_IF_INVALID", default=""),
         },
@@ -137,11 +138,20 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
+# Published use cases (and the libraries) may be read without signing in.
+UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)
 UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
+# Diagrams: the Graphviz `dot` program, the time limit of one render, and whether each change queues the use
+# case's validation and diagram rendering.
+UCMR_GRAPHVIZ_DOT = env.str("UCMR_GRAPHVIZ_DOT", default="dot")
+UCMR_DIAGRAM_TIMEOUT = env.int("UCMR_DIAGRAM_TIMEOUT", default=30)
+UCMR_FOLLOW_UP_ON_CHANGE = env.bool("UCMR_FOLLOW_UP_ON_CHANGE", default=True)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # One line per eager task would drown `make run`'s output; workers log their own progress.
+    "loggers": {"celery.app.trace": {"level": env.str("CELERY_TASK_LOG_LEVEL", default="WARNING")}},
 }

@@ -1,24 +1,30 @@
-"""Pages of the project as a whole: the home page and background jobs."""
+"""Pages of the project as a whole: the home page, background jobs and the repository-wide change log."""
 
+from django.core.exceptions import PermissionDenied
 from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
 
-from ucmr.permissions import ObjectPermissionMixin, require
-from ucmr.selectors import job_get, repository_counts
+from ucmr.filters import ChangeLogEntryFilterSet
+from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
+from ucmr.selectors import change_log_list, changes_redacted, job_get, repository_counts
+from usecases.exchange.services import IMPORT_JOB_KIND, import_job_context
 from usecases.selectors import recent_changes
 
 RECENT_CHANGES_SHOWN = 20
+CHANGE_LOG_PAGE_SIZE = 50
 
 
 class HomeView(ObjectPermissionMixin, TemplateView):
     """What the repository holds (as far as the user may see) and what changed last."""
 
+    public_read = True
     template_name = "ucmr/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
             counts=repository_counts(user=user),
-            changes=list(recent_changes(user=user, limit=RECENT_CHANGES_SHOWN)),
+            changes=changes_redacted(user=user, entries=list(recent_changes(user=user, limit=RECENT_CHANGES_SHOWN))),
             **kwargs,
         )
 
@@ -33,3 +39,32 @@ class JobDetailView(ObjectPermissionMixin, DetailView):
         job = job_get(user=self.request.user, pk=self.kwargs["pk"])
         require(self.request.user, self.permission_action, job)
         return job
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.kind == IMPORT_JOB_KIND:  # the import report, and its "Confirm import" after a dry run
+            context.update(import_job_context(user=self.request.user, job=self.object))
+        return context
+
+
+class ChangeLogView(ObjectPermissionMixin, FilterView):
+    """The repository-wide audit trail, for administrators and workspace managers (a 403 for everyone else); each
+    sees the changes to what they may see. Filtered by user, action, type of object and date."""
+
+    filterset_class = ChangeLogEntryFilterSet
+    template_name = "ucmr/change_log.html"
+    context_object_name = "entries"
+    paginate_by = CHANGE_LOG_PAGE_SIZE
+
+    def check_permissions(self) -> None:
+        if not may_read_change_log(self.request.user):
+            raise PermissionDenied("The change log is for administrators and workspace managers.")
+
+    def get_queryset(self):
+        return change_log_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Evaluated here, so that rendering the page runs no query.
+        context["entries"] = changes_redacted(user=self.request.user, entries=list(context["object_list"]))
+        return context

@@ -10,8 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ucmr.admin import ServiceModelAdmin, ServiceModelForm, adopt, form_data, fresh_copy
-from usecases import services
+from ucmr.admin import ReadOnlyModelAdmin, ServiceModelAdmin, ServiceModelForm, adopt, form_data, fresh_copy
+from usecases import access, services
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -27,11 +27,14 @@ from usecases.models import (
     Reference,
     Remark,
     Scenario,
+    StatusChange,
     Step,
     UseCase,
     UseCaseRelation,
+    UseCaseSnapshot,
     VersionEntry,
     Workspace,
+    WorkspaceMembership,
 )
 
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -529,3 +532,52 @@ class CommonTermAdmin(ServiceModelAdmin):
 
     def service_delete(self, request, obj):
         services.common_term_delete(user=request.user, common_term=obj)
+
+
+@admin.register(WorkspaceMembership)
+class WorkspaceMembershipAdmin(ServiceModelAdmin):
+    """Members and roles, written through the membership services, which keep the guardian permissions in step."""
+
+    list_display = ("workspace", "user", "role", "modified")
+    list_filter = ("role", "workspace")
+    list_select_related = ("workspace", "user")
+    search_fields = ("user__username", "workspace__name")
+    raw_id_fields = ("user",)
+    readonly_fields = ("created", "modified")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "workspace", "user") if obj is not None else readonly
+
+    def service_create(self, request, form):
+        data = form_data(form)
+        return access.workspace_member_set(
+            user=request.user, workspace=data["workspace"], member=data["user"], role=data["role"]
+        )
+
+    def service_update(self, request, obj, form):
+        return access.workspace_member_set(
+            user=request.user, workspace=obj.workspace, member=obj.user, role=form.cleaned_data["role"]
+        )
+
+    def service_delete(self, request, obj):
+        access.workspace_member_remove(user=request.user, membership=obj)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyModelAdmin):
+    list_display = ("time", "use_case", "from_status", "to_status", "user_name")
+    list_filter = ("transition", "to_status", "time")
+    list_select_related = ("use_case__workspace",)
+    search_fields = ("use_case__identifier", "use_case__name", "user_name", "comment")
+
+
+@admin.register(UseCaseSnapshot)
+class UseCaseSnapshotAdmin(ReadOnlyModelAdmin):
+    """Frozen versions are never changed or deleted, here or anywhere else in the application."""
+
+    list_display = ("use_case", "version_number", "status", "created", "created_by_name")
+    list_filter = ("status", "created")
+    list_select_related = ("use_case__workspace",)
+    search_fields = ("use_case__identifier", "use_case__name", "version_number")
+    exclude = ("document",)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -32,7 +33,9 @@ from requirements.models import Requirement, RequirementCategory
 from requirements.services import requirement_category_create, requirement_create
 from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
 from sgam.services import nist_placement_add, sgam_placement_add
+from ucmr.permissions import repository_role_add
 from ucmr.services import model_create
+from usecases.access import workspace_member_set
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -53,6 +56,7 @@ from usecases.models import (
     UseCaseRelation,
     VersionEntry,
     Workspace,
+    WorkspaceMembership,
 )
 from usecases.services import (
     common_term_create,
@@ -64,6 +68,7 @@ from usecases.services import (
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 LIBRARY_FILE = "library.json"
+DEMO_WORKSPACES = ("demo-grid-operators", "demo-market")
 
 # Keys of a use case file that hold the template's tables, written after every use case of the demo exists
 # (relations point at other use cases).
@@ -379,3 +384,42 @@ class _DemoLoader:
                 requirements=self.find_all(Requirement, spec["requirements"]),
             )
             self.load_steps(scenario=scenario, parent=step, specs=spec.get("steps", []))
+
+
+# People to try the review workflow with: (username, role in each demo workspace, repository-wide role). Their
+# password is "<username>-ucmr". Only `manage.py ensure_demo_user` (development only) creates them.
+DEMO_PEOPLE = (
+    ("analyst", WorkspaceMembership.Role.AUTHOR, None),
+    ("reviewer", WorkspaceMembership.Role.REVIEWER, None),
+    ("manager", WorkspaceMembership.Role.MANAGER, None),
+    ("viewer", WorkspaceMembership.Role.VIEWER, None),
+    ("curator", None, "curator"),
+)
+
+
+def demo_password(username: str) -> str:
+    return f"{username}-ucmr"
+
+
+@transaction.atomic
+def demo_people_ensure(*, administrator: AbstractBaseUser) -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo people and give them their roles in every demo workspace that exists, acting as
+    `administrator`. Returns (username, password, what they may do) for each."""
+    user_model = get_user_model()
+    workspaces = list(Workspace.objects.filter(slug__in=DEMO_WORKSPACES).order_by("name"))
+    people = []
+    for username, workspace_role, repository_role in DEMO_PEOPLE:
+        person, _ = user_model.objects.get_or_create(username=username)
+        person.set_password(demo_password(username))
+        person.is_active = True
+        person.save()
+        if repository_role:
+            repository_role_add(member=person, role=repository_role)
+            what = f"library {repository_role}"
+        else:
+            for workspace in workspaces:
+                workspace_member_set(user=administrator, workspace=workspace, member=person, role=workspace_role)
+            names = ", ".join(workspace.name for workspace in workspaces) or "no demo workspace yet"
+            what = f"{WorkspaceMembership.Role(workspace_role).label.lower()} in {names}"
+        people.append((username, demo_password(username), what))
+    return people

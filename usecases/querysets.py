@@ -72,5 +72,7 @@ class InformationObjectQuerySet(models.QuerySet):
             "nist_placements__nist_domain",
         )
 
-    def with_counts(self) -> "InformationObjectQuerySet":
-        return self.annotate(step_count=models.Count("steps", distinct=True))
+    def with_counts(self, use_cases: models.QuerySet | None = None) -> "InformationObjectQuerySet":
+        """`step_count`: how many steps exchange it (steps of `use_cases` only, when given)."""
+        counted = Q(steps__scenario__use_case__in=use_cases) if use_cases is not None else None
+        return self.annotate(step_count=models.Count("steps", filter=counted, distinct=True))

@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement, RequirementCategory
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import visible_to
+from ucmr.selectors import change_log_list
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -53,6 +54,11 @@ def usecase_get(*, user, pk) -> UseCase:
     return get_object_or_404(visible_to(user, UseCase.objects.with_document()), pk=pk)
 
 
+def usecase_header_get(*, user, pk) -> UseCase:
+    """A use case the user may see with its workspace only (for forms and workflow steps); a 404 for any other."""
+    return get_object_or_404(visible_to(user, UseCase.objects.select_related("workspace", "created_by")), pk=pk)
+
+
 def step_list(*, user) -> QuerySet[Step]:
     """Steps of the visible use cases with their scenario and use case, grouped by use case in list order."""
     use_case_order = [f"scenario__use_case__{name}" for name in USECASE_ORDERING]
@@ -70,7 +76,11 @@ def drawing_image_get(*, user, pk) -> Drawing:
 
 
 def information_object_list(*, user) -> QuerySet[InformationObject]:
-    return visible_to(user, InformationObject.objects.with_related().with_counts()).order_by("identifier", "name", "pk")
+    """With `step_count`: the steps of use cases the user may see that exchange it."""
+    information_objects = InformationObject.objects.with_related().with_counts(
+        use_cases=visible_to(user, UseCase.objects.all())
+    )
+    return visible_to(user, information_objects).order_by("identifier", "name", "pk")
 
 
 def information_object_get(*, user, pk) -> InformationObject:
@@ -82,26 +92,19 @@ def information_object_get(*, user, pk) -> InformationObject:
 
 
 def common_term_list(*, user) -> QuerySet[CommonTerm]:
-    return visible_to(user, CommonTerm.objects.annotate(use_case_count=Count("use_cases"))).order_by("term", "pk")
+    """With `use_case_count`: the use cases the user may see that define the term."""
+    counted = Q(use_cases__in=visible_to(user, UseCase.objects.all()))
+    terms = CommonTerm.objects.annotate(use_case_count=Count("use_cases", filter=counted, distinct=True))
+    return visible_to(user, terms).order_by("term", "pk")
+
+
+def common_term_get(*, user, pk) -> CommonTerm:
+    return get_object_or_404(visible_to(user, CommonTerm.objects.all()), pk=pk)
 
 
 def recent_changes(*, user, limit: int = 20) -> QuerySet[ChangeLogEntry]:
-    """The latest entries of the audit trail, newest first. `object_deleted` / `related_deleted` tell whether the
-    object (or the object the change belongs to) has been deleted since, so that a page does not link to it."""
-    deleted = ChangeLogEntry.objects.filter(action=ChangeLogEntry.Action.DELETE)
-    entries = (
-        ChangeLogEntry.objects.select_related("content_type", "related_content_type")
-        .annotate(
-            object_deleted=Exists(
-                deleted.filter(content_type=OuterRef("content_type"), object_id=OuterRef("object_id"))
-            ),
-            related_deleted=Exists(
-                deleted.filter(content_type=OuterRef("related_content_type"), object_id=OuterRef("related_object_id"))
-            ),
-        )
-        .order_by("-time", "-pk")
-    )
-    return visible_to(user, entries)[:limit]
+    """The latest entries of the audit trail the user may see, newest first (see `change_log_list`)."""
+    return change_log_list(user=user)[:limit]
 
 
 # The use case document, shaped for reading: the rows of with_document() grouped and nested in Python.

@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from sgam.followup import library_object_changed, usecase_changed
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.services import model_create, model_delete, model_reorder, model_update
@@ -43,6 +44,7 @@ def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = 
             STALE_REVISION_MESSAGE.format(expected=expected_revision, current=current), code="stale_revision"
         )
     use_case.revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
+    usecase_changed(use_case=use_case)
 
 
 @transaction.atomic
@@ -160,7 +162,9 @@ def information_object_create(*, user, data: Mapping[str, Any]) -> InformationOb
 def information_object_update(
     *, user, information_object: InformationObject, data: Mapping[str, Any]
 ) -> InformationObject:
-    return model_update(user=user, instance=information_object, data=data)
+    updated = model_update(user=user, instance=information_object, data=data)
+    library_object_changed(obj=updated)
+    return updated
 
 
 @transaction.atomic

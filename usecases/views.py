@@ -1,24 +1,95 @@
-"""Read-only pages of use cases and of the information object and common term libraries."""
+"""Pages of use cases (reading, writing, the review workflow, versions, sharing), workspaces, and the information
+object and common term libraries."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.views.generic import DetailView
+from django.shortcuts import redirect
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from ucmr.permissions import ObjectPermissionMixin, require
+from sgam.diagrams import usecase_generated_get
+from sgam.impact import information_object_impact_get
+from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView, add_service_errors
+from ucmr.permissions import (
+    ADD,
+    CHANGE,
+    MANAGE,
+    PUBLISH,
+    REVIEW,
+    SHARE,
+    ObjectPermissionMixin,
+    allowed_actions,
+    may_read_change_log,
+    require,
+    user_can,
+    workspaces_of,
+)
+from usecases.access import (
+    grantee_by_name,
+    usecase_share,
+    usecase_share_list,
+    usecase_unshare,
+    user_by_name,
+    workspace_get,
+    workspace_member_remove,
+    workspace_member_set,
+    workspace_membership_get,
+    workspace_page_list,
+)
 from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet, UseCaseFilterSet
+from usecases.forms import (
+    CommonTermForm,
+    InformationObjectForm,
+    MemberForm,
+    ShareForm,
+    TransitionForm,
+    UnshareForm,
+    UseCaseCreateForm,
+    UseCaseForm,
+    VersionCompareForm,
+)
+from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
 from usecases.selectors import (
+    common_term_get,
     common_term_list,
     drawing_image_get,
     information_object_get,
     information_object_list,
     usecase_document,
     usecase_get,
+    usecase_header_get,
     usecase_list,
 )
+from usecases.services import (
+    common_term_create,
+    common_term_update,
+    information_object_create,
+    information_object_update,
+    usecase_create,
+    usecase_update,
+)
+from usecases.versions import (
+    document_diff,
+    document_redacted,
+    usecase_document_json,
+    usecase_snapshot_get,
+    usecase_snapshot_list,
+)
+from usecases.workflow import (
+    TRANSITIONS,
+    my_work_get,
+    status_change_list,
+    usecase_transition,
+    usecase_transitions_allowed,
+)
+
+STATUS_CHANGES_SHOWN = 3
 
 
 class UseCaseListView(ObjectPermissionMixin, FilterView):
+    public_read = True
     filterset_class = UseCaseFilterSet
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
@@ -30,7 +101,7 @@ class UseCaseListView(ObjectPermissionMixin, FilterView):
         return settings.UCMR_PAGE_SIZE
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(may_add=user_can(self.request.user, ADD, UseCase), **kwargs)
         len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
         return context
 
@@ -38,6 +109,7 @@ class UseCaseListView(ObjectPermissionMixin, FilterView):
 class UseCaseDetailView(ObjectPermissionMixin, DetailView):
     """The whole IEC 62559-2 template, sections 1.1 to 8."""
 
+    public_read = True
     template_name = "usecases/usecase_detail.html"
     context_object_name = "use_case"
 
@@ -48,11 +120,21 @@ class UseCaseDetailView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         document = usecase_document(user=self.request.user, use_case=self.object)
-        return super().get_context_data(document=document, **kwargs)
+        allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE))
+        return super().get_context_data(
+            document=document,
+            allowed=allowed,
+            transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
+            status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
+            generated=usecase_generated_get(use_case=self.object),
+            **kwargs,
+        )
 
 
 class DrawingImageView(ObjectPermissionMixin, DetailView):
     """The uploaded image of a section 2 drawing, for those who may see its use case."""
+
+    public_read = True
 
     def get_object(self, queryset=None):
         drawing = drawing_image_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -71,6 +153,7 @@ class DrawingImageView(ObjectPermissionMixin, DetailView):
 
 
 class InformationObjectListView(ObjectPermissionMixin, FilterView):
+    public_read = True
     filterset_class = InformationObjectFilterSet
     template_name = "usecases/information_object_list.html"
     context_object_name = "information_objects"
@@ -82,12 +165,13 @@ class InformationObjectListView(ObjectPermissionMixin, FilterView):
         return settings.UCMR_PAGE_SIZE
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        context = super().get_context_data(may_add=user_can(self.request.user, ADD, InformationObject), **kwargs)
         len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
         return context
 
 
 class InformationObjectDetailView(ObjectPermissionMixin, DetailView):
+    public_read = True
     template_name = "usecases/information_object_detail.html"
     context_object_name = "information_object"
 
@@ -96,10 +180,18 @@ class InformationObjectDetailView(ObjectPermissionMixin, DetailView):
         require(self.request.user, self.permission_action, information_object)
         return information_object
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            may_change=user_can(self.request.user, CHANGE, self.object),
+            impact=information_object_impact_get(user=self.request.user, information_object=self.object),
+            **kwargs,
+        )
+
 
 class CommonTermListView(ObjectPermissionMixin, FilterView):
     """Not paginated: a term's address is this page with the term's anchor."""
 
+    public_read = True
     filterset_class = CommonTermFilterSet
     template_name = "usecases/term_list.html"
     context_object_name = "terms"
@@ -108,6 +200,349 @@ class CommonTermListView(ObjectPermissionMixin, FilterView):
         return common_term_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context = super().get_context_data(
+            may_add=user_can(user, ADD, CommonTerm), may_change=user_can(user, CHANGE, CommonTerm), **kwargs
+        )
         len(context["object_list"])  # evaluate the list here, so that rendering it runs no query
         return context
+
+
+# Writing use cases, the review workflow, frozen versions, sharing, workspaces and "my work".
+
+
+class UseCaseCreateView(ServiceCreateView):
+    """A new use case in a workspace where the user is an author or manager (a 403 for everyone else)."""
+
+    model = UseCase
+    form_class = UseCaseCreateForm
+    list_url_name = "usecases:usecase_list"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "workspaces": workspaces_of(self.request.user, ADD)}
+
+    def save(self, form, data):
+        return usecase_create(user=self.request.user, workspace=data.pop("workspace"), data=data)
+
+
+class UseCaseUpdateView(ServiceUpdateView):
+    """Sections 1.1 to 1.7 of a draft. The form carries the revision it was opened at: a save over someone
+    else's newer change is refused and nothing is overwritten."""
+
+    model = UseCase
+    form_class = UseCaseForm
+    form_exclude = ("revision",)
+
+    def get_object(self, queryset=None):
+        use_case = usecase_header_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, CHANGE, use_case)
+        return use_case
+
+    def not_a_draft(self):
+        messages.error(
+            self.request,
+            f"Only drafts are edited; this use case is {self.object.get_status_display().lower()}. "
+            "A manager can withdraw it to draft.",
+        )
+        return redirect(self.object.get_absolute_url())
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.status != UseCase.Status.DRAFT:
+            return self.not_a_draft()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.status != UseCase.Status.DRAFT:
+            return self.not_a_draft()
+        form = self.get_form()
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+
+    def save(self, form, data):
+        return usecase_update(
+            user=self.request.user,
+            use_case=self.stored_object(),
+            data=data,
+            expected_revision=form.cleaned_data["revision"],
+        )
+
+
+class UseCaseTransitionView(ObjectPermissionMixin, View):
+    """One step of the review workflow, posted from the use case page with the revision it showed."""
+
+    http_method_names = ["post"]
+    transition = ""
+
+    def post(self, request, pk):
+        use_case = usecase_header_get(user=request.user, pk=pk)
+        transition = TRANSITIONS[self.transition]
+        require(request.user, transition.action, use_case)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "The page was incomplete; reload it and try again. Nothing was changed.")
+            return redirect(use_case.get_absolute_url())
+        try:
+            use_case = usecase_transition(
+                user=request.user,
+                use_case=use_case,
+                name=transition.name,
+                comment=form.cleaned_data["comment"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The use case is now {use_case.get_status_display().lower()}.")
+        return redirect(use_case.get_absolute_url())
+
+
+class UseCaseHistoryView(ObjectHistoryView):
+    """Every recorded change to the use case and its rows, its workflow steps and shares included."""
+
+    get_subject = usecase_header_get
+
+
+class UseCaseShareView(ObjectPermissionMixin, FormView):
+    """The share dialog: who may view or change this one use case beyond its workspace's members; grant and
+    revoke. For those who manage the use case's workspace."""
+
+    template_name = "usecases/usecase_share.html"
+    form_class = ShareForm
+
+    def check_permissions(self) -> None:
+        self.use_case = usecase_header_get(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, SHARE, self.use_case)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            use_case=self.use_case, grants=usecase_share_list(use_case=self.use_case), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            grantee = grantee_by_name(kind=data["kind"], name=data["name"])
+            usecase_share(
+                user=self.request.user, use_case=self.use_case, grantee=grantee, permission=data["permission"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Shared with {grantee}.")
+        return redirect("usecases:usecase_share", pk=self.use_case.pk)
+
+
+class UseCaseUnshareView(ObjectPermissionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        use_case = usecase_header_get(user=request.user, pk=pk)
+        require(request.user, SHARE, use_case)
+        form = UnshareForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError("Choose a grant to revoke.")
+            usecase_unshare(
+                user=request.user,
+                use_case=use_case,
+                kind=form.cleaned_data["kind"],
+                grant_id=form.cleaned_data["grant"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The grant is revoked.")
+        return redirect("usecases:usecase_share", pk=use_case.pk)
+
+
+class UseCaseVersionListView(ObjectPermissionMixin, TemplateView):
+    """The frozen versions of a use case, and a form to compare two of them (or one with the current state)."""
+
+    template_name = "usecases/usecase_versions.html"
+
+    def get_context_data(self, **kwargs):
+        use_case = usecase_header_get(user=self.request.user, pk=self.kwargs["pk"])
+        snapshots = list(usecase_snapshot_list(user=self.request.user, use_case=use_case))
+        # By default the two newest versions, or the newest against what has changed since.
+        sequences = [str(snapshot.sequence) for snapshot in snapshots[:2]]
+        old, new = ([*reversed(sequences), "current", "current"])[:2]
+        form = VersionCompareForm(sequences=_version_choices(snapshots), initial={"old": old, "new": new})
+        return super().get_context_data(use_case=use_case, snapshots=snapshots, compare_form=form, **kwargs)
+
+
+def _version_choices(snapshots) -> list[tuple[str, str]]:
+    return [
+        (str(snapshot.sequence), f"{snapshot.version_number} ({snapshot.get_status_display().lower()})")
+        for snapshot in snapshots
+    ]
+
+
+class UseCaseVersionDetailView(ObjectPermissionMixin, TemplateView):
+    """One frozen version, section by section, as it was approved or published."""
+
+    template_name = "usecases/usecase_version.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        use_case = usecase_header_get(user=user, pk=self.kwargs["pk"])
+        snapshot = usecase_snapshot_get(user=user, use_case=use_case, sequence=self.kwargs["sequence"])
+        document = document_redacted(user=user, document=snapshot.document)
+        return super().get_context_data(use_case=use_case, snapshot=snapshot, document=document, **kwargs)
+
+
+class UseCaseVersionCompareView(ObjectPermissionMixin, TemplateView):
+    """Two versions side by side, section by section: changed fields word by word, rows added, removed, changed."""
+
+    template_name = "usecases/usecase_version_compare.html"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        use_case = usecase_header_get(user=user, pk=kwargs["pk"])
+        snapshots = list(usecase_snapshot_list(user=user, use_case=use_case))
+        form = VersionCompareForm(request.GET, sequences=_version_choices(snapshots))
+        context = {"use_case": use_case, "compare_form": form}
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(**context), status=400)
+        documents = {}
+        for side in ("old", "new"):
+            choice = form.cleaned_data[side]
+            if choice == "current":
+                documents[side] = usecase_document_json(use_case_id=use_case.pk)
+                context[f"{side}_label"] = "current state"
+            else:
+                snapshot = usecase_snapshot_get(user=user, use_case=use_case, sequence=int(choice))
+                documents[side] = snapshot.document
+                context[f"{side}_label"] = f"version {snapshot.version_number}"
+        old, new = (document_redacted(user=user, document=documents[side]) for side in ("old", "new"))
+        sections = document_diff(old, new)
+        context["sections"] = sections
+        context["changed"] = any(section.changed for section in sections)
+        return self.render_to_response(self.get_context_data(**context))
+
+
+class WorkspaceListView(ObjectPermissionMixin, ListView):
+    """The workspaces the user belongs to or may see use cases of, with their role."""
+
+    template_name = "usecases/workspace_list.html"
+    context_object_name = "workspaces"
+
+    def get_queryset(self):
+        return workspace_page_list(user=self.request.user)
+
+
+class WorkspaceDetailView(ObjectPermissionMixin, DetailView):
+    """A workspace and its members; its managers add members, change their roles and remove them here."""
+
+    template_name = "usecases/workspace_detail.html"
+    context_object_name = "workspace"
+
+    def get_object(self, queryset=None):
+        return workspace_get(user=self.request.user, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        may_manage = user_can(self.request.user, MANAGE, self.object)
+        return super().get_context_data(
+            may_manage=may_manage,
+            member_form=MemberForm(),
+            roles=WorkspaceMembership.Role.choices,
+            members=list(self.object.memberships.all()),
+            **kwargs,
+        )
+
+
+class WorkspaceMemberSetView(ObjectPermissionMixin, View):
+    """Add a member by username with a role, or give a member another role."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        workspace = workspace_get(user=request.user, slug=slug)
+        require(request.user, MANAGE, workspace)
+        form = MemberForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError("Give a username and a role.")
+            member = user_by_name(username=form.cleaned_data["username"])
+            membership = workspace_member_set(
+                user=request.user, workspace=workspace, member=member, role=form.cleaned_data["role"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{member.get_username()} is now {membership.get_role_display().lower()}.")
+        return redirect(workspace.get_absolute_url())
+
+
+class WorkspaceMemberRemoveView(ObjectPermissionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        workspace = workspace_get(user=request.user, slug=slug)
+        membership = workspace_membership_get(user=request.user, workspace=workspace, pk=pk)
+        require(request.user, MANAGE, workspace)
+        try:
+            workspace_member_remove(user=request.user, membership=membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{membership.user.get_username()} is no longer a member.")
+        return redirect(workspace.get_absolute_url())
+
+
+class MyWorkView(ObjectPermissionMixin, TemplateView):
+    """What waits for the signed-in user: drafts to write, use cases to review and to publish."""
+
+    template_name = "usecases/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            work=my_work_get(user=user),
+            workspaces=list(workspace_page_list(user=user).filter(my_role__isnull=False)),
+            may_add=user_can(user, ADD, UseCase),
+            may_read_change_log=may_read_change_log(user),
+            **kwargs,
+        )
+
+
+class InformationObjectCreateView(ServiceCreateView):
+    model = InformationObject
+    form_class = InformationObjectForm
+    list_url_name = "usecases:information_object_list"
+
+    def save(self, form, data):
+        return information_object_create(user=self.request.user, data=data)
+
+
+class InformationObjectUpdateView(ServiceUpdateView):
+    model = InformationObject
+    form_class = InformationObjectForm
+
+    def save(self, form, data):
+        return information_object_update(user=self.request.user, information_object=self.stored_object(), data=data)
+
+
+class InformationObjectHistoryView(ObjectHistoryView):
+    get_subject = information_object_get
+
+
+class CommonTermCreateView(ServiceCreateView):
+    model = CommonTerm
+    form_class = CommonTermForm
+    list_url_name = "usecases:term_list"
+
+    def save(self, form, data):
+        return common_term_create(user=self.request.user, data=data)
+
+
+class CommonTermUpdateView(ServiceUpdateView):
+    model = CommonTerm
+    form_class = CommonTermForm
+
+    def save(self, form, data):
+        return common_term_update(user=self.request.user, common_term=self.stored_object(), data=data)
+
+
+class CommonTermHistoryView(ObjectHistoryView):
+    get_subject = common_term_get

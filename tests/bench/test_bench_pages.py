@@ -12,13 +12,14 @@ from django.urls import reverse
 
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
+from tests.factories import UserFactory, with_repository_role
 
 ROUNDS = 15
 
 
 @pytest.mark.django_db
-def test_bench_use_case_page(client, staff_user):
-    client.force_login(staff_user)
+def test_bench_use_case_page(client):
+    client.force_login(with_repository_role(UserFactory(), "administrator"))
     rows = []
     for steps in (10, 100, 300):
         use_case = make_use_case(steps=steps)

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reader(client, user):
-    client.force_login(user)
+def reader(client, repository_reader):
+    client.force_login(repository_reader)
     return client
 
 

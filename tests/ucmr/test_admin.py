@@ -29,15 +29,17 @@ from tests.factories import (
     UseCaseRelationFactory,
     VersionEntryFactory,
     WorkspaceFactory,
+    WorkspaceMembershipFactory,
 )
 from ucmr.jobs import job_create
 from ucmr.models import BackgroundJob, ChangeLogEntry
-from usecases.models import Condition, Objective, Step, UseCase
+from usecases.models import Condition, Objective, StatusChange, Step, UseCase, UseCaseSnapshot
 from usecases.services import usecase_update
+from usecases.workflow import usecase_approve
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY_MODELS = {ChangeLogEntry, BackgroundJob, Layer, Domain, Zone, NistDomain}
+READ_ONLY_MODELS = {ChangeLogEntry, BackgroundJob, Layer, Domain, Zone, NistDomain, StatusChange, UseCaseSnapshot}
 
 
 @pytest.fixture
@@ -77,6 +79,9 @@ def repository(superuser):
     NistPlacement.objects.create(actor=ActorFactory(), nist_domain=NistDomain.objects.first())
     actor_create(user=superuser, data={"name": "Market operator", "type": "organisation"})
     job_create(user=superuser, kind="repository_stats")
+    reviewed = UseCaseFactory(workspace=use_case.workspace, status=UseCase.Status.IN_REVIEW)
+    usecase_approve(user=superuser, use_case=reviewed)  # a status change and a frozen version
+    WorkspaceMembershipFactory(workspace=use_case.workspace)
     return use_case
 
 

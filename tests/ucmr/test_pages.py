@@ -13,6 +13,7 @@ from tests.factories import (
     UseCaseFactory,
     UserFactory,
     WorkspaceFactory,
+    WorkspaceMembershipFactory,
 )
 from ucmr.models import BackgroundJob
 from ucmr.views import HomeView, JobDetailView
@@ -35,8 +36,11 @@ def test_anonymous_is_sent_to_sign_in(client, url):
     assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
-def test_home_counts_what_the_repository_holds(reader):
-    UseCaseFactory.create_batch(3)
+def test_home_counts_what_the_repository_holds_as_far_as_the_user_may_see(reader, user):
+    team = WorkspaceFactory()
+    WorkspaceMembershipFactory(workspace=team, user=user, role="viewer")
+    UseCaseFactory.create_batch(3, workspace=team)
+    UseCaseFactory.create_batch(2)  # drafts of a workspace the reader is not in
     ActorFactory.create_batch(4)
     RequirementFactory.create_batch(5)
     InformationObjectFactory.create_batch(6)
@@ -74,8 +78,10 @@ def test_home_lists_recent_changes_newest_first_with_links(reader, staff_user):
     assert "editor" in text and "Deleted" in text
 
 
-def test_home_links_a_change_to_a_row_to_its_use_case(reader, staff_user):
-    use_case = usecase_create(user=staff_user, workspace=WorkspaceFactory(), data={"name": "Voltage control"})
+def test_home_links_a_change_to_a_row_to_its_use_case(reader, user, staff_user):
+    team = WorkspaceFactory()
+    WorkspaceMembershipFactory(workspace=team, user=user, role="viewer")
+    use_case = usecase_create(user=staff_user, workspace=team, data={"name": "Voltage control"})
     usecase_row_create(user=staff_user, use_case=use_case, model=Remark, data={"text": "Check the <limits>."})
 
     text = reader.get(reverse("home")).content.decode()

@@ -113,7 +113,7 @@ def worker(celery_sends_to, transactional_db, tmp_path):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_worker_runs_a_job_queued_through_job_start(worker, staff_user):
     process, log_path = worker
-    StepFactory.create_batch(2)
+    StepFactory.create_batch(2, scenario__use_case__status="published")  # counted: staff_user may see them
     ActorFactory.create_batch(3)
 
     job = job_start(user=staff_user, kind="repository_stats", params={})

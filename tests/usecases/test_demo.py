@@ -5,6 +5,7 @@ import shutil
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -13,6 +14,7 @@ from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
 from ucmr.models import ChangeLogEntry
+from ucmr.permissions import allowed_actions
 from usecases.demo import DEMO_DIR, LIBRARY_FILE, demo_load
 from usecases.models import (
     ActorGrouping,
@@ -34,6 +36,7 @@ from usecases.models import (
     UseCaseRelation,
     VersionEntry,
     Workspace,
+    WorkspaceMembership,
 )
 from usecases.services import common_term_delete, usecase_row_delete
 
@@ -284,3 +287,49 @@ def test_load_demo_command_prints_one_line(demo, staff_user):
 def test_load_demo_command_refuses_an_unknown_user(demo):
     with pytest.raises(CommandError, match="no user 'nobody'"):
         call_command("load_demo", user="nobody", stdout=StringIO())
+
+
+def test_ensure_demo_user_makes_an_administrator_and_people_for_every_role(demo, settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("ensure_demo_user", stdout=out)
+    call_command("ensure_demo_user", stdout=StringIO())  # again: nothing new, nothing breaks
+
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "  Sign in as: demo / demo-ucmr"  # the line `make run` users (and CI's smoke test) read
+    assert sum("Sign in as:" in line for line in lines) == 1
+    for login in (
+        "analyst / analyst-ucmr",
+        "reviewer / reviewer-ucmr",
+        "manager / manager-ucmr",
+        "curator / curator-ucmr",
+    ):
+        assert any(login in line for line in lines), login
+    user_model = get_user_model()
+    demo_user = user_model.objects.get(username="demo")
+    assert demo_user.check_password("demo-ucmr") and demo_user.groups.filter(name="Administrators").exists()
+    roles = {
+        (membership.user.username, membership.workspace.slug): membership.role
+        for membership in WorkspaceMembership.objects.select_related("user", "workspace")
+    }
+    assert roles == {
+        (name, slug): role
+        for name, role in [
+            ("analyst", "author"),
+            ("reviewer", "reviewer"),
+            ("manager", "manager"),
+            ("viewer", "viewer"),
+        ]
+        for slug in ("demo-grid-operators", "demo-market")
+    }
+    in_review = UseCase.objects.filter(status="in_review").first()
+    analyst, reviewer = user_model.objects.get(username="analyst"), user_model.objects.get(username="reviewer")
+    assert allowed_actions(reviewer, in_review) == {"view", "review"}
+    assert allowed_actions(analyst, in_review) == {"view", "change"}
+    assert user_model.objects.get(username="curator").has_perm("actors.change_actor")
+
+
+def test_ensure_demo_user_refuses_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development"):
+        call_command("ensure_demo_user", stdout=StringIO())

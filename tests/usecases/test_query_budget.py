@@ -1,7 +1,8 @@
-"""The number of queries of the use case pages does not grow with the number of rows they show, and rendering
-their templates runs none at all (everything is loaded by the view)."""
+"""The number of queries of the use case pages does not grow with the number of rows they show (permission
+filtering included), and rendering their templates runs none at all (everything is loaded by the view)."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -14,8 +15,12 @@ from tests.factories import (
     ScenarioFactory,
     SgamPlacementFactory,
     UseCaseFactory,
+    WorkspaceFactory,
     make_complete_use_case,
+    member_of,
 )
+from ucmr.permissions import object_grant_add
+from usecases.models import UseCase
 from usecases.views import (
     UseCaseDetailView,
     UseCaseListView,
@@ -41,9 +46,9 @@ def make_listed_use_cases(count: int) -> None:
 
 
 @pytest.mark.parametrize("params", [{}, {"q": "Use case", "sgam_domain": "generation", "status": "draft"}])
-def test_use_case_list_queries_do_not_grow_with_the_rows(client, user, settings, params):
+def test_use_case_list_queries_do_not_grow_with_the_rows(client, repository_reader, settings, params):
     settings.UCMR_PAGE_SIZE = 25
-    client.force_login(user)
+    client.force_login(repository_reader)
     url = reverse("usecases:usecase_list")
 
     make_listed_use_cases(2)
@@ -55,8 +60,8 @@ def test_use_case_list_queries_do_not_grow_with_the_rows(client, user, settings,
     assert len(many) == len(few), "\n".join(many)
 
 
-def test_use_case_detail_queries_do_not_grow_with_the_document(client, user):
-    client.force_login(user)
+def test_use_case_detail_queries_do_not_grow_with_the_document(client, repository_reader):
+    client.force_login(repository_reader)
     small = make_complete_use_case(steps=10, actors=5, rows=2)
     large = make_complete_use_case(steps=300, actors=50, rows=20)
 
@@ -74,13 +79,51 @@ def test_use_case_detail_queries_do_not_grow_with_the_document(client, user):
     [(UseCaseListView, {}), (UseCaseDetailView, {"pk": None})],
     ids=["list", "detail"],
 )
-def test_rendering_the_templates_runs_no_query(user, django_assert_num_queries, view, kwargs):
+def test_rendering_the_templates_runs_no_query(repository_reader, django_assert_num_queries, view, kwargs):
     use_case = make_complete_use_case(steps=12, actors=6, rows=2)
     request = RequestFactory().get("/")
-    request.user = user
+    request.user = repository_reader
     response = view.as_view()(request, **dict.fromkeys(kwargs, use_case.pk))
 
     with django_assert_num_queries(0):
         response.render()
 
     assert use_case.name in response.content.decode()
+
+
+def _make_visible_by_every_path(count: int, *, workspace, person, group) -> None:
+    """`count` use cases the person may see, a quarter by each path (workspace role, published, grant to the user,
+    grant to their group), and as many they may not see."""
+    for n in range(count):
+        use_case = UseCaseFactory(workspace=workspace) if n % 4 == 0 else UseCaseFactory()
+        if n % 4 == 1:
+            UseCase.objects.filter(pk=use_case.pk).update(status=UseCase.Status.PUBLISHED)
+        elif n % 4 == 2:
+            object_grant_add(use_case, grantee=person, codename="view_usecase")
+        elif n % 4 == 3:
+            object_grant_add(use_case, grantee=group, codename="change_usecase")
+        UseCaseFactory()
+
+
+@pytest.mark.parametrize("url_name", ["usecases:usecase_list", "usecases:my_work", "home"])
+def test_permission_filtering_adds_no_query_per_row(client, settings, url_name):
+    settings.UCMR_PAGE_SIZE = 200
+    workspace = WorkspaceFactory()
+    person = member_of(workspace, "author")
+    group = Group.objects.create(name="Partners")
+    person.groups.add(group)
+    client.force_login(person)
+
+    _make_visible_by_every_path(10, workspace=workspace, person=person, group=group)
+    ten_response, ten = get_counting_queries(client, reverse(url_name))
+    _make_visible_by_every_path(90, workspace=workspace, person=person, group=group)
+    hundred_response, hundred = get_counting_queries(client, reverse(url_name))
+
+    assert len(hundred) == len(ten), "\n".join(hundred)
+    if url_name == "usecases:usecase_list":
+        assert (ten_response.context["paginator"].count, hundred_response.context["paginator"].count) == (10, 100)
+    if url_name == "home":
+        assert (ten_response.context["counts"]["use_cases"], hundred_response.context["counts"]["use_cases"]) == (
+            10,
+            100,
+        )

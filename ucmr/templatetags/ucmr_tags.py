@@ -10,6 +10,7 @@ register = template.Library()
 
 # Links a user typed or imported are only made clickable for these schemes (never javascript:, data:, ...).
 SAFE_LINK_SCHEMES = {"http", "https", "ftp", "mailto"}
+CHANGE_VALUE_SHOWN = 300
 
 STATUS_CLASSES = {
     "draft": "text-bg-secondary",
@@ -111,3 +112,17 @@ def change_url(entry) -> str:
         except NoReverseMatch:
             continue
     return ""
+
+
+@register.filter
+def change_value(values, name: str) -> str:
+    """One field's value in a change log entry's before/after, as text (long values shortened)."""
+    value = (values or {}).get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= CHANGE_VALUE_SHOWN else text[: CHANGE_VALUE_SHOWN - 1] + "…"

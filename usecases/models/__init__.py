@@ -1,3 +1,4 @@
+from usecases.models.access import WorkspaceMembership
 from usecases.models.library import Area, BusinessCase, CommonTerm, InformationObject, Workspace
 from usecases.models.scenario import Scenario, Step
 from usecases.models.usecase import (
@@ -14,6 +15,7 @@ from usecases.models.usecase import (
     UseCaseRelation,
     VersionEntry,
 )
+from usecases.models.versions import StatusChange, UseCaseSnapshot
 
 __all__ = [
     "ActorGrouping",
@@ -30,9 +32,12 @@ __all__ = [
     "Reference",
     "Remark",
     "Scenario",
+    "StatusChange",
     "Step",
     "UseCase",
     "UseCaseRelation",
+    "UseCaseSnapshot",
     "VersionEntry",
     "Workspace",
+    "WorkspaceMembership",
 ]

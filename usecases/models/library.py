@@ -20,11 +20,23 @@ class Workspace(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Held per workspace by its members (django-guardian object permissions written from their role), or
+        # model-wide by a group; see ucmr.permissions.
+        permissions = [
+            ("view_workspace_usecases", "Can view the use cases of the workspace"),
+            ("change_workspace_usecases", "Can create, edit and submit the use cases of the workspace"),
+            ("review_workspace_usecases", "Can approve or send back the use cases of the workspace"),
+            ("publish_workspace_usecases", "Can publish and withdraw the use cases of the workspace"),
+            ("manage_workspace", "Can manage the members of the workspace and share its use cases"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
+        return reverse("usecases:workspace_detail", kwargs={"slug": self.slug})
+
+    def get_use_cases_url(self) -> str:
         return reverse("usecases:usecase_list") + f"?workspace={self.slug}"
 
 

@@ -68,6 +68,11 @@ class UseCase(models.Model):
 
     class Meta:
         ordering = ["workspace__name", "identifier", "name"]
+        # Direct grants on one use case (django-guardian), or model-wide through a group; see ucmr.permissions.
+        permissions = [
+            ("review_usecase", "Can approve or send back the use case"),
+            ("publish_usecase", "Can publish and withdraw the use case"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["workspace", "identifier"],

@@ -37,6 +37,9 @@ class XmlImportError(ValidationError):
 
 
 def local_name(element: etree._Element) -> str:
+    tag = element.tag
+    if isinstance(tag, str):  # "{namespace}name" or "name", read without building a QName (called per element)
+        return tag.rpartition("}")[2]
     return etree.QName(element).localname
 
 

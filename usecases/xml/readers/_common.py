@@ -17,7 +17,9 @@ def elements(parent: etree._Element) -> list[etree._Element]:
 
 
 def children(parent: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in elements(parent) if local_name(child) == name]
+    """Child elements with this local name, in any namespace or none (lxml filters in C: the readers call this
+    for every field of every object, so it decides how fast a large file is read)."""
+    return list(parent.iterchildren(f"{{*}}{name}"))
 
 
 def child(parent: etree._Element, name: str) -> etree._Element | None:

@@ -1,0 +1,411 @@
+"""Graphs built from a use case's tables, as networkx graphs: plain functions of prefetched objects, no queries.
+
+- `actor_interaction_graph`: who sends what to whom, an edge per information exchange (step x producer x receiver);
+- `sequence_graph`: one scenario's steps in reading order as messages between lifelines, macro steps as frames;
+- `sgam_plane_graph`: one SGAM layer, elements in their domain x zone cells, connections between them;
+- `nist_graph`: the NIST domains holding the actors, data flows between domains aggregated from the steps, and the
+  energy flow between the power domains (bidirectional, as in the NIST conceptual model);
+- `repository_network` and `impact_analysis`: actors, information objects and use cases of the whole repository,
+  and what depends on one actor or information object, directly and through related use cases.
+
+Pass a use case as `usecases.selectors.usecase_get` (`with_document()`) loads it, read by
+`sgam.selectors.usecase_facts`, and its effective placements (`sgam.selectors.usecase_placements`).
+Node ids are made here from primary keys and codes only; user text travels in attributes, never in ids.
+"""
+
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from sgam.selectors import Cell, ScenarioFacts, StepFacts, UseCaseFacts, UseCasePlacements
+from usecases.models import Scenario
+
+UNKNOWN_ACTOR = "actor-unknown"
+UNPLACED = "unplaced"
+# The power domains of the NIST conceptual model, along which energy flows both ways.
+ENERGY_CHAIN = ("bulk_generation", "transmission", "distribution", "customer")
+
+
+def actor_node(pk: int) -> str:
+    return f"actor-{pk}"
+
+
+def information_label(information_object) -> str:
+    return information_object.identifier or information_object.name
+
+
+def _information(step: StepFacts) -> list[str]:
+    return [information_label(item) for item in step.information_objects]
+
+
+def _exchange_label(information: list[str], scenario: Scenario, number: str) -> str:
+    what = ", ".join(information) if information else "(no information named)"
+    return f"{what} (sc. {scenario.number or scenario.position}, step {number})"
+
+
+def actor_interaction_graph(*, facts: UseCaseFacts) -> nx.MultiDiGraph:
+    """Nodes: every actor the use case names (`listed` tells whether 3.1 lists it). Edges: producer -> receiver,
+    one per step and pair, keyed `step-<pk>`, with the information exchanged (IDs) and the step's full number."""
+    graph = nx.MultiDiGraph(name=str(facts.use_case))
+    listed = {role.actor_id for role in facts.roles}
+    for actor in facts.actors:
+        graph.add_node(
+            actor_node(actor.pk),
+            kind="actor",
+            pk=actor.pk,
+            label=actor.name,
+            actor_type=actor.get_type_display(),
+            listed=actor.pk in listed,
+        )
+    for scenario, step in facts.steps():
+        information = _information(step)
+        for producer in step.producers:
+            for receiver in step.receivers:
+                graph.add_edge(
+                    actor_node(producer.pk),
+                    actor_node(receiver.pk),
+                    key=f"step-{step.step.pk}",
+                    step=step.step.pk,
+                    scenario=scenario.scenario.pk,
+                    number=step.number,
+                    information=information,
+                    service=step.step.service,
+                    label=_exchange_label(information, scenario.scenario, step.number),
+                )
+    return graph
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A macro step around its sub-steps in a sequence diagram: from its header row to its last row."""
+
+    step: int
+    number: str
+    name: str
+    depth: int
+    first_row: int
+    last_row: int
+
+
+def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
+    """The scenario's steps in reading order (each step before its sub-steps).
+
+    Nodes: lifelines, left to right in order of first appearance (`order`); `actor-unknown` stands for a producer
+    the step does not name. Edges: messages keyed `m<row>`, with `row` (top to bottom), the step's full
+    `number`, `name`, `service`, `information` and `depth`; a step without receivers is a message of its producer
+    to itself. `graph.graph["frames"]`: a `Frame` per step that has sub-steps (one header row, then its rows).
+    """
+    graph = nx.MultiDiGraph(name=str(scenario.scenario), scenario=scenario.scenario.pk)
+    order = 0
+
+    def lifeline(pk: int | None, label: str) -> str:
+        nonlocal order
+        node = actor_node(pk) if pk is not None else UNKNOWN_ACTOR
+        if node not in graph:
+            graph.add_node(node, kind="actor" if pk is not None else "unknown", pk=pk, label=label, order=order)
+            order += 1
+        return node
+
+    for actor in scenario.primary_actors:
+        lifeline(actor.pk, actor.name)
+    row = 0
+    frames: list[Frame] = []
+    open_frames: list[tuple[StepFacts, int]] = []
+
+    def close_frames(depth: int) -> None:
+        while open_frames and open_frames[-1][0].node.depth >= depth:
+            facts, first = open_frames.pop()
+            frames.append(
+                Frame(facts.step.pk, facts.number, facts.step.name, facts.node.depth, first, max(first, row - 1))
+            )
+
+    for step in scenario.steps:
+        close_frames(step.node.depth)
+        if step.node.children:
+            open_frames.append((step, row))
+            row += 1  # the frame's header
+        producers = [lifeline(actor.pk, actor.name) for actor in step.producers]
+        receivers = [lifeline(actor.pk, actor.name) for actor in step.receivers]
+        if step.node.children and not producers and not receivers:
+            continue  # a macro step that only groups its sub-steps: its frame says it all
+        if not producers:
+            producers = [lifeline(None, "(no producer named)")]
+        information = _information(step)
+        for producer in producers:
+            for receiver in receivers or [producer]:
+                graph.add_edge(
+                    producer,
+                    receiver,
+                    key=f"m{row}",
+                    row=row,
+                    step=step.step.pk,
+                    number=step.number,
+                    name=step.step.name,
+                    service=step.step.service,
+                    information=information,
+                    depth=step.node.depth,
+                )
+                row += 1
+    close_frames(0)
+    graph.graph["frames"] = sorted(frames, key=lambda frame: (frame.first_row, frame.depth))
+    graph.graph["rows"] = row
+    return graph
+
+
+def _cell_code(cell: Cell) -> tuple[str, str]:
+    return (cell.domain.code if cell.domain else "*", cell.zone.code if cell.zone else "*")
+
+
+def _distance(a: Cell, b: Cell) -> int:
+    a_domain, a_zone = (a.domain.order if a.domain else 0), (a.zone.order if a.zone else 0)
+    b_domain, b_zone = (b.domain.order if b.domain else 0), (b.zone.order if b.zone else 0)
+    return abs(a_domain - b_domain) + abs(a_zone - b_zone)
+
+
+def sgam_plane_graph(*, facts: UseCaseFacts, placements: UseCasePlacements, layer_code: str) -> nx.DiGraph:
+    """One SGAM layer. Nodes: an element (actor, information object, the use case) once per cell it occupies on
+    this layer, with `domain` and `zone` codes ("*" when open), `kind`, `pk`, `label` and `source` of the
+    placement. Edges: producer -> receiver between actors on this layer, aggregated per pair (between their
+    nearest cells), with the `information` exchanged and the step `numbers`."""
+    reference = placements.reference
+    layer = reference.layer(layer_code)
+    use_case = facts.use_case
+    graph = nx.DiGraph(
+        name=f"{use_case} - {layer.name} layer",
+        layer=layer.code,
+        layer_name=layer.name,
+        domains=[(domain.code, domain.name) for domain in reference.domains],
+        zones=[(zone.code, zone.name) for zone in reference.zones],
+    )
+
+    def add(kind: str, pk: int, label: str, cells: list[Cell]) -> list[tuple[str, Cell]]:
+        added = []
+        for cell in cells:
+            if cell.layer.pk != layer.pk:
+                continue
+            domain, zone = _cell_code(cell)
+            node = f"{kind}-{pk}-in-{domain}-{zone}".replace("*", "any")
+            graph.add_node(node, kind=kind, pk=pk, label=label, domain=domain, zone=zone, source=cell.source)
+            added.append((node, cell))
+        return added
+
+    add("usecase", use_case.pk, use_case.identifier or use_case.name, placements.use_case)
+    actor_cells = {
+        actor.pk: add("actor", actor.pk, actor.name, placements.actors.get(actor.pk, [])) for actor in facts.actors
+    }
+    for information_object in facts.information_objects:
+        cells = placements.information_objects.get(information_object.pk, [])
+        add("information", information_object.pk, information_label(information_object), cells)
+
+    for _, step in facts.steps():
+        for producer in step.producers:
+            for receiver in step.receivers:
+                sources, targets = actor_cells.get(producer.pk), actor_cells.get(receiver.pk)
+                if not sources or not targets or producer.pk == receiver.pk:
+                    continue
+                (source, _), (target, _) = min(
+                    ((s, t) for s in sources for t in targets), key=lambda pair: _distance(pair[0][1], pair[1][1])
+                )
+                if not graph.has_edge(source, target):
+                    graph.add_edge(source, target, information=[], numbers=[])
+                data = graph.edges[source, target]
+                data["numbers"].append(step.number)
+                for item in _information(step):
+                    if item not in data["information"]:
+                        data["information"].append(item)
+    return graph
+
+
+def sgam_layers_in_use(*, placements: UseCasePlacements) -> list[str]:
+    """The codes of the layers on which something of the use case is placed, in SGAM order."""
+    used = {cell.layer.pk for cell in placements.use_case}
+    used |= {cell.layer.pk for cells in placements.actors.values() for cell in cells}
+    used |= {cell.layer.pk for cells in placements.information_objects.values() for cell in cells}
+    return [layer.code for layer in placements.reference.layers if layer.pk in used]
+
+
+def nist_node(code: str) -> str:
+    return f"nist-{code}"
+
+
+def nist_graph(*, facts: UseCaseFacts, placements: UseCasePlacements) -> nx.MultiDiGraph:
+    """Nodes: the seven NIST domains (`kind` "domain", plus "unplaced" when an actor has no NIST domain) and every
+    actor once per domain it belongs to (`kind` "actor", `domain` code). Edges between domain nodes: `kind`
+    "data" (key "data"), the flows of the steps aggregated per pair of domains, with `count`, `information` and
+    step `numbers` (a flow within one domain is a loop); `kind` "energy" (key "energy") along the power chain.
+
+    An actor in several domains sends from, and receives in, its first domain, unless producer and receiver
+    share a domain: that flow stays within the shared domain."""
+    reference = placements.reference
+    graph = nx.MultiDiGraph(name=f"{facts.use_case} - NIST domains")
+    for domain in reference.nist_domains:
+        graph.add_node(nist_node(domain.code), kind="domain", code=domain.code, label=domain.name, order=domain.order)
+    for left, right in itertools.pairwise(ENERGY_CHAIN):
+        graph.add_edge(nist_node(left), nist_node(right), key="energy", kind="energy")
+
+    def domains_of(actor_pk: int) -> list[str]:
+        return [domain.code for domain in placements.actor_nist.get(actor_pk, [])] or [UNPLACED]
+
+    for actor in facts.actors:
+        for code in domains_of(actor.pk):
+            if code == UNPLACED and nist_node(UNPLACED) not in graph:
+                graph.add_node(nist_node(UNPLACED), kind="domain", code=UNPLACED, label="No NIST domain", order=99)
+            graph.add_node(f"actor-{actor.pk}-in-{code}", kind="actor", pk=actor.pk, label=actor.name, domain=code)
+
+    for _, step in facts.steps():
+        for producer in step.producers:
+            for receiver in step.receivers:
+                sent, received = domains_of(producer.pk), domains_of(receiver.pk)
+                shared = [code for code in sent if code in received]
+                source, target = (shared[0], shared[0]) if shared else (sent[0], received[0])
+                key = (nist_node(source), nist_node(target), "data")
+                if not graph.has_edge(*key):
+                    graph.add_edge(*key, kind="data", count=0, information=[], numbers=[])
+                data = graph.edges[key]
+                data["count"] += 1
+                if step.number not in data["numbers"]:
+                    data["numbers"].append(step.number)
+                for item in _information(step):
+                    if item not in data["information"]:
+                        data["information"].append(item)
+    return graph
+
+
+# The repository-wide network and impact analysis.
+
+# A relation "A <type> B" makes A depend on B; an association makes both depend on each other.
+SYMMETRIC_RELATIONS = {"associate"}
+
+
+def usecase_node(pk: int) -> str:
+    return f"usecase-{pk}"
+
+
+def information_node(pk: int) -> str:
+    return f"information-{pk}"
+
+
+def repository_network(
+    *,
+    use_cases: Iterable[tuple[int, str]],
+    actor_links: Iterable[tuple[int, int, str]],
+    information_links: Iterable[tuple[int, int, int | None, str]],
+    relations: Iterable[tuple[int, int, str]],
+) -> nx.MultiDiGraph:
+    """Use cases, actors and information objects of a repository (or the part of it a question needs).
+
+    - `use_cases`: (use case pk, label);
+    - `actor_links`: (use case pk, actor pk, how) with how "listed" (3.1), "produces", "receives" or "primary";
+    - `information_links`: (use case pk, information object pk, actor pk or None, how) with how "produces" or
+      "receives" (the actor's part in a step exchanging it; None and "exchanged" for a step naming no actor);
+    - `relations`: (use case pk, related use case pk, relation type).
+
+    Edges: use case -> actor (`kind` "involves", `how`), use case -> information object ("exchanges"), actor ->
+    information object ("produces"/"receives", `use_case`), use case -> use case ("relation", `type`).
+    """
+    graph = nx.MultiDiGraph()
+    for pk, label in use_cases:
+        graph.add_node(usecase_node(pk), kind="usecase", pk=pk, label=label)
+
+    def ensure(node: str, kind: str, pk: int) -> str:
+        if node not in graph:
+            graph.add_node(node, kind=kind, pk=pk)
+        return node
+
+    for use_case_pk, actor_pk, how in actor_links:
+        use_case = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
+        actor = ensure(actor_node(actor_pk), "actor", actor_pk)
+        graph.add_edge(use_case, actor, key=f"involves-{how}", kind="involves", how=how)
+    for use_case_pk, information_pk, actor_pk, how in information_links:
+        use_case = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
+        information = ensure(information_node(information_pk), "information", information_pk)
+        graph.add_edge(use_case, information, key="exchanges", kind="exchanges")
+        if actor_pk is not None:
+            actor = ensure(actor_node(actor_pk), "actor", actor_pk)
+            graph.add_edge(actor, information, key=f"{how}-{use_case_pk}", kind=how, use_case=use_case_pk)
+    for use_case_pk, related_pk, relation_type in relations:
+        source = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
+        target = ensure(usecase_node(related_pk), "usecase", related_pk)
+        graph.add_edge(source, target, key=f"relation-{relation_type}", kind="relation", type=relation_type)
+    return graph
+
+
+@dataclass(frozen=True)
+class IndirectImpact:
+    """A use case that depends on an affected one: `via` (its pk), the relation `type`, and `distance` (1: it
+    depends on a use case that uses the object directly)."""
+
+    via: int
+    type: str
+    distance: int
+
+
+@dataclass
+class Impact:
+    """What depends on an actor or an information object.
+
+    - `direct`: use case pk -> how it uses the object (listed, produces, receives, primary, exchanges);
+    - `indirect`: use case pk -> `IndirectImpact`, for use cases that depend on an affected use case;
+    - `information_objects` (of an actor): pk -> how the actor takes part (produces, receives);
+    - `actors` (of an information object): pk -> how they take part (produces, receives).
+    """
+
+    direct: dict[int, set[str]] = field(default_factory=dict)
+    indirect: dict[int, IndirectImpact] = field(default_factory=dict)
+    information_objects: dict[int, set[str]] = field(default_factory=dict)
+    actors: dict[int, set[str]] = field(default_factory=dict)
+
+
+def _dependants(graph: nx.MultiDiGraph, use_case: str) -> Iterable[tuple[str, str]]:
+    """(use case node, relation type) of the use cases that depend on `use_case`."""
+    for source, _, data in graph.in_edges(use_case, data=True):
+        if data.get("kind") == "relation":
+            yield source, data["type"]
+    for _, target, data in graph.out_edges(use_case, data=True):
+        if data.get("kind") == "relation" and data["type"] in SYMMETRIC_RELATIONS:
+            yield target, data["type"]
+
+
+def impact_analysis(graph: nx.MultiDiGraph, node: str) -> Impact:
+    """What depends on `node` (an actor or information object node of `repository_network`): the use cases using
+    it directly, then, breadth first, the use cases depending on those through their relations (each reached by
+    its shortest path), and the objects it exchanges or the actors exchanging it."""
+    impact = Impact()
+    if node not in graph:
+        return impact
+    for source, _, data in graph.in_edges(node, data=True):
+        kind = data.get("kind")
+        if kind == "involves":
+            impact.direct.setdefault(graph.nodes[source]["pk"], set()).add(data["how"])
+        elif kind == "exchanges":
+            impact.direct.setdefault(graph.nodes[source]["pk"], set()).add("exchanges")
+        elif kind in ("produces", "receives"):
+            impact.actors.setdefault(graph.nodes[source]["pk"], set()).add(kind)
+    for _, target, data in graph.out_edges(node, data=True):
+        if data.get("kind") in ("produces", "receives"):
+            impact.information_objects.setdefault(graph.nodes[target]["pk"], set()).add(data["kind"])
+
+    queue = deque((usecase_node(pk), 0) for pk in sorted(impact.direct))
+    reached = {usecase_node(pk) for pk in impact.direct}
+    while queue:
+        current, distance = queue.popleft()
+        for dependant, relation_type in sorted(_dependants(graph, current)):
+            if dependant in reached:
+                continue
+            reached.add(dependant)
+            impact.indirect[graph.nodes[dependant]["pk"]] = IndirectImpact(
+                via=graph.nodes[current]["pk"], type=relation_type, distance=distance + 1
+            )
+            queue.append((dependant, distance + 1))
+    return impact
+
+
+def exchanges_by_pair(graph: nx.MultiDiGraph) -> dict[tuple[str, str], list[dict]]:
+    """The edges of an actor interaction graph grouped by (producer, receiver) node, in insertion order."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for source, target, data in graph.edges(data=True):
+        grouped[(source, target)].append(data)
+    return grouped

@@ -1,0 +1,33 @@
+"""The consistency rules of a use case, registered by the modules that define them (`document_rules`,
+`step_rules`); see `base` for what a rule is. This module is the entry: every rule, and running them."""
+
+from sgam.validation import document_rules, step_rules  # noqa: F401 - importing them registers their rules
+from sgam.validation.base import (
+    ERROR,
+    INFO,
+    RULES,
+    WARNING,
+    Context,
+    Finding,
+    LibraryFacts,
+    Rule,
+    counts_of,
+    findings_of,
+)
+
+RULES.sort(key=lambda item: item.id)
+RULES_BY_ID: dict[str, Rule] = {item.id: item for item in RULES}
+
+__all__ = [
+    "ERROR",
+    "INFO",
+    "RULES",
+    "RULES_BY_ID",
+    "WARNING",
+    "Context",
+    "Finding",
+    "LibraryFacts",
+    "Rule",
+    "counts_of",
+    "findings_of",
+]

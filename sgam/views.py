@@ -1,0 +1,132 @@
+"""Pages and endpoints of the sgam app: generated diagrams of a use case (status for the page's polling, SVG and
+PNG downloads), validation on demand and the repository's validation report. Every one asks `ucmr.permissions`:
+a use case the user may not see is a 404, diagrams included."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django.views import View
+from django.views.generic import ListView
+
+from sgam.diagrams import usecase_diagram_spec_get, usecase_generated_get
+from sgam.followup import VALIDATE_KIND, diagram_for_download, sgam_job_start, usecase_followup_ensure
+from sgam.validation.rules import ERROR, INFO, RULES, WARNING
+from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
+from ucmr.permissions import VIEW, ObjectPermissionMixin, require
+from usecases.selectors import usecase_get
+
+# An SVG of ours holds no script, but it is served from our origin: let nothing in it run or load.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+PENDING_REFRESH_SECONDS = 2
+
+
+def _use_case(request, pk):
+    use_case = usecase_get(user=request.user, pk=pk)
+    require(request.user, VIEW, use_case)
+    return use_case
+
+
+class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
+    """JSON for the use case page's polling: the state of each diagram and of the validation. Asks for what is
+    missing (rendering, validation) when nothing is queued for it yet."""
+
+    public_read = True  # the page of a published use case may be public (UCMR_PUBLIC_READ)
+
+    def get(self, request, pk):
+        use_case = _use_case(request, pk)
+        panel = usecase_generated_get(use_case=use_case)
+        if panel.pending:
+            usecase_followup_ensure(use_case=use_case, render=panel.rendering, validate=panel.validation.stale)
+        response = JsonResponse(panel.as_json())
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class DiagramDownloadView(ObjectPermissionMixin, View):
+    """One generated diagram as SVG (served under a policy that lets nothing in it run) or PNG; `?download=1`
+    makes it an attachment. While it is being rendered: 202 and a page that reloads itself."""
+
+    public_read = True
+
+    def get(self, request, pk, key, output_format):
+        if output_format not in ("svg", "png"):
+            raise Http404("Diagrams are served as SVG or PNG.")
+        use_case = _use_case(request, pk)
+        spec = usecase_diagram_spec_get(use_case=use_case, key=key)
+        if spec is None:
+            raise Http404("This use case has no such diagram.")
+        etag = f'"{spec.content_hash}-{output_format}"'
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponseNotModified()
+        diagram = diagram_for_download(use_case=use_case, spec=spec, output_format=output_format)
+        if diagram is not None:
+            return self.serve(use_case, spec, diagram, output_format, etag)
+        context = {"use_case": use_case, "spec": spec, "output_format": output_format.upper()}
+        response = TemplateResponse(request, "sgam/diagram_pending.html", context, status=202)
+        response["Refresh"] = str(PENDING_REFRESH_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def serve(self, use_case, spec, diagram, output_format, etag):
+        failure = diagram.error or (diagram.png_error if output_format == "png" else "")
+        if failure:
+            return HttpResponse(f"This diagram could not be rendered: {failure}", status=502, content_type="text/plain")
+        if output_format == "svg":
+            response = HttpResponse(diagram.svg, content_type="image/svg+xml; charset=utf-8")
+            response["Content-Security-Policy"] = SVG_POLICY
+        else:
+            response = HttpResponse(bytes(diagram.png), content_type="image/png")
+        name = slugify(f"{use_case.identifier or use_case.pk} {spec.key}") or "diagram"
+        disposition = "attachment" if self.request.GET.get("download") else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="{name}.{output_format}"'
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class UseCaseValidateView(ObjectPermissionMixin, View):
+    """Validate one use case now (a job; inline without a broker), then back to its page."""
+
+    def post(self, request, pk):
+        use_case = _use_case(request, pk)
+        sgam_job_start(user=request.user, kind=VALIDATE_KIND, params={"use_case": use_case.pk})
+        messages.info(request, "The use case is being validated; the findings appear below when it is done.")
+        return redirect(use_case.get_absolute_url() + "#validation")
+
+
+class ValidationReportView(ObjectPermissionMixin, ListView):
+    """Findings of the use cases the user may see, per rule and per use case, and findings about the libraries."""
+
+    template_name = "sgam/validation_report.html"
+    context_object_name = "use_cases"
+
+    def get_queryset(self):
+        return validation_report_usecases(
+            user=self.request.user, severity=self.request.GET.get("severity", ""), rule=self.request.GET.get("rule", "")
+        )
+
+    def get_paginate_by(self, queryset) -> int:
+        return settings.UCMR_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            report=validation_report_get(user=self.request.user),
+            rules=RULES,
+            severities=(ERROR, WARNING, INFO),
+            severity=self.request.GET.get("severity", ""),
+            rule=self.request.GET.get("rule", ""),
+            **kwargs,
+        )
+        context["rows"] = validation_report_rows(context["object_list"])
+        return context
+
+
+class ValidationRunView(ObjectPermissionMixin, View):
+    """Validate every use case the user may see (a job), then show the job."""
+
+    def post(self, request):
+        job = sgam_job_start(user=request.user, kind=VALIDATE_KIND, params={"scope": "visible"})
+        return redirect(job.get_absolute_url())

@@ -1,0 +1,170 @@
+"""`make bench`: generated diagrams and validation.
+
+- Graphviz time per diagram kind for use cases of 10, 100 and 300 steps (50 actors, placed on the SGAM and NIST);
+- what a second request for the unchanged diagrams costs: building the graphs and hashing them, and no Graphviz
+  call (the calls are counted);
+- validating 1,000 use cases (rules and storing the findings).
+
+Prints figures; asserts nothing about time (timing belongs here, not in tests).
+"""
+
+import itertools
+import statistics
+import time
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sgam import services as sgam_services
+from sgam.diagrams import usecase_diagram_specs_get, usecase_generated_get
+from sgam.models import Domain, NistDomain, NistPlacement, SgamPlacement, Zone
+from sgam.services import usecase_diagrams_render
+from sgam.validation.services import validation_run
+from tests.bench.report import report
+from tests.bench.synthetic import make_use_case
+from usecases.models import UseCase
+
+ROUNDS = 5
+VALIDATED = 1000
+
+
+def place_actors(use_case: UseCase) -> None:
+    """Spread the use case's actors over the SGAM cells and NIST domains, as a real repository would have them."""
+    cells = list(itertools.product(Domain.objects.all(), Zone.objects.all()))
+    nist_domains = list(NistDomain.objects.all())
+    actors = [role.actor for role in use_case.actor_roles.select_related("actor")]
+    SgamPlacement.objects.bulk_create(
+        SgamPlacement(actor=actor, domain=cells[n * 7 % len(cells)][0], zone=cells[n * 7 % len(cells)][1])
+        for n, actor in enumerate(actors)
+    )
+    NistPlacement.objects.bulk_create(
+        NistPlacement(actor=actor, nist_domain=nist_domains[n % len(nist_domains)]) for n, actor in enumerate(actors)
+    )
+    SgamPlacement.objects.create(use_case=use_case, domain=cells[0][0], zone=cells[0][1])
+
+
+@pytest.fixture
+def graphviz_calls(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = sgam_services.graphviz_run
+
+    def counting(*, dot, output_format, timeout=None):
+        calls.append(output_format)
+        return real(dot=dot, output_format=output_format, timeout=timeout)
+
+    monkeypatch.setattr(sgam_services, "graphviz_run", counting)
+    return calls
+
+
+@pytest.mark.django_db
+def test_bench_diagram_rendering(graphviz_calls):
+    render_rows, cache_rows = [], []
+    for steps in (10, 100, 300):
+        use_case = make_use_case(steps=steps)
+        place_actors(use_case)
+        loaded = UseCase.objects.with_document().get(pk=use_case.pk)
+        started = time.perf_counter()
+        specs = usecase_diagram_specs_get(use_case=loaded)
+        build_ms = (time.perf_counter() - started) * 1000
+
+        result = usecase_diagrams_render(use_case_id=use_case.pk)
+        assert not result["failed"], result["failed"]
+        by_kind: dict[str, list[int]] = defaultdict(list)
+        for spec in specs:
+            by_kind[spec.kind].append(result["render_ms"][spec.key])
+        for kind, timings in by_kind.items():
+            render_rows.append(
+                (
+                    f"{steps} steps",
+                    kind,
+                    str(len(timings)),
+                    f"{statistics.mean(timings):.0f} ms",
+                    f"{max(timings)} ms",
+                    f"{max(len(spec.dot.source) for spec in specs if spec.kind == kind) // 1024} KiB",
+                )
+            )
+
+        calls_before = len(graphviz_calls)
+        timings = []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            again = usecase_diagrams_render(use_case_id=use_case.pk)
+            timings.append(time.perf_counter() - started)
+        panel_timings = []
+        for _ in range(ROUNDS):
+            loaded = UseCase.objects.with_document().get(pk=use_case.pk)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                panel = usecase_generated_get(use_case=loaded)
+                panel_timings.append(time.perf_counter() - started)
+        second_calls = len(graphviz_calls) - calls_before
+        assert second_calls == 0 and again["rendered"] == [] and not panel.rendering
+        cache_rows.append(
+            (
+                f"{steps} steps",
+                str(len(specs)),
+                f"{build_ms:.0f} ms",
+                f"{statistics.median(timings) * 1000:.0f} ms",
+                f"{statistics.median(panel_timings) * 1000:.0f} ms",
+                str(len(queries)),
+                str(second_calls),
+            )
+        )
+    report(
+        f"Diagram rendering with Graphviz ({connection.vendor}; 50 actors, 3 scenarios)",
+        ("use case", "kind", "diagrams", "mean render", "slowest", "largest DOT"),
+        render_rows,
+    )
+    report(
+        f"Unchanged diagrams requested again (median of {ROUNDS})",
+        (
+            "use case",
+            "diagrams",
+            "build graphs+DOT",
+            "render job, all cached",
+            "page panel",
+            "panel SQL",
+            "Graphviz calls",
+        ),
+        cache_rows,
+    )
+
+
+@pytest.mark.django_db
+def test_bench_validation_of_a_thousand_use_cases():
+    started = time.perf_counter()
+    ids = [make_use_case(steps=10, actors=5, tag=f"v{n}").pk for n in range(VALIDATED)]
+    setup_s = time.perf_counter() - started
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        first = validation_run(use_case_ids=ids)
+        first_s = time.perf_counter() - started
+    started = time.perf_counter()
+    validation_run(use_case_ids=ids)
+    second_s = time.perf_counter() - started
+
+    assert first["validated"] == VALIDATED
+    report(
+        f"Validation of {VALIDATED} use cases of 10 steps and 5 actors ({connection.vendor})",
+        ("run", "time", "per use case", "SQL queries", "findings"),
+        [
+            (
+                "first (nothing stored)",
+                f"{first_s:.1f} s",
+                f"{first_s / VALIDATED * 1000:.1f} ms",
+                str(len(queries)),
+                str(first["error"] + first["warning"] + first["info"]),
+            ),
+            ("again (findings replaced)", f"{second_s:.1f} s", f"{second_s / VALIDATED * 1000:.1f} ms", "", ""),
+            ("(making the use cases)", f"{setup_s:.1f} s", "", "", ""),
+        ],
+    )

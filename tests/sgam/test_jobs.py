@@ -1,0 +1,162 @@
+"""Follow-up jobs after a change (the `usecase_changed` hook), the job kinds, and recovery of a job whose worker
+was lost (a redelivered message of a job left "running")."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from sgam.followup import RENDER_KIND, VALIDATE_KIND, sgam_job_start, usecase_changed
+from sgam.impact import usecase_ids_using
+from sgam.jobs import MAX_ATTEMPTS, job_recover_lost
+from sgam.models import Domain, RenderedDiagram, ValidationResult
+from sgam.services import sgam_placement_add
+from sgam.tasks import run_job_recovering
+from tests.factories import RequirementFactory, UseCaseFactory
+from ucmr.jobs import job_create
+from ucmr.models import BackgroundJob
+from usecases.services import usecase_update
+
+pytestmark = pytest.mark.django_db
+
+
+def jobs_of(use_case) -> list[tuple[str, str]]:
+    return sorted(BackgroundJob.objects.filter(params__use_case=use_case.pk).values_list("kind", "status"))
+
+
+def test_changes_in_one_transaction_queue_one_validation_and_one_rendering(
+    known, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for name in ("First", "Second", "Third"):
+            usecase_update(user=staff_user, use_case=known.use_case, data={"name": name})
+            usecase_changed(use_case=known.use_case)
+
+    assert len([callback for callback in callbacks if type(callback).__name__ == "_FollowUp"]) == 1
+    assert jobs_of(known.use_case) == [(RENDER_KIND, "succeeded"), (VALIDATE_KIND, "succeeded")]
+    known.use_case.refresh_from_db()
+    assert ValidationResult.objects.get(use_case=known.use_case).revision == known.use_case.revision
+    assert RenderedDiagram.objects.filter(use_case=known.use_case).count() == 8
+
+
+def test_nothing_is_queued_while_the_same_job_waits_for_a_worker(known, django_capture_on_commit_callbacks):
+    job_create(user=None, kind=VALIDATE_KIND, params={"use_case": known.use_case.pk})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        usecase_changed(use_case=known.use_case)
+
+    assert jobs_of(known.use_case) == [(RENDER_KIND, "succeeded"), (VALIDATE_KIND, "pending")]
+
+
+def test_a_rolled_back_change_queues_nothing(known, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                usecase_changed(use_case=known.use_case)
+                raise RuntimeError("the change fails")
+        except RuntimeError:
+            pass
+    assert jobs_of(known.use_case) == []
+
+
+def test_the_hook_can_be_turned_off(known, settings, django_capture_on_commit_callbacks):
+    settings.UCMR_FOLLOW_UP_ON_CHANGE = False
+    with django_capture_on_commit_callbacks(execute=True):
+        usecase_changed(use_case=known.use_case)
+    assert jobs_of(known.use_case) == []
+
+
+def test_validate_job_for_the_use_cases_the_user_may_see(known, user, django_capture_on_commit_callbacks):
+    hidden = UseCaseFactory(status="draft")  # `user` holds no role in its workspace
+    with django_capture_on_commit_callbacks(execute=True):
+        job = sgam_job_start(user=user, kind=VALIDATE_KIND, params={"scope": "visible"})
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert job.result["validated"] == 1
+    assert ValidationResult.objects.filter(use_case=known.use_case).exists()
+    assert not ValidationResult.objects.filter(use_case=hidden).exists()
+
+
+def test_validate_job_without_a_subject_fails_with_a_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = sgam_job_start(user=None, kind=VALIDATE_KIND, params={})
+    job.refresh_from_db()
+    assert job.status == "failed" and "Say what to validate" in job.error
+
+
+def lost_job(use_case) -> BackgroundJob:
+    """A job a worker claimed and then died running."""
+    job = job_create(user=None, kind=VALIDATE_KIND, params={"use_case": use_case.pk})
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.RUNNING, started=timezone.now() - timedelta(seconds=5)
+    )
+    return job
+
+
+def deliver(job, *, redelivered: bool) -> None:
+    """What a worker does with a message of the job (redelivered: the worker that had it before was lost)."""
+    run_job_recovering.push_request(id=str(job.pk), delivery_info={"redelivered": redelivered})
+    try:
+        run_job_recovering.run(str(job.pk))
+    finally:
+        run_job_recovering.pop_request()
+
+
+def test_a_first_delivery_leaves_a_running_job_to_its_worker(known):
+    job = lost_job(known.use_case)
+    deliver(job, redelivered=False)
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.RUNNING and not ValidationResult.objects.exists()
+
+
+def test_a_redelivered_job_left_running_is_run_again_to_success(known):
+    job = lost_job(known.use_case)
+
+    deliver(job, redelivered=True)
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.SUCCEEDED, job.error
+    assert "worker running this job was lost during attempt 1" in job.log
+    assert ValidationResult.objects.get(use_case=known.use_case).revision == known.use_case.revision
+
+
+def test_a_job_whose_worker_is_lost_again_and_again_ends_failed(known):
+    job = lost_job(known.use_case)
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert job_recover_lost(job_id=job.pk) == "retry"
+        BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, started=timezone.now())
+
+    deliver(job, redelivered=True)
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED and job.finished is not None
+    assert f"lost {MAX_ATTEMPTS} times" in job.error
+    assert job_recover_lost(job_id=job.pk) == ""  # ended: nothing more to recover
+
+
+def test_placing_a_library_actor_validates_the_use_cases_using_it_again(
+    known, clean_use_case, staff_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for domain in Domain.objects.filter(code__in=["der", "customer_premises"]):
+            sgam_placement_add(user=staff_user, subject=known.aggregator, domain=domain)
+
+    job = BackgroundJob.objects.get(kind=VALIDATE_KIND)  # one for the transaction
+    assert job.params == {"use_cases": [known.use_case.pk]} and job.status == "succeeded"
+    findings = ValidationResult.objects.get(use_case=known.use_case).findings
+    assert not findings.filter(anchor=f"actorrole-{known.use_case.actor_roles.get(actor=known.aggregator).pk}")
+
+
+@pytest.mark.parametrize("what", ["actor", "information", "requirement"])
+def test_use_cases_using_a_library_object(known, clean_use_case, what):
+    step = known.steps["3"]
+    obj = {
+        "actor": known.meter,
+        "information": step.information_objects.get(),
+        "requirement": RequirementFactory(),
+    }[what]
+    if what == "requirement":
+        step.requirements.add(obj)
+    assert usecase_ids_using(obj=obj) == [known.use_case.pk]

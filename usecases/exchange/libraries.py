@@ -1,0 +1,309 @@
+"""The shared libraries of a file (areas, business cases, requirement categories and requirements, actors,
+information objects, common terms) matched to the repository's and planned for writing.
+
+Matching, in this order: the mRID (a non-UUID mRID, such as BRIDGE's actor names, by its uuid5); for actors and
+common terms then the name ignoring case and surrounding space (their names are unique that way, so the same actor
+from five files is one actor); for an object without mRID its identifier (information objects, requirements,
+categories) or name. Objects the file lists twice are written once.
+
+An object already in the repository is shared with other use cases and other files: the file fills in and changes
+what it says, but a value the file leaves blank does not blank the repository's, and references and placements
+are added, never removed.
+"""
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from actors.models import Actor
+from requirements.models import Requirement, RequirementCategory
+from sgam.models import NistPlacement, SgamPlacement
+from usecases.exchange.bulk import Plan, snapshot
+from usecases.exchange.records import derive_uuid, join_extra, kept_order, raw_mrid, split_extra, to_uuid
+from usecases.models import Area, BusinessCase, CommonTerm, InformationObject
+from usecases.xml import document
+
+if TYPE_CHECKING:
+    from usecases.exchange.loader import Run
+
+UNCATEGORISED = "uncategorised"  # extra flag of the category the dumper invents for requirements in none
+
+
+def name_key(name: str) -> str:
+    """Actors and terms are the same when their names are, ignoring case and surrounding space."""
+    return name.strip().lower()
+
+
+def load_libraries(run: "Run") -> None:
+    repository = run.document
+    for area in repository.areas:
+        _object(run, "area", Area, area, {"name": area.name, "description": area.description}, key_field="name")
+    for business_case in repository.business_cases:
+        _object(
+            run,
+            "business_case",
+            BusinessCase,
+            business_case,
+            {"name": business_case.name, "description": business_case.description},
+            many={"areas": ("area", business_case.area_refs)},
+            key_field="name",
+        )
+    for category in repository.requirement_categories:
+        _category(run, category, parent=None, depth=0)
+    for actor in repository.actors:
+        target = _object(
+            run,
+            "actor",
+            Actor,
+            actor,
+            {"name": actor.name, "type": actor.type, "description": actor.description},
+            fills={"type": Actor.Type.OTHER, "name": "(unnamed actor)"},
+            book={"type_text": actor.type_text},
+            key_by_name=True,
+        )
+        _placements(run, target, actor.sgam, actor.nist, subject_field="actor", what=f"Actor {actor.name!r}")
+    for item in repository.information_objects:
+        target = _object(
+            run,
+            "information_object",
+            InformationObject,
+            item,
+            {
+                "identifier": item.identifier,
+                "name": item.name,
+                "description": item.description,
+                "data_class": item.data_class,
+                "standards": item.standards,
+            },
+            fills={"name": item.identifier or "(unnamed information object)", "data_class": ""},
+            many={"requirements": ("requirement", item.requirement_refs)},
+            key_field=_key_field(item),
+        )
+        _placements(
+            run, target, item.sgam, item.nist, subject_field="information_object", what=f"Information {item.name!r}"
+        )
+    for term in repository.common_terms:
+        _object(
+            run,
+            "common_term",
+            CommonTerm,
+            term,
+            {"term": term.term, "definition": term.definition},
+            fills={"term": "(unnamed term)"},
+            key_by_name=True,
+            name_field="term",
+        )
+
+
+def _category(run: "Run", category: document.RequirementCategory, *, parent: Any, depth: int) -> None:
+    if category.extra.get(UNCATEGORISED) == "true":
+        for requirement in category.requirements:
+            _requirement(run, requirement, category=None)
+        return
+    fill = f"Category {category.identifier}" if category.identifier.strip() else "(unnamed category)"
+    target = _object(
+        run,
+        "requirement_category",
+        RequirementCategory,
+        category,
+        {"identifier": category.identifier, "name": category.name, "description": category.description},
+        fills={"name": fill},
+        links={"parent": parent} if parent is not None else {},
+        key_field=_key_field(category),
+        depth=depth,
+    )
+    for requirement in category.requirements:
+        _requirement(run, requirement, category=target)
+    for child in category.children:
+        _category(run, child, parent=target, depth=depth + 1)
+
+
+def _requirement(run: "Run", requirement: document.Requirement, *, category: Any) -> None:
+    if not requirement.name.strip() and requirement.identifier.strip():
+        run.report.note("Requirement library", "requirements known only by their ID", requirement.identifier)
+    _object(
+        run,
+        "requirement",
+        Requirement,
+        requirement,
+        {"identifier": requirement.identifier, "name": requirement.name, "description": requirement.description},
+        fills={"name": "" if requirement.identifier.strip() else "(unnamed requirement)"},
+        links={"category": category},
+        key_field=_key_field(requirement),
+    )
+
+
+def _object(
+    run: "Run",
+    kind: str,
+    model: type,
+    node: document.Node,
+    raw: dict[str, str],
+    *,
+    fills: dict[str, str] | None = None,
+    many: dict[str, tuple[str, list[str]]] | None = None,
+    links: dict[str, Any] | None = None,
+    book: dict[str, Any] | None = None,
+    key_field: str = "",
+    key_by_name: bool = False,
+    name_field: str = "name",
+    depth: int = 0,
+) -> Any:
+    """Match or plan one library object; returns what references to it resolve to (a Plan, an existing row, or
+    None when it cannot be written), and registers that under the object's mRID."""
+    label = raw.get(name_field) or raw.get("identifier") or node.mrid or "(without name, ID or mRID)"
+    what = f"{kind.replace('_', ' ')} {label!r}"
+    targets = run.targets[kind]
+    if node.mrid and node.mrid in targets:
+        run.report.note("Libraries", f"{kind.replace('_', ' ')}s listed twice in the file were read once", node.mrid)
+        return targets[node.mrid]
+    uid = to_uuid(node.mrid)
+    # Actors and terms always meet by name (unique ignoring case); others only when the file gives no mRID.
+    field = name_field if key_by_name else (key_field if uid is None else "")
+    match_key = f"{field}:{name_key(raw[field])}" if field and raw[field].strip() else ""
+    if match_key and match_key in run.file_keys[kind]:
+        target = run.file_keys[kind][match_key]
+        if node.mrid:
+            targets[node.mrid] = target
+        run.report.count(kind, "merged")
+        run.report.note("Libraries", f"{kind.replace('_', ' ')}s listed twice under one name were merged", what)
+        return target
+    existing = run.existing[kind].get(uid or derived_uid(kind, node))
+    merged = False
+    if existing is None and match_key:
+        existing = run.by_key[kind].get(match_key)
+        merged = existing is not None
+    values, as_found = run.coerce(model, dict(raw), owner="Libraries", what=what, fills=fills or {})
+    resolved_many = {
+        name: run.resolve_all(target_kind, refs, owner=what) for name, (target_kind, refs) in (many or {}).items()
+    }
+    if existing is not None:
+        if merged:  # found by this value: the repository's spelling of it stays
+            values.pop(field, None)
+        target = _update(run, kind, existing, node, raw, values, as_found, resolved_many, links, book, merged, depth)
+    elif not run.may_add(model):
+        run.report.count(kind, "skipped")
+        run.report.note("Libraries", f"new {kind.replace('_', ' ')}s not added: you may not add them", what)
+        target = None
+    else:
+        uid = uid or derived_uid(kind, node)
+        instance = model(mrid=uid)
+        extra = join_extra(
+            node.extra,
+            {
+                "mrid": raw_mrid(node.mrid),
+                "as_found": as_found,
+                "order": _order(resolved_many),
+                **(book or {}),
+            },
+        )
+        plan = Plan(
+            kind=kind,
+            instance=instance,
+            values={**values, "extra": extra},
+            links=links,
+            many=resolved_many,
+        )
+        run.plan(kind, plan, depth=depth)
+        target = plan
+    if node.mrid:
+        targets[node.mrid] = target
+    if match_key and target is not None:
+        run.file_keys[kind][match_key] = target
+    return target
+
+
+def _update(run, kind, existing, node, raw, values, as_found, resolved_many, links, book, merged, depth) -> Any:
+    if existing.pk not in run.changeable[kind]:
+        run.report.count(kind, "skipped")
+        run.report.note(
+            "Libraries", f"{kind.replace('_', ' ')}s you may not change were left as they are", str(existing)
+        )
+        return existing
+    current_many = run.current_many(kind, existing)
+    before = snapshot(existing, current_many)
+    document_extra, current_book = split_extra(existing.extra)
+    chosen = {name: value for name, value in values.items() if str(raw.get(name, "")).strip()}
+    found = dict(current_book.get("as_found") or {})
+    found.update({name: pair for name, pair in as_found.items() if name in chosen})
+    new_book = {**current_book, "as_found": found}
+    for name, value in (book or {}).items():
+        if value:
+            new_book[name] = value
+    merged_many = {
+        name: [*current_many.get(name, []), *targets_] for name, targets_ in resolved_many.items() if targets_
+    }
+    if merged_many:
+        new_book["order"] = {**(current_book.get("order") or {}), **_order(resolved_many)}
+    chosen["extra"] = join_extra({**document_extra, **node.extra}, new_book)
+    safe_links = {name: target for name, target in (links or {}).items() if run.may_link(kind, existing, name, target)}
+    plan = Plan(
+        kind=kind,
+        instance=existing,
+        values=chosen,
+        links=safe_links,
+        many=merged_many,
+        before=before,
+        merged=merged,
+    )
+    run.plan(kind, plan, depth=depth)
+    return existing
+
+
+def _order(resolved_many: dict[str, list]) -> dict[str, list[str]]:
+    """The file's order of references, where the export would not find it by sorting."""
+    return {name: order for name, targets in resolved_many.items() if (order := kept_order(targets))}
+
+
+def derived_uid(kind: str, node: document.Node) -> uuid.UUID:
+    """The mRID of a library object the file gives none: from what it says, so that the same object from the
+    same (or another) file gets the same one."""
+    name = node.term if kind == "common_term" else node.name
+    parts = [requirement.mrid for requirement in node.requirements] if kind == "requirement_category" else []
+    return derive_uuid(kind, getattr(node, "identifier", ""), name, *parts)
+
+
+def _key_field(item: document.Node) -> str:
+    """Objects without mRID are matched by identifier when they have one, else by name."""
+    return "identifier" if item.identifier.strip() else "name"
+
+
+def target_uid(target: Any) -> uuid.UUID:
+    instance = target.instance if isinstance(target, Plan) else target
+    return instance.mrid
+
+
+def _placements(run: "Run", target: Any, sgam: list, nist: list, *, subject_field: str, what: str) -> None:
+    if target is None or (not isinstance(target, Plan) and target.pk not in run.changeable[subject_field]):
+        return
+    existing = run.current_placements(target)
+    for cell in dict.fromkeys(sgam):
+        codes = run.sgam_codes(cell, owner=what)
+        if codes is None or ("sgam", *[getattr(item, "pk", None) for item in codes]) in existing:
+            continue
+        layer, domain, zone = codes
+        run.plan(
+            "sgam_placement",
+            Plan(
+                kind="sgam_placement",
+                instance=SgamPlacement(layer=layer, domain=domain, zone=zone),
+                values={},
+                links={subject_field: target},
+                related=target,
+            ),
+        )
+        existing.add(("sgam", *[getattr(item, "pk", None) for item in codes]))
+    for code in dict.fromkeys(nist):
+        domain = run.nist_domain(code, owner=what)
+        if domain is None or ("nist", domain.pk) in existing:
+            continue
+        run.plan(
+            "nist_placement",
+            Plan(
+                kind="nist_placement",
+                instance=NistPlacement(nist_domain=domain),
+                values={},
+                links={subject_field: target},
+                related=target,
+            ),
+        )
+        existing.add(("nist", domain.pk))

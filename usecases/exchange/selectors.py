@@ -1,0 +1,83 @@
+"""Reads for the export: the use cases a user may see, with everything the document holds loaded in a fixed
+number of queries (whatever the number of use cases, scenarios or steps)."""
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from actors.models import Actor
+from requirements.models import RequirementCategory
+from sgam.models import NistPlacement, SgamPlacement
+from ucmr.permissions import visible_to
+from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Scenario, Step, UseCase, UseCaseRelation
+
+
+def rows(name: str, queryset: QuerySet | None = None) -> Prefetch:
+    """A prefetch into a plain list `exported_<name>`: reading it costs nothing, where `.all()` on a prefetched
+    relation builds a manager and a queryset each time (most of the export's time, measured)."""
+    return Prefetch(name, queryset=queryset, to_attr=f"exported_{name}")
+
+
+def _placements() -> tuple[Prefetch, Prefetch]:
+    """Placements with their cells joined, not prefetched: Django 5.2 prefetches a foreign key with one OR term per
+    row, which SQLite refuses beyond 1,000 rows."""
+    return (
+        rows("sgam_placements", SgamPlacement.objects.select_related("layer", "domain", "zone")),
+        rows("nist_placements", NistPlacement.objects.select_related("nist_domain")),
+    )
+
+
+def _visible(user, use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    """`user=None` is the system (a management command run by an administrator): it sees everything."""
+    return use_cases if user is None else visible_to(user, use_cases)
+
+
+def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
+    """The use cases of `use_cases` that `user` may see, with all their rows and the library objects they use,
+    each relation as a list `exported_<relation>`."""
+    visible = _visible(user, use_cases)
+    steps = Step.objects.order_by("position", "id").prefetch_related(
+        *(rows(name) for name in ("producers", "receivers", "primary_actors", "information_objects", "requirements"))
+    )
+    scenarios = Scenario.objects.prefetch_related(rows("primary_actors"), rows("requirements"), rows("steps", steps))
+    return list(
+        UseCase.objects.filter(pk__in=visible.values("pk"))
+        .select_related("workspace")
+        .prefetch_related(
+            *(rows(name) for name in ("versions", "objectives", "conditions", "remarks", "drawings")),
+            *(rows(name) for name in ("actor_groupings", "references", "custom_information", "common_terms")),
+            rows("primary_actors"),
+            rows("kpis", Kpi.objects.prefetch_related(rows("objectives"))),
+            rows("relations", UseCaseRelation.objects.select_related("related")),
+            rows("actor_roles", ActorRole.objects.select_related("actor")),
+            rows("scenarios", scenarios),
+            rows("business_cases", BusinessCase.objects.prefetch_related(rows("areas"))),
+            *_placements(),
+        )
+    )
+
+
+def usecase_export_get(*, user, pk) -> QuerySet[UseCase]:
+    """The use case with this pk as a one-row queryset, for the export; a 404 when the user may not see it."""
+    use_cases = _visible(user, UseCase.objects.filter(pk=pk))
+    if not use_cases.exists():
+        raise Http404("No such use case.")
+    return use_cases
+
+
+def usecase_visible_ids(*, user, pks: set[int]) -> set[int]:
+    """Which of these use cases the user may see (one query): related use cases are only named when visible."""
+    if not pks:
+        return set()
+    return set(_visible(user, UseCase.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+
+
+def library_details(*, actors: list[Actor], information_objects: list[InformationObject]) -> None:
+    """Placements of the actors and information objects, and the requirements of the latter (three queries per
+    kind at most, however many objects)."""
+    prefetch_related_objects(actors, *_placements())
+    prefetch_related_objects(information_objects, rows("requirements"), *_placements())
+
+
+def requirement_category_all() -> dict[int, RequirementCategory]:
+    """Every category, to walk up to the root of a requirement's category without a query per level."""
+    return {category.pk: category for category in RequirementCategory.objects.all()}

@@ -1,0 +1,231 @@
+"""The use cases of a file matched to the repository's and planned for writing (a mixin of `loader.Run`, which
+holds the state): full use cases by mRID, then by identifier in their workspace; related use case stubs linked or
+made placeholders; the workspace each new use case goes to, created when the file names one that is missing (for
+a user who may create workspaces); use case IDs kept unique in their workspace."""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.utils.text import slugify
+
+from ucmr.permissions import ADD, user_can, visible_to
+from usecases.exchange.bulk import Plan, resolve
+from usecases.exchange.records import bookkeeping, derive_uuid, join_extra, kept_order, raw_mrid, to_uuid
+from usecases.models import UseCase, Workspace
+from usecases.services import workspace_create
+from usecases.xml import document as doc
+
+DEFAULT_WORKSPACE_NAME = "Imported use cases"
+DEFAULT_WORKSPACE_SLUG = "imported"
+PLACEHOLDER = "placeholder"
+USE_CASE_FIELDS = (
+    "identifier",
+    "name",
+    "area",
+    "scope",
+    "short_description",
+    "complete_description",
+    "level_of_depth",
+    "prioritisation",
+    "classification",
+    "nature",
+    "view_point",
+    "keywords",
+)
+
+
+def may_create_workspaces(user) -> bool:
+    """Creating a workspace is a model-wide permission (administrators); the policy has no object rule for it."""
+    return user is not None and user.is_authenticated and user.has_perm("usecases.add_workspace")
+
+
+class UseCasePlanning:
+    """Planning of the use cases: see the module's docstring."""
+
+    def plan_use_cases(self) -> None:
+        seen: set[uuid.UUID] = set()
+        for use_case in self.document.full_use_cases:
+            uid = to_uuid(use_case.mrid) or derive_uuid("use_case", use_case.identifier, use_case.name)
+            if uid in seen:
+                self.report.note("File", "use cases listed twice were imported once", use_case.name or use_case.mrid)
+                continue
+            seen.add(uid)
+            self.plan_use_case(use_case, uid)
+
+    def plan_use_case(self, use_case: doc.UseCase, uid: uuid.UUID) -> None:
+        workspace = self.workspace_for(use_case.workspace)
+        existing = self.existing["use_case"].get(uid)
+        merged = False
+        identifier = use_case.identifier.strip()
+        if existing is None and identifier:
+            existing = self.identifiers.get((workspace.pk, identifier))
+            if not isinstance(existing, UseCase) or existing.pk in self.claimed:
+                existing = None
+            merged = existing is not None
+        if existing is not None:
+            self.claimed.add(existing.pk)
+        row = {
+            "mrid": use_case.mrid or str(uid),
+            "identifier": use_case.identifier,
+            "name": use_case.name,
+            "workspace": (existing.workspace if existing is not None else workspace).name,
+        }
+        self.use_case_rows.append(row)
+        placeholder = existing is not None and bool(bookkeeping(existing).get(PLACEHOLDER))
+        if existing is not None and not placeholder:
+            if self.policy == "skip":
+                row["outcome"] = "skipped"
+                self.targets["use_case"][use_case.mrid] = existing
+                return
+            if existing.pk not in self.changeable["use_case"]:
+                row["outcome"] = "skipped"
+                self.report.note("", "Use cases you may not change were left as they are", use_case.name)
+                self.targets["use_case"][use_case.mrid] = existing
+                return
+        owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
+        values = {field: getattr(use_case, field) for field in USE_CASE_FIELDS}
+        if use_case.status.strip():
+            values["status"] = use_case.status
+        values, as_found = self.coerce(
+            UseCase, values, owner=owner, what="use case", fills={"name": "(unnamed use case)", "status": "draft"}
+        )
+        home = workspace if existing is None or placeholder else existing.workspace
+        values["identifier"] = self.claim_identifier(home, values["identifier"], existing, as_found, owner)
+        many = {
+            "business_cases": self.resolve_all("business_case", use_case.business_case_refs, owner=owner),
+            "primary_actors": self.resolve_all("actor", use_case.primary_actor_refs, owner=owner),
+            "common_terms": self.resolve_all("common_term", use_case.common_term_refs, owner=owner),
+        }
+        book = {
+            "mrid": raw_mrid(use_case.mrid),
+            "as_found": as_found,
+            "narrative_mrid": use_case.narrative_mrid,
+            "order": {name: order for name, targets in many.items() if (order := kept_order(targets))},
+        }
+        values["extra"] = join_extra(use_case.extra, book)
+        if existing is None or placeholder:
+            self.require_addable(home)
+        if existing is None:
+            author = self.user if self.user is not None and self.user.is_authenticated else None
+            instance = UseCase(mrid=uid, created_by=author)
+            links = {"workspace": home}
+        else:
+            instance, links = existing, ({"workspace": home} if placeholder else {})
+        plan = Plan(kind="use_case", instance=instance, values=values, links=links, many=many, merged=merged)
+        plan.before = {} if existing is not None else None  # the snapshot is taken with the rows, in bulk
+        self.plans["use_case"].append((0, plan))
+        row["plan"], row["placeholder"] = plan, placeholder
+        if use_case.mrid:
+            self.targets["use_case"][use_case.mrid] = plan
+        self.use_case_work.append((plan, use_case, uid))
+
+    def plan_stubs(self) -> None:
+        """Use cases the file only refers to: linked to the repository's, or placeholders."""
+        homes = {}
+        for plan, use_case, _ in self.use_case_work:
+            for relation in use_case.relations:
+                homes.setdefault(relation.use_case_ref, resolve(plan.links.get("workspace")) or plan.instance.workspace)
+        for stub in self.document.use_cases:
+            if not stub.is_stub or (stub.mrid and stub.mrid in self.targets["use_case"]):
+                continue
+            uid = to_uuid(stub.mrid) or derive_uuid("use_case", stub.identifier, stub.name)
+            workspace = homes.get(stub.mrid) or self.workspace_for("")
+            existing = self.existing["use_case"].get(uid)
+            if existing is None and stub.identifier.strip():
+                existing = self.identifiers.get((workspace.pk, stub.identifier.strip()))
+                existing = existing if isinstance(existing, UseCase) else None
+            if existing is not None:
+                placeholder = bool(bookkeeping(existing).get(PLACEHOLDER))
+                self.report.count("related_use_case", "unchanged" if placeholder else "merged")
+                target = existing
+            else:
+                self.require_addable(workspace)
+                owner = f"Related use case {stub.name or stub.identifier or stub.mrid!r}"
+                values = {"identifier": stub.identifier, "name": stub.name, "nature": stub.nature, "status": "draft"}
+                values, as_found = self.coerce(
+                    UseCase, values, owner=owner, what="use case", fills={"name": "(related use case)"}
+                )
+                values["identifier"] = self.claim_identifier(workspace, values["identifier"], None, as_found, owner)
+                book = {"mrid": raw_mrid(stub.mrid), "as_found": as_found, PLACEHOLDER: True}
+                values["extra"] = join_extra(stub.extra, book)
+                target = Plan(
+                    kind="related_use_case",
+                    instance=UseCase(mrid=uid),
+                    values=values,
+                    links={"workspace": workspace},
+                )
+                self.plans["related_use_case"].append((0, target))
+            if stub.mrid:
+                self.targets["use_case"][stub.mrid] = target
+
+    def claim_identifier(self, workspace: Workspace, identifier: str, existing, as_found: dict, owner: str) -> str:
+        """Use case IDs are unique in their workspace: one already taken by another use case gets " (2)"."""
+        if not identifier:
+            return identifier
+        candidate, suffix = identifier, 1
+        while (holder := self.identifiers.get((workspace.pk, candidate))) is not None and holder is not existing:
+            suffix += 1
+            candidate = f"{identifier[:90]} ({suffix})"
+        if candidate != identifier:
+            as_found["identifier"] = [candidate, as_found.get("identifier", [None, identifier])[1]]
+            self.report.note(owner, "its ID is another use case's in the workspace; it got a suffix", identifier)
+        self.identifiers[(workspace.pk, candidate)] = existing if existing is not None else object()
+        return candidate
+
+    def workspace_for(self, name: str) -> Workspace:
+        if self.workspace is not None:
+            return self.workspace
+        name = name.strip()[:200] or DEFAULT_WORKSPACE_NAME
+        if name in self.workspaces:
+            return self.workspaces[name]
+        if name == DEFAULT_WORKSPACE_NAME:
+            workspace = Workspace.objects.filter(slug=DEFAULT_WORKSPACE_SLUG).first()
+            if workspace is not None:
+                self.workspaces[name] = workspace
+                return workspace
+        if self.user is not None and not may_create_workspaces(self.user):
+            raise PermissionDenied(
+                f"The file puts use cases in the workspace {name!r}, which does not exist, and you may not create "
+                "workspaces: choose a workspace to import into."
+            )
+        base = DEFAULT_WORKSPACE_SLUG if name == DEFAULT_WORKSPACE_NAME else (slugify(name)[:90] or "workspace")
+        taken = set(Workspace.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        workspace = workspace_create(user=self.user, name=name, slug=slug)
+        if self.addable is not None and user_can(self.user, ADD, workspace):
+            self.addable.add(workspace.pk)
+        self.report.count("workspace", "created")
+        self.workspaces[name] = workspace
+        return workspace
+
+    def finish_use_cases(self) -> None:
+        changed = self.writer.changed_use_cases
+        for row in self.use_case_rows:
+            plan = row.pop("plan", None)
+            placeholder = row.pop("placeholder", False)
+            if plan is not None:
+                instance = plan.instance
+                if not plan.existing or placeholder:
+                    row["outcome"] = "created"
+                elif instance.pk in changed:
+                    row["outcome"] = "merged" if plan.merged else "updated"
+                else:
+                    row["outcome"] = "unchanged"
+                row["pk"] = instance.pk
+            self.report.count("use_case", row["outcome"])
+            self.report.use_cases.append(row)
+
+    def require_addable(self, workspace: Workspace) -> None:
+        """New use cases only go where the user may add use cases (one query for all workspaces)."""
+        if self.user is None:
+            return
+        if self.addable is None:
+            self.addable = set(visible_to(self.user, Workspace.objects.order_by(), ADD).values_list("pk", flat=True))
+        if workspace.pk not in self.addable:
+            raise PermissionDenied(
+                f"You may not add use cases to the workspace {workspace.name!r}: choose a workspace you may add "
+                "use cases to."
+            )

@@ -1,0 +1,101 @@
+"""Pages of the XML exchange: the import form (a background job, a dry run first), its confirmation, and the
+downloads of one use case or of the filtered use case list. Every download goes through the permission policy:
+a user exports only what they may see."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.text import slugify
+from django.views.generic import FormView, View
+
+from ucmr.editing import add_service_errors
+from ucmr.permissions import ObjectPermissionMixin
+from ucmr.selectors import job_get
+from usecases.exchange.forms import ImportForm
+from usecases.exchange.selectors import usecase_export_get
+from usecases.exchange.services import (
+    import_job_confirm,
+    import_job_start,
+    import_workspaces,
+    may_import,
+    usecases_export_xml,
+)
+from usecases.exchange.use_cases import may_create_workspaces
+from usecases.filters import UseCaseFilterSet
+from usecases.selectors import usecase_list
+
+
+def _xml_download(data: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+class ImportView(ObjectPermissionMixin, FormView):
+    """Upload a file; it is imported by a background job (a dry run first, unless unticked), whose page shows the
+    report."""
+
+    template_name = "usecases/import.html"
+    form_class = ImportForm
+
+    def check_permissions(self) -> None:
+        if not may_import(user=self.request.user):
+            raise PermissionDenied("You may not import use cases.")
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {
+            **super().get_form_kwargs(),
+            "workspaces": import_workspaces(user=user),
+            "as_file_says": may_create_workspaces(user),
+        }
+
+    def form_valid(self, form):
+        try:
+            job = import_job_start(
+                user=self.request.user,
+                upload=form.cleaned_data["file"],
+                workspace=form.cleaned_data["workspace"],
+                policy=form.cleaned_data["policy"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        return redirect(job.get_absolute_url())
+
+
+class ImportConfirmView(ObjectPermissionMixin, View):
+    """Run for real the import a dry run reported on."""
+
+    def post(self, request, pk):
+        dry_run = job_get(user=request.user, pk=pk)
+        try:
+            job = import_job_confirm(user=request.user, job=dry_run)
+        except ValidationError as error:
+            return HttpResponseBadRequest(" ".join(error.messages))
+        return redirect(job.get_absolute_url())
+
+
+class UseCaseExportView(ObjectPermissionMixin, View):
+    """One use case (with the library objects it uses) as IEC 62559-3 variant C."""
+
+    public_read = True
+
+    def get(self, request, pk):
+        use_cases = usecase_export_get(user=request.user, pk=pk)
+        use_case = use_cases.get()
+        data = usecases_export_xml(user=request.user, use_cases=use_cases)
+        return _xml_download(data, f"{slugify(use_case.identifier or use_case.name)[:60] or 'use-case'}.xml")
+
+
+class UseCaseListExportView(ObjectPermissionMixin, View):
+    """The use cases the list shows with the same filters (all pages), as one variant C file."""
+
+    public_read = True
+
+    def get(self, request):
+        filterset = UseCaseFilterSet(request.GET or None, queryset=usecase_list(user=request.user), request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponseBadRequest("The filters are not valid: " + filterset.errors.as_text())
+        return _xml_download(usecases_export_xml(user=request.user, use_cases=filterset.qs), "use-cases.xml")

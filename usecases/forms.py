@@ -1,0 +1,104 @@
+"""Forms of the use case, workspace and library pages. They parse input; the services validate and write, and
+their refusals are shown on the form (ucmr.editing.add_service_errors)."""
+
+from django import forms
+
+from usecases.access import SHARE_PERMISSIONS
+from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
+
+TEXT_AREA = forms.Textarea(attrs={"rows": 3})
+USECASE_FIELDS = [
+    "identifier",
+    "name",
+    "area",
+    "scope",
+    "short_description",
+    "complete_description",
+    "level_of_depth",
+    "prioritisation",
+    "classification",
+    "nature",
+    "view_point",
+    "keywords",
+]
+
+
+class UseCaseForm(forms.ModelForm):
+    """The scalar fields of sections 1.1 to 1.7. The status is the workflow's; the tables are edited row by row.
+    `revision` is the revision the page was opened at: saving over a newer one is refused."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = UseCase
+        fields = USECASE_FIELDS
+        widgets = dict.fromkeys(("scope", "short_description", "complete_description"), TEXT_AREA)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.instance.revision
+
+
+class UseCaseCreateForm(forms.ModelForm):
+    """A new use case in one of the workspaces the user may add use cases to."""
+
+    class Meta:
+        model = UseCase
+        fields = ["workspace", *USECASE_FIELDS]
+        widgets = dict.fromkeys(("scope", "short_description", "complete_description"), TEXT_AREA)
+
+    def __init__(self, *args, workspaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workspace"].queryset = workspaces
+
+
+class TransitionForm(forms.Form):
+    """A workflow step posted from the use case page, with the revision the page showed."""
+
+    revision = forms.IntegerField()
+    comment = forms.CharField(required=False, max_length=5000)
+
+
+class ShareForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("user", "User"), ("group", "Group")], initial="user", label="Share with")
+    name = forms.CharField(max_length=150, label="Username or group name")
+    permission = forms.ChoiceField(
+        choices=[(key, f"may {key}") for key in SHARE_PERMISSIONS], initial="view", label="Permission"
+    )
+
+
+class UnshareForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("user", "User"), ("group", "Group")])
+    grant = forms.IntegerField()
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    role = forms.ChoiceField(choices=WorkspaceMembership.Role.choices)
+
+
+class VersionCompareForm(forms.Form):
+    """Two frozen versions (by number), or the use case as it is now ("current")."""
+
+    old = forms.ChoiceField(label="From")
+    new = forms.ChoiceField(label="To")
+
+    def __init__(self, *args, sequences: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [*sequences, ("current", "Current (not frozen)")]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+
+class InformationObjectForm(forms.ModelForm):
+    class Meta:
+        model = InformationObject
+        fields = ["identifier", "name", "description", "data_class", "standards", "requirements"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class CommonTermForm(forms.ModelForm):
+    class Meta:
+        model = CommonTerm
+        fields = ["term", "definition"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 4})}

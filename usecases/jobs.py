@@ -1,0 +1,14 @@
+"""Background job kinds of the use cases app (see `ucmr.jobs.register_job_kind`)."""
+
+from typing import Any
+
+from ucmr.jobs import Progress, register_job_kind
+from ucmr.models import BackgroundJob
+from usecases.exchange.services import IMPORT_JOB_KIND, import_job_run
+
+
+@register_job_kind(IMPORT_JOB_KIND)
+def xml_import(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
+    """Import (or, for a dry run, read and report on) an uploaded IEC 62559-3 XML file; the report is the result.
+    params: `file` (storage name), `file_name`, `workspace` (id or None), `policy`, `dry_run`."""
+    return import_job_run(job=job, progress=progress)

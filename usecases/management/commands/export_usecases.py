@@ -1,0 +1,51 @@
+"""`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from usecases.exchange.services import usecases_export_xml
+from usecases.models import UseCase, Workspace
+
+
+class Command(BaseCommand):
+    help = (
+        "Export use cases (all of them, or those of a workspace or with the IDs given) with the library objects "
+        "they use, as IEC 62559-3 variant C. The file is validated before it is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", required=True, metavar="FILE", help="Where to write ('-': stdout).")
+        parser.add_argument("--workspace", metavar="SLUG", help="Only the use cases of this workspace.")
+        parser.add_argument(
+            "--identifier", nargs="+", metavar="ID", default=[], help="Only the use cases with these IDs."
+        )
+        parser.add_argument("--user", help="Export what this user may see (default: the system, which sees all).")
+
+    def handle(self, *args, output: str, workspace: str | None, identifier: list[str], user: str | None, **options):
+        acting = None
+        if user:
+            acting = get_user_model().objects.filter(username=user, is_active=True).first()
+            if acting is None:
+                raise CommandError(f"There is no active user '{user}'.")
+        use_cases = UseCase.objects.all()
+        if workspace:
+            if not Workspace.objects.filter(slug=workspace).exists():
+                raise CommandError(f"There is no workspace '{workspace}'.")
+            use_cases = use_cases.filter(workspace__slug=workspace)
+        if identifier:
+            use_cases = use_cases.filter(identifier__in=identifier)
+            missing = sorted(set(identifier) - set(use_cases.values_list("identifier", flat=True)))
+            if missing:
+                raise CommandError(f"No use case with the ID(s): {', '.join(missing)}.")
+        try:
+            data = usecases_export_xml(user=acting, use_cases=use_cases)
+        except ValidationError as error:
+            raise CommandError(f"The export is not valid, nothing was written: {' '.join(error.messages)}") from error
+        if output == "-":
+            self.stdout.write(data.decode(), ending="")
+            return
+        Path(output).write_bytes(data)
+        self.stderr.write(f"Exported {use_cases.count()} use case(s) to {output} ({len(data):,} bytes).")

@@ -1,0 +1,48 @@
+"""Frozen versions of a use case: written once by the workflow, never changed; read by whoever may see the use
+case."""
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ucmr.audit import record_change
+from ucmr.models import ChangeLogEntry
+from ucmr.permissions import visible_to
+from usecases.models import UseCase, UseCaseSnapshot
+from usecases.versions.document import usecase_document_json
+
+
+@transaction.atomic
+def usecase_snapshot_create(*, user, use_case: UseCase, version_number: str) -> UseCaseSnapshot:
+    """Freeze the use case as it is now. Called by the workflow (approval, publication), in its transaction."""
+    last = UseCaseSnapshot.objects.filter(use_case=use_case).aggregate(last=Max("sequence"))["last"] or 0
+    signed_in = user is not None and user.is_authenticated
+    snapshot = UseCaseSnapshot.objects.create(
+        use_case=use_case,
+        sequence=last + 1,
+        version_number=version_number,
+        status=use_case.status,
+        document=usecase_document_json(use_case_id=use_case.pk),
+        created_by=user if signed_in else None,
+        created_by_name=user.get_username() if signed_in else "",
+    )
+    # The document itself is the snapshot; the audit trail names it without copying it.
+    record_change(
+        user=user,
+        action=ChangeLogEntry.Action.CREATE,
+        instance=snapshot,
+        before=None,
+        after={"sequence": snapshot.sequence, "version_number": version_number, "status": snapshot.status},
+        related=use_case,
+    )
+    return snapshot
+
+
+def usecase_snapshot_list(*, user, use_case: UseCase) -> QuerySet[UseCaseSnapshot]:
+    """The frozen versions of a use case the user may see, newest first, without their documents."""
+    snapshots = visible_to(user, UseCaseSnapshot.objects.filter(use_case=use_case))
+    return snapshots.defer("document").order_by("-sequence")
+
+
+def usecase_snapshot_get(*, user, use_case: UseCase, sequence: int) -> UseCaseSnapshot:
+    return get_object_or_404(visible_to(user, UseCaseSnapshot.objects.filter(use_case=use_case)), sequence=sequence)
