@@ -1,17 +1,16 @@
 """Pages of use cases (reading, writing, the review workflow, versions, sharing), workspaces, and the information
 object and common term libraries."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
-from django_filters.views import FilterView
 
 from sgam.diagrams import usecase_generated_get
 from sgam.impact import information_object_impact_get
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView, add_service_errors
+from ucmr.pages import SelectorDetailView, SelectorListView
 from ucmr.permissions import (
     ADD,
     CHANGE,
@@ -88,35 +87,19 @@ from usecases.workflow import (
 STATUS_CHANGES_SHOWN = 3
 
 
-class UseCaseListView(ObjectPermissionMixin, FilterView):
-    public_read = True
+class UseCaseListView(SelectorListView):
+    selector = usecase_list
     filterset_class = UseCaseFilterSet
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
 
-    def get_queryset(self):
-        return usecase_list(user=self.request.user)
 
-    def get_paginate_by(self, queryset) -> int:
-        return settings.UCMR_PAGE_SIZE
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(may_add=user_can(self.request.user, ADD, UseCase), **kwargs)
-        len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
-        return context
-
-
-class UseCaseDetailView(ObjectPermissionMixin, DetailView):
+class UseCaseDetailView(SelectorDetailView):
     """The whole IEC 62559-2 template, sections 1.1 to 8."""
 
-    public_read = True
+    selector = usecase_get
     template_name = "usecases/usecase_detail.html"
     context_object_name = "use_case"
-
-    def get_object(self, queryset=None):
-        use_case = usecase_get(user=self.request.user, pk=self.kwargs["pk"])
-        require(self.request.user, self.permission_action, use_case)
-        return use_case
 
     def get_context_data(self, **kwargs):
         document = usecase_document(user=self.request.user, use_case=self.object)
@@ -152,60 +135,34 @@ class DrawingImageView(ObjectPermissionMixin, DetailView):
         return response
 
 
-class InformationObjectListView(ObjectPermissionMixin, FilterView):
-    public_read = True
+class InformationObjectListView(SelectorListView):
+    selector = information_object_list
     filterset_class = InformationObjectFilterSet
     template_name = "usecases/information_object_list.html"
     context_object_name = "information_objects"
 
-    def get_queryset(self):
-        return information_object_list(user=self.request.user)
 
-    def get_paginate_by(self, queryset) -> int:
-        return settings.UCMR_PAGE_SIZE
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(may_add=user_can(self.request.user, ADD, InformationObject), **kwargs)
-        len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
-        return context
-
-
-class InformationObjectDetailView(ObjectPermissionMixin, DetailView):
-    public_read = True
+class InformationObjectDetailView(SelectorDetailView):
+    selector = information_object_get
     template_name = "usecases/information_object_detail.html"
     context_object_name = "information_object"
 
-    def get_object(self, queryset=None):
-        information_object = information_object_get(user=self.request.user, pk=self.kwargs["pk"])
-        require(self.request.user, self.permission_action, information_object)
-        return information_object
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            may_change=user_can(self.request.user, CHANGE, self.object),
-            impact=information_object_impact_get(user=self.request.user, information_object=self.object),
-            **kwargs,
-        )
+        impact = information_object_impact_get(user=self.request.user, information_object=self.object)
+        return super().get_context_data(impact=impact, **kwargs)
 
 
-class CommonTermListView(ObjectPermissionMixin, FilterView):
+class CommonTermListView(SelectorListView):
     """Not paginated: a term's address is this page with the term's anchor."""
 
-    public_read = True
+    selector = common_term_list
+    paginate = False
     filterset_class = CommonTermFilterSet
     template_name = "usecases/term_list.html"
     context_object_name = "terms"
 
-    def get_queryset(self):
-        return common_term_list(user=self.request.user)
-
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        context = super().get_context_data(
-            may_add=user_can(user, ADD, CommonTerm), may_change=user_can(user, CHANGE, CommonTerm), **kwargs
-        )
-        len(context["object_list"])  # evaluate the list here, so that rendering it runs no query
-        return context
+        return super().get_context_data(may_change=user_can(self.request.user, CHANGE, CommonTerm), **kwargs)
 
 
 # Writing use cases, the review workflow, frozen versions, sharing, workspaces and "my work".

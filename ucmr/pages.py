@@ -1,0 +1,49 @@
+"""What every app's read pages share: lists and detail pages read through a selector that applies
+ucmr.permissions, with the permission facts the templates need computed in the view (templates run no query)."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import models
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from ucmr.permissions import ADD, CHANGE, ObjectPermissionMixin, require, user_can
+
+
+class SelectorListView(ObjectPermissionMixin, FilterView):
+    """A filtered list of what `selector(user=...)` returns, a page at a time (`paginate = False` for one page).
+    `may_add` tells the template whether to offer "New"."""
+
+    public_read = True
+    selector: Callable[..., models.QuerySet]
+    paginate = True
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user)
+
+    def get_paginate_by(self, queryset) -> int | None:
+        return settings.UCMR_PAGE_SIZE if self.paginate else None
+
+    def get_context_data(self, **kwargs):
+        model = self.filterset_class._meta.model
+        context = super().get_context_data(may_add=user_can(self.request.user, ADD, model), **kwargs)
+        len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
+        return context
+
+
+class SelectorDetailView(ObjectPermissionMixin, DetailView):
+    """One object read with `selector(user=..., pk=...)` (a 404 for what the user may not see), then checked for
+    `permission_action` (a 403). `may_change` tells the template whether to offer "Edit"."""
+
+    public_read = True
+    selector: Callable[..., models.Model]
+
+    def get_object(self, queryset=None):
+        obj = type(self).selector(user=self.request.user, pk=self.kwargs["pk"])
+        require(self.request.user, self.permission_action, obj)
+        return obj
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("may_change", user_can(self.request.user, CHANGE, self.object))
+        return super().get_context_data(**kwargs)
