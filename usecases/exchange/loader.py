@@ -399,8 +399,10 @@ class Run(UseCasePlanning):
         return KINDS_BY_MODEL[model]
 
     def may_add(self, model: type[models.Model]) -> bool:
+        """New library objects a file brings may be added by whoever may import use cases: leaving them out would
+        drop the references to them. Changing existing library objects stays with the curators."""
         if model not in self.may:
-            self.may[model] = self.user is None or user_can(self.user, ADD, model)
+            self.may[model] = self.user is None or any(user_can(self.user, ADD, m) for m in (model, UseCase))
         return self.may[model]
 
     def may_link(self, kind: str, instance: models.Model, name: str, target: Any) -> bool:

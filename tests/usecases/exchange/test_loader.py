@@ -266,8 +266,9 @@ def test_an_author_may_not_import_into_another_workspace():
     assert not UseCase.objects.exists()
 
 
-def test_an_author_leaves_the_libraries_to_curators():
-    """Authors write use cases; adding to and changing the shared libraries is for library curators."""
+def test_an_author_adds_new_library_objects_but_leaves_existing_ones_to_curators():
+    """Authors write use cases: what their file brings new to the libraries is added (else its references would be
+    lost), but changing what the shared libraries already hold is for library curators."""
     workspace = WorkspaceFactory()
     author = member_of(workspace, "author")
     existing = Actor.objects.create(name="DSO", description="Operates the grid")
@@ -279,10 +280,12 @@ def test_an_author_leaves_the_libraries_to_curators():
 
     report = repository_import(user=author, document=document, workspace=workspace)
 
-    assert list(Actor.objects.values_list("name", "description")) == [("DSO", "Operates the grid")]
-    assert report.counts["actor"] == {"skipped": 2}
-    assert list(UseCase.objects.get().primary_actors.all()) == [existing]
-    assert any("you may not add them" in warning for warning in report.warnings)
+    assert sorted(Actor.objects.values_list("name", "description")) == [
+        ("Aggregator", ""),
+        ("DSO", "Operates the grid"),
+    ]
+    assert report.counts["actor"] == {"created": 1, "skipped": 1}
+    assert {actor.name for actor in UseCase.objects.get().primary_actors.all()} == {"DSO", "Aggregator"}
 
 
 def test_an_administrator_imports_everything_and_creates_the_workspace_the_file_names(user):
