@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ucmr.jobs import job_create, job_enqueue
+from ucmr.jobs import job_start
 from ucmr.models import BackgroundJob
 
 RENDER_KIND, VALIDATE_KIND = "render_diagrams", "validate"
@@ -30,16 +30,6 @@ def _queued(*, kind: str, use_case_id: int, include_running: bool):
     return BackgroundJob.objects.filter(active, kind=kind, params__use_case=use_case_id)
 
 
-def sgam_job_start(*, user, kind: str, params: dict) -> BackgroundJob:
-    """Create the job row and queue it, when the transaction commits, on the task that also recovers a job whose
-    worker was lost (`sgam.tasks.run_job_recovering`)."""
-    from sgam.tasks import run_job_recovering  # the task module imports the job kinds, which import this one
-
-    job = job_create(user=user, kind=kind, params=params)
-    job_enqueue(job=job, task=run_job_recovering)
-    return job
-
-
 class _FollowUp:
     """The on-commit callback of one use case; `usecase_changed` looks for it to register it only once."""
 
@@ -51,7 +41,7 @@ class _FollowUp:
     def __call__(self) -> None:
         for kind in self.kinds:
             if not _queued(kind=kind, use_case_id=self.use_case_id, include_running=self.include_running).exists():
-                sgam_job_start(user=None, kind=kind, params={"use_case": self.use_case_id})
+                job_start(user=None, kind=kind, params={"use_case": self.use_case_id})
 
 
 def _registered(use_case_id: int) -> _FollowUp | None:
@@ -97,7 +87,7 @@ def usecase_png_request(*, use_case, key: str) -> None:
     if any(key in (job.params.get("png") or []) for job in jobs.only("params")):
         return
     transaction.on_commit(
-        lambda: sgam_job_start(user=None, kind=RENDER_KIND, params={"use_case": use_case.pk, "png": [key]})
+        lambda: job_start(user=None, kind=RENDER_KIND, params={"use_case": use_case.pk, "png": [key]})
     )
 
 
@@ -134,7 +124,7 @@ class _LibraryFollowUp:
 
         ids = sorted({pk for obj in self.objects for pk in usecase_ids_using(obj=obj)})
         if ids:
-            sgam_job_start(user=None, kind=VALIDATE_KIND, params={"use_cases": ids})
+            job_start(user=None, kind=VALIDATE_KIND, params={"use_cases": ids})
 
 
 def library_object_changed(*, obj) -> None:

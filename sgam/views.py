@@ -12,9 +12,10 @@ from django.views import View
 from django.views.generic import ListView
 
 from sgam.diagrams import usecase_diagram_spec_get, usecase_generated_get
-from sgam.followup import VALIDATE_KIND, diagram_for_download, sgam_job_start, usecase_followup_ensure
+from sgam.followup import VALIDATE_KIND, diagram_for_download, usecase_followup_ensure
 from sgam.validation.rules import ERROR, INFO, RULES, WARNING
 from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
+from ucmr.jobs import job_start
 from ucmr.permissions import VIEW, ObjectPermissionMixin, require
 from usecases.selectors import usecase_get
 
@@ -92,7 +93,7 @@ class UseCaseValidateView(ObjectPermissionMixin, View):
 
     def post(self, request, pk):
         use_case = _use_case(request, pk)
-        sgam_job_start(user=request.user, kind=VALIDATE_KIND, params={"use_case": use_case.pk})
+        job_start(user=request.user, kind=VALIDATE_KIND, params={"use_case": use_case.pk})
         messages.info(request, "The use case is being validated; the findings appear below when it is done.")
         return redirect(use_case.get_absolute_url() + "#validation")
 
@@ -128,5 +129,5 @@ class ValidationRunView(ObjectPermissionMixin, View):
     """Validate every use case the user may see (a job), then show the job."""
 
     def post(self, request):
-        job = sgam_job_start(user=request.user, kind=VALIDATE_KIND, params={"scope": "visible"})
+        job = job_start(user=request.user, kind=VALIDATE_KIND, params={"scope": "visible"})
         return redirect(job.get_absolute_url())

@@ -27,6 +27,10 @@ from ucmr.permissions import visible_to
 
 logger = logging.getLogger(__name__)
 
+# A job is tried at most this often when the worker running it is lost (killed, out of memory, host gone).
+MAX_ATTEMPTS = 2
+LOST_NOTE = "The worker running this job was lost"
+
 Progress = Callable[[int, str], None]
 JobWork = Callable[[BackgroundJob, Progress], dict[str, Any] | None]
 
@@ -143,6 +147,34 @@ def job_execute(*, job_id) -> bool:
         logger.warning("Job %s does not exist; this delivery does nothing.", job_id)
         return False
     return job_run(job_id=job_id, work=job_kind_get(kind=kind) or _unknown_kind)
+
+
+def job_recover_lost(*, job_id) -> str:
+    """Called for a redelivered message (the worker that had it was lost before acknowledging it): a job still
+    "running" was abandoned by that worker, and `ucmr.jobs.job_run` would skip it (it only claims pending jobs),
+    leaving it running for ever. Put it back to pending so this delivery runs it again, or, after `MAX_ATTEMPTS`,
+    end it failed. Every job kind must keep this safe: its writes are whole on their own (one rendered diagram; one
+    use case's findings; a whole import, in one transaction), so the lost attempt left nothing half done.
+
+    Returns what it did: "retry", "failed" or "" (the job was not running: nothing to recover).
+    """
+    job = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING).first()
+    if job is None:
+        return ""
+    attempt = job.log.count(LOST_NOTE) + 1
+    started = f"{job.started:%Y-%m-%d %H:%M:%S %Z}" if job.started else "at an unknown time"
+    note = f"{LOST_NOTE} during attempt {attempt} (started {started}).\n"
+    running = BackgroundJob.objects.filter(pk=job.pk, status=BackgroundJob.Status.RUNNING, started=job.started)
+    if attempt >= MAX_ATTEMPTS:
+        updated = running.update(
+            status=BackgroundJob.Status.FAILED,
+            finished=timezone.now(),
+            error=f"{LOST_NOTE} {attempt} times; giving up. Start the job again.",
+            log=job.log + note,
+        )
+        return "failed" if updated else ""
+    updated = running.update(status=BackgroundJob.Status.PENDING, started=None, progress=0, log=job.log + note)
+    return "retry" if updated else ""
 
 
 def job_sweep_stale(*, older_than: timedelta) -> int:

@@ -7,15 +7,14 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from sgam.followup import RENDER_KIND, VALIDATE_KIND, sgam_job_start, usecase_changed
+from sgam.followup import RENDER_KIND, VALIDATE_KIND, usecase_changed
 from sgam.impact import usecase_ids_using
-from sgam.jobs import MAX_ATTEMPTS, job_recover_lost
 from sgam.models import Domain, RenderedDiagram, ValidationResult
 from sgam.services import sgam_placement_add
-from sgam.tasks import run_job_recovering
 from tests.factories import RequirementFactory, UseCaseFactory
-from ucmr.jobs import job_create
+from ucmr.jobs import MAX_ATTEMPTS, job_create, job_recover_lost, job_start
 from ucmr.models import BackgroundJob
+from ucmr.tasks import run_job
 from usecases.services import usecase_update
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +69,7 @@ def test_the_hook_can_be_turned_off(known, settings, django_capture_on_commit_ca
 def test_validate_job_for_the_use_cases_the_user_may_see(known, user, django_capture_on_commit_callbacks):
     hidden = UseCaseFactory(status="draft")  # `user` holds no role in its workspace
     with django_capture_on_commit_callbacks(execute=True):
-        job = sgam_job_start(user=user, kind=VALIDATE_KIND, params={"scope": "visible"})
+        job = job_start(user=user, kind=VALIDATE_KIND, params={"scope": "visible"})
 
     job.refresh_from_db()
     assert job.status == "succeeded", job.error
@@ -81,7 +80,7 @@ def test_validate_job_for_the_use_cases_the_user_may_see(known, user, django_cap
 
 def test_validate_job_without_a_subject_fails_with_a_message(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = sgam_job_start(user=None, kind=VALIDATE_KIND, params={})
+        job = job_start(user=None, kind=VALIDATE_KIND, params={})
     job.refresh_from_db()
     assert job.status == "failed" and "Say what to validate" in job.error
 
@@ -97,11 +96,11 @@ def lost_job(use_case) -> BackgroundJob:
 
 def deliver(job, *, redelivered: bool) -> None:
     """What a worker does with a message of the job (redelivered: the worker that had it before was lost)."""
-    run_job_recovering.push_request(id=str(job.pk), delivery_info={"redelivered": redelivered})
+    run_job.push_request(id=str(job.pk), delivery_info={"redelivered": redelivered})
     try:
-        run_job_recovering.run(str(job.pk))
+        run_job.run(str(job.pk))
     finally:
-        run_job_recovering.pop_request()
+        run_job.pop_request()
 
 
 def test_a_first_delivery_leaves_a_running_job_to_its_worker(known):

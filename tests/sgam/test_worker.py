@@ -25,13 +25,13 @@ from celery import Celery, current_app
 from django.db import connection, transaction
 from django.db.models import F
 
-from sgam.followup import sgam_job_start, usecase_changed
+from sgam.followup import usecase_changed
 from sgam.models import RenderedDiagram, ValidationFinding, ValidationResult
 from sgam.validation.services import usecase_findings, validation_run
 from tests.sgam.conftest import make_known
 from tests.sgam.worker_jobs import PARTIAL_RULE, SLOW_VALIDATE
 from tests.ucmr.test_worker import REDIS_URL, WORKER_STOP_TIMEOUT, redis_client  # noqa: F401 - a fixture
-from ucmr.jobs import job_sweep_stale
+from ucmr.jobs import job_start, job_sweep_stale
 from ucmr.models import BackgroundJob
 from usecases.models import UseCase
 
@@ -160,7 +160,7 @@ def changed_use_case():
 
 def start_slow_job(use_case: UseCase, tmp_path: Path) -> tuple[BackgroundJob, Path]:
     pause_file = tmp_path / "paused-at-pid"
-    job = sgam_job_start(user=None, kind=SLOW_VALIDATE, params={"use_case": use_case.pk, "pause_file": str(pause_file)})
+    job = job_start(user=None, kind=SLOW_VALIDATE, params={"use_case": use_case.pk, "pause_file": str(pause_file)})
     return job, pause_file
 
 
@@ -228,7 +228,7 @@ def test_a_killed_worker_leaves_the_old_findings_and_the_sweep_ends_the_job(star
     # A worker that comes back gets the unacknowledged message again: the job stays failed, nothing is written.
     _, second_log = start_worker(pool="solo", visibility_timeout=1)
     wait_for(
-        lambda: "run_job_recovering" in logs(second_log) and "succeeded" in logs(second_log),
+        lambda: "ucmr.tasks.run_job" in logs(second_log) and "succeeded" in logs(second_log),
         what="the message to be delivered again",
         log_paths=(log_path, second_log),
     )
