@@ -107,6 +107,7 @@ class UseCaseDetailView(SelectorDetailView):
         return super().get_context_data(
             document=document,
             allowed=allowed,
+            may_change=CHANGE in allowed,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
             generated=usecase_generated_get(use_case=self.object),

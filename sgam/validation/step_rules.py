@@ -100,14 +100,17 @@ def exchange_without_party(context: Context) -> Iterable[Hit]:
 # Information objects and requirements
 
 
-def _information_users(context: Context) -> dict[int, tuple[object, list[str]]]:
+def _used_by_steps(context: Context, field: str) -> dict[int, tuple[object, list[str]]]:
+    """Library objects named by the steps' `field` (information_objects, requirements), each with the steps."""
     users: dict[int, tuple[object, list[str]]] = {}
     for scenario, node in context.step_rows():
-        for information_object in node.information_objects:
-            users.setdefault(information_object.pk, (information_object, []))[1].append(
-                step_name(scenario, node).lower()
-            )
+        for item in getattr(node, field):
+            users.setdefault(item.pk, (item, []))[1].append(step_name(scenario, node).lower())
     return users
+
+
+def _information_users(context: Context) -> dict[int, tuple[object, list[str]]]:
+    return _used_by_steps(context, "information_objects")
 
 
 @rule("UC009", ERROR, "Information exchanged without ID")
@@ -137,10 +140,7 @@ def information_id_ambiguous(context: Context) -> Iterable[Hit]:
 
 
 def _requirement_users(context: Context) -> dict[int, tuple[object, list[str]]]:
-    users: dict[int, tuple[object, list[str]]] = {}
-    for scenario, node in context.step_rows():
-        for requirement in node.requirements:
-            users.setdefault(requirement.pk, (requirement, []))[1].append(step_name(scenario, node).lower())
+    users = _used_by_steps(context, "requirements")
     for scenario in context.scenarios:
         for requirement in scenario.requirements:
             users.setdefault(requirement.pk, (requirement, []))[1].append(scenario_name(scenario.scenario))
