@@ -29,3 +29,8 @@ def actor_get(*, user, pk) -> Actor:
     )
     actors = Actor.objects.with_related().prefetch_related(Prefetch("roles", queryset=roles, to_attr="visible_roles"))
     return get_object_or_404(visible_to(user, actors), pk=pk)
+
+
+def actor_api_list(*, user) -> QuerySet[Actor]:
+    """The actors the user may see, with nothing more: what an API row shows."""
+    return visible_to(user, Actor.objects.order_by("name", "pk"))

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from actors.models import Actor
 from requirements.models import Requirement
-from sgam.models import Domain, Layer, NistDomain, Zone
+from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
+from ucmr.permissions import visible_to
 from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase
 from usecases.selectors import StepNode, step_rows, step_tree
 
@@ -311,3 +312,29 @@ def usecase_choice_list(*, identifiers: list[str] | None) -> list[tuple[int, str
         if unknown:
             raise ValidationError(f"No use case has the ID {', '.join(unknown)}.")
     return [(use_case.pk, str(use_case)) for use_case in use_cases.only("pk", "identifier", "name")]
+
+
+def layer_list() -> QuerySet[Layer]:
+    return Layer.objects.order_by("order")
+
+
+def _placements_visible_to(user, placements: QuerySet) -> QuerySet:
+    """The placements whose subject the user may see: a use case's with the use case, an actor's or an information
+    object's with the library, an actor's in one use case with that use case."""
+    return placements.filter(
+        Q(use_case__in=visible_to(user, UseCase.objects.order_by()))
+        | Q(actor__in=visible_to(user, Actor.objects.order_by()))
+        | Q(information_object__in=visible_to(user, InformationObject.objects.order_by()))
+        | Q(actor_role__in=visible_to(user, ActorRole.objects.order_by()))
+    )
+
+
+def sgam_placement_list(*, user) -> QuerySet[SgamPlacement]:
+    """Every SGAM placement the user may see, with its layer, domain and zone."""
+    placements = SgamPlacement.objects.select_related("layer", "domain", "zone").order_by("pk")
+    return _placements_visible_to(user, placements)
+
+
+def nist_placement_list(*, user) -> QuerySet[NistPlacement]:
+    """Every NIST placement the user may see, with its domain."""
+    return _placements_visible_to(user, NistPlacement.objects.select_related("nist_domain").order_by("pk"))

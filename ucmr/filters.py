@@ -32,6 +32,6 @@ class ChangeLogEntryFilterSet(django_filters.FilterSet):
             for content_type in content_types
         ]
 
-    def filter_type(self, queryset, name, value):
+    def filter_type(self, queryset, name, value: str):
         app_label, _, model = value.partition(".")
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)

@@ -391,20 +391,23 @@ def repository_role_add(*, member, role: str) -> None:
 
 
 class ObjectPermissions(BasePermission):
-    """For DRF viewsets, with `ObjectPermissionFilter`: the same answers as the pages. Anonymous clients may read
-    only where UCMR_PUBLIC_READ allows; an object the client may not see is a 404, one it may see but not change (or
-    delete) with this method is a 403. Whether a new object may be added is the viewset's to ask (for a use case it
-    depends on the workspace given)."""
+    """For DRF viewsets: the same answers as the pages. Anonymous clients may read only the view's `public_actions`
+    (list, retrieve, ...) and only where UCMR_PUBLIC_READ allows; an object the client may not see is a 404, one it
+    may see but not change (or delete) with this method is a 403. A viewset's `permission_actions` names what its
+    extra actions need of the object (`{"approve": REVIEW}`); the services check it again. Whether a new object
+    may be added is the viewset's to ask (for a use case it depends on the workspace given)."""
 
     METHOD_ACTIONS = {"GET": VIEW, "HEAD": VIEW, "OPTIONS": VIEW, "PUT": CHANGE, "PATCH": CHANGE, "DELETE": DELETE}
 
     def has_permission(self, request, view) -> bool:
         if request.user is not None and request.user.is_authenticated:
             return request.user.is_active
-        return request.method in SAFE_METHODS and _public_read()
+        public = getattr(view, "action", None) in getattr(view, "public_actions", ())
+        return request.method in SAFE_METHODS and public and _public_read()
 
     def has_object_permission(self, request, view, obj) -> bool:
-        action = self.METHOD_ACTIONS.get(request.method, CHANGE)
+        action = getattr(view, "permission_actions", {}).get(getattr(view, "action", None))
+        action = action or self.METHOD_ACTIONS.get(request.method, CHANGE)
         allowed = allowed_actions(request.user, obj, {VIEW, action})
         if VIEW not in allowed:
             raise NotFound()

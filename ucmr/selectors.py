@@ -24,6 +24,10 @@ def repository_counts(*, user) -> dict[str, int]:
     return {name: visible_to(user, model.objects.all()).count() for name, model in counted.items()}
 
 
+def job_list(*, user) -> QuerySet[BackgroundJob]:
+    return visible_to(user, BackgroundJob.objects.order_by("-created"))
+
+
 def job_get(*, user, pk) -> BackgroundJob:
     return get_object_or_404(visible_to(user, BackgroundJob.objects.select_related("user")), pk=pk)
 

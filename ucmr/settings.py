@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "ucmr",
     "actors",
@@ -146,6 +148,55 @@ UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
 UCMR_GRAPHVIZ_DOT = env.str("UCMR_GRAPHVIZ_DOT", default="dot")
 UCMR_DIAGRAM_TIMEOUT = env.int("UCMR_DIAGRAM_TIMEOUT", default=30)
 UCMR_FOLLOW_UP_ON_CHANGE = env.bool("UCMR_FOLLOW_UP_ON_CHANGE", default=True)
+
+# The REST API (see ucmr/api/). Throttle rates: "<number>/<second|minute|hour|day>", empty for no limit.
+UCMR_API_THROTTLE_USER = env.str("UCMR_API_THROTTLE_USER", default="5000/hour")
+UCMR_API_THROTTLE_ANON = env.str("UCMR_API_THROTTLE_ANON", default="300/hour")
+UCMR_API_MAX_PAGE_SIZE = env.int("UCMR_API_MAX_PAGE_SIZE", default=200)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ucmr.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "ucmr.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["ucmr.permissions.ObjectPermissions"],
+    # Viewsets read through selectors, which narrow to what the user may see (ucmr.api.viewsets.SelectorMixin).
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "ucmr.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["ucmr.api.throttling.UserThrottle", "ucmr.api.throttling.AnonThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ucmr.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "UCMR API",
+    "DESCRIPTION": (
+        "The REST API of UCMR, the Use Case Management Repository: IEC 62559-2 use cases as whole documents, the "
+        "shared libraries, SGAM and NIST placements, the review workflow, IEC 62559-3 XML import and export, "
+        "versions, the audit trail and background jobs. Authenticate with a token (`Authorization: Token <key>`, "
+        "created on the API tokens page) or the browser session."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "UseCaseStatusEnum": "usecases.models.UseCase.Status",
+        "JobStatusEnum": "ucmr.models.BackgroundJob.Status",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ucmr import views
+from ucmr import token_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -10,11 +10,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/tokens/", token_views.ApiTokenListView.as_view(), name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", token_views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("changes/", views.ChangeLogView.as_view(), name="change_log"),
     path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("", include("usecases.urls")),
     path("", include("actors.urls")),
     path("", include("requirements.urls")),
     path("", include("sgam.urls")),
+    path("api/", include(("ucmr.api.router", "api"))),
     path("admin/", admin.site.urls),
 ]

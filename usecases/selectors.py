@@ -54,6 +54,11 @@ def usecase_get(*, user, pk) -> UseCase:
     return get_object_or_404(visible_to(user, UseCase.objects.with_document()), pk=pk)
 
 
+def usecase_header_list(*, user) -> QuerySet[UseCase]:
+    """The use cases the user may see, with their workspaces (one use case's header, for the API)."""
+    return visible_to(user, UseCase.objects.select_related("workspace", "created_by")).order_by(*USECASE_ORDERING)
+
+
 def usecase_header_get(*, user, pk) -> UseCase:
     """A use case the user may see with its workspace only (for forms and workflow steps); a 404 for any other."""
     return get_object_or_404(visible_to(user, UseCase.objects.select_related("workspace", "created_by")), pk=pk)
@@ -335,3 +340,16 @@ def usecase_document(*, user, use_case: UseCase) -> UseCaseDocument:
         information_objects=information_objects,
         requirement_groups=_requirement_groups(requirements),
     )
+
+
+def information_object_api_list(*, user) -> QuerySet[InformationObject]:
+    """The information objects the user may see with the ids of their requirements: what an API row shows."""
+    requirements = Prefetch("requirements", queryset=Requirement.objects.only("pk"))
+    return visible_to(user, InformationObject.objects.prefetch_related(requirements)).order_by(
+        "identifier", "name", "pk"
+    )
+
+
+def common_term_api_list(*, user) -> QuerySet[CommonTerm]:
+    """The common terms the user may see, with nothing more: what an API row shows."""
+    return visible_to(user, CommonTerm.objects.order_by("term", "pk"))

@@ -70,11 +70,10 @@ from usecases.services import (
     usecase_update,
 )
 from usecases.versions import (
-    document_diff,
     document_redacted,
-    usecase_document_json,
     usecase_snapshot_get,
     usecase_snapshot_list,
+    usecase_versions_compare,
 )
 from usecases.workflow import (
     TRANSITIONS,
@@ -362,18 +361,9 @@ class UseCaseVersionCompareView(ObjectPermissionMixin, TemplateView):
         context = {"use_case": use_case, "compare_form": form}
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(**context), status=400)
-        documents = {}
-        for side in ("old", "new"):
-            choice = form.cleaned_data[side]
-            if choice == "current":
-                documents[side] = usecase_document_json(use_case_id=use_case.pk)
-                context[f"{side}_label"] = "current state"
-            else:
-                snapshot = usecase_snapshot_get(user=user, use_case=use_case, sequence=int(choice))
-                documents[side] = snapshot.document
-                context[f"{side}_label"] = f"version {snapshot.version_number}"
-        old, new = (document_redacted(user=user, document=documents[side]) for side in ("old", "new"))
-        sections = document_diff(old, new)
+        sections, context["old_label"], context["new_label"] = usecase_versions_compare(
+            user=user, use_case=use_case, old=form.cleaned_data["old"], new=form.cleaned_data["new"]
+        )
         context["sections"] = sections
         context["changed"] = any(section.changed for section in sections)
         return self.render_to_response(self.get_context_data(**context))

@@ -36,8 +36,9 @@ from tests.factories import (
     member_of,
     with_repository_role,
 )
-from ucmr.models import BackgroundJob
+from ucmr.models import ApiToken, BackgroundJob
 from ucmr.permissions import object_grant_add, object_grants
+from ucmr.tokens import api_token_create
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
 from usecases.versions import usecase_snapshot_create
 
@@ -116,6 +117,21 @@ CASES = [
         },
     ),
     Case("password_change_done", EVERY_SIGNED_IN),
+    Case("api_tokens", EVERY_SIGNED_IN),
+    Case(
+        "api_tokens",
+        statuses(302),
+        method="post",
+        data=lambda world: {"name": "Matrix token", "expires_in_days": "7"},
+        effect=lambda world: ApiToken.objects.filter(name="Matrix token").exists(),
+    ),
+    Case(
+        "api_token_revoke",
+        statuses(404, author=302),
+        method="post",
+        kwargs=lambda world: {"pk": world.author_token.pk},
+        effect=lambda world: ApiToken.objects.filter(pk=world.author_token.pk, revoked__isnull=False).exists(),
+    ),
     Case("change_log", statuses(403, manager=200, administrator=200)),
     Case(
         "job_detail",
@@ -435,6 +451,7 @@ def world(settings, tmp_path):
         grant=object_grant_add(draft, grantee=UserFactory(username="guest"), codename="view_usecase"),
         viewer_membership=WorkspaceMembership.objects.get(workspace=grid, user=users["viewer"]),
         job=BackgroundJob.objects.create(kind="repository_stats", user=users["author"], result={"counts": {}}),
+        author_token=api_token_create(user=users["author"], name="Author's script")[0],
         actor=ActorFactory(),
         requirement=RequirementFactory(),
         category=RequirementCategoryFactory(),
@@ -495,8 +512,10 @@ def _url_names(patterns, namespace: str = ""):
 
 
 def test_every_url_pattern_has_a_matrix_entry():
-    from tests.usecases.exchange.test_permission_matrix import EXCHANGE_CASES  # that module builds on this one
+    # Those modules build on this one.
+    from tests.api.test_permission_matrix import API_CASES
+    from tests.usecases.exchange.test_permission_matrix import EXCHANGE_CASES
 
-    covered = {case.url_name for case in CASES + EXCHANGE_CASES}
+    covered = {case.url_name for case in CASES + EXCHANGE_CASES + API_CASES}
     missing = sorted(set(_url_names(get_resolver().url_patterns)) - covered)
     assert not missing, f"URL patterns without a permission-matrix entry: {missing}"

@@ -265,7 +265,7 @@ class UseCaseEndpoint(RetrieveUpdateDestroyAPIView):
 @pytest.mark.parametrize(
     "role, method, expected",
     [
-        ("anonymous", "get", 403),  # "Authentication credentials were not provided."
+        ("anonymous", "get", 401),  # "Authentication credentials were not provided." (token scheme offered)
         ("no_role", "get", 404),
         ("viewer", "get", 200),
         ("viewer", "patch", 403),

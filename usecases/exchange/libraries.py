@@ -213,13 +213,16 @@ def _object(
 
 
 def _update(run, kind, existing, node, raw, values, as_found, resolved_many, links, book, merged, depth) -> Any:
+    current_many = run.current_many(kind, existing)
     if existing.pk not in run.changeable[kind]:
+        if not _would_change(existing, raw, values, resolved_many, current_many):
+            run.report.count(kind, "unchanged")
+            return existing
         run.report.count(kind, "skipped")
         run.report.note(
             "Libraries", f"{kind.replace('_', ' ')}s you may not change were left as they are", str(existing)
         )
         return existing
-    current_many = run.current_many(kind, existing)
     before = snapshot(existing, current_many)
     document_extra, current_book = split_extra(existing.extra)
     chosen = {name: value for name, value in values.items() if str(raw.get(name, "")).strip()}
@@ -247,6 +250,18 @@ def _update(run, kind, existing, node, raw, values, as_found, resolved_many, lin
     )
     run.plan(kind, plan, depth=depth)
     return existing
+
+
+def _would_change(existing, raw: dict, values: dict, resolved_many: dict, current_many: dict) -> bool:
+    """Whether the file says something about an existing object that it does not already say (values the file
+    gives, references it adds)."""
+    if any(str(raw.get(name, "")).strip() and getattr(existing, name) != value for name, value in values.items()):
+        return True
+    return any(
+        isinstance(target, Plan) or target.pk not in set(current_many.get(name, []))
+        for name, targets in resolved_many.items()
+        for target in targets
+    )
 
 
 def _order(resolved_many: dict[str, list]) -> dict[str, list[str]]:

@@ -11,6 +11,8 @@ references to objects neither the file nor the repository has (dropped), an acto
 """
 
 import uuid
+from collections import defaultdict
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -110,6 +112,7 @@ class RowPlanner:
         self.actors_seen: set = set()
         self.relations_seen: set = set()
         self.positions: dict[Any, int] = {}
+        self.ordered: dict[Any, list[Plan]] = defaultdict(list)
 
     def next_position(self, group: Any) -> int:
         self.positions[group] = self.positions.get(group, 0) + 1
@@ -149,7 +152,19 @@ class RowPlanner:
             kind=kind, instance=instance, values=values, links=links, many=many, related=self.plan, before=before
         )
         self.run.plan(kind, planned, depth=depth)
+        # Actor roles are numbered across the use case but listed (and kept in order) per grouping.
+        self.ordered[(kind, group, id(links.get("grouping")))].append(planned)
         return planned
+
+    def keep_positions(self) -> None:
+        """Rows that are all there already, in the order they already have, keep their positions (which the pages
+        may have left with gaps): only a new order is renumbered, so that writing the same document changes
+        nothing."""
+        for plans in self.ordered.values():
+            current = [plan.instance.position if plan.existing else None for plan in plans]
+            if None not in current and all(a <= b for a, b in pairwise(current)):
+                for plan in plans:
+                    plan.values["position"] = plan.instance.position
 
     def refs(self, kind: str, refs: list[str], what: str) -> list:
         return self.run.resolve_all(kind, refs, owner=f"{self.owner}, {what}")
@@ -211,6 +226,7 @@ class RowPlanner:
                     what=f"custom information {information.key!r}",
                 )
         self.placements()
+        self.keep_positions()
         for instance, before in self.existing.leftovers():
             kind = self.run.kind_of(type(instance))
             self.run.delete(kind, instance, before, self.plan.instance)

@@ -3,9 +3,17 @@ makes at each approval and publication (`snapshots`), and the readable differenc
 
 from usecases.versions.diff import SectionDiff, Segment, TextChange, document_diff, text_change
 from usecases.versions.document import FORMAT, HIDDEN_USE_CASE, document_redacted, usecase_document_json
-from usecases.versions.snapshots import usecase_snapshot_create, usecase_snapshot_get, usecase_snapshot_list
+from usecases.versions.snapshots import (
+    CURRENT,
+    usecase_snapshot_create,
+    usecase_snapshot_get,
+    usecase_snapshot_list,
+    usecase_version_document,
+    usecase_versions_compare,
+)
 
 __all__ = [
+    "CURRENT",
     "FORMAT",
     "HIDDEN_USE_CASE",
     "SectionDiff",
@@ -18,4 +26,6 @@ __all__ = [
     "usecase_snapshot_create",
     "usecase_snapshot_get",
     "usecase_snapshot_list",
+    "usecase_version_document",
+    "usecase_versions_compare",
 ]

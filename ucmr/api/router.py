@@ -1,0 +1,26 @@
+"""Everything under /api/: each app's `api/urls.py` lists its `routes` (prefix, viewset, basename) and may add
+plain `urlpatterns`; the schema and its two readers (Swagger UI, ReDoc) are served from local static files."""
+
+from importlib import import_module
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+API_APPS = ("ucmr", "usecases", "actors", "requirements", "sgam")
+
+router = DefaultRouter(trailing_slash=True)
+extra_patterns = []
+for app in API_APPS:
+    module = import_module(f"{app}.api.routes")
+    for prefix, viewset, basename in getattr(module, "routes", ()):
+        router.register(prefix, viewset, basename=basename)
+    extra_patterns += getattr(module, "urlpatterns", [])
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *extra_patterns,
+    *router.urls,
+]

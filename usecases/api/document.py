@@ -1,0 +1,116 @@
+"""DRF serializers for the neutral document (`usecases.xml.document`), made from its dataclasses so that the JSON
+and the XML always carry the same fields: a new field in the document is a new field in the API.
+
+Text is kept exactly as sent (no trimming), dates are ISO 8601, lists default to empty; `mrid_raw` (provenance of
+a file) and `warnings` are not part of the JSON. Sub-steps and sub-categories nest to any depth (`children`), which
+the OpenAPI schema describes as a reference to the same component.
+"""
+
+import typing
+from dataclasses import MISSING, fields
+from datetime import datetime
+from types import UnionType
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+from usecases.xml import document as doc
+
+HIDDEN_FIELDS = {"mrid_raw", "warnings", "is_stub"}
+_made: dict[type, type[serializers.Serializer]] = {}
+
+
+class NestedDocument(serializers.Field):
+    """A list item of the same class as the one being defined (a step's `children`), resolved when used."""
+
+    def __init__(self, cls: type, **kwargs):
+        self.cls = cls
+        super().__init__(**kwargs)
+
+    def serializer(self) -> serializers.Serializer:
+        return document_serializer(self.cls)()
+
+    def to_representation(self, value):
+        return self.serializer().to_representation(value)
+
+    def to_internal_value(self, data):
+        return self.serializer().run_validation(data)
+
+
+class NestedDocumentExtension(OpenApiSerializerFieldExtension):
+    target_class = NestedDocument
+
+    def map_serializer_field(self, auto_schema, direction):
+        return auto_schema.resolve_serializer(document_serializer(self.target.cls), direction).ref
+
+
+def _field(cls: type, name: str, hint, *, default) -> serializers.Field:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is str:
+        return serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default=default)
+    if hint is bool:
+        return serializers.BooleanField(required=False, default=default)
+    if origin in (UnionType, typing.Union) and datetime in args:
+        return serializers.DateTimeField(allow_null=True, required=False, default=None)
+    if origin is dict:
+        return serializers.DictField(
+            child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict
+        )
+    if origin is list and args[0] is str:
+        return serializers.ListField(
+            child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=list
+        )
+    if origin is list and args[0] is cls:
+        return serializers.ListField(child=NestedDocument(cls), required=False, default=list)
+    if origin is list:
+        return document_serializer(args[0])(many=True, required=False, default=list)
+    raise TypeError(f"{cls.__name__}.{name}: no API field for {hint!r}")
+
+
+def document_serializer(cls: type) -> type[serializers.Serializer]:
+    """The serializer of a document class (made once): validated data is an instance of `cls`."""
+    if cls in _made:
+        return _made[cls]
+    hints = typing.get_type_hints(cls)
+    attrs = {}
+    for item in fields(cls):
+        if item.name in HIDDEN_FIELDS:
+            continue
+        default = item.default if item.default is not MISSING else None
+        attrs[item.name] = _field(cls, item.name, hints[item.name], default=default)
+
+    def to_internal_value(self, data):
+        return cls(**serializers.Serializer.to_internal_value(self, data))
+
+    attrs["to_internal_value"] = to_internal_value
+    attrs["__doc__"] = (cls.__doc__ or "").strip() or None
+    serializer = type(f"{cls.__name__}DocumentSerializer", (serializers.Serializer,), attrs)
+    _made[cls] = serializer
+    return serializer
+
+
+class RelatedUseCaseSerializer(serializers.Serializer):
+    """A use case the document's relations point at (a stub: its header, not its content)."""
+
+    mrid = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+    identifier = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+    name = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+    nature = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+
+    def to_internal_value(self, data):
+        return doc.UseCase(**super().to_internal_value(data), is_stub=True)
+
+
+class LibrariesSerializer(serializers.Serializer):
+    """The library objects a use case document refers to (by mRID), and stubs of its related use cases."""
+
+    actors = document_serializer(doc.Actor)(many=True, required=False, default=list)
+    areas = document_serializer(doc.Area)(many=True, required=False, default=list)
+    business_cases = document_serializer(doc.BusinessCase)(many=True, required=False, default=list)
+    information_objects = document_serializer(doc.InformationObject)(many=True, required=False, default=list)
+    common_terms = document_serializer(doc.CommonTerm)(many=True, required=False, default=list)
+    requirement_categories = document_serializer(doc.RequirementCategory)(many=True, required=False, default=list)
+    related_use_cases = RelatedUseCaseSerializer(many=True, source="use_cases", required=False, default=list)
+
+    def to_internal_value(self, data):
+        return doc.Repository(**super().to_internal_value(data))

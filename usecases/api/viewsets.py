@@ -1,0 +1,380 @@
+"""Use cases over the API: lists, whole documents (read, create, replace), PATCH of scalar fields, the workflow,
+XML export, frozen versions and their differences, the audit history; and XML imports as background jobs."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from ucmr.api.etags import ETagMixin, digest_etag
+from ucmr.api.parsers import TextXmlParser, XmlParser
+from ucmr.api.serializers import ChangeLogEntrySerializer, JobSerializer
+from ucmr.api.viewsets import SelectorMixin
+from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
+from ucmr.selectors import changes_redacted, job_get, object_history
+from usecases.api.serializers import (
+    CompareSerializer,
+    ImportRequestSerializer,
+    SectionDiffSerializer,
+    SnapshotDetailSerializer,
+    SnapshotSerializer,
+    TransitionSerializer,
+    UseCaseFileSerializer,
+    UseCaseListSerializer,
+    UseCasePatchSerializer,
+)
+from usecases.exchange.documents import NOT_A_DRAFT_MESSAGE, usecase_file_get, usecase_file_save
+from usecases.exchange.services import import_job_confirm, import_job_start, usecases_export_xml
+from usecases.filters import UseCaseFilterSet
+from usecases.models import UseCase, Workspace
+from usecases.selectors import usecase_header_list, usecase_list
+from usecases.services import usecase_delete, usecase_update
+from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, usecase_versions_compare
+from usecases.workflow import TRANSITIONS, usecase_transition
+
+XML_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="An IEC 62559-3 variant C file (application/xml).")
+
+
+class NotADraft(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "not_a_draft"
+
+
+def _xml_response(data: bytes, file_name: str) -> Response:
+    response = Response(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+class XmlRenderer:
+    """Lets `Response(bytes)` through as it is for the XML downloads."""
+
+    media_type = "application/xml"
+    format = "xml"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+@extend_schema(tags=["use cases"])
+class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
+    """IEC 62559-2 use cases. Lists are brief; one use case is its whole document. Writes need the ETag you read
+    in `If-Match` to be safe from overwriting someone else's change (a stale one gets 412)."""
+
+    public_actions = ("list", "retrieve", "xml", "export")
+    permission_actions = {
+        **{name.replace("-", "_"): transition.action for name, transition in TRANSITIONS.items()},
+        "versions": VIEW,
+        "version": VIEW,
+        "compare": VIEW,
+        "history": VIEW,
+    }
+    filterset_class = UseCaseFilterSet
+    ordering_fields = ["identifier", "name", "status", "created", "modified"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return usecase_list(user=self.request.user)
+        return usecase_header_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return {
+            "list": UseCaseListSerializer,
+            "export": UseCaseListSerializer,
+            "partial_update": UseCasePatchSerializer,
+            "submit": TransitionSerializer,
+            "approve": TransitionSerializer,
+            "send_back": TransitionSerializer,
+            "publish": TransitionSerializer,
+            "withdraw": TransitionSerializer,
+            "versions": SnapshotSerializer,
+            "version": SnapshotDetailSerializer,
+            "compare": CompareSerializer,
+            "history": ChangeLogEntrySerializer,
+        }.get(self.action, UseCaseFileSerializer)
+
+    def file_response(self, item, *, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
+        data = UseCaseFileSerializer(item, context=self.get_serializer_context()).data
+        return Response(data, status=status_code, headers={"ETag": digest_etag(_content(data)), **(headers or {})})
+
+    def etag(self, instance) -> str:
+        item = usecase_file_get(user=self.request.user, use_case=instance)
+        return digest_etag(_content(UseCaseFileSerializer(item, context=self.get_serializer_context()).data))
+
+    def retrieve(self, request, *args, **kwargs):
+        response = self.file_response(usecase_file_get(user=request.user, use_case=self.get_object()))
+        header = request.headers.get("If-None-Match")
+        if header and response["ETag"] in {tag.strip().removeprefix("W/") for tag in header.split(",")}:
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
+        return response
+
+    @extend_schema(responses={201: UseCaseFileSerializer})
+    def create(self, request, *args, **kwargs):
+        require(request.user, ADD, UseCase)  # may add use cases somewhere: else a 403, as the pages
+        serializer = UseCaseFileSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        item = usecase_file_save(
+            user=request.user,
+            document=values["document"],
+            libraries=values.get("libraries"),
+            workspace=values.get("use_case", {}).get("workspace"),
+        )
+        location = reverse("api:usecase-detail", kwargs={"pk": item.use_case.pk}, request=request)
+        return self.file_response(item, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+
+    @transaction.atomic
+    def update(self, request, *args, **kwargs):
+        use_case = self.writable_object()
+        serializer = UseCaseFileSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        workspace = values.get("use_case", {}).get("workspace")
+        if workspace is not None and workspace.pk != use_case.workspace_id:
+            raise ValidationError({"workspace": "A use case does not move to another workspace by PUT."})
+        item = usecase_file_save(
+            user=request.user,
+            document=values["document"],
+            libraries=values.get("libraries"),
+            use_case=use_case,
+            expected_revision=use_case.revision,
+        )
+        return self.file_response(item)
+
+    @extend_schema(request=UseCasePatchSerializer, responses={200: UseCaseFileSerializer})
+    @transaction.atomic
+    def partial_update(self, request, *args, **kwargs):
+        use_case = self.writable_object()
+        serializer = UseCasePatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            usecase_update(
+                user=request.user,
+                use_case=use_case,
+                data=serializer.validated_data["document"],
+                expected_revision=use_case.revision,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(
+                    {f"document.{name}": errors for name, errors in error.error_dict.items()}
+                ) from error
+            raise
+        return self.file_response(usecase_file_get(user=request.user, use_case=use_case))
+
+    @transaction.atomic
+    def destroy(self, request, *args, **kwargs):
+        use_case = self.locked_object()
+        require(request.user, DELETE, use_case)
+        self.check_if_match(use_case)
+        usecase_delete(user=request.user, use_case=use_case)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def writable_object(self) -> UseCase:
+        """The use case of this request, locked, after the checks every change of a document makes."""
+        use_case = self.locked_object()
+        require(self.request.user, CHANGE, use_case)
+        self.check_if_match(use_case)
+        if use_case.status != UseCase.Status.DRAFT:
+            raise NotADraft(NOT_A_DRAFT_MESSAGE.format(status=use_case.get_status_display().lower()))
+        return use_case
+
+    # XML
+
+    @extend_schema(responses={200: XML_RESPONSE})
+    @action(detail=True, methods=["get"], url_path="xml", renderer_classes=[XmlRenderer])
+    def xml(self, request, pk=None):
+        """The use case with the library objects it uses, as an IEC 62559-3 variant C file."""
+        use_case = self.get_object()
+        data = usecases_export_xml(user=request.user, use_cases=UseCase.objects.filter(pk=use_case.pk))
+        return _xml_response(data, f"{slugify(use_case.identifier or use_case.name)[:60] or 'use-case'}.xml")
+
+    @extend_schema(
+        responses={200: XML_RESPONSE},
+        parameters=[OpenApiParameter("id", int, many=True)],
+        operation_id="use_cases_xml_export",
+    )
+    @action(detail=False, methods=["get"], url_path="xml", renderer_classes=[XmlRenderer])
+    def export(self, request):
+        """The use cases the list's filters select (all pages, or those named by `id`) as one variant C file."""
+        use_cases = self.filter_queryset(self.get_queryset())
+        ids = request.query_params.getlist("id")
+        if ids:
+            if not all(value.isdigit() for value in ids):
+                raise ValidationError({"id": "Use case ids are numbers."})
+            use_cases = use_cases.filter(pk__in=[int(value) for value in ids])
+        return _xml_response(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
+
+    # The review workflow
+
+    def transition(self, request, name: str) -> Response:
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            use_case = self.locked_object()
+            require(request.user, TRANSITIONS[name].action, use_case)
+            self.check_if_match(use_case)
+            usecase_transition(
+                user=request.user,
+                use_case=use_case,
+                name=name,
+                comment=serializer.validated_data["comment"],
+                expected_revision=use_case.revision,
+            )
+        use_case.refresh_from_db()
+        return self.file_response(usecase_file_get(user=request.user, use_case=use_case))
+
+    @extend_schema(responses={200: UseCaseFileSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Draft -> in review (refused while validation finds errors)."""
+        return self.transition(request, "submit")
+
+    @extend_schema(responses={200: UseCaseFileSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """In review -> approved (freezes a version). For reviewers."""
+        return self.transition(request, "approve")
+
+    @extend_schema(responses={200: UseCaseFileSerializer})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """In review -> draft, with a comment saying what to change. For reviewers."""
+        return self.transition(request, "send_back")
+
+    @extend_schema(responses={200: UseCaseFileSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Approved -> published (freezes a version). For managers."""
+        return self.transition(request, "publish")
+
+    @extend_schema(responses={200: UseCaseFileSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Back to draft. For managers."""
+        return self.transition(request, "withdraw")
+
+    # Versions and history
+
+    @extend_schema(responses=SnapshotSerializer(many=True), operation_id="use_cases_versions_list")
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        """The frozen versions, newest first."""
+        snapshots = usecase_snapshot_list(user=request.user, use_case=self.get_object())
+        return Response(SnapshotSerializer(snapshots, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(parameters=[OpenApiParameter("sequence", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get"], url_path=r"versions/(?P<sequence>[0-9]+)")
+    def version(self, request, pk=None, sequence=None):
+        """One frozen version with its document."""
+        snapshot = usecase_snapshot_get(user=request.user, use_case=self.get_object(), sequence=int(sequence))
+        return Response(SnapshotDetailSerializer(snapshot, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        parameters=[CompareSerializer],
+        responses={200: SectionDiffSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], url_path="versions/compare")
+    def compare(self, request, pk=None):
+        """What changed between two versions (or a version and the current state), section by section."""
+        use_case = self.get_object()
+        query = CompareSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        choices = {"current"} | {
+            str(sequence)
+            for sequence in usecase_snapshot_list(user=request.user, use_case=use_case).values_list(
+                "sequence", flat=True
+            )
+        }
+        wrong = {side: "No such version." for side in ("old", "new") if query.validated_data[side] not in choices}
+        if wrong:
+            raise ValidationError(wrong)
+        sections, _, _ = usecase_versions_compare(
+            user=request.user, use_case=use_case, old=query.validated_data["old"], new=query.validated_data["new"]
+        )
+        return Response(SectionDiffSerializer(sections, many=True).data)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "ChangeLogPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": ChangeLogEntrySerializer(many=True),
+            },
+        ),
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        """Every recorded change to the use case and its rows, newest first."""
+        entries = object_history(user=request.user, obj=self.get_object())
+        page = self.paginate_queryset(entries)
+        entries = changes_redacted(user=request.user, entries=list(page))
+        return self.get_paginated_response(ChangeLogEntrySerializer(entries, many=True).data)
+
+
+def _content(data: dict) -> dict:
+    """What an ETag covers: the representation without the advice of the last write."""
+    return {key: value for key, value in data.items() if key != "warnings"}
+
+
+@extend_schema(tags=["imports"])
+class ImportViewSet(viewsets.GenericViewSet):
+    """XML imports: POST a file, get 202 and the address of the background job that imports it (`Location`)."""
+
+    serializer_class = ImportRequestSerializer
+    lookup_value_regex = "[0-9a-f-]{36}"
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, XmlParser, TextXmlParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer, "application/xml": OpenApiTypes.BINARY},
+        parameters=[
+            OpenApiParameter("workspace", int, description="With a raw body: where new use cases go."),
+            OpenApiParameter("policy", str, description="With a raw body: update or skip."),
+            OpenApiParameter("dry_run", bool, description="With a raw body: report only."),
+        ],
+        responses={202: JobSerializer},
+    )
+    def create(self, request):
+        raw = request.data.get("xml") if isinstance(request.data, dict) else None
+        values = request.query_params if raw is not None else request.data
+        serializer = ImportRequestSerializer(data={key: values.get(key) for key in values if key != "file"})
+        serializer.is_valid(raise_exception=True)
+        upload = request.data.get("file") if raw is None else ContentFile(raw, name="upload.xml")
+        if upload is None:
+            raise ValidationError({"file": "Send the XML file as `file` (multipart) or as the body (application/xml)."})
+        workspace = None
+        if serializer.validated_data["workspace"] is not None:
+            workspace = Workspace.objects.filter(pk=serializer.validated_data["workspace"]).first()
+            if workspace is None:
+                raise ValidationError({"workspace": "No such workspace."})
+        job = import_job_start(
+            user=request.user,
+            upload=upload,
+            workspace=workspace,
+            policy=serializer.validated_data["policy"],
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        return self.accepted(job)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Import for real the file a successful dry run (this job) has read."""
+        return self.accepted(import_job_confirm(user=request.user, job=job_get(user=request.user, pk=pk)))
+
+    def accepted(self, job) -> Response:
+        job.refresh_from_db()  # with eager tasks the job has already run
+        data = JobSerializer(job, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
