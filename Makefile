@@ -8,7 +8,7 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_DEBUG ?= true
 
-.PHONY: setup system-deps migrate demo run test test-sqlite test-postgres lint format bench clean
+.PHONY: setup test-deps system-deps migrate demo run test test-sqlite test-postgres lint format bench clean
 
 $(VENV)/.installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "UCMR needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
@@ -31,6 +31,10 @@ system-deps:
 
 setup: $(VENV)/.installed system-deps
 
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+test-deps: setup
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="graphviz chromium $(UCMR_EXTRA_SYSTEM_PACKAGES)"
+
 migrate: setup
 	$(PY) manage.py migrate --no-input -v 0
 
@@ -52,7 +56,7 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint
+test: lint test-deps
 	$(PY) manage.py makemigrations --check --dry-run -v 1 --settings=ucmr.test_settings
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || [ -n "$$UCMR_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi

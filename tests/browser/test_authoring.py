@@ -1,0 +1,63 @@
+"""An analyst and a reviewer in the browser (the path grows with the browser authoring of issue 7)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import WorkspaceFactory, make_complete_use_case, member_of
+from usecases.models import UseCase
+from usecases.xml import validate_variant_c
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "Analyst-pw-47!"
+
+
+def _user(workspace, role: str, username: str):
+    user = member_of(workspace, role, username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def test_an_analyst_writes_and_a_reviewer_approves_while_an_outsider_sees_nothing(page, live_server):
+    grid = WorkspaceFactory(name="Grid operations", slug="grid")
+    analyst = _user(grid, "author", "analyst")
+    _user(grid, "reviewer", "reviewer")
+    outsider = _user(WorkspaceFactory(slug="elsewhere"), "author", "outsider")
+
+    sign_in(page, "analyst", PASSWORD)
+    page.get_by_role("link", name="Use cases", exact=True).first.click()
+    page.get_by_role("link", name="New use case").click()
+    page.get_by_label("Workspace").select_option(label="Grid operations")
+    page.get_by_label("Name").fill("Control a home battery <b>safely</b>")
+    page.get_by_role("button", name=re.compile("Save|Create")).click()
+    expect(page.get_by_role("heading", name=re.compile("Control a home battery"))).to_be_visible()
+    expect(page.locator("b", has_text="safely")).to_have_count(0)  # user text is escaped
+    created = UseCase.objects.get(name__startswith="Control a home battery")
+    assert created.created_by == analyst and created.status == "draft"
+
+    # A complete draft (its tables come from the factory until the pages edit them) is submitted in the page.
+    complete = make_complete_use_case(workspace=grid, created_by=analyst, name="Coordinate flexibility")
+    page.goto(f"/use-cases/{complete.pk}/")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text(re.compile("now in review", re.IGNORECASE))).to_be_visible()
+
+    export = page.request.get(f"/use-cases/{complete.pk}/export.xml")
+    assert export.ok
+    validate_variant_c(data=export.body())
+
+    page.context.clear_cookies()
+    sign_in(page, "reviewer", PASSWORD)
+    page.goto(f"/use-cases/{complete.pk}/")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text(re.compile("now approved", re.IGNORECASE))).to_be_visible()
+    page.goto(f"/use-cases/{complete.pk}/versions/")
+    expect(page.get_by_role("cell", name=re.compile("approved", re.IGNORECASE)).first).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, outsider.username, PASSWORD)
+    response = page.goto(f"/use-cases/{complete.pk}/")
+    assert response.status == 404
