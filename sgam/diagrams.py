@@ -1,8 +1,12 @@
 """The diagrams a use case shows (section 2, "Generated diagrams"), and what of them is rendered already.
 
-`usecase_diagram_specs` turns a use case (as loaded by `usecases.selectors.usecase_get`) into one `DiagramSpec` per
-diagram: its DOT source and content hash. A spec is rendered once per hash (`sgam.services.diagram_render`), so
-`usecase_diagrams_get` can tell, in one query, which diagrams are ready, still rendering or failed.
+`usecase_diagram_headings` names the diagrams of a use case (key, title) without drawing them;
+`usecase_diagram_specs` adds each one's DOT source and content hash. A spec is rendered once per hash
+(`sgam.services.diagram_render`), so `usecase_diagrams_get` can tell, in one query, which diagrams are ready, still
+rendering or failed. `usecase_generated_drawings` is how an IEC 62559-3 export lists them.
+
+A diagram's key is the same in every repository holding the use case (no primary key in it), so the address
+`sgam:diagram_by_mrid` (use case mRID + key) that exports write names the same diagram after an import elsewhere.
 """
 
 import uuid
@@ -21,14 +25,22 @@ READY, RENDERING, FAILED = "ready", "rendering", "failed"
 Kind = RenderedDiagram.Kind
 
 
-@dataclass(frozen=True)
-class DiagramSpec:
-    """One diagram of a use case. `key` names it in URLs: actors, nist, sequence-<scenario pk>, sgam-<layer>."""
+@dataclass(frozen=True, kw_only=True)
+class DiagramHeading:
+    """What names one diagram of a use case, known without drawing it. `key` names it in URLs and exports: actors,
+    nist, sequence-<scenario mRID>, sgam-<layer code>; `scenario_id` is the scenario a sequence diagram shows."""
 
     key: str
     kind: str
     subject: str
     title: str
+    scenario_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagramSpec(DiagramHeading):
+    """A diagram with its DOT source: what is rendered, and cached by content hash."""
+
     dot: DotSource
 
     @property
@@ -36,48 +48,56 @@ class DiagramSpec:
         return self.dot.content_hash
 
 
-def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[DiagramSpec]:
-    """Every diagram of the use case, in the order the page shows them; runs no query."""
-    specs = [
-        DiagramSpec(
-            key="actors",
-            kind=Kind.ACTORS,
-            subject="",
-            title="Actor interaction",
-            dot=rendering.actor_interaction_dot(graphs.actor_interaction_graph(facts=facts)),
-        )
-    ]
-    for scenario in facts.scenarios:
-        specs.append(
-            DiagramSpec(
-                key=f"sequence-{scenario.scenario.pk}",
+def usecase_diagram_headings(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[DiagramHeading]:
+    """Every diagram of the use case, in the order the page shows them; runs no query and draws nothing."""
+    headings = [DiagramHeading(key="actors", kind=Kind.ACTORS, subject="", title="Actor interaction")]
+    for item in facts.scenarios:
+        scenario = item.scenario
+        headings.append(
+            DiagramHeading(
+                key=f"sequence-{scenario.mrid}",
                 kind=Kind.SEQUENCE,
-                subject=f"scenario-{scenario.scenario.pk}",
-                title=f"Sequence diagram of scenario {scenario.scenario}",
-                dot=rendering.sequence_dot(graphs.sequence_graph(scenario=scenario)),
+                subject=f"scenario-{scenario.pk}",
+                title=f"Sequence diagram of scenario {scenario}",
+                scenario_id=scenario.pk,
             )
         )
     for layer_code in graphs.sgam_layers_in_use(placements=placements):
-        graph = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code=layer_code)
-        specs.append(
-            DiagramSpec(
-                key=f"sgam-{layer_code}",
-                kind=Kind.SGAM,
-                subject=layer_code,
-                title=f"SGAM {graph.graph['layer_name']} layer",
-                dot=rendering.sgam_plane_dot(graph),
+        layer = placements.reference.layer(layer_code)
+        headings.append(
+            DiagramHeading(
+                key=f"sgam-{layer_code}", kind=Kind.SGAM, subject=layer_code, title=f"SGAM {layer.name} layer"
             )
         )
-    specs.append(
+    headings.append(DiagramHeading(key="nist", kind=Kind.NIST, subject="", title="NIST domains and flows"))
+    return headings
+
+
+def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[DiagramSpec]:
+    """Every diagram of the use case with its DOT source, in the order the page shows them; runs no query."""
+    scenarios = {item.scenario.pk: item for item in facts.scenarios}
+
+    def dot(heading: DiagramHeading) -> DotSource:
+        if heading.kind == Kind.ACTORS:
+            return rendering.actor_interaction_dot(graphs.actor_interaction_graph(facts=facts))
+        if heading.kind == Kind.SEQUENCE:
+            return rendering.sequence_dot(graphs.sequence_graph(scenario=scenarios[heading.scenario_id]))
+        if heading.kind == Kind.SGAM:
+            graph = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code=heading.subject)
+            return rendering.sgam_plane_dot(graph)
+        return rendering.nist_dot(graphs.nist_graph(facts=facts, placements=placements))
+
+    return [
         DiagramSpec(
-            key="nist",
-            kind=Kind.NIST,
-            subject="",
-            title="NIST domains and flows",
-            dot=rendering.nist_dot(graphs.nist_graph(facts=facts, placements=placements)),
+            key=heading.key,
+            kind=heading.kind,
+            subject=heading.subject,
+            title=heading.title,
+            scenario_id=heading.scenario_id,
+            dot=dot(heading),
         )
-    )
-    return specs
+        for heading in usecase_diagram_headings(facts=facts, placements=placements)
+    ]
 
 
 @dataclass
@@ -211,36 +231,31 @@ EXPORT_DRAWING_TYPES = {
 
 @dataclass(frozen=True)
 class GeneratedDrawing:
-    """A rendered diagram as an export writes it: `scenario_id` None for a drawing of the use case itself, `path`
-    the address of its SVG on this repository (make it absolute with the site's address), `svg` the image."""
+    """A diagram as an export lists it: `scenario_id` None for a drawing of the use case itself, `path` the
+    address of its SVG on this repository, without primary keys (make it absolute with the site's address)."""
 
     key: str
     mrid: uuid.UUID
     name: str
     drawing_type: str
     scenario_id: int | None
-    content_hash: str
     path: str
-    svg: str
 
 
-def usecase_generated_drawings(*, use_case: UseCase) -> list[GeneratedDrawing]:
-    """The use case's diagrams that are rendered (as they are now: none is rendered here), for an export. Pass a
-    use case loaded by `usecase_get`; two queries beyond the placements."""
-    specs = usecase_diagram_specs_get(use_case=use_case)
-    stored = RenderedDiagram.objects.filter(content_hash__in=[spec.content_hash for spec in specs]).exclude(svg="")
-    svg_of = dict(stored.values_list("content_hash", "svg"))
+def usecase_generated_drawings(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[GeneratedDrawing]:
+    """The use case's diagrams as drawings of an export, whether rendered yet or not (the address renders on
+    demand); runs no query. The same use case gives the same drawings in every repository."""
+    use_case_mrid = facts.use_case.mrid
     return [
         GeneratedDrawing(
-            key=spec.key,
-            mrid=uuid.uuid5(use_case.mrid, spec.key),
-            name=spec.title,
-            drawing_type=EXPORT_DRAWING_TYPES[spec.kind],
-            scenario_id=int(spec.subject.removeprefix("scenario-")) if spec.kind == Kind.SEQUENCE else None,
-            content_hash=spec.content_hash,
-            path=DiagramEntry(use_case.pk, spec, None).svg_url,
-            svg=svg_of[spec.content_hash],
+            key=heading.key,
+            mrid=uuid.uuid5(use_case_mrid, heading.key),
+            name=heading.title,
+            drawing_type=EXPORT_DRAWING_TYPES[heading.kind],
+            scenario_id=heading.scenario_id,
+            path=reverse(
+                "sgam:diagram_by_mrid", kwargs={"mrid": use_case_mrid, "key": heading.key, "output_format": "svg"}
+            ),
         )
-        for spec in specs
-        if spec.content_hash in svg_of
+        for heading in usecase_diagram_headings(facts=facts, placements=placements)
     ]

@@ -12,11 +12,11 @@ Effective placements are computed, never copied into rows:
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 
 from actors.models import Actor
 from requirements.models import Requirement
@@ -146,6 +146,15 @@ def _nist(placements, *, reference: SgamReference) -> list[NistDomain]:
     return sorted(found.values(), key=lambda domain: domain.order)
 
 
+# How `usecase_facts` and `effective_placements` read a relation of an object: (object, relation name) -> its rows.
+Related = Callable[[Model, str], Iterable]
+
+
+def prefetched(obj: Model, name: str) -> Iterable:
+    """A relation as `with_document()` (and `usecase_placements_many`) prefetch it: no query."""
+    return getattr(obj, name).all()
+
+
 def actor_default_layer(actor: Actor) -> str:
     return ACTOR_TYPE_LAYERS.get(actor.type, BUSINESS_LAYER)
 
@@ -196,33 +205,34 @@ class UseCaseFacts:
                 yield scenario, step
 
 
-def _step_facts(node: StepNode) -> StepFacts:
+def _step_facts(node: StepNode, related: Related) -> StepFacts:
     step = node.step
     return StepFacts(
         node=node,
-        producers=list(step.producers.all()),
-        receivers=list(step.receivers.all()),
-        primary_actors=list(step.primary_actors.all()),
-        information_objects=list(step.information_objects.all()),
-        requirements=list(step.requirements.all()),
+        producers=list(related(step, "producers")),
+        receivers=list(related(step, "receivers")),
+        primary_actors=list(related(step, "primary_actors")),
+        information_objects=list(related(step, "information_objects")),
+        requirements=list(related(step, "requirements")),
     )
 
 
-def usecase_facts(*, use_case: UseCase) -> UseCaseFacts:
-    """Read a use case loaded with `with_document()` (no query). `actors`: every actor it names, 3.1 first (in
-    order), then those only scenarios and steps name; `information_objects`: those its steps exchange."""
+def usecase_facts(*, use_case: UseCase, related: Related = prefetched) -> UseCaseFacts:
+    """Read a use case loaded with `with_document()` (no query); `related` reads the relations of a use case loaded
+    otherwise (the XML export's lists). `actors`: every actor it names, 3.1 first (in order), then those only
+    scenarios and steps name; `information_objects`: those its steps exchange."""
     facts = UseCaseFacts(
         use_case=use_case,
-        roles=list(use_case.actor_roles.all()),
-        primary_actors=list(use_case.primary_actors.all()),
+        roles=list(related(use_case, "actor_roles")),
+        primary_actors=list(related(use_case, "primary_actors")),
         scenarios=[
             ScenarioFacts(
                 scenario=scenario,
-                primary_actors=list(scenario.primary_actors.all()),
-                requirements=list(scenario.requirements.all()),
-                steps=[_step_facts(node) for node in step_rows(step_tree(scenario.steps.all()))],
+                primary_actors=list(related(scenario, "primary_actors")),
+                requirements=list(related(scenario, "requirements")),
+                steps=[_step_facts(node, related) for node in step_rows(step_tree(related(scenario, "steps")))],
             )
-            for scenario in use_case.scenarios.all()
+            for scenario in related(use_case, "scenarios")
         ],
     )
     actors: dict[int, Actor] = {}
@@ -241,27 +251,30 @@ def usecase_facts(*, use_case: UseCase) -> UseCaseFacts:
     return facts
 
 
-def effective_placements(*, facts: UseCaseFacts, reference: SgamReference) -> UseCasePlacements:
-    """Compute the effective placements from prefetched rows (see `usecase_placements_many`); runs no query."""
+def effective_placements(
+    *, facts: UseCaseFacts, reference: SgamReference, related: Related = prefetched
+) -> UseCasePlacements:
+    """Compute the effective placements from prefetched rows (see `usecase_placements_many`; `related` as for
+    `usecase_facts`); runs no query."""
     use_case = facts.use_case
     result = UseCasePlacements(
         reference=reference,
         use_case=_cells(
-            use_case.sgam_placements.all(), reference=reference, default_layer=FUNCTION_LAYER, source=Source.OWN
+            related(use_case, "sgam_placements"), reference=reference, default_layer=FUNCTION_LAYER, source=Source.OWN
         ),
-        use_case_nist=_nist(use_case.nist_placements.all(), reference=reference),
+        use_case_nist=_nist(related(use_case, "nist_placements"), reference=reference),
     )
     roles = {role.actor_id: role for role in facts.roles}
     for actor in facts.actors:
         role = roles.get(actor.pk)
         layer = actor_default_layer(actor)
-        role_cells = list(role.sgam_placements.all()) if role is not None else []
+        role_cells = list(related(role, "sgam_placements")) if role is not None else []
         source = Source.USE_CASE if role_cells else Source.DEFAULT
-        placed = role_cells or actor.sgam_placements.all()
+        placed = role_cells or related(actor, "sgam_placements")
         result.actors[actor.pk] = _cells(placed, reference=reference, default_layer=layer, source=source)
         result.actor_sources[actor.pk] = source
-        role_nist = list(role.nist_placements.all()) if role is not None else []
-        result.actor_nist[actor.pk] = _nist(role_nist or actor.nist_placements.all(), reference=reference)
+        role_nist = list(related(role, "nist_placements")) if role is not None else []
+        result.actor_nist[actor.pk] = _nist(role_nist or related(actor, "nist_placements"), reference=reference)
 
     information_layer = reference.layer(INFORMATION_LAYER)
     producers_of: dict[int, list[int]] = defaultdict(list)
@@ -270,7 +283,7 @@ def effective_placements(*, facts: UseCaseFacts, reference: SgamReference) -> Us
             producers_of[information_object.pk].extend(actor.pk for actor in step.producers)
     for information_object in facts.information_objects:
         own = _cells(
-            information_object.sgam_placements.all(),
+            related(information_object, "sgam_placements"),
             reference=reference,
             default_layer=INFORMATION_LAYER,
             source=Source.OWN,

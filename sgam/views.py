@@ -17,7 +17,7 @@ from sgam.validation.rules import ERROR, INFO, RULES, WARNING
 from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
 from ucmr.jobs import job_start
 from ucmr.permissions import VIEW, ObjectPermissionMixin, require
-from usecases.selectors import usecase_get
+from usecases.selectors import usecase_by_mrid_get, usecase_get
 
 # An SVG of ours holds no script, but it is served from our origin: let nothing in it run or load.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
@@ -26,6 +26,12 @@ PENDING_REFRESH_SECONDS = 2
 
 def _use_case(request, pk):
     use_case = usecase_get(user=request.user, pk=pk)
+    require(request.user, VIEW, use_case)
+    return use_case
+
+
+def _use_case_by_mrid(request, mrid):
+    use_case = usecase_by_mrid_get(user=request.user, mrid=mrid)
     require(request.user, VIEW, use_case)
     return use_case
 
@@ -53,9 +59,11 @@ class DiagramDownloadView(ObjectPermissionMixin, View):
     public_read = True
 
     def get(self, request, pk, key, output_format):
+        return self.diagram(request, _use_case(request, pk), key, output_format)
+
+    def diagram(self, request, use_case, key, output_format):
         if output_format not in ("svg", "png"):
             raise Http404("Diagrams are served as SVG or PNG.")
-        use_case = _use_case(request, pk)
         spec = usecase_diagram_spec_get(use_case=use_case, key=key)
         if spec is None:
             raise Http404("This use case has no such diagram.")
@@ -86,6 +94,15 @@ class DiagramDownloadView(ObjectPermissionMixin, View):
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         return response
+
+
+class DiagramByMridView(DiagramDownloadView):
+    """The same diagram, addressed by the use case's mRID instead of its primary key: the address IEC 62559-3
+    exports give their generated drawings, which names the same diagram in every repository holding the use case.
+    Served here rather than redirected, so that the address in the file is the one that answers (and is cached)."""
+
+    def get(self, request, mrid, key, output_format):
+        return self.diagram(request, _use_case_by_mrid(request, mrid), key, output_format)
 
 
 class UseCaseValidateView(ObjectPermissionMixin, View):

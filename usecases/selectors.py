@@ -43,6 +43,11 @@ def usecase_list(*, user) -> QuerySet[UseCase]:
     return visible_to(user, UseCase.objects.with_related().with_counts()).order_by(*USECASE_ORDERING)
 
 
+def usecase_brief_list(*, user) -> QuerySet[UseCase]:
+    """What the API's list shows: the header, the workspace and the counts (no placements)."""
+    return visible_to(user, UseCase.objects.select_related("workspace").with_counts()).order_by(*USECASE_ORDERING)
+
+
 def usecase_nature_list(*, user) -> list[str]:
     """The natures (BUC, SUC, ...) that visible use cases have, for a filter's choices."""
     natures = visible_to(user, UseCase.objects.exclude(nature="")).order_by("nature").values_list("nature", flat=True)
@@ -52,6 +57,11 @@ def usecase_nature_list(*, user) -> list[str]:
 def usecase_get(*, user, pk) -> UseCase:
     """The whole document (sections 1 to 8) of a use case the user may see; a 404 for any other."""
     return get_object_or_404(visible_to(user, UseCase.objects.with_document()), pk=pk)
+
+
+def usecase_by_mrid_get(*, user, mrid) -> UseCase:
+    """As `usecase_get`, found by the mRID that names the use case in every repository holding it."""
+    return get_object_or_404(visible_to(user, UseCase.objects.with_document()), mrid=mrid)
 
 
 def usecase_header_list(*, user) -> QuerySet[UseCase]:

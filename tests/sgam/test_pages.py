@@ -3,6 +3,7 @@ report, and impact analysis on the actor and information object pages. A use cas
 everywhere, diagrams included."""
 
 import json
+import uuid
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.urls import reverse
 from sgam.models import ValidationResult
 from sgam.services import usecase_diagrams_render
 from sgam.validation.services import validation_run
+from sgam.views import SVG_POLICY
 from tests.factories import ActorRoleFactory, UseCaseFactory, UseCaseRelationFactory, make_complete_use_case
 from ucmr.models import BackgroundJob
 
@@ -68,7 +70,7 @@ def test_status_asks_for_what_is_missing_and_reports_it(reader, known, django_ca
     assert second["pending"] is False and {d["state"] for d in second["diagrams"]} == {"ready"}
     assert second["validation"]["state"] == "done" and second["validation"]["warnings"] == 1
     assert second["validation"]["findings"][0]["anchor"].startswith("actorrole-")
-    assert [d["key"] for d in second["diagrams"]][:2] == ["actors", f"sequence-{known.scenario.pk}"]
+    assert [d["key"] for d in second["diagrams"]][:2] == ["actors", f"sequence-{known.scenario.mrid}"]
     assert sorted(BackgroundJob.objects.values_list("kind", "status")) == [
         ("render_diagrams", "succeeded"),
         ("validate", "succeeded"),
@@ -126,6 +128,52 @@ def test_a_failed_render_is_said_on_the_page_and_in_the_download(reader, known, 
 def test_unknown_diagrams_are_404(reader, known, key, output_format):
     url = reverse("sgam:diagram_download", kwargs={"pk": known.use_case.pk, "key": key, "output_format": output_format})
     assert reader.get(url).status_code == 404
+
+
+def by_mrid(use_case, key="actors", output_format="svg") -> str:
+    return reverse("sgam:diagram_by_mrid", kwargs={"mrid": use_case.mrid, "key": key, "output_format": output_format})
+
+
+def test_the_address_without_primary_keys_serves_the_same_diagram(reader, known):
+    usecase_diagrams_render(use_case_id=known.use_case.pk)
+    key = f"sequence-{known.scenario.mrid}"
+
+    response = reader.get(by_mrid(known.use_case, key))
+
+    by_pk = reader.get(urls(known.use_case, key)["svg"])
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response.content == by_pk.content and b"Send forecast" in response.content
+    assert response["ETag"] == by_pk["ETag"] and response["Content-Security-Policy"] == SVG_POLICY
+    assert reader.get(by_mrid(known.use_case, key), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+@pytest.mark.parametrize(
+    "mrid, key, output_format",
+    [(None, "no-such-diagram", "svg"), (None, "actors", "pdf"), (uuid.uuid4(), "actors", "svg")],
+    ids=["unknown-key", "unknown-format", "unknown-mrid"],
+)
+def test_the_address_without_primary_keys_is_404_for_what_it_does_not_name(reader, known, mrid, key, output_format):
+    kwargs = {"mrid": mrid or known.use_case.mrid, "key": key, "output_format": output_format}
+    assert reader.get(reverse("sgam:diagram_by_mrid", kwargs=kwargs)).status_code == 404
+
+
+def test_the_address_without_primary_keys_is_404_to_those_who_may_not_see_the_use_case(outsider, known):
+    usecase_diagrams_render(use_case_id=known.use_case.pk)
+    assert outsider.get(by_mrid(known.use_case)).status_code == 200  # published: everyone signed in sees it
+
+    known.use_case.status = "draft"
+    known.use_case.save()
+
+    assert outsider.get(by_mrid(known.use_case)).status_code == 404
+
+
+def test_the_address_without_primary_keys_sends_anonymous_visitors_to_sign_in(client, known, settings):
+    usecase_diagrams_render(use_case_id=known.use_case.pk)
+    response = client.get(by_mrid(known.use_case))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+    settings.UCMR_PUBLIC_READ = True
+    assert client.get(by_mrid(known.use_case)).status_code == 200  # a published use case
 
 
 @pytest.mark.parametrize("endpoint", ["status", "svg", "png"])

@@ -32,6 +32,10 @@ def _diagram(key: str, output_format: str, use_case: str = "draft"):
     return lambda w: {"pk": getattr(w, use_case).pk, "key": key, "output_format": output_format}
 
 
+def _diagram_by_mrid(key: str, output_format: str, use_case: str = "draft"):
+    return lambda w: {"mrid": getattr(w, use_case).mrid, "key": key, "output_format": output_format}
+
+
 # Diagrams are not rendered in the matrix's world (jobs run after commit; every request is rolled back): those
 # who may see the use case get 202, "being rendered".
 RENDERING_FOR_READERS = statuses(404, **roles(202, *MEMBERS, "administrator"))
@@ -64,6 +68,22 @@ SGAM_CASES = [
         "sgam:diagram_download",
         statuses(404, administrator=202),
         kwargs=_diagram("actors", "svg", "hidden"),
+        label="other-workspace",
+    ),
+    # The address exports give generated drawings (use case mRID, no primary key): the same answers.
+    Case("sgam:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("actors", "svg"), label="svg"),
+    Case("sgam:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("nist", "png"), label="png"),
+    Case(
+        "sgam:diagram_by_mrid",
+        statuses(202),
+        kwargs=_diagram_by_mrid("actors", "svg", "published"),
+        public=202,
+        label="published",
+    ),
+    Case(
+        "sgam:diagram_by_mrid",
+        statuses(404, administrator=202),
+        kwargs=_diagram_by_mrid("actors", "svg", "hidden"),
         label="other-workspace",
     ),
     Case(

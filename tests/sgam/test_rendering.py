@@ -2,6 +2,7 @@
 rendered once per content (a second request costs no Graphviz call; a change renders it again)."""
 
 import re
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -10,7 +11,7 @@ from sgam import graphs
 from sgam.diagrams import usecase_diagram_specs_get, usecase_diagrams_get, usecase_generated_drawings
 from sgam.dot import Dot, DotSource, RenderError, graphviz_run, html_label, text
 from sgam.models import Domain, RenderedDiagram, SgamPlacement, Zone
-from sgam.selectors import usecase_facts
+from sgam.selectors import usecase_facts, usecase_placements
 from sgam.services import diagram_png_render, usecase_diagrams_render
 from usecases.services import usecase_row_update
 
@@ -52,7 +53,7 @@ def test_hostile_names_stay_text_in_every_diagram(evil_use_case, repository_read
     specs = usecase_diagram_specs_get(use_case=use_case)
 
     assert {spec.kind for spec in specs} == {"actors", "sequence", "sgam", "nist"}
-    showing_the_dso = {"actors", f"sequence-{evil_use_case.scenario.pk}", "sgam-business", "nist"}
+    showing_the_dso = {"actors", f"sequence-{evil_use_case.scenario.mrid}", "sgam-business", "nist"}
     for spec in specs:
         if spec.key in showing_the_dso:
             assert "&quot;]; evil [label=&quot;pwned&quot;]; x [label=&quot;" in spec.dot.source, spec.key
@@ -112,7 +113,7 @@ def test_a_change_makes_the_diagrams_it_affects_stale_and_renders_only_those(kno
 
     use_case = known.load(repository_reader)
     stale = {entry.spec.key for entry in usecase_diagrams_get(use_case=use_case) if entry.state == "rendering"}
-    assert stale == {"sequence-" + str(known.scenario.pk)}  # the only diagram that shows the step's name
+    assert stale == {f"sequence-{known.scenario.mrid}"}  # the only diagram that shows the step's name
     result = usecase_diagrams_render(use_case_id=known.use_case.pk)
     assert result["rendered"] == sorted(stale) and graphviz_calls == ["svg"]
     assert result["pruned"] == 1  # the old sequence diagram
@@ -154,17 +155,20 @@ def test_placements_open_in_domain_or_zone_get_a_column_or_row_of_their_own(know
         assert b"Aggregator" in svg or b"Meter" in svg
 
 
-def test_rendered_diagrams_for_an_export_as_drawings(known, repository_reader):
+def test_generated_drawings_for_an_export_name_every_diagram_without_primary_keys(known, repository_reader):
     use_case = known.load(repository_reader)
-    assert usecase_generated_drawings(use_case=use_case) == []  # nothing is rendered for an export
+    facts = usecase_facts(use_case=use_case)
 
-    usecase_diagrams_render(use_case_id=known.use_case.pk)
-    drawings = {drawing.key: drawing for drawing in usecase_generated_drawings(use_case=use_case)}
+    drawings = {
+        drawing.key: drawing
+        for drawing in usecase_generated_drawings(facts=facts, placements=usecase_placements(facts=facts))
+    }
 
-    assert len(drawings) == 8
-    sequence = drawings[f"sequence-{known.scenario.pk}"]
+    specs = usecase_diagram_specs_get(use_case=use_case)
+    assert list(drawings) == [spec.key for spec in specs]  # rendered or not: the address renders on demand
+    assert [drawing.name for drawing in drawings.values()] == [spec.title for spec in specs]
+    sequence = drawings[f"sequence-{known.scenario.mrid}"]
     assert (sequence.scenario_id, sequence.drawing_type) == (known.scenario.pk, "scenario overview")
     assert drawings["actors"].scenario_id is None and drawings["nist"].drawing_type == "domain overview"
-    assert drawings["actors"].svg.startswith("<?xml") and drawings["actors"].path.endswith("/diagrams/actors.svg")
-    again = {drawing.key: drawing.mrid for drawing in usecase_generated_drawings(use_case=use_case)}
-    assert again == {key: drawing.mrid for key, drawing in drawings.items()}  # stable across exports
+    assert sequence.path == f"/diagrams/{known.use_case.mrid}/sequence-{known.scenario.mrid}.svg"
+    assert sequence.mrid == uuid.uuid5(known.use_case.mrid, f"sequence-{known.scenario.mrid}")

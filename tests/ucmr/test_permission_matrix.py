@@ -296,6 +296,11 @@ CASES = [
         kwargs=lambda world: {"pk": world.draft.pk, "key": "actors", "output_format": "svg"},
     ),
     Case(
+        "sgam:diagram_by_mrid",
+        statuses(404, **roles(202, *MEMBERS, "administrator")),
+        kwargs=lambda world: {"mrid": world.draft.mrid, "key": "actors", "output_format": "svg"},
+    ),
+    Case(
         "sgam:usecase_validate",
         statuses(404, **roles(302, *MEMBERS, "administrator")),
         method="post",

@@ -71,8 +71,11 @@ class UseCaseFile:
 
 
 def usecase_file_get(*, user, use_case: UseCase) -> UseCaseFile:
-    """The document of a use case `user` may see (a fixed number of queries, however large the use case)."""
-    repository = repository_export(user=user, use_cases=UseCase.objects.filter(pk=use_case.pk))
+    """The document of a use case `user` may see (a fixed number of queries, however large the use case). Without
+    the generated diagrams: a client writes the document back, and they are no drawings of the author's."""
+    repository = repository_export(
+        user=user, use_cases=UseCase.objects.filter(pk=use_case.pk), generated_drawings=False
+    )
     full = repository.full_use_cases
     if not full:  # a placeholder that only stands for a related use case: its header is all there is
         full = [doc.UseCase(mrid=document_mrid(use_case), identifier=use_case.identifier, name=use_case.name)]

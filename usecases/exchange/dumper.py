@@ -8,6 +8,11 @@ What an import kept in `extra` comes back: the file's own extra fields, non-UUID
 them (see `records.py`), author lists, the order of references. Everything is sorted by what it says, never by
 database ids, so that export -> import into another database -> export gives the same file.
 
+The diagrams UCMR generates for a use case (`sgam.diagrams`) come along as drawings (`document.GeneratedDrawing`:
+a sequence diagram on its scenario, the others on the use case, after the author's drawings), each linking to the
+diagram's address without primary keys; our reader leaves them out again. The API's whole-use-case document asks
+for none, since what it reads is written back as it is.
+
 Queries: a fixed number, whatever the number of use cases (`selectors.usecase_export_list`).
 """
 
@@ -20,6 +25,8 @@ from django.db.models import QuerySet
 
 from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
+from sgam.diagrams import usecase_generated_drawings
+from sgam.selectors import SgamReference, UseCaseFacts, effective_placements, sgam_reference_get, usecase_facts
 from usecases.exchange.libraries import UNCATEGORISED
 from usecases.exchange.records import (
     bookkeeping,
@@ -32,6 +39,7 @@ from usecases.exchange.records import (
 )
 from usecases.exchange.rows import UNGROUPED
 from usecases.exchange.selectors import (
+    exported,
     library_details,
     requirement_category_all,
     usecase_export_list,
@@ -57,9 +65,11 @@ from usecases.xml.vocabulary import normalise_actor_type, parse_date
 REPOSITORY_NAME = "UCMR"
 
 
-def repository_export(*, user, use_cases: QuerySet[UseCase]) -> doc.Repository:
-    """The document of the use cases in `use_cases` that `user` may see."""
-    return _Dumper(user=user, use_cases=usecase_export_list(user=user, use_cases=use_cases)).repository()
+def repository_export(*, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True) -> doc.Repository:
+    """The document of the use cases in `use_cases` that `user` may see, with the diagrams UCMR generates for each
+    as drawings unless `generated_drawings` is False."""
+    listed = usecase_export_list(user=user, use_cases=use_cases)
+    return _Dumper(user=user, use_cases=listed, generated_drawings=generated_drawings).repository()
 
 
 def _by_position(rows: Iterable) -> list:
@@ -93,25 +103,39 @@ def _placements(subject) -> tuple[list[doc.SgamPlacement], list[str]]:
 
 
 class _Dumper:
-    def __init__(self, *, user, use_cases: list[UseCase]) -> None:
+    def __init__(self, *, user, use_cases: list[UseCase], generated_drawings: bool = True) -> None:
         self.user = user
         self.use_cases = use_cases
+        self.generated_drawings = generated_drawings
         self.actors: dict[int, Actor] = {}
         self.information_objects: dict[int, InformationObject] = {}
         self.requirements: dict[int, Requirement] = {}
         self.terms: dict[int, CommonTerm] = {}
         self.business_cases: dict[int, BusinessCase] = {}
         self.areas: dict[int, Area] = {}
+        # What a referenced object's mRID and sort key are, by object: the same actor is named by hundreds of
+        # steps (the export shares one instance per library object, see selectors._step_links).
+        self.target_of: dict[int, tuple[str, str, tuple]] = {}
 
     # References: the order the file had while it still names the same objects, else sorted by what they say.
+
+    def target(self, item) -> tuple[str, str, tuple]:
+        """(its UUID as text, the mRID to write, its sort key), computed once per object."""
+        known = self.target_of.get(id(item))  # the loaded objects live as long as the dumper: ids are not reused
+        if known is None:
+            known = self.target_of[id(item)] = (str(item.mrid), document_mrid(item), reference_key(item))
+        return known
 
     def refs(self, owner, name: str, items: Iterable) -> list[str]:
         items = list(items)
         order = (bookkeeping(owner).get("order") or {}).get(name)
-        return [
-            document_mrid(item)
-            for item in ordered(items, mrid_of=lambda item: str(item.mrid), order=order, key=reference_key)
-        ]
+        chosen = ordered(
+            items,
+            mrid_of=lambda item: self.target(item)[0],
+            order=order,
+            key=lambda item: self.target(item)[2],
+        )
+        return [self.target(item)[1] for item in chosen]
 
     def actor_refs(self, owner, name: str, actors: Iterable[Actor]) -> list[str]:
         actors = list(actors)
@@ -139,12 +163,26 @@ class _Dumper:
         }
         self.visible_related = usecase_visible_ids(user=self.user, pks=set(related)) | selected
         documents = [self.use_case(use_case) for use_case in full]
+        facts = (
+            [usecase_facts(use_case=use_case, related=exported) for use_case in full] if self.generated_drawings else []
+        )
+        # The facts hold their own instances of the actors and information objects: they get placements too.
+        library_details(
+            actors=[*self.actors.values(), *(actor for item in facts for actor in item.actors)],
+            information_objects=[
+                *self.information_objects.values(),
+                *(information_object for item in facts for information_object in item.information_objects),
+            ],
+        )
+        if facts:
+            reference = sgam_reference_get()
+            for item, document in zip(facts, documents, strict=True):
+                self.add_generated_drawings(document, item, reference)
         stubs = [use_case for use_case in self.use_cases if bookkeeping(use_case).get(PLACEHOLDER)]
         stubs += [use_case for pk, use_case in related.items() if pk in self.visible_related]
         stubs = list({use_case.pk: use_case for use_case in stubs}.values())
         stubs.sort(key=lambda uc: (*_text_key(uc.identifier, uc.name), str(uc.mrid)))
         documents += [self.stub(use_case) for use_case in stubs]
-        library_details(actors=list(self.actors.values()), information_objects=list(self.information_objects.values()))
         for information_object in self.information_objects.values():
             for requirement in information_object.exported_requirements:
                 self.requirements.setdefault(requirement.pk, requirement)
@@ -175,6 +213,21 @@ class _Dumper:
             requirement_categories=self.categories(),
             use_cases=documents,
         )
+
+    def add_generated_drawings(self, document: doc.UseCase, facts: UseCaseFacts, reference: SgamReference) -> None:
+        """The use case's generated diagrams after the author's drawings: a sequence diagram on its scenario."""
+        placements = effective_placements(facts=facts, reference=reference, related=exported)
+        scenarios = {
+            scenario.pk: item
+            for scenario, item in zip(_by_position(facts.use_case.exported_scenarios), document.scenarios, strict=True)
+        }
+        for drawing in usecase_generated_drawings(facts=facts, placements=placements):
+            holder = document if drawing.scenario_id is None else scenarios[drawing.scenario_id]
+            holder.drawings.append(
+                doc.GeneratedDrawing(
+                    mrid=str(drawing.mrid), name=drawing.name, drawing_type=drawing.drawing_type, uri=drawing.path
+                )
+            )
 
     def stub(self, use_case: UseCase) -> doc.UseCase:
         return doc.UseCase(

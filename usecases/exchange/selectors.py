@@ -1,11 +1,13 @@
 """Reads for the export: the use cases a user may see, with everything the document holds loaded in a fixed
 number of queries (whatever the number of use cases, scenarios or steps)."""
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from actors.models import Actor
-from requirements.models import RequirementCategory
+from requirements.models import Requirement, RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
 from ucmr.permissions import visible_to
 from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Scenario, Step, UseCase, UseCaseRelation
@@ -15,6 +17,11 @@ def rows(name: str, queryset: QuerySet | None = None) -> Prefetch:
     """A prefetch into a plain list `exported_<name>`: reading it costs nothing, where `.all()` on a prefetched
     relation builds a manager and a queryset each time (most of the export's time, measured)."""
     return Prefetch(name, queryset=queryset, to_attr=f"exported_{name}")
+
+
+def exported(obj, name: str) -> list:
+    """A relation of an object loaded for the export (`rows`), read as `sgam.selectors.usecase_facts` reads one."""
+    return getattr(obj, f"exported_{name}")
 
 
 def _placements() -> tuple[Prefetch, Prefetch]:
@@ -33,13 +40,12 @@ def _visible(user, use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
 
 def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
     """The use cases of `use_cases` that `user` may see, with all their rows and the library objects they use,
-    each relation as a list `exported_<relation>`."""
+    each relation as a list `exported_<relation>` (the placements of actors in one use case too: they decide which
+    SGAM diagrams the use case has)."""
     visible = _visible(user, use_cases)
-    steps = Step.objects.order_by("position", "id").prefetch_related(
-        *(rows(name) for name in ("producers", "receivers", "primary_actors", "information_objects", "requirements"))
-    )
+    steps = Step.objects.order_by("position", "id")
     scenarios = Scenario.objects.prefetch_related(rows("primary_actors"), rows("requirements"), rows("steps", steps))
-    return list(
+    loaded = list(
         UseCase.objects.filter(pk__in=visible.values("pk"))
         .select_related("workspace")
         .prefetch_related(
@@ -48,12 +54,47 @@ def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
             rows("primary_actors"),
             rows("kpis", Kpi.objects.prefetch_related(rows("objectives"))),
             rows("relations", UseCaseRelation.objects.select_related("related")),
-            rows("actor_roles", ActorRole.objects.select_related("actor")),
+            rows("actor_roles", ActorRole.objects.select_related("actor").prefetch_related(*_placements())),
             rows("scenarios", scenarios),
             rows("business_cases", BusinessCase.objects.prefetch_related(rows("areas"))),
             *_placements(),
         )
     )
+    _step_links(loaded, Step.objects.filter(scenario__use_case__in=visible.values("pk")))
+    return loaded
+
+
+# The references of steps, and the library models they point at.
+STEP_LINKS = {
+    "producers": Actor,
+    "receivers": Actor,
+    "primary_actors": Actor,
+    "information_objects": InformationObject,
+    "requirements": Requirement,
+}
+
+
+def _step_links(use_cases: list[UseCase], steps: QuerySet[Step]) -> None:
+    """Each step's references as lists `exported_<relation>` that share one instance per library object. A
+    prefetch would make one instance per reference (thousands for a 300-step use case, most of the document's
+    time, measured), and a related manager per step and relation; here it is the link tables' ids, then each
+    library object once: eight queries, whatever the number of steps."""
+    links: dict[str, dict[int, list[int]]] = {}
+    wanted: dict[type, Q] = defaultdict(Q)
+    for name, model in STEP_LINKS.items():
+        field = Step._meta.get_field(name)
+        step_id, target_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        through = field.remote_field.through.objects.filter(**{f"{step_id}__in": steps.values("pk")})
+        links[name] = defaultdict(list)
+        for step, target in through.values_list(step_id, target_id):
+            links[name][step].append(target)
+        wanted[model] |= Q(pk__in=through.values(target_id))
+    loaded = {model: {item.pk: item for item in model.objects.filter(condition)} for model, condition in wanted.items()}
+    for use_case in use_cases:
+        for scenario in use_case.exported_scenarios:
+            for step in scenario.exported_steps:
+                for name, model in STEP_LINKS.items():
+                    setattr(step, f"exported_{name}", [loaded[model][pk] for pk in links[name].get(step.pk, ())])
 
 
 def usecase_export_get(*, user, pk) -> QuerySet[UseCase]:
@@ -73,7 +114,7 @@ def usecase_visible_ids(*, user, pks: set[int]) -> set[int]:
 
 def library_details(*, actors: list[Actor], information_objects: list[InformationObject]) -> None:
     """Placements of the actors and information objects, and the requirements of the latter (three queries per
-    kind at most, however many objects)."""
+    kind at most, however many objects; the same object may be listed several times, as different instances)."""
     prefetch_related_objects(actors, *_placements())
     prefetch_related_objects(information_objects, rows("requirements"), *_placements())
 

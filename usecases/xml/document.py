@@ -231,6 +231,13 @@ class Drawing(Node):
 
 
 @dataclass(kw_only=True)
+class GeneratedDrawing(Drawing):
+    """A diagram the repository draws from the use case's tables (section 2, "Generated diagrams"), linked by its
+    address. Exports carry it for whoever reads the file; it is marked `ucmr:drawing.generated`, and our reader
+    leaves it out, so that an import never stores it as a drawing of the author's."""
+
+
+@dataclass(kw_only=True)
 class FurtherActorInformation(Node):
     """Actors of a grouping with what is specific to them in this use case."""
 

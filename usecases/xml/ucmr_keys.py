@@ -20,6 +20,9 @@ Keys about the use case itself sit in that use case; the reference is blank unle
 - `ucmr:relation.description`: likewise, the relation's description.
 - `ucmr:condition.number`: number of a triggering event (variant C's TriggeringEvent has no number); reference:
   mRID of the event.
+- `ucmr:drawing.generated`: `true`; reference: mRID of a Drawing (of the use case or of a scenario) that is a
+  diagram the repository generated, not one the author made. Our reader leaves such drawings out, so that
+  importing our own export gives back exactly the author's drawings.
 - `ucmr:extra.<kind>.<name>`: a field another dialect has and we keep in `extra`; reference: mRID of the object
   (blank or the use case's mRID for the use case itself).
 
@@ -44,12 +47,14 @@ from collections import defaultdict
 
 from usecases.xml.document import (
     CustomInformation,
+    GeneratedDrawing,
     Node,
     Repository,
     RequirementCategory,
     SgamPlacement,
     UseCase,
     iter_nodes,
+    iter_steps,
 )
 from usecases.xml.vocabulary import actor_type_spelling, normalise_actor_type, normalise_mrid
 
@@ -63,6 +68,7 @@ NIST = "ucmr:nist"
 RELATION_TYPE = "ucmr:relation.type"
 RELATION_DESCRIPTION = "ucmr:relation.description"
 CONDITION_NUMBER = "ucmr:condition.number"
+DRAWING_GENERATED = "ucmr:drawing.generated"
 ACTOR_TYPE = "ucmr:actor.type"
 ACTOR_SGAM = "ucmr:actor.sgam"
 ACTOR_NIST = "ucmr:actor.nist"
@@ -137,6 +143,11 @@ def use_case_entries(*, use_case: UseCase) -> list[CustomInformation]:
             for condition in scenario.conditions
             if condition.kind == "triggering_event" and condition.number
         ]
+    entries += [
+        _entry(DRAWING_GENERATED, "true", _needs_mrid(node, "the generated mark"))
+        for node in iter_nodes(use_case)
+        if isinstance(node, GeneratedDrawing)
+    ]
     entries += _extra_entries(use_case, reference=use_case.mrid)
     for node in iter_nodes(use_case):
         if node is not use_case:
@@ -248,6 +259,7 @@ def _apply_to_use_case(*, use_case: UseCase, entries: list[CustomInformation], w
     index = _index(list(iter_nodes(use_case)))
     index[("use_case", "")] = [use_case]
     relation_entries: dict[str, list[CustomInformation]] = defaultdict(list)
+    generated: set[str] = set()
     for entry in entries:
         if entry.key in USE_CASE_SCALARS:
             setattr(use_case, USE_CASE_SCALARS[entry.key], entry.value)
@@ -260,11 +272,15 @@ def _apply_to_use_case(*, use_case: UseCase, entries: list[CustomInformation], w
         elif entry.key == CONDITION_NUMBER:
             for condition in index.get(("condition", normalise_mrid(entry.reference)), []):
                 condition.number = entry.value
+        elif entry.key == DRAWING_GENERATED:
+            generated.add(normalise_mrid(entry.reference))
         elif entry.key.startswith(EXTRA):
             _apply_extra(entry=entry, index=index, warnings=warnings, owner=owner)
         else:
             warnings.append(f"{owner}: unknown custom information key {entry.key}, kept as custom information.")
             use_case.custom_information.append(entry)
+    if generated:
+        _drop_generated_drawings(use_case=use_case, mrids=generated, warnings=warnings, owner=owner)
     for key, attribute in ((RELATION_TYPE, "type"), (RELATION_DESCRIPTION, "description")):
         found = relation_entries.get(key, [])
         if not found:
@@ -274,6 +290,18 @@ def _apply_to_use_case(*, use_case: UseCase, entries: list[CustomInformation], w
             continue
         for relation, entry in zip(use_case.relations, found, strict=True):
             setattr(relation, attribute, entry.value)
+
+
+def _drop_generated_drawings(*, use_case: UseCase, mrids: set[str], warnings: list[str], owner: str) -> None:
+    """Leave out the drawings marked `ucmr:drawing.generated`: diagrams a repository draws, not the author's."""
+    steps = [step for scenario in use_case.scenarios for step in iter_steps(scenario.steps)]
+    holders = [use_case, *use_case.scenarios, *steps]
+    found: set[str] = set()
+    for holder in holders:  # a blank mark names no drawing: drawings without mRID are never left out
+        found |= {drawing.mrid for drawing in holder.drawings if drawing.mrid and drawing.mrid in mrids}
+        holder.drawings = [drawing for drawing in holder.drawings if not drawing.mrid or drawing.mrid not in mrids]
+    for mrid in sorted(mrids - found):
+        warnings.append(f"{owner}: custom information {DRAWING_GENERATED} refers to no drawing with mRID {mrid!r}.")
 
 
 def _apply_to_libraries(*, repository: Repository, entries: list[CustomInformation]) -> None:

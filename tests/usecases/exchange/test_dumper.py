@@ -9,8 +9,14 @@ from tests.factories import UseCaseFactory, WorkspaceFactory, make_complete_use_
 from usecases.exchange.dumper import repository_export
 from usecases.models import UseCase, UseCaseRelation
 from usecases.xml import schema_problems, write_variant_c
+from usecases.xml.document import GeneratedDrawing
 
 pytestmark = pytest.mark.django_db
+
+
+def _generated(use_case) -> list:
+    drawings = [*use_case.drawings, *(drawing for scenario in use_case.scenarios for drawing in scenario.drawings)]
+    return [drawing for drawing in drawings if isinstance(drawing, GeneratedDrawing)]
 
 
 def _export_counting_queries(user) -> tuple[int, object]:
@@ -31,6 +37,8 @@ def test_the_export_runs_the_same_number_of_queries_for_2_and_for_20_use_cases(r
 
     assert len(large.full_use_cases) == UseCase.objects.count() == 10 * len(small.full_use_cases)
     assert many == few
+    for document in (small, large):  # the generated diagrams are in the count: actors, NIST, one per scenario, SGAM
+        assert all(len(_generated(use_case)) >= 2 + len(use_case.scenarios) for use_case in document.full_use_cases)
     assert sum(len(scenario.steps) for use_case in large.use_cases for scenario in use_case.scenarios) > 100
 
 

@@ -17,7 +17,7 @@ from usecases.demo import demo_load
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import, repository_import_xml
 from usecases.exchange.records import bookkeeping
-from usecases.models import CommonTerm, InformationObject, Scenario, Step, UseCase
+from usecases.models import CommonTerm, Drawing, InformationObject, Scenario, Step, UseCase
 from usecases.xml import read_document, schema_problems, write_variant_c
 from usecases.xml.document import Author, iter_steps
 
@@ -118,6 +118,14 @@ def _export() -> bytes:
     return write_variant_c(document=repository_export(user=None, use_cases=UseCase.objects.all()))
 
 
+def _generated_drawings(data: bytes) -> int:
+    """How many drawings of the file are diagrams UCMR generated (and marked so)."""
+    tree = etree.fromstring(data)
+    marked = tree.xpath("//CustomInformation[key='ucmr:drawing.generated']/reference/text()")
+    assert len(marked) == len(set(marked)) == len(tree.xpath("//Drawing[starts-with(URI, '/diagrams/')]"))
+    return len(marked)
+
+
 def test_the_database_holds_what_the_file_holds(example):
     report = repository_import_xml(user=None, data=example.read_bytes(), workspace=None)
 
@@ -141,6 +149,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_xm
     repository_import_xml(user=None, data=example.read_bytes(), workspace=None)
     first = _export()
     counts = _counts_in_database()
+    drawings = Drawing.objects.count()
 
     empty_repository()
     assert sum(_counts_in_database().values()) == 0
@@ -150,6 +159,9 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_xm
     assert canonical(second) == canonical(first)
     assert _counts_in_database() == counts
     assert report.total("updated") == report.total("deleted") == 0
+    # The generated diagrams made the trip as drawings, and were not stored as the author's.
+    assert _generated_drawings(first) >= 2 * counts["use cases"] + counts["scenarios"]
+    assert Drawing.objects.count() == drawings
 
 
 def test_the_export_keeps_what_the_file_said(example):
@@ -219,6 +231,8 @@ def test_the_demo_repository_makes_the_round_trip():
     assert schema_problems(data=first) == []
     counts = _counts_in_database()
 
+    drawings = Drawing.objects.count()
+
     empty_repository()
     report = repository_import_xml(user=None, data=first, workspace=None)
     second = _export()
@@ -227,6 +241,8 @@ def test_the_demo_repository_makes_the_round_trip():
     assert _counts_in_database() == counts
     assert report.counts["use_case"] == {"created": counts["use cases"]}
     assert set(UseCase.objects.values_list("workspace__name", flat=True)) == workspaces
+    assert _generated_drawings(first) >= 2 * counts["use cases"] + counts["scenarios"]
+    assert Drawing.objects.count() == drawings
 
 
 def test_importing_its_own_export_into_the_same_repository_changes_nothing():

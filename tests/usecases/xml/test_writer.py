@@ -18,6 +18,7 @@ from usecases.xml.document import (
     CustomInformation,
     Drawing,
     FurtherActorInformation,
+    GeneratedDrawing,
     InformationObject,
     Kpi,
     Objective,
@@ -283,6 +284,71 @@ def test_what_variant_c_cannot_hold_travels_as_documented_ucmr_entries():
     assert entries == expected
     carrier = next(u for u in root.iter("UseCase") if u.findtext("mRID") == _mrid(50))
     assert carrier.find("CustomInformation[key='ucmr:actor.type']") is not None  # the first full use case
+
+
+def _with_generated_drawings() -> Repository:
+    """The rich document with diagrams a repository generated, on the use case and on a scenario."""
+    document = _rich_document()
+    use_case = document.full_use_cases[0]
+    use_case.drawings.append(
+        GeneratedDrawing(mrid=_mrid(70), name="Actor interaction", uri=f"/diagrams/{_mrid(50)}/actors.svg")
+    )
+    use_case.scenarios[0].drawings.append(
+        GeneratedDrawing(
+            mrid=_mrid(71),
+            name="Sequence diagram of scenario 1",
+            drawing_type="scenario overview",
+            uri=f"/diagrams/{_mrid(50)}/sequence-{use_case.scenarios[0].mrid}.svg",
+        )
+    )
+    return document
+
+
+def test_generated_drawings_are_written_as_drawings_marked_generated(iec_dir):
+    written = write_variant_c(document=_with_generated_drawings())
+
+    assert schema_problems(data=written) == []
+    assert schema_problems(data=written, schema_path=iec_dir / PUBLISHED_XSD) == []
+    root = etree.fromstring(written)
+    use_case = next(u for u in root.iter("UseCase") if u.findtext("mRID") == _mrid(50))
+    drawing = use_case.find(f"Drawing[mRID='{_mrid(70)}']")
+    assert (drawing.findtext("name"), drawing.findtext("URI"), drawing.find("URI").get("type")) == (
+        "Actor interaction",
+        f"/diagrams/{_mrid(50)}/actors.svg",
+        "image",
+    )
+    assert use_case.find(f"Scenario/Drawing[mRID='{_mrid(71)}']") is not None
+    marks = [
+        (entry.findtext("value"), entry.findtext("reference"))
+        for entry in use_case.findall("CustomInformation[key='ucmr:drawing.generated']")
+    ]
+    assert marks == [("true", _mrid(70)), ("true", _mrid(71))]
+
+
+def test_the_reader_leaves_out_generated_drawings_and_their_marks():
+    """Importing our own export gives back the author's drawings only: the generated ones are not data."""
+    document = read_document(data=write_variant_c(document=_with_generated_drawings()))
+
+    assert document == _rich_document()
+    assert not document.warnings
+
+
+@pytest.mark.parametrize("reference", [_mrid(99), ""], ids=["unknown", "blank"])
+def test_a_mark_naming_no_drawing_is_a_warning_and_the_drawings_are_kept(reference):
+    document = _rich_document()
+    use_case = document.full_use_cases[0]
+    use_case.drawings.append(Drawing(name="Without mRID", uri="https://example.org/x.png"))
+    root = etree.fromstring(write_variant_c(document=document))
+    element = next(u for u in root.iter("UseCase") if u.findtext("mRID") == _mrid(50))
+    mark = etree.SubElement(element, "CustomInformation")
+    etree.SubElement(mark, "key").text = "ucmr:drawing.generated"
+    etree.SubElement(mark, "reference").text = reference
+    etree.SubElement(mark, "value").text = "true"
+
+    read = read_document(data=etree.tostring(root))
+
+    assert read.full_use_cases[0].drawings == use_case.drawings and len(use_case.drawings) >= 2
+    assert any("ucmr:drawing.generated refers to no drawing" in warning for warning in read.warnings)
 
 
 def test_categories_are_written_flat_parents_first_and_nested_again_on_reading():
