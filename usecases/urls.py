@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from usecases import views
 from usecases.exchange import views as exchange_views
@@ -39,6 +39,7 @@ urlpatterns = [
     path(
         "use-cases/<int:pk>/versions/<int:sequence>/", views.UseCaseVersionDetailView.as_view(), name="usecase_version"
     ),
+    path("", include("usecases.authoring.urls")),
     path("use-cases/drawings/<int:pk>/image/", views.DrawingImageView.as_view(), name="drawing_image"),
     path("my-work/", views.MyWorkView.as_view(), name="my_work"),
     path("workspaces/", views.WorkspaceListView.as_view(), name="workspace_list"),

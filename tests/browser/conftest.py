@@ -39,6 +39,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make setup does)")
+    sync_api.expect.set_options(timeout=30_000)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True)
         yield browser
@@ -48,7 +49,7 @@ def browser(chromium_path):
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 800})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI shares two cores with the live server and the suite
     page = context.new_page()
     yield page
     context.close()

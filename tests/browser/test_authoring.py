@@ -1,18 +1,36 @@
 """An analyst and a reviewer in the browser (the path grows with the browser authoring of issue 7)."""
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import expect
 
+from sgam.models import Layer
 from tests.browser.conftest import sign_in
 from tests.factories import WorkspaceFactory, make_complete_use_case, member_of
-from usecases.models import UseCase
+from usecases.models import Step, UseCase
 from usecases.xml import validate_variant_c
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test commits
 
 PASSWORD = "Analyst-pw-47!"
+
+
+@pytest.fixture(autouse=True)
+def migrated_data(transactional_db):
+    """What the migrations write: a transactional test run before this one (with serialized_rollback, as in
+    tests/usecases/exchange/test_jobs.py) can leave the database flushed of it. Content types and permissions come
+    back from post_migrate, the SGAM reference data from its data migration."""
+    if Layer.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    import_module("sgam.migrations.0002_reference_data").create_reference_data(django_apps, None)
 
 
 def _user(workspace, role: str, username: str):
@@ -38,6 +56,32 @@ def test_an_analyst_writes_and_a_reviewer_approves_while_an_outsider_sees_nothin
     expect(page.locator("b", has_text="safely")).to_have_count(0)  # user text is escaped
     created = UseCase.objects.get(name__startswith="Control a home battery")
     assert created.created_by == analyst and created.status == "draft"
+
+    # In the page, through the table editors and without reloading it: a scenario, a step and a sub-step of it.
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("link", name="Edit scenarios, their conditions and steps").click()
+    scenarios = page.locator(".table-editor").filter(has_text="Editing 4.1 Scenarios")
+    scenarios.get_by_text("New scenario", exact=True).click()
+    scenarios.get_by_label("Scenario name").fill("Normal operation")
+    scenarios.get_by_role("button", name="Add scenario").click()
+    expect(scenarios.get_by_role("cell", name="Normal operation", exact=True)).to_be_visible()
+    scenarios.get_by_role("link", name="4.2 Steps of scenario Normal operation").click()
+    steps = page.locator(".table-editor").filter(has_text="Editing 4.2 Steps")
+    steps.get_by_text("New step", exact=True).click()
+    steps.get_by_label("Name of process/activity").fill("Measure the state of charge")
+    steps.get_by_role("button", name="Add step").click()
+    expect(steps.get_by_role("cell", name="Measure the state of charge", exact=True)).to_be_visible()
+    steps.get_by_text("New step", exact=True).click()
+    steps.get_by_label("Name of process/activity").fill("Read the battery meter")
+    steps.get_by_label("Sub-step of").select_option(label="Measure the state of charge")
+    steps.get_by_role("button", name="Add step").click()
+    expect(steps.get_by_role("cell", name="Read the battery meter", exact=True)).to_be_visible()
+    expect(steps.get_by_role("cell", name="1.1", exact=True)).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    top, sub = Step.objects.filter(scenario__use_case=created).order_by("pk")
+    created.refresh_from_db()
+    expect(page.locator("[data-usecase-revision]")).to_have_text(str(created.revision))
+    assert (top.parent_id, sub.parent_id) == (None, top.pk)
 
     # A complete draft (its tables come from the factory until the pages edit them) is submitted in the page.
     complete = make_complete_use_case(workspace=grid, created_by=analyst, name="Coordinate flexibility")

@@ -233,6 +233,57 @@ CASES = [
         kwargs=lambda world: {"pk": world.draft.pk},
         label="get-is-refused",
     ),
+    # Editing the tables of a draft in place (usecases.authoring): as the edit page.
+    Case("usecases:row_list", AUTHORS_OF_GRID, kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"}),
+    Case(
+        "usecases:row_list",
+        AUTHORS_OF_GRID,
+        kwargs=lambda world: {"pk": world.draft.pk, "scenario": world.draft.scenarios.first().pk, "table": "steps"},
+        label="steps-of-a-scenario",
+    ),
+    Case(
+        "usecases:row_create",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"},
+        data=lambda world: {"text": "Remark of the matrix", **_revision(world.draft)},
+        effect=lambda world: world.draft.remarks.filter(text="Remark of the matrix").exists(),
+    ),
+    Case(
+        "usecases:row_update",
+        AUTHORS_OF_GRID,
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.first().pk},
+    ),
+    Case(
+        "usecases:row_update",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.first().pk},
+        data=lambda world: {"text": "Changed in the matrix", **_revision(world.draft)},
+        effect=lambda world: world.draft.remarks.filter(text="Changed in the matrix").exists(),
+    ),
+    Case(
+        "usecases:row_delete",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.first().pk},
+        data=lambda world: _revision(world.draft),
+        effect=lambda world: world.draft.remarks.count() == 1,
+    ),
+    Case(
+        "usecases:row_move",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.last().pk},
+        data=lambda world: {"direction": "up", **_revision(world.draft)},
+        effect=lambda world: list(world.draft.remarks.values_list("text", flat=True)) == ["Remark 2", "Remark 1"],
+    ),
+    Case(
+        "usecases:row_create",
+        statuses(405, anonymous=302),
+        kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"},
+        label="get-is-refused",
+    ),
     # Sharing.
     Case(
         "usecases:usecase_share",

@@ -1,0 +1,377 @@
+"""Editing the tables of a use case in place on its page (usecases.authoring): every editable table is listed,
+added to, changed, deleted from and reordered through the row services, with the revision the editor was rendered
+at; refusals change nothing and say why; permissions are those of the use case's edit page."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actors.models import Actor
+from tests.factories import (
+    ActorFactory,
+    ActorRoleFactory,
+    ObjectiveFactory,
+    ScenarioFactory,
+    StepFactory,
+    UseCaseFactory,
+    UserFactory,
+    WorkspaceFactory,
+    make_complete_use_case,
+    member_of,
+)
+from ucmr.models import ChangeLogEntry
+from usecases.authoring.tables import TABLES
+from usecases.authoring.views import STALE_MESSAGE
+from usecases.models import ActorRole, Step, UseCase
+from usecases.services import usecase_update
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+WRITTEN = "Written in the editor"
+
+# Per table: valid data for a new row (it shows WRITTEN, or the named text), data the form refuses, and a change.
+TABLE_DATA = {
+    "versions": ({"number": "0.9", "authors": WRITTEN, "date": "2026-01-05"}, {"date": "not a date"}, "authors"),
+    "objectives": ({"name": WRITTEN}, {"name": ""}, "name"),
+    "kpis": (
+        lambda w: {"name": WRITTEN, "objectives": [w.objective.pk]},
+        lambda w: {"objectives": [w.foreign]},
+        "name",
+    ),
+    "assumptions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "prerequisites": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "remarks": ({"text": WRITTEN}, {"revision": "not a number"}, "text"),
+    "actors": (
+        lambda w: {"actor_name": w.library_actor.name, "further_information": WRITTEN},
+        {"actor_name": "Nobody"},
+        "further_information",
+    ),
+    "references": ({"name": WRITTEN}, {"name": ""}, "name"),
+    "scenarios": ({"name": WRITTEN}, {"name": ""}, "name"),
+    "triggering-events": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "preconditions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "postconditions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "steps": (lambda w: {"name": WRITTEN, "service": "GET", "producers": [w.actor.pk]}, {"name": ""}, "name"),
+    "custom-information": ({"key": WRITTEN, "value": "v"}, {"key": ""}, "key"),
+}
+KEYS = list(TABLES)
+
+
+def test_every_table_of_the_registry_is_tested():
+    assert set(TABLE_DATA) == set(TABLES)
+
+
+def _data(world, key: str, which: int) -> dict:
+    data = TABLE_DATA[key][which]
+    return data(world) if callable(data) else dict(data)
+
+
+@pytest.fixture
+def world():
+    workspace = WorkspaceFactory()
+    use_case = UseCaseFactory(workspace=workspace)
+    actor = ActorRoleFactory(use_case=use_case).actor
+    return SimpleNamespace(
+        workspace=workspace,
+        use_case=use_case,
+        author=member_of(workspace, "author"),
+        viewer=member_of(workspace, "viewer"),
+        outsider=member_of(WorkspaceFactory(), "author"),
+        actor=actor,
+        library_actor=ActorFactory(name="Library meter"),
+        objective=ObjectiveFactory(use_case=use_case),
+        foreign=ObjectiveFactory().pk,
+        scenario=ScenarioFactory(use_case=use_case),
+    )
+
+
+def url(world, name: str, key: str, row: int | None = None) -> str:
+    kwargs = {"pk": world.use_case.pk, "table": key}
+    if TABLES[key].scoped:
+        kwargs["scenario"] = world.scenario.pk
+    if row is not None:
+        kwargs["row"] = row
+    return reverse(f"usecases:{name}", kwargs=kwargs)
+
+
+def revision_of(use_case) -> int:
+    return UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
+
+
+def rows_of(world, key: str) -> list:
+    table = TABLES[key]
+    return list(table.rows(use_case=world.use_case, scenario=world.scenario if table.scoped else None))
+
+
+def post(client, world, name: str, key: str, data: dict, *, row=None, htmx=True, revision=None):
+    data = {"revision": revision_of(world.use_case) if revision is None else revision, **data}
+    return client.post(url(world, name, key, row), data, **(HTMX if htmx else {}))
+
+
+def create(client, world, key: str, **changes):
+    response = post(client, world, "row_create", key, {**_data(world, key, 0), **changes})
+    assert response.status_code == 200, response.content.decode()
+    return max(rows_of(world, key), key=lambda row: row.pk)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_valid_new_row_appears_bumps_the_revision_and_is_logged(client, world, key):
+    client.force_login(world.author)
+    before, count = revision_of(world.use_case), len(rows_of(world, key))
+
+    response = post(client, world, "row_create", key, _data(world, key, 0))
+
+    assert response.status_code == 200
+    assert len(rows_of(world, key)) == count + 1
+    assert WRITTEN in response.content.decode()
+    assert revision_of(world.use_case) == before + 1
+    assert json.loads(response["HX-Trigger"]) == {"usecaseRevised": {"from": before, "to": before + 1}}
+    assert f'name="revision" value="{before + 1}"' in response.content.decode()
+    row = rows_of(world, key)[-1]
+    entry = ChangeLogEntry.objects.get(action="create", object_id=str(row.pk), content_type__model=row._meta.model_name)
+    assert entry.related_object_id == str(world.use_case.pk)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_an_invalid_new_row_shows_the_errors_and_writes_nothing(client, world, key):
+    client.force_login(world.author)
+    before, count = revision_of(world.use_case), len(rows_of(world, key))
+
+    response = post(client, world, "row_create", key, _data(world, key, 1))
+
+    assert response.status_code == 422
+    assert "invalid-feedback" in response.content.decode() or "alert-danger" in response.content.decode()
+    assert (revision_of(world.use_case), len(rows_of(world, key))) == (before, count)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_row_is_changed_through_its_form(client, world, key):
+    client.force_login(world.author)
+    row = create(client, world, key)
+    form = client.get(url(world, "row_update", key, row.pk), **HTMX)
+    assert form.status_code == 200 and "Save" in form.content.decode()
+    field = TABLE_DATA[key][2]
+    before = revision_of(world.use_case)
+
+    response = post(client, world, "row_update", key, {**_data(world, key, 0), field: "Changed"}, row=row.pk)
+
+    assert response.status_code == 200
+    row.refresh_from_db()
+    assert getattr(row, field) == "Changed"
+    assert revision_of(world.use_case) == before + 1
+    assert ChangeLogEntry.objects.filter(action="update", object_id=str(row.pk)).exists()
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_row_is_deleted(client, world, key):
+    client.force_login(world.author)
+    row = create(client, world, key)
+
+    response = post(client, world, "row_delete", key, {}, row=row.pk)
+
+    assert response.status_code == 200
+    assert row.pk not in [kept.pk for kept in rows_of(world, key)]
+    assert ChangeLogEntry.objects.filter(action="delete", object_id=str(row.pk)).exists()
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_rows_move_up_and_down_among_their_siblings(client, world, key):
+    client.force_login(world.author)
+    if key == "actors":
+        ActorRole.objects.filter(use_case=world.use_case).delete()
+        first = create(client, world, key)
+        second = create(client, world, key, actor_name=world.actor.name)
+    else:
+        first, second = create(client, world, key), create(client, world, key)
+    start = [row.pk for row in rows_of(world, key)]
+    assert start[-2:] == [first.pk, second.pk]
+
+    response = post(client, world, "row_move", key, {"direction": "up"}, row=second.pk)
+    assert response.status_code == 200
+    assert [row.pk for row in rows_of(world, key)][-2:] == [second.pk, first.pk]
+
+    post(client, world, "row_move", key, {"direction": "down"}, row=second.pk)
+    assert [row.pk for row in rows_of(world, key)] == start
+    assert ChangeLogEntry.objects.filter(action="update", object_id=str(world.use_case.pk)).count() == 2
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_write_from_a_stale_revision_is_refused_and_changes_nothing(client, world, key):
+    client.force_login(world.author)
+    stale = revision_of(world.use_case)
+    usecase_update(user=world.author, use_case=world.use_case, data={"name": "Changed by someone else"})
+    count = len(rows_of(world, key))
+
+    response = post(client, world, "row_create", key, _data(world, key, 0), revision=stale)
+
+    assert response.status_code == 409
+    assert STALE_MESSAGE in response.content.decode()
+    assert (len(rows_of(world, key)), revision_of(world.use_case)) == (count, stale + 1)
+
+
+def test_a_stale_move_or_delete_is_refused_too(client, world):
+    client.force_login(world.author)
+    first, second = create(client, world, "remarks"), create(client, world, "remarks")
+    stale = revision_of(world.use_case)
+    usecase_update(user=world.author, use_case=world.use_case, data={"name": "Changed by someone else"})
+
+    moved = post(client, world, "row_move", "remarks", {"direction": "up"}, row=second.pk, revision=stale)
+    deleted = post(client, world, "row_delete", "remarks", {}, row=first.pk, revision=stale)
+    changed = post(client, world, "row_update", "remarks", {"text": "Mine"}, row=first.pk, revision=stale)
+
+    assert (moved.status_code, deleted.status_code, changed.status_code) == (409, 409, 409)
+    assert all(STALE_MESSAGE in response.content.decode() for response in (moved, deleted, changed))
+    assert [row.pk for row in rows_of(world, "remarks")] == [first.pk, second.pk]
+    first.refresh_from_db()
+    assert first.text == WRITTEN
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_only_drafts_are_edited(client, world, key):
+    client.force_login(world.author)
+    UseCase.objects.filter(pk=world.use_case.pk).update(status=UseCase.Status.IN_REVIEW)
+    count = len(rows_of(world, key))
+
+    refused = post(client, world, "row_create", key, _data(world, key, 0))
+    listed = client.get(url(world, "row_list", key), **HTMX)
+    without_htmx = post(client, world, "row_create", key, _data(world, key, 0), htmx=False)
+
+    assert (refused.status_code, listed.status_code) == (409, 409)
+    assert "Only drafts are edited; this use case is in review." in refused.content.decode()
+    assert without_htmx.status_code == 302 and without_htmx["Location"] == world.use_case.get_absolute_url()
+    assert len(rows_of(world, key)) == count
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_who_may_not_change_the_draft_is_refused(client, world, key):
+    count = len(rows_of(world, key))
+    anonymous = post(client, world, "row_create", key, _data(world, key, 0))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    for user, status in ((world.viewer, 403), (world.outsider, 404)):
+        client.force_login(user)
+        assert client.get(url(world, "row_list", key), **HTMX).status_code == status
+        assert post(client, world, "row_create", key, _data(world, key, 0)).status_code == status
+    assert len(rows_of(world, key)) == count
+
+
+def test_a_row_of_another_table_or_scenario_is_not_found(client, world):
+    client.force_login(world.author)
+    step = StepFactory(scenario=ScenarioFactory(use_case=world.use_case))
+    assert client.get(url(world, "row_update", "steps", step.pk), **HTMX).status_code == 404
+    for table in ("steps", "nope"):  # steps belong to a scenario; "nope" is no table
+        assert (
+            client.get(reverse("usecases:row_list", kwargs={"pk": world.use_case.pk, "table": table})).status_code
+            == 404
+        )
+
+
+def test_without_htmx_a_write_goes_back_to_the_table_on_the_page_and_the_editor_is_a_page(client, world):
+    client.force_login(world.author)
+    response = post(client, world, "row_create", "remarks", {"text": WRITTEN}, htmx=False)
+    assert response.status_code == 302
+    assert response["Location"] == f"{world.use_case.get_absolute_url()}#table-remarks"
+    page = client.get(url(world, "row_list", "remarks")).content.decode()
+    assert "<html" in page and WRITTEN in page and "js/authoring.js" in page
+    partial = client.get(url(world, "row_list", "remarks"), **HTMX).content.decode()
+    assert "<html" not in partial and WRITTEN in partial
+
+
+def test_user_text_is_escaped(client, world):
+    client.force_login(world.author)
+    response = post(client, world, "row_create", "remarks", {"text": "<script>alert(1)</script>"})
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_steps_nest_under_a_parent_of_the_same_scenario_and_are_numbered_by_place(client, world):
+    client.force_login(world.author)
+    top = create(client, world, "steps", name="Top")
+    other = create(client, world, "steps", name="Other")
+    first = create(client, world, "steps", name="First sub-step", parent=top.pk)
+    second = create(client, world, "steps", name="Second sub-step", parent=top.pk)
+    foreign = StepFactory(scenario=ScenarioFactory(use_case=world.use_case))
+
+    refused = post(client, world, "row_create", "steps", {"name": "Astray", "parent": foreign.pk})
+    assert refused.status_code == 422 and not Step.objects.filter(name="Astray").exists()
+
+    response = post(client, world, "row_move", "steps", {"direction": "up"}, row=second.pk)
+    assert list(top.children.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    assert list(world.scenario.steps.filter(parent=None).order_by("position")) == [top, other]
+    page = response.content.decode()
+    assert page.index("Second sub-step") < page.index("First sub-step") < page.index("Other")
+    assert '<td class="step-number text-nowrap" style="--depth: 1">1.1</td>' in page
+    assert 'aria-label="Move step 1.1 up" disabled' in page and 'aria-label="Move step 1.2 down" disabled' in page
+    assert 'aria-label="Move step 1 down">' in page  # a top-level step moves among the top-level steps
+
+
+def test_an_author_picks_library_actors_or_adds_a_new_one_as_an_import_would(client, world):
+    client.force_login(world.author)
+    form = client.get(url(world, "row_list", "actors"), **HTMX).content.decode()
+    assert 'name="new_actor_type"' in form and "Library meter" in form  # the datalist of the library
+    added = post(client, world, "row_create", "actors", {"actor_name": "Brand new actor", "new_actor_type": "system"})
+    assert added.status_code == 200
+    actor = Actor.objects.get(name="Brand new actor")
+    assert ActorRole.objects.filter(use_case=world.use_case, actor=actor).exists()
+
+    stale = post(
+        client, world, "row_create", "actors", {"actor_name": "Never added", "new_actor_type": "system"}, revision=0
+    )
+    assert stale.status_code == 409 and not Actor.objects.filter(name="Never added").exists()
+
+
+def test_the_use_case_page_offers_the_editors_only_to_who_may_change_the_draft(client, world):
+    page_url = world.use_case.get_absolute_url()
+    editor = url(world, "row_list", "versions")
+    client.force_login(world.author)
+    page = client.get(page_url).content.decode()
+    assert f'hx-get="{editor}"' in page and "js/authoring.js" in page and 'id="table-versions"' in page
+    client.force_login(world.viewer)
+    assert editor not in client.get(page_url).content.decode()
+    client.force_login(world.author)
+    UseCase.objects.filter(pk=world.use_case.pk).update(status=UseCase.Status.PUBLISHED)
+    assert editor not in client.get(page_url).content.decode()
+
+
+def _count_queries(client, method: str, path: str, data: dict | None = None) -> tuple[int, int]:
+    ContentType.objects.clear_cache()  # every measurement starts as cold as the first
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(path, data or {}, **HTMX)
+    return response.status_code, len(context.captured_queries)
+
+
+def _steps_budget(client, steps: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    workspace = WorkspaceFactory()
+    author = member_of(workspace, "author", username=f"author-{steps}")
+    use_case = make_complete_use_case(steps=steps, workspace=workspace, created_by=author)
+    scenario = use_case.scenarios.order_by("position").first()
+    step = scenario.steps.order_by("position").first()
+    kwargs = {"pk": use_case.pk, "scenario": scenario.pk, "table": "steps"}
+    client.force_login(author)
+    listed = _count_queries(client, "get", reverse("usecases:row_list", kwargs=kwargs))
+    data = {
+        "revision": use_case.revision,
+        "name": "Renamed",
+        "number": step.number,
+        "service": "GET",
+        "producers": [actor.pk for actor in step.producers.all()],
+    }
+    updated = _count_queries(client, "post", reverse("usecases:row_update", kwargs={**kwargs, "row": step.pk}), data)
+    return listed, updated
+
+
+def test_the_steps_editor_runs_as_many_queries_for_300_steps_as_for_10(client):
+    few = _steps_budget(client, 10)
+    many = _steps_budget(client, 300)
+    assert few[0][0] == few[1][0] == many[0][0] == many[1][0] == 200
+    assert (many[0][1], many[1][1]) == (few[0][1], few[1][1])
+
+
+def test_a_user_without_any_role_is_not_told_the_use_case_exists(client, world):
+    client.force_login(UserFactory())
+    assert client.get(url(world, "row_list", "versions"), **HTMX).status_code == 404

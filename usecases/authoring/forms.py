@@ -1,0 +1,235 @@
+"""The row forms of the table editors. They parse input and limit choices to what the use case holds; the row
+services validate and write (their refusals are put on the form by the views)."""
+
+from typing import Any
+
+from django import forms
+
+from actors.models import Actor
+from requirements.models import Requirement
+from ucmr.admin import form_data
+from usecases.models import (
+    ActorGrouping,
+    ActorRole,
+    Condition,
+    CustomInformation,
+    InformationObject,
+    Kpi,
+    Objective,
+    Reference,
+    Remark,
+    Scenario,
+    Step,
+    VersionEntry,
+)
+
+TEXT = forms.Textarea(attrs={"rows": 2})
+
+
+def usecase_actors(use_case) -> Any:
+    """The library actors that take part in the use case (3.1): what its scenarios and steps may name."""
+    return Actor.objects.filter(roles__use_case=use_case).order_by("name")
+
+
+class RowForm(forms.ModelForm):
+    """A row of one table of `use_case` (of `scenario` for a scenario's tables). `revision` is the use case's
+    revision the form was rendered at: the write is refused when someone else changed the use case since."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, use_case, scenario=None, user=None, **kwargs):
+        kwargs["initial"] = {"revision": use_case.revision, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.use_case, self.scenario, self.user = use_case, scenario, user
+        self.limit_choices()
+
+    def limit_choices(self) -> None:
+        """Narrow the choices of relation fields to what this use case holds."""
+
+    @property
+    def datalists(self) -> list[tuple[str, list[str]]]:
+        """Suggestions of free-text fields: (the datalist's id, its options)."""
+        return []
+
+    def list_id(self, name: str) -> str:
+        return (self.auto_id or "id_%s") % f"{name}-choices"
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values as the row services take them."""
+        return form_data(self, exclude=("revision",))
+
+
+class VersionEntryForm(RowForm):
+    class Meta:
+        model = VersionEntry
+        fields = ["number", "date", "authors", "changes", "approval_status"]
+        widgets = {"changes": TEXT, "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ObjectiveForm(RowForm):
+    class Meta:
+        model = Objective
+        fields = ["name", "description"]
+        widgets = {"description": TEXT}
+
+
+class KpiForm(RowForm):
+    class Meta:
+        model = Kpi
+        fields = ["identifier", "name", "description", "objectives"]
+        widgets = {"description": TEXT}
+        labels = {"objectives": "Reference to mentioned use case objectives"}
+
+    def limit_choices(self) -> None:
+        self.fields["objectives"].queryset = Objective.objects.filter(use_case=self.use_case)
+
+
+class ConditionForm(RowForm):
+    class Meta:
+        model = Condition
+        fields = ["number", "name", "description"]
+        widgets = {"description": TEXT}
+
+
+class RemarkForm(RowForm):
+    class Meta:
+        model = Remark
+        fields = ["text"]
+        widgets = {"text": TEXT}
+        labels = {"text": "Remark"}
+
+
+class ReferenceForm(RowForm):
+    class Meta:
+        model = Reference
+        fields = ["number", "reference_type", "name", "status", "impact", "originator", "link", "description"]
+        widgets = {"impact": TEXT, "description": TEXT}
+
+
+class CustomInformationForm(RowForm):
+    class Meta:
+        model = CustomInformation
+        fields = ["key", "value", "refers_to_section"]
+        widgets = {"value": TEXT}
+
+
+class ScenarioForm(RowForm):
+    class Meta:
+        model = Scenario
+        fields = ["number", "name", "description", "primary_actors"]
+        widgets = {"description": TEXT}
+
+    def limit_choices(self) -> None:
+        self.fields["primary_actors"].queryset = usecase_actors(self.use_case)
+
+
+class StepForm(RowForm):
+    """A step of the scenario: producers and receivers among the use case's actors, information objects and
+    requirements from the libraries, and a parent step of the same scenario to nest it under."""
+
+    class Meta:
+        model = Step
+        fields = [
+            "number",
+            "parent",
+            "event",
+            "name",
+            "description",
+            "service",
+            "producers",
+            "receivers",
+            "information_objects",
+            "requirements",
+        ]
+        widgets = {"event": TEXT, "description": TEXT}
+        labels = {
+            "parent": "Sub-step of",
+            "producers": "Information producer (actor)",
+            "receivers": "Information receiver (actor)",
+            "information_objects": "Information exchanged",
+        }
+        help_texts = {"number": "Leave empty to number the step by its place."}
+
+    def limit_choices(self) -> None:
+        parents = Step.objects.filter(scenario=self.scenario).order_by("position", "pk")
+        if self.instance.pk is not None:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = "(a step of the scenario itself)"
+        self.fields["producers"].queryset = usecase_actors(self.use_case)
+        self.fields["receivers"].queryset = usecase_actors(self.use_case)
+        self.fields["information_objects"].queryset = InformationObject.objects.order_by("identifier", "name", "pk")
+        self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
+        self.fields["service"].widget.attrs["list"] = self.list_id("service")
+
+    @property
+    def datalists(self) -> list[tuple[str, list[str]]]:
+        return [(self.list_id("service"), list(Step.Service.values))]
+
+
+class ActorRoleForm(RowForm):
+    """An actor of the library in the use case, picked by name (the browser suggests the library's names). Users
+    who may add library actors (`may_add_actors`) may name a new one and give its type to add it."""
+
+    actor_name = forms.CharField(label="Actor name", max_length=200)
+    new_actor_type = forms.ChoiceField(
+        label="Type, for a new library actor",
+        required=False,
+        choices=[("", "(an actor of the library)"), *Actor.Type.choices],
+        help_text="Give a type only to add an actor that the library does not have yet.",
+    )
+
+    class Meta:
+        model = ActorRole
+        fields = ["grouping", "further_information"]
+        widgets = {"further_information": TEXT}
+
+    field_order = ["actor_name", "new_actor_type", "grouping", "further_information"]
+
+    def __init__(self, *args, may_add_actors: bool = False, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk is not None:
+            kwargs["initial"] = {"actor_name": instance.actor.name, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.may_add_actors = may_add_actors
+        self.new_actor: dict[str, str] | None = None
+        self.actor: Actor | None = None
+        if not may_add_actors:
+            del self.fields["new_actor_type"]
+        self.fields["actor_name"].widget.attrs["list"] = self.list_id("actor_name")
+
+    def limit_choices(self) -> None:
+        self.fields["grouping"].queryset = ActorGrouping.objects.filter(use_case=self.use_case)
+
+    @property
+    def datalists(self) -> list[tuple[str, list[str]]]:
+        return [(self.list_id("actor_name"), list(Actor.objects.order_by("name").values_list("name", flat=True)))]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("actor_name") or "").strip()
+        if not name:
+            return cleaned
+        self.actor = Actor.objects.filter(name__iexact=name).first()
+        new_type = cleaned.get("new_actor_type")
+        if self.actor is not None and new_type:
+            self.add_error("new_actor_type", "The library already has this actor: leave the type empty to pick it.")
+        elif self.actor is None and new_type:
+            self.new_actor = {"name": name, "type": new_type}
+        elif self.actor is None:
+            hint = " Give its type to add it to the library." if self.may_add_actors else ""
+            self.add_error("actor_name", f"The actor library has no actor named “{name}”.{hint}")
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        if self.actor is not None:
+            data["actor"] = self.actor
+        return data
+
+
+class RowActionForm(forms.Form):
+    """A delete or a move posted from an editor, with the revision the editor was rendered at."""
+
+    revision = forms.IntegerField()
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")], required=False)

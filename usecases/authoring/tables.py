@@ -1,0 +1,337 @@
+"""The registry of the tables a use case's page edits in place: which rows each shows (eager-loaded), which cells,
+with which form, among which siblings a row moves, and how a new row is written (through the row services)."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+from django.http import Http404
+
+from actors.models import Actor
+from actors.services import actor_create
+from ucmr.permissions import ADD, user_can
+from usecases.authoring import forms
+from usecases.models import (
+    ActorRole,
+    Condition,
+    CustomInformation,
+    Kpi,
+    Objective,
+    Reference,
+    Remark,
+    Scenario,
+    Step,
+    UseCase,
+    VersionEntry,
+)
+from usecases.selectors import step_rows, step_tree
+from usecases.services import usecase_row_create, usecase_row_update
+
+
+@dataclass
+class TableRow:
+    """A row as the editor shows it: its cells (plain text, escaped by the template) and its depth (sub-steps)."""
+
+    row: models.Model
+    cells: list[str]
+    depth: int = 0
+    label: str = ""
+    first: bool = False  # first among its siblings: it cannot move up
+    last: bool = False
+    urls: dict[str, str] = field(default_factory=dict)
+    opens: list[tuple[str, str]] = field(default_factory=list)  # (label, url) of tables opened from the row
+
+
+def _names(rows, attribute: str = "name") -> str:
+    return ", ".join(str(getattr(row, attribute) or row) for row in rows)
+
+
+@dataclass(frozen=True)
+class EditableTable:
+    """One table of the template. `kind` fixes a condition table's kind; `scoped` tables are a scenario's;
+    `opens` names the scoped tables a row of this one opens (a scenario's steps and conditions)."""
+
+    key: str
+    title: str
+    anchor: str
+    model: type[models.Model]
+    form_class: type[forms.RowForm]
+    headers: tuple[str, ...]
+    cells: Callable[[Any], list[str]]
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+    kind: str = ""
+    scoped: bool = False
+    opens: tuple[str, ...] = ()
+    row_noun: str = ""  # what a row is called on buttons, when not the model's name
+
+    @property
+    def noun(self) -> str:
+        return self.row_noun or str(self.model._meta.verbose_name)
+
+    def owner(self, *, use_case: UseCase, scenario: Scenario | None) -> dict[str, Any]:
+        """What the rows of this table share (the fields that select them)."""
+        if self.model is Step:
+            return {"scenario": scenario}
+        if self.model is Condition:
+            return {"use_case": use_case, "scenario": scenario, "kind": self.kind}
+        return {"use_case": use_case}
+
+    def rows(self, *, use_case: UseCase, scenario: Scenario | None) -> models.QuerySet:
+        rows = self.model.objects.filter(**self.owner(use_case=use_case, scenario=scenario))
+        return (
+            rows.select_related(*self.select_related)
+            .prefetch_related(*self.prefetch_related)
+            .order_by("position", "pk")
+        )
+
+    def row_get(self, *, use_case: UseCase, scenario: Scenario | None, pk: int) -> models.Model:
+        rows = self.model.objects.filter(**self.owner(use_case=use_case, scenario=scenario))
+        row = rows.select_related(*self.select_related).filter(pk=pk).first()
+        if row is None:
+            raise Http404(f"This {self.noun} is not in the table.")
+        return row
+
+    def table_rows(self, rows) -> list[TableRow]:
+        rows = list(rows)
+        return [
+            TableRow(row, self.cells(row), label=str(row) or self.noun, first=index == 0, last=index == len(rows) - 1)
+            for index, row in enumerate(rows)
+        ]
+
+    def siblings(self, row: models.Model) -> models.QuerySet:
+        """The rows that `row` moves up and down among (what `usecase_rows_reorder` orders)."""
+        if self.model is Step:
+            return Step.objects.filter(scenario_id=row.scenario_id, parent_id=row.parent_id).order_by("position", "pk")
+        owner = {"use_case_id": row.use_case_id}
+        if self.model is Condition:
+            owner.update(scenario_id=row.scenario_id, kind=row.kind)
+        return self.model.objects.filter(**owner).order_by("position", "pk")
+
+    def new_instance(self, *, use_case: UseCase, scenario: Scenario | None) -> models.Model:
+        """The unsaved row a create form validates against (model clean() needs its owner)."""
+        return self.model(**self.owner(use_case=use_case, scenario=scenario))
+
+    def form_kwargs(self, *, user) -> dict[str, Any]:
+        return {}
+
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+        data = {**form.service_data(), **self.owner(use_case=use_case, scenario=scenario)}
+        data.pop("use_case", None)
+        return usecase_row_create(
+            user=user, use_case=use_case, model=self.model, data=data, expected_revision=expected_revision
+        )
+
+    def update(self, *, user, row: models.Model, form, expected_revision: int):
+        return usecase_row_update(user=user, row=row, data=form.service_data(), expected_revision=expected_revision)
+
+
+class StepTable(EditableTable):
+    """4.2: each step before its sub-steps, numbered as the page numbers them."""
+
+    def table_rows(self, rows) -> list[TableRow]:
+        rows = list(rows)
+        siblings: dict[int | None, list[int]] = defaultdict(list)
+        for step in rows:
+            siblings[step.parent_id].append(step.pk)
+        items = []
+        for node in step_rows(step_tree(rows)):
+            kin = siblings[node.step.parent_id]
+            items.append(
+                TableRow(
+                    node.step,
+                    [node.number, *self.cells(node.step)],
+                    depth=node.depth,
+                    label=node.number,
+                    first=kin[0] == node.step.pk,
+                    last=kin[-1] == node.step.pk,
+                )
+            )
+        return items
+
+
+class ActorTable(EditableTable):
+    """3.1: a new library actor named in the form is added with the row, in one transaction. As with an import
+    (usecases.exchange.loader `may_add`), whoever may add use cases may add the new library objects they need;
+    changing existing ones stays with the curators."""
+
+    def form_kwargs(self, *, user) -> dict[str, Any]:
+        return {"may_add_actors": user_can(user, ADD, Actor) or user_can(user, ADD, UseCase)}
+
+    @transaction.atomic
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+        if form.new_actor is not None:
+            form.actor = actor_create(user=user, data=form.new_actor)
+        return super().create(
+            user=user, use_case=use_case, scenario=scenario, form=form, expected_revision=expected_revision
+        )
+
+    @transaction.atomic
+    def update(self, *, user, row: models.Model, form, expected_revision: int):
+        if form.new_actor is not None:
+            form.actor = actor_create(user=user, data=form.new_actor)
+        return super().update(user=user, row=row, form=form, expected_revision=expected_revision)
+
+
+def _condition_table(key: str, title: str, anchor: str, kind: str, scoped: bool) -> EditableTable:
+    return EditableTable(
+        key=key,
+        title=title,
+        anchor=anchor,
+        model=Condition,
+        form_class=forms.ConditionForm,
+        headers=("No.", "Name", "Description"),
+        cells=lambda row: [row.number, row.name, row.description],
+        kind=kind,
+        scoped=scoped,
+    )
+
+
+SCENARIO_TABLES = ("triggering-events", "preconditions", "postconditions", "steps")
+
+TABLES: dict[str, EditableTable] = {
+    table.key: table
+    for table in (
+        EditableTable(
+            key="versions",
+            title="1.2 Version management",
+            anchor="section-1-2",
+            model=VersionEntry,
+            form_class=forms.VersionEntryForm,
+            headers=("Version No.", "Date", "Name of author(s)", "Changes", "Approval status"),
+            cells=lambda row: [
+                row.number,
+                row.date.date().isoformat() if row.date else "",
+                row.authors,
+                row.changes,
+                row.approval_status,
+            ],
+        ),
+        EditableTable(
+            key="objectives",
+            title="1.3 Objectives",
+            anchor="section-1-3",
+            model=Objective,
+            form_class=forms.ObjectiveForm,
+            headers=("Objective", "Description"),
+            cells=lambda row: [row.name, row.description],
+        ),
+        EditableTable(
+            key="kpis",
+            title="1.5 Key performance indicators",
+            anchor="section-1-5",
+            model=Kpi,
+            form_class=forms.KpiForm,
+            headers=("ID", "Name", "Description", "Objectives"),
+            cells=lambda row: [row.identifier, row.name, row.description, _names(row.objectives.all())],
+            prefetch_related=("objectives",),
+        ),
+        _condition_table("assumptions", "1.6 Assumptions", "section-1-6", Condition.Kind.ASSUMPTION, False),
+        _condition_table("prerequisites", "1.6 Prerequisites", "section-1-6", Condition.Kind.PREREQUISITE, False),
+        EditableTable(
+            key="remarks",
+            title="1.8 General remarks",
+            anchor="section-1-8",
+            model=Remark,
+            form_class=forms.RemarkForm,
+            headers=("Remark",),
+            cells=lambda row: [row.text],
+        ),
+        ActorTable(
+            key="actors",
+            title="3.1 Actors",
+            anchor="section-3-1",
+            model=ActorRole,
+            form_class=forms.ActorRoleForm,
+            row_noun="actor",
+            headers=("Actor name", "Actor type", "Grouping", "Further information specific to this use case"),
+            cells=lambda row: [
+                row.actor.name,
+                row.actor.get_type_display(),
+                row.grouping.name if row.grouping else "",
+                row.further_information,
+            ],
+            select_related=("actor", "grouping"),
+        ),
+        EditableTable(
+            key="references",
+            title="3.2 References",
+            anchor="section-3-2",
+            model=Reference,
+            form_class=forms.ReferenceForm,
+            headers=("No.", "Reference type", "Reference", "Status", "Impact on use case", "Originator", "Link"),
+            cells=lambda row: [
+                row.number,
+                row.reference_type,
+                row.name,
+                row.status,
+                row.impact,
+                row.originator,
+                row.link,
+            ],
+        ),
+        EditableTable(
+            key="scenarios",
+            title="4.1 Scenarios",
+            anchor="section-4-1",
+            model=Scenario,
+            form_class=forms.ScenarioForm,
+            headers=("No.", "Scenario name", "Scenario description", "Primary actor"),
+            cells=lambda row: [row.number, row.name, row.description, _names(row.primary_actors.all())],
+            prefetch_related=("primary_actors",),
+            opens=SCENARIO_TABLES,
+        ),
+        _condition_table(
+            "triggering-events", "Triggering events", "section-4-1", Condition.Kind.TRIGGERING_EVENT, True
+        ),
+        _condition_table("preconditions", "Pre-conditions", "section-4-1", Condition.Kind.PRECONDITION, True),
+        _condition_table("postconditions", "Post-conditions", "section-4-1", Condition.Kind.POSTCONDITION, True),
+        StepTable(
+            key="steps",
+            title="4.2 Steps",
+            anchor="section-4-2",
+            model=Step,
+            form_class=forms.StepForm,
+            headers=(
+                "Step No.",
+                "Event",
+                "Name of process/activity",
+                "Description of process/activity",
+                "Service",
+                "Information producer (actor)",
+                "Information receiver (actor)",
+                "Information exchanged (IDs)",
+                "Requirement, R-IDs",
+            ),
+            cells=lambda row: [
+                row.event,
+                row.name,
+                row.description,
+                row.service,
+                _names(row.producers.all()),
+                _names(row.receivers.all()),
+                _names(row.information_objects.all(), "identifier"),
+                _names(row.requirements.all(), "identifier"),
+            ],
+            prefetch_related=("producers", "receivers", "information_objects", "requirements"),
+            scoped=True,
+        ),
+        EditableTable(
+            key="custom-information",
+            title="8 Custom information",
+            anchor="section-8",
+            model=CustomInformation,
+            form_class=forms.CustomInformationForm,
+            headers=("Key", "Value", "Refers to section"),
+            cells=lambda row: [row.key, row.value, row.refers_to_section],
+        ),
+    )
+}
+
+
+def table_get(key: str) -> EditableTable:
+    if key not in TABLES:
+        raise Http404("No such table.")
+    return TABLES[key]

@@ -1,0 +1,279 @@
+"""The table editors' endpoints: a table as an editor (rows with Edit, Up, Down and Delete), a row's edit form, and
+the writes (create, update, delete, move) through the row services.
+
+For htmx requests (`HX-Request`) they answer with the editor's partial: after a write the fresh table, with an
+`HX-Trigger` event `usecaseRevised` ({from, to}) that `static/js/authoring.js` uses to bring the page's revision
+up to date; a refusal answers 4xx with the editor to show (422 a form with errors, 409 someone else's change or a use
+case that is no longer a draft, 400 an incomplete post), which authoring.js lets htmx swap in. Without htmx a write
+redirects back to the table on the use case page, and a page wraps the partials, so the editors work without script.
+
+Permissions are those of the edit page (`usecases:usecase_update`): a 404 for who may not see the use case, a 403 for
+who may see but not change it; only drafts are edited.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.generic import View
+
+from ucmr.admin import fresh_copy
+from ucmr.editing import add_service_errors
+from ucmr.permissions import CHANGE, ObjectPermissionMixin, require
+from usecases.authoring.forms import RowActionForm
+from usecases.authoring.tables import TABLES, table_get
+from usecases.models import Scenario, UseCase
+from usecases.selectors import usecase_header_get
+from usecases.services import usecase_row_delete, usecase_rows_reorder
+
+STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
+INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
+REVISED_EVENT = "usecaseRevised"
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_stale(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "stale_revision"
+
+
+class TableEditorView(ObjectPermissionMixin, View):
+    """What every endpoint shares: the use case (checked as the edit page checks it), the table, the scenario of a
+    scenario's table, and the answers (partials for htmx, pages or redirects without)."""
+
+    def check_permissions(self) -> None:
+        if self.request.method.lower() not in self.http_method_names:
+            return  # a 405 for everyone signed in, as the other write endpoints answer
+        user = self.request.user
+        self.use_case = usecase_header_get(user=user, pk=self.kwargs["pk"])
+        require(user, CHANGE, self.use_case)
+        self.table = table_get(self.kwargs["table"])
+        scenario = self.kwargs.get("scenario")
+        if self.table.scoped != (scenario is not None):
+            raise Http404("This table belongs to " + ("a scenario." if self.table.scoped else "the use case."))
+        self.scenario = get_object_or_404(Scenario, use_case=self.use_case, pk=scenario) if scenario else None
+
+    def get(self, request, *args, **kwargs):
+        return self.not_a_draft() or self.read()
+
+    def post(self, request, *args, **kwargs):
+        return self.not_a_draft() or self.write()
+
+    def read(self):
+        """The answer to a GET (of an endpoint that allows it)."""
+        raise NotImplementedError
+
+    def write(self):
+        """The answer to a POST (of an endpoint that allows it)."""
+        raise NotImplementedError
+
+    # Shared pieces
+
+    @property
+    def editor_id(self) -> str:
+        return f"{self.table.key}-{self.scenario.pk}" if self.scenario else self.table.key
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.use_case.get_absolute_url()}#table-{self.editor_id}"
+
+    def url(self, name: str, **kwargs) -> str:
+        kwargs = {"pk": self.use_case.pk, "table": self.table.key, **kwargs}
+        if self.scenario is not None:
+            kwargs["scenario"] = self.scenario.pk
+        return reverse(f"usecases:{name}", kwargs=kwargs)
+
+    def not_a_draft(self):
+        if self.use_case.status == UseCase.Status.DRAFT:
+            return None
+        message = (
+            f"Only drafts are edited; this use case is {self.use_case.get_status_display().lower()}. "
+            "A manager can withdraw it to draft."
+        )
+        if is_htmx(self.request):
+            return TemplateResponse(self.request, "usecases/authoring/message.html", {"message": message}, status=409)
+        messages.error(self.request, message)
+        return redirect(self.use_case.get_absolute_url())
+
+    def form(self, *, data=None, instance=None):
+        key = instance.pk if instance is not None else "new"
+        return self.table.form_class(
+            data,
+            instance=instance if instance is not None else self.table.new_instance(**self.owner),
+            auto_id=f"{self.editor_id}-{key}-%s",
+            user=self.request.user,
+            **self.owner,
+            **self.table.form_kwargs(user=self.request.user),
+        )
+
+    @property
+    def owner(self) -> dict:
+        return {"use_case": self.use_case, "scenario": self.scenario}
+
+    def context(self, **kwargs) -> dict:
+        return {
+            "use_case": self.use_case,
+            "table": self.table,
+            "scenario": self.scenario,
+            "editor_id": self.editor_id,
+            "revision": self.use_case.revision,
+            "list_url": self.url("row_list"),
+            "done_url": self.page_url,
+            **kwargs,
+        }
+
+    def table_context(self, **kwargs) -> dict:
+        rows = self.table.table_rows(self.table.rows(**self.owner))
+        for item in rows:
+            item.urls = {name: self.url(f"row_{name}", row=item.row.pk) for name in ("update", "delete", "move")}
+            item.opens = [
+                (
+                    TABLES[key].title,
+                    reverse(
+                        "usecases:row_list", kwargs={"pk": self.use_case.pk, "scenario": item.row.pk, "table": key}
+                    ),
+                )
+                for key in self.table.opens
+            ]
+        kwargs.setdefault("form", self.form())
+        return self.context(rows=rows, create_url=self.url("row_create"), **kwargs)
+
+    def respond(self, template: str, context: dict, status: int = 200):
+        partial = f"usecases/authoring/{template}.html"
+        if is_htmx(self.request):
+            return TemplateResponse(self.request, partial, context, status=status)
+        return TemplateResponse(self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status)
+
+    def written(self, before: int):
+        """The answer to a successful write: the fresh table, and the page's revision moved on."""
+        if not is_htmx(self.request):
+            messages.success(self.request, f"The {self.table.title} table is saved.")
+            return redirect(self.page_url)
+        self.use_case.refresh_from_db(fields=["revision", "modified"])
+        response = self.respond("table", self.table_context())
+        response["HX-Trigger"] = json.dumps({REVISED_EVENT: {"from": before, "to": self.use_case.revision}})
+        return response
+
+    def refused(self, error: ValidationError, *, form=None, revision: int | None = None):
+        """The answer to a write to the table the service refused: its words (on the form when there is one), or
+        the stale message with the table as it was rendered (every further write is refused until a reload)."""
+        if is_stale(error):
+            context = {"message": STALE_MESSAGE, "revision": revision}
+            status = 409
+        else:
+            context, status = {}, 422
+            if form is not None:
+                add_service_errors(form, error)
+            else:
+                context["message"] = " ".join(error.messages)
+        if form is not None:
+            context["form"] = form
+        return self.respond("table", self.table_context(**context), status)
+
+
+class RowListView(TableEditorView):
+    """GET: the table as an editor."""
+
+    http_method_names = ["get"]
+
+    def read(self):
+        return self.respond("table", self.table_context())
+
+
+class RowCreateView(TableEditorView):
+    """POST: a new row, last in its table."""
+
+    http_method_names = ["post"]
+
+    def write(self):
+        form = self.form(data=self.request.POST)
+        if not form.is_valid():
+            return self.respond("table", self.table_context(form=form), status=422)
+        revision = form.cleaned_data["revision"]
+        try:
+            self.table.create(user=self.request.user, **self.owner, form=form, expected_revision=revision)
+        except ValidationError as error:
+            return self.refused(error, form=form, revision=revision)
+        return self.written(revision)
+
+
+class RowUpdateView(TableEditorView):
+    """GET: a row's edit form; POST: save it."""
+
+    http_method_names = ["get", "post"]
+
+    def get_row(self):
+        return self.table.row_get(**self.owner, pk=self.kwargs["row"])
+
+    def form_context(self, form) -> dict:
+        return self.context(form=form, row=form.instance, update_url=self.url("row_update", row=form.instance.pk))
+
+    def read(self):
+        return self.respond("form", self.form_context(self.form(instance=self.get_row())))
+
+    def write(self):
+        row = self.get_row()
+        form = self.form(data=self.request.POST, instance=row)
+        if not form.is_valid():
+            return self.respond("form", self.form_context(form), status=422)
+        revision = form.cleaned_data["revision"]
+        try:
+            self.table.update(user=self.request.user, row=fresh_copy(row), form=form, expected_revision=revision)
+        except ValidationError as error:
+            context = self.form_context(form)
+            if is_stale(error):
+                context.update(message=STALE_MESSAGE, revision=revision)
+                return self.respond("form", context, status=409)
+            add_service_errors(form, error)
+            return self.respond("form", context, status=422)
+        return self.written(revision)
+
+
+class RowDeleteView(TableEditorView):
+    """POST: delete a row (a step with its sub-steps)."""
+
+    http_method_names = ["post"]
+
+    def write(self):
+        row = self.table.row_get(**self.owner, pk=self.kwargs["row"])
+        form = RowActionForm(self.request.POST)
+        if not form.is_valid():
+            return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
+        revision = form.cleaned_data["revision"]
+        try:
+            usecase_row_delete(user=self.request.user, row=row, expected_revision=revision)
+        except ValidationError as error:
+            return self.refused(error, revision=revision)
+        return self.written(revision)
+
+
+class RowMoveView(TableEditorView):
+    """POST: move a row one place up or down among its siblings (sub-steps among the sub-steps of their step)."""
+
+    http_method_names = ["post"]
+
+    def write(self):
+        row = self.table.row_get(**self.owner, pk=self.kwargs["row"])
+        form = RowActionForm(self.request.POST)
+        if not form.is_valid() or not form.cleaned_data["direction"]:
+            return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
+        revision = form.cleaned_data["revision"]
+        siblings = list(self.table.siblings(row))
+        index = next(index for index, sibling in enumerate(siblings) if sibling.pk == row.pk)
+        other = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
+        if not 0 <= other < len(siblings):
+            return self.respond("table", self.table_context()) if is_htmx(self.request) else redirect(self.page_url)
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        try:
+            usecase_rows_reorder(
+                user=self.request.user, use_case=self.use_case, rows=siblings, expected_revision=revision
+            )
+        except ValidationError as error:
+            return self.refused(error, revision=revision)
+        return self.written(revision)
