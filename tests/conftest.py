@@ -29,6 +29,31 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"In CI the {', '.join(needed)} tier must run, but the test skipped: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def migrated_data(request):
+    """Transactional tests end with a flush that empties every table, the rows the migrations wrote included
+    (SGAM and NIST reference data, content types, permissions); the next transactional test gets them back here.
+    (Django's serialized rollback would reload them, but pytest-django serializes no database for it.)"""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
+
+    from sgam.models import Layer
+
+    if Layer.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+    import_module("sgam.migrations.0002_reference_data").create_reference_data(apps, None)
+
+
 @pytest.fixture
 def iec_dir() -> Path:
     """The IEC 62559 reference folder, read in place from ../shared (never copied into the project)."""

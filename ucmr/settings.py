@@ -171,7 +171,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "ucmr.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": ["ucmr.api.throttling.UserThrottle", "ucmr.api.throttling.AnonThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ucmr.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ucmr.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

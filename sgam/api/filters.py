@@ -2,22 +2,33 @@
 from sgam.reference, which the data migration writes, so that reading them costs no query."""
 
 import django_filters
+from django import forms
 
 from sgam.api.serializers import SUBJECT_KINDS
 from sgam.models import NistPlacement, SgamPlacement
 from sgam.reference import DOMAINS, LAYERS, NIST_DOMAINS, ZONES
+from ucmr.api.serializers import MAX_ID
 
 
 def _codes(items) -> list[tuple[str, str]]:
     return [(code, name) for code, name, _ in items]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number the database's ids can hold (a larger one is a 400, not a query the database refuses)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=-MAX_ID - 1, max_value=MAX_ID, **kwargs)
+
+
 class PlacementFilterSet(django_filters.FilterSet):
     subject_kind = django_filters.ChoiceFilter(choices=SUBJECT_KINDS, method="filter_subject_kind")
-    use_case = django_filters.NumberFilter(label="Use case id")
-    actor = django_filters.NumberFilter(label="Actor id")
-    information_object = django_filters.NumberFilter(label="Information object id")
-    actor_role = django_filters.NumberFilter(label="Actor role id")
+    use_case = IdFilter(label="Use case id")
+    actor = IdFilter(label="Actor id")
+    information_object = IdFilter(label="Information object id")
+    actor_role = IdFilter(label="Actor role id")
 
     def filter_subject_kind(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False})

@@ -62,6 +62,7 @@ USECASE_API_CASES = [
     Case("api:schema", statuses(200, anonymous=200), public=200),
     Case("api:docs", statuses(200, anonymous=200), public=200),
     Case("api:redoc", statuses(200, anonymous=200), public=200),
+    Case("api:not-found", api_statuses(404)),
     Case("api:usecase-list", EVERY_SIGNED_IN, public=200),
     Case(
         "api:usecase-list",

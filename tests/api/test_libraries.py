@@ -141,6 +141,7 @@ def test_a_curator_creates_reads_changes_and_deletes_through_the_services(curato
     assert created.status_code == 201, created.json()
     obj = library.model.objects.get(pk=created.json()["id"])
     assert created["Location"] == created.json()["url"] == f"http://testserver{library.detail_url(obj)}"
+    assert type(created.headers["Location"]) is str  # WSGI servers refuse str subclasses (DRF's Hyperlink)
     assert {key: _comparable(created.json()[key]) for key in body} == body
     assert ChangeLogEntry.objects.filter(action="create", object_id=str(obj.pk), user=curator).exists()
 

@@ -56,6 +56,7 @@ def test_an_import_answers_202_with_the_job_that_reports_it(grid, iec_dir, djang
         )
 
     assert response.status_code == 202, response.json()
+    assert type(response.headers["Location"]) is str  # WSGI servers refuse str subclasses (DRF's Hyperlink)
     job = client_of(author).get(response["Location"]).json()
     assert job["status"] == "succeeded" and job["progress"] == 100
     assert job["result"]["counts"]["use_case"]["created"] == 1

@@ -1,6 +1,5 @@
 """Whole use case documents over the API: read, create, replace, PATCH, ETags, errors, query budgets."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

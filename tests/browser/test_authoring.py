@@ -1,16 +1,10 @@
 """An analyst and a reviewer in the browser (the path grows with the browser authoring of issue 7)."""
 
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.contenttypes.models import ContentType
-from django.core.management.sql import emit_post_migrate_signal
-from django.db import DEFAULT_DB_ALIAS
 from playwright.sync_api import expect
 
-from sgam.models import Layer
 from tests.browser.conftest import sign_in
 from tests.factories import WorkspaceFactory, make_complete_use_case, member_of
 from usecases.models import Step, UseCase
@@ -19,18 +13,6 @@ from usecases.xml import validate_variant_c
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test commits
 
 PASSWORD = "Analyst-pw-47!"
-
-
-@pytest.fixture(autouse=True)
-def migrated_data(transactional_db):
-    """What the migrations write: a transactional test run before this one (with serialized_rollback, as in
-    tests/usecases/exchange/test_jobs.py) can leave the database flushed of it. Content types and permissions come
-    back from post_migrate, the SGAM reference data from its data migration."""
-    if Layer.objects.exists():
-        return
-    ContentType.objects.clear_cache()
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
-    import_module("sgam.migrations.0002_reference_data").create_reference_data(django_apps, None)
 
 
 def _user(workspace, role: str, username: str):

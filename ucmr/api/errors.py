@@ -16,6 +16,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -107,3 +108,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         message=message,
         headers=headers,
     )
+
+
+class UnknownAddressView(APIView):
+    """Any address under /api/ that no route matches (an id that is not one, say): a 404 in the one error shape,
+    not the site's HTML page."""
+
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()

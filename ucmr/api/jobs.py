@@ -11,6 +11,9 @@ from ucmr.models import BackgroundJob
 from ucmr.permissions import may_read_change_log
 from ucmr.selectors import change_log_list, changes_redacted, job_list
 
+# A job's id as a job's address: a UUID as Python writes it. Anything else is no address (404), not a bad request.
+JOB_ID_REGEX = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
 
 class JobFilterSet(django_filters.FilterSet):
     class Meta:
@@ -23,7 +26,7 @@ class JobViewSet(ReadOnlyViewSet):
     """The background jobs you started (administrators: all). An import answers 202 with the address of its job."""
 
     selector = staticmethod(job_list)
-    lookup_value_regex = "[0-9a-f-]{36}"
+    lookup_value_regex = JOB_ID_REGEX
     serializer_class = JobSerializer
     filterset_class = JobFilterSet
     ordering_fields = ["created", "finished", "kind", "status"]

@@ -1,11 +1,14 @@
 """Everything under /api/: each app's `api/urls.py` lists its `routes` (prefix, viewset, basename) and may add
-plain `urlpatterns`; the schema and its two readers (Swagger UI, ReDoc) are served from local static files."""
+plain `urlpatterns`; the schema and its two readers (Swagger UI, ReDoc) are served from local static files. Any other
+address under /api/ is a 404 in the API's error shape."""
 
 from importlib import import_module
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
+
+from ucmr.api.errors import UnknownAddressView
 
 API_APPS = ("ucmr", "usecases", "actors", "requirements", "sgam")
 
@@ -23,4 +26,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *extra_patterns,
     *router.urls,
+    # Last. Any character, a line break too; without the final slash, APPEND_SLASH redirects first.
+    re_path(r"^[\s\S]*/$", UnknownAddressView.as_view(), name="not-found"),
 ]

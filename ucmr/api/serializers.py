@@ -7,6 +7,8 @@ from rest_framework.reverse import reverse
 
 from ucmr.models import BackgroundJob, ChangeLogEntry
 
+MAX_ID = 2**63 - 1  # the largest id the database holds (a BigAutoField): a larger one names nothing
+
 
 class ChangeLogEntrySerializer(serializers.ModelSerializer):
     """One recorded write: who, when, what, and the values before and after."""
@@ -83,3 +85,20 @@ class JobSerializer(serializers.ModelSerializer):
                     "api:usecase-detail", kwargs={"pk": row["pk"]}, request=request
                 )
         return links
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    path = serializers.CharField(
+        allow_blank=True, help_text="Where the offending value sits in the request; blank for the request as a whole."
+    )
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error the API answers (ucmr.api.errors), for the schema."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    errors = ErrorItemSerializer(many=True)

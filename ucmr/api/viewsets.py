@@ -35,7 +35,7 @@ class ServiceViewSet(ETagWriteMixin, SelectorMixin, viewsets.ModelViewSet):
         instance = self.perform_create(serializer)
         instance = self.get_queryset().get(pk=instance.pk)
         data = self.get_serializer(instance).data
-        headers = {"Location": data["url"]} if "url" in data else {}
+        headers = {"Location": str(data["url"])} if "url" in data else {}  # a Hyperlink: WSGI wants a str
         return self.with_etag(Response(data, status=status.HTTP_201_CREATED, headers=headers), instance)
 
 

@@ -25,10 +25,14 @@ class NestedDocument(serializers.Field):
 
     def __init__(self, cls: type, **kwargs):
         self.cls = cls
+        self._serializer = None
         super().__init__(**kwargs)
 
     def serializer(self) -> serializers.Serializer:
-        return document_serializer(self.cls)()
+        """One serializer for every item this field meets: making one per sub-step costs more than the JSON."""
+        if self._serializer is None:
+            self._serializer = document_serializer(self.cls)()
+        return self._serializer
 
     def to_representation(self, value):
         return self.serializer().to_representation(value)

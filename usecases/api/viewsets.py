@@ -7,15 +7,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import parsers, serializers, status, viewsets
+from rest_framework import parsers, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from ucmr.api.etags import ETagMixin, digest_etag
+from ucmr.api.jobs import JOB_ID_REGEX
 from ucmr.api.parsers import TextXmlParser, XmlParser
-from ucmr.api.serializers import ChangeLogEntrySerializer, JobSerializer
+from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
 from ucmr.api.viewsets import SelectorMixin
 from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
 from ucmr.selectors import changes_redacted, job_get, object_history
@@ -34,12 +35,13 @@ from usecases.exchange.documents import NOT_A_DRAFT_MESSAGE, usecase_file_get, u
 from usecases.exchange.services import import_job_confirm, import_job_start, usecases_export_xml
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
-from usecases.selectors import usecase_header_list, usecase_list
+from usecases.selectors import usecase_brief_list, usecase_header_list
 from usecases.services import usecase_delete, usecase_update
 from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, usecase_versions_compare
 from usecases.workflow import TRANSITIONS, usecase_transition
 
 XML_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="An IEC 62559-3 variant C file (application/xml).")
+NOT_A_DRAFT_RESPONSE = OpenApiResponse(ErrorSerializer, description="Only drafts are edited: this use case is not one.")
 
 
 class NotADraft(APIException):
@@ -53,15 +55,21 @@ def _xml_response(data: bytes, file_name: str) -> Response:
     return response
 
 
-class XmlRenderer:
-    """Lets `Response(bytes)` through as it is for the XML downloads."""
+class XmlRenderer(renderers.BaseRenderer):
+    """Lets `Response(bytes)` through as it is for the XML downloads. An error (the dict of ucmr.api.errors) is
+    JSON, as everywhere else in the API."""
 
     media_type = "application/xml"
     format = "xml"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return renderers.JSONRenderer().render(data)
 
 
 @extend_schema(tags=["use cases"])
@@ -83,7 +91,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return usecase_list(user=self.request.user)
+            return usecase_brief_list(user=self.request.user)
         return usecase_header_list(user=self.request.user)
 
     def get_serializer_class(self):
@@ -132,6 +140,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         location = reverse("api:usecase-detail", kwargs={"pk": item.use_case.pk}, request=request)
         return self.file_response(item, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
+    @extend_schema(responses={200: UseCaseFileSerializer, 409: NOT_A_DRAFT_RESPONSE})
     @transaction.atomic
     def update(self, request, *args, **kwargs):
         use_case = self.writable_object()
@@ -150,7 +159,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         )
         return self.file_response(item)
 
-    @extend_schema(request=UseCasePatchSerializer, responses={200: UseCaseFileSerializer})
+    @extend_schema(request=UseCasePatchSerializer, responses={200: UseCaseFileSerializer, 409: NOT_A_DRAFT_RESPONSE})
     @transaction.atomic
     def partial_update(self, request, *args, **kwargs):
         use_case = self.writable_object()
@@ -209,7 +218,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         use_cases = self.filter_queryset(self.get_queryset())
         ids = request.query_params.getlist("id")
         if ids:
-            if not all(value.isdigit() for value in ids):
+            if not all(value.isascii() and value.isdigit() and int(value) <= MAX_ID for value in ids):
                 raise ValidationError({"id": "Use case ids are numbers."})
             use_cases = use_cases.filter(pk__in=[int(value) for value in ids])
         return _xml_response(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
@@ -266,7 +275,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     # Versions and history
 
     @extend_schema(responses=SnapshotSerializer(many=True), operation_id="use_cases_versions_list")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def versions(self, request, pk=None):
         """The frozen versions, newest first."""
         snapshots = usecase_snapshot_list(user=request.user, use_case=self.get_object())
@@ -283,7 +292,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         parameters=[CompareSerializer],
         responses={200: SectionDiffSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], url_path="versions/compare")
+    @action(detail=True, methods=["get"], url_path="versions/compare", filter_backends=[], pagination_class=None)
     def compare(self, request, pk=None):
         """What changed between two versions (or a version and the current state), section by section."""
         use_case = self.get_object()
@@ -334,7 +343,7 @@ class ImportViewSet(viewsets.GenericViewSet):
     """XML imports: POST a file, get 202 and the address of the background job that imports it (`Location`)."""
 
     serializer_class = ImportRequestSerializer
-    lookup_value_regex = "[0-9a-f-]{36}"
+    lookup_value_regex = JOB_ID_REGEX
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, XmlParser, TextXmlParser]
 
     @extend_schema(
@@ -377,4 +386,4 @@ class ImportViewSet(viewsets.GenericViewSet):
     def accepted(self, job) -> Response:
         job.refresh_from_db()  # with eager tasks the job has already run
         data = JobSerializer(job, context=self.get_serializer_context()).data
-        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})  # WSGI: str
