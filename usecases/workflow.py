@@ -184,6 +184,7 @@ def _refuse_with_validation_errors(use_case: UseCase) -> None:
         )
 
 
+@transaction.atomic
 def usecase_transition(
     *, user, use_case: UseCase, name: str, comment: str = "", expected_revision: int | None = None
 ) -> UseCase:

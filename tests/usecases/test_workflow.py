@@ -287,3 +287,14 @@ def test_submission_is_refused_while_validation_errors_remain(team):
         usecase_submit(user=people["author"], use_case=use_case)
     assert UseCase.objects.get(pk=use_case.pk).status == "draft"
     assert not StatusChange.objects.filter(use_case=use_case).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_transition_called_outside_a_transaction_locks_its_row_in_one_of_its_own(on_postgres):
+    """As the page's view calls it (no ATOMIC_REQUESTS): PostgreSQL refuses a row lock outside a transaction."""
+    workspace = WorkspaceFactory()
+    author = member_of(workspace, "author")
+    use_case = make_complete_use_case(workspace=workspace, created_by=author)
+    usecase_submit(user=author, use_case=use_case)
+    assert UseCase.objects.get(pk=use_case.pk).status == UseCase.Status.IN_REVIEW
