@@ -351,3 +351,38 @@ def sgam_placement_list(*, user) -> QuerySet[SgamPlacement]:
 def nist_placement_list(*, user) -> QuerySet[NistPlacement]:
     """Every NIST placement the user may see, with its domain."""
     return _placements_visible_to(user, NistPlacement.objects.select_related("nist_domain").order_by("pk"))
+
+
+@dataclass
+class PlacementEditorGrid:
+    """What the placement editor of a use case shows: the layers, the chosen layer's grid (domains by zones, each
+    cell placed or not), the SGAM placements, and the NIST domains (each placed or not)."""
+
+    layers: list[Layer]
+    layer: Layer | None
+    zones: list[Zone]
+    rows: list[tuple[Domain, list[tuple[Zone, bool]]]]
+    placements: list[SgamPlacement]
+    nist_domains: list[tuple[NistDomain, bool]]
+
+
+def usecase_placement_grid_get(*, use_case: UseCase, layer_code: str | None) -> PlacementEditorGrid:
+    """The placement editor's content in a fixed number of queries, whatever the number of placements; an unknown
+    `layer_code` shows the first layer."""
+    layers = list(layer_list())
+    layer = next((item for item in layers if item.code == layer_code), layers[0] if layers else None)
+    zones = list(zone_list())
+    placements = list(use_case.sgam_placements.select_related("layer", "domain", "zone"))
+    placed = {(item.layer_id, item.domain_id, item.zone_id) for item in placements}
+    layer_id = layer.pk if layer else None
+    nist_placed = set(use_case.nist_placements.values_list("nist_domain_id", flat=True))
+    return PlacementEditorGrid(
+        layers=layers,
+        layer=layer,
+        zones=zones,
+        rows=[
+            (domain, [(zone, (layer_id, domain.pk, zone.pk) in placed) for zone in zones]) for domain in domain_list()
+        ],
+        placements=placements,
+        nist_domains=[(domain, domain.pk in nist_placed) for domain in nist_domain_list()],
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sgam import views
+from sgam import placement_views, views
 
 app_name = "sgam"
 
@@ -19,6 +19,21 @@ urlpatterns = [
         "diagrams/<uuid:mrid>/<slug:key>.<str:output_format>",
         views.DiagramByMridView.as_view(),
         name="diagram_by_mrid",
+    ),
+    path(
+        "use-cases/<int:pk>/placement/",
+        placement_views.PlacementEditorView.as_view(),
+        name="placement_editor",
+    ),
+    path(
+        "use-cases/<int:pk>/placement/sgam/",
+        placement_views.PlacementToggleView.as_view(),
+        name="placement_toggle",
+    ),
+    path(
+        "use-cases/<int:pk>/placement/nist/",
+        placement_views.NistToggleView.as_view(),
+        name="nist_toggle",
     ),
     path("use-cases/<int:pk>/validate/", views.UseCaseValidateView.as_view(), name="usecase_validate"),
     path("validation/", views.ValidationReportView.as_view(), name="validation_report"),

@@ -65,6 +65,16 @@ def test_an_analyst_writes_and_a_reviewer_approves_while_an_outsider_sees_nothin
     expect(page.locator("[data-usecase-revision]")).to_have_text(str(created.revision))
     assert (top.parent_id, sub.parent_id) == (None, top.pk)
 
+    # The SGAM placement, in the page too: one cell of the Function layer, shown as placed without a reload.
+    page.get_by_role("link", name="Edit SGAM and NIST placement").click()
+    page.locator(".placement-editor").get_by_role("button", name="Function layer").click()
+    cell = page.get_by_role("button", name="Place on DER / Field in the Function layer")
+    expect(cell).to_have_attribute("aria-pressed", "false")
+    cell.click()
+    expect(cell).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.notReloaded") is True
+    assert created.sgam_placements.filter(layer__code="function", domain__code="der", zone__code="field").exists()
+
     # A complete draft (its tables come from the factory until the pages edit them) is submitted in the page.
     complete = make_complete_use_case(workspace=grid, created_by=analyst, name="Coordinate flexibility")
     page.goto(f"/use-cases/{complete.pk}/")

@@ -284,6 +284,30 @@ CASES = [
         kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"},
         label="get-is-refused",
     ),
+    # Placing a draft on the SGAM and NIST models in place (sgam.placement_views): as the edit page.
+    Case("sgam:placement_editor", AUTHORS_OF_GRID, kwargs=lambda world: {"pk": world.draft.pk}),
+    Case(
+        "sgam:placement_toggle",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk},
+        data=lambda world: {"layer": "function", "domain": "der", "zone": "field", **_revision(world.draft)},
+        effect=lambda world: world.draft.sgam_placements.filter(layer__code="function", domain__code="der").exists(),
+    ),
+    Case(
+        "sgam:nist_toggle",
+        statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
+        method="post",
+        kwargs=lambda world: {"pk": world.draft.pk},
+        data=lambda world: {"nist_domain": "markets", **_revision(world.draft)},
+        effect=lambda world: world.draft.nist_placements.filter(nist_domain__code="markets").exists(),
+    ),
+    Case(
+        "sgam:placement_toggle",
+        statuses(405, anonymous=302),
+        kwargs=lambda world: {"pk": world.draft.pk},
+        label="get-is-refused",
+    ),
     # Sharing.
     Case(
         "usecases:usecase_share",

@@ -43,6 +43,21 @@ def is_stale(error: ValidationError) -> bool:
     return getattr(error, "code", None) == "stale_revision"
 
 
+def draft_refusal(request, use_case: UseCase):
+    """The answer to an edit of a use case that is no longer a draft (None for a draft): a 409 with the reason for
+    htmx, the use case page with the reason without."""
+    if use_case.status == UseCase.Status.DRAFT:
+        return None
+    message = (
+        f"Only drafts are edited; this use case is {use_case.get_status_display().lower()}. "
+        "A manager can withdraw it to draft."
+    )
+    if is_htmx(request):
+        return TemplateResponse(request, "usecases/authoring/message.html", {"message": message}, status=409)
+    messages.error(request, message)
+    return redirect(use_case.get_absolute_url())
+
+
 class TableEditorView(ObjectPermissionMixin, View):
     """What every endpoint shares: the use case (checked as the edit page checks it), the table, the scenario of a
     scenario's table, and the answers (partials for htmx, pages or redirects without)."""
@@ -90,16 +105,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         return reverse(f"usecases:{name}", kwargs=kwargs)
 
     def not_a_draft(self):
-        if self.use_case.status == UseCase.Status.DRAFT:
-            return None
-        message = (
-            f"Only drafts are edited; this use case is {self.use_case.get_status_display().lower()}. "
-            "A manager can withdraw it to draft."
-        )
-        if is_htmx(self.request):
-            return TemplateResponse(self.request, "usecases/authoring/message.html", {"message": message}, status=409)
-        messages.error(self.request, message)
-        return redirect(self.use_case.get_absolute_url())
+        return draft_refusal(self.request, self.use_case)
 
     def form(self, *, data=None, instance=None):
         key = instance.pk if instance is not None else "new"
