@@ -10,6 +10,7 @@ write redirects back to section 1.1 of the page. Permissions are those of the ed
 import json
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,7 +21,14 @@ from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement,
 from sgam.selectors import usecase_placement_grid_get
 from sgam.services import nist_placement_add, placement_delete, sgam_placement_add
 from ucmr.permissions import CHANGE, ObjectPermissionMixin, require
-from usecases.authoring.views import INCOMPLETE_MESSAGE, REVISED_EVENT, STALE_MESSAGE, draft_refusal, is_htmx
+from usecases.authoring.views import (
+    INCOMPLETE_MESSAGE,
+    REVISED_EVENT,
+    STALE_MESSAGE,
+    draft_refusal,
+    is_htmx,
+    is_stale,
+)
 from usecases.models import UseCase
 from usecases.selectors import usecase_header_get
 
@@ -87,11 +95,13 @@ class PlacementToggleBase(PlacementEditorView):
             revision = None
         if revision is None or not all(codes.values()):
             return self.refused(INCOMPLETE_MESSAGE, 400, layer_code, revision)
-        with transaction.atomic():
-            locked = UseCase.objects.select_for_update(of=("self",)).get(pk=self.use_case.pk)
-            if locked.revision != revision:
-                return self.refused(STALE_MESSAGE, 409, layer_code, revision)
-            self.toggle(locked, codes)
+        try:
+            with transaction.atomic():  # the revision is checked where the services bump it
+                self.toggle(self.use_case, codes, revision)
+        except ValidationError as error:
+            if not is_stale(error):
+                raise
+            return self.refused(STALE_MESSAGE, 409, layer_code, revision)
         if not is_htmx(request):
             messages.success(request, "The SGAM and NIST placement is saved.")
             return redirect(self.page_url)
@@ -100,7 +110,7 @@ class PlacementToggleBase(PlacementEditorView):
         response["HX-Trigger"] = json.dumps({REVISED_EVENT: {"from": revision, "to": self.use_case.revision}})
         return response
 
-    def toggle(self, use_case: UseCase, codes: dict[str, str]) -> None:
+    def toggle(self, use_case: UseCase, codes: dict[str, str], revision: int) -> None:
         raise NotImplementedError
 
     def refused(self, message: str, status: int, layer_code: str | None, revision: int | None):
@@ -119,7 +129,7 @@ class PlacementToggleView(PlacementToggleBase):
 
     fields = ("layer", "domain", "zone")
 
-    def toggle(self, use_case: UseCase, codes: dict[str, str]) -> None:
+    def toggle(self, use_case: UseCase, codes: dict[str, str], revision: int) -> None:
         cell = {
             "layer": get_object_or_404(Layer, code=codes["layer"]),
             "domain": get_object_or_404(Domain, code=codes["domain"]),
@@ -127,9 +137,9 @@ class PlacementToggleView(PlacementToggleBase):
         }
         placement = SgamPlacement.objects.filter(use_case=use_case, **cell).first()
         if placement is None:
-            sgam_placement_add(user=self.request.user, subject=use_case, **cell)
+            sgam_placement_add(user=self.request.user, subject=use_case, expected_revision=revision, **cell)
         else:
-            placement_delete(user=self.request.user, placement=placement)
+            placement_delete(user=self.request.user, placement=placement, expected_revision=revision)
 
 
 class NistToggleView(PlacementToggleBase):
@@ -137,10 +147,12 @@ class NistToggleView(PlacementToggleBase):
 
     fields = ("nist_domain",)
 
-    def toggle(self, use_case: UseCase, codes: dict[str, str]) -> None:
+    def toggle(self, use_case: UseCase, codes: dict[str, str], revision: int) -> None:
         nist_domain = get_object_or_404(NistDomain, code=codes["nist_domain"])
         placement = NistPlacement.objects.filter(use_case=use_case, nist_domain=nist_domain).first()
         if placement is None:
-            nist_placement_add(user=self.request.user, subject=use_case, nist_domain=nist_domain)
+            nist_placement_add(
+                user=self.request.user, subject=use_case, nist_domain=nist_domain, expected_revision=revision
+            )
         else:
-            placement_delete(user=self.request.user, placement=placement)
+            placement_delete(user=self.request.user, placement=placement, expected_revision=revision)

@@ -71,7 +71,7 @@ def usecase_header_list(*, user) -> QuerySet[UseCase]:
 
 def usecase_header_get(*, user, pk) -> UseCase:
     """A use case the user may see with its workspace only (for forms and workflow steps); a 404 for any other."""
-    return get_object_or_404(visible_to(user, UseCase.objects.select_related("workspace", "created_by")), pk=pk)
+    return get_object_or_404(usecase_header_list(user=user), pk=pk)
 
 
 def step_list(*, user) -> QuerySet[Step]:

@@ -20,6 +20,15 @@ from ucmr.models import ChangeLogEntry
 from ucmr.services import model_create, model_delete, model_reorder, model_update
 from usecases.models import CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 
+
+def not_a_draft_message(use_case: UseCase) -> str:
+    """Why a use case that is not a draft is not edited (pages, table editors and the API say the same)."""
+    return (
+        f"Only drafts are edited; this use case is {use_case.get_status_display().lower()}. "
+        "A manager can withdraw it to draft."
+    )
+
+
 STALE_REVISION_MESSAGE = (
     "Someone else changed this use case since you opened it (your revision {expected}, now {current}). "
     "Reload it to see their changes; nothing of yours was saved."

@@ -66,6 +66,7 @@ from usecases.services import (
     common_term_update,
     information_object_create,
     information_object_update,
+    not_a_draft_message,
     usecase_create,
     usecase_update,
 )
@@ -196,11 +197,7 @@ class UseCaseUpdateView(ServiceUpdateView):
         return use_case
 
     def not_a_draft(self):
-        messages.error(
-            self.request,
-            f"Only drafts are edited; this use case is {self.object.get_status_display().lower()}. "
-            "A manager can withdraw it to draft.",
-        )
+        messages.error(self.request, not_a_draft_message(self.object))
         return redirect(self.object.get_absolute_url())
 
     def get(self, request, *args, **kwargs):

@@ -21,7 +21,8 @@ def digest_etag(data) -> str:
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
-def _matches(header: str, etag: str) -> bool:
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an If-Match / If-None-Match header names `etag` (weak or strong, or `*`)."""
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     return "*" in tags or etag in tags
 
@@ -43,7 +44,7 @@ class ETagMixin:
 
     def check_if_match(self, instance) -> None:
         header = self.request.headers.get("If-Match")
-        if header and not _matches(header, self.etag(instance)):
+        if header and not etag_matches(header, self.etag(instance)):
             raise PreconditionFailed()
 
     def with_etag(self, response: Response, instance) -> Response:
@@ -55,7 +56,7 @@ class ETagMixin:
         instance = self.get_object()
         etag = self.etag(instance)
         header = request.headers.get("If-None-Match")
-        if header and _matches(header, etag):
+        if header and etag_matches(header, etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         response = Response(self.get_serializer(instance).data)
         response["ETag"] = etag

@@ -13,7 +13,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from ucmr.api.etags import ETagMixin, digest_etag
+from ucmr.api.etags import ETagMixin, digest_etag, etag_matches
 from ucmr.api.jobs import JOB_ID_REGEX
 from ucmr.api.parsers import TextXmlParser, XmlParser
 from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
@@ -31,12 +31,12 @@ from usecases.api.serializers import (
     UseCaseListSerializer,
     UseCasePatchSerializer,
 )
-from usecases.exchange.documents import NOT_A_DRAFT_MESSAGE, usecase_file_get, usecase_file_save
+from usecases.exchange.documents import usecase_file_get, usecase_file_save
 from usecases.exchange.services import import_job_confirm, import_job_start, usecases_export_xml
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
 from usecases.selectors import usecase_brief_list, usecase_header_list
-from usecases.services import usecase_delete, usecase_update
+from usecases.services import not_a_draft_message, usecase_delete, usecase_update
 from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, usecase_versions_compare
 from usecases.workflow import TRANSITIONS, usecase_transition
 
@@ -121,7 +121,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         response = self.file_response(usecase_file_get(user=request.user, use_case=self.get_object()))
         header = request.headers.get("If-None-Match")
-        if header and response["ETag"] in {tag.strip().removeprefix("W/") for tag in header.split(",")}:
+        if header and etag_matches(header, response["ETag"]):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
         return response
 
@@ -194,7 +194,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         require(self.request.user, CHANGE, use_case)
         self.check_if_match(use_case)
         if use_case.status != UseCase.Status.DRAFT:
-            raise NotADraft(NOT_A_DRAFT_MESSAGE.format(status=use_case.get_status_display().lower()))
+            raise NotADraft(not_a_draft_message(use_case))
         return use_case
 
     # XML

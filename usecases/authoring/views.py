@@ -28,7 +28,7 @@ from usecases.authoring.forms import RowActionForm
 from usecases.authoring.tables import TABLES, table_get
 from usecases.models import Scenario, UseCase
 from usecases.selectors import usecase_header_get
-from usecases.services import usecase_row_delete, usecase_rows_reorder
+from usecases.services import not_a_draft_message, usecase_row_delete, usecase_rows_reorder
 
 STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
 INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
@@ -48,10 +48,7 @@ def draft_refusal(request, use_case: UseCase):
     htmx, the use case page with the reason without."""
     if use_case.status == UseCase.Status.DRAFT:
         return None
-    message = (
-        f"Only drafts are edited; this use case is {use_case.get_status_display().lower()}. "
-        "A manager can withdraw it to draft."
-    )
+    message = not_a_draft_message(use_case)
     if is_htmx(request):
         return TemplateResponse(request, "usecases/authoring/message.html", {"message": message}, status=409)
     messages.error(request, message)

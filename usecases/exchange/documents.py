@@ -29,9 +29,8 @@ from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import
 from usecases.exchange.records import document_mrid, to_uuid
 from usecases.models import Area, BusinessCase, CommonTerm, InformationObject, UseCase, Workspace
+from usecases.services import not_a_draft_message
 from usecases.xml import document as doc
-
-NOT_A_DRAFT_MESSAGE = "Only drafts are edited; this use case is {status}. A manager can withdraw it to draft."
 
 # What a `*_refs` field (or a relation's `use_case_ref`) points at.
 REFERENCE_KINDS = {
@@ -146,9 +145,7 @@ def _check_replace(*, user, document: doc.UseCase, use_case: UseCase, expected: 
     if not user_can(user, CHANGE, locked):
         raise PermissionDenied("You may not change this use case.")
     if locked.status != UseCase.Status.DRAFT:
-        raise ValidationError(
-            NOT_A_DRAFT_MESSAGE.format(status=locked.get_status_display().lower()), code="not_a_draft"
-        )
+        raise ValidationError(not_a_draft_message(locked), code="not_a_draft")
     if expected is not None and expected != locked.revision:
         raise ValidationError(
             f"The use case changed meanwhile (revision {locked.revision}, you read {expected}).", code="stale_revision"
