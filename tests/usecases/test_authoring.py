@@ -3,6 +3,7 @@ added to, changed, deleted from and reordered through the row services, with the
 at; refusals change nothing and say why; permissions are those of the use case's edit page."""
 
 import json
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -12,10 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Actor
+from requirements.models import Requirement
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
+    InformationObjectFactory,
     ObjectiveFactory,
+    RequirementFactory,
     ScenarioFactory,
     StepFactory,
     UseCaseFactory,
@@ -25,9 +29,10 @@ from tests.factories import (
     member_of,
 )
 from ucmr.models import ChangeLogEntry
+from ucmr.permissions import object_grant_add
 from usecases.authoring.tables import TABLES
 from usecases.authoring.views import STALE_MESSAGE
-from usecases.models import ActorRole, Step, UseCase
+from usecases.models import ActorRole, InformationObject, Step, UseCase
 from usecases.services import usecase_update
 
 pytestmark = pytest.mark.django_db
@@ -323,6 +328,42 @@ def test_an_author_picks_library_actors_or_adds_a_new_one_as_an_import_would(cli
         client, world, "row_create", "actors", {"actor_name": "Never added", "new_actor_type": "system"}, revision=0
     )
     assert stale.status_code == 409 and not Actor.objects.filter(name="Never added").exists()
+
+
+def test_a_step_picks_information_and_requirements_by_label_or_adds_new_ones_to_the_library(client, world):
+    client.force_login(world.author)
+    schedule = InformationObjectFactory(identifier="IO-1", name="Schedule")
+    limit = RequirementFactory(identifier="R-1", name="Limit")
+    form = client.get(url(world, "row_list", "steps"), **HTMX).content.decode()
+    assert '<option value="IO-1 · Schedule">' in form and '<option value="R-1 · Limit">' in form
+
+    picked = create(client, world, "steps", add_information_object="io-1", add_requirement="R-1 · Limit")
+    assert list(picked.information_objects.all()) == [schedule] and list(picked.requirements.all()) == [limit]
+
+    added = create(client, world, "steps", add_information_object="IO-9 · Forecast", add_requirement="Latency")
+    forecast = InformationObject.objects.get(identifier="IO-9", name="Forecast")
+    latency = Requirement.objects.get(identifier="", name="Latency")
+    assert list(added.information_objects.all()) == [forecast] and list(added.requirements.all()) == [latency]
+    assert ChangeLogEntry.objects.filter(action="create", object_id=str(forecast.pk)).exists()
+
+    both = create(client, world, "steps", information_objects=[schedule.pk], add_information_object="Schedule")
+    assert list(both.information_objects.all()) == [schedule]  # named twice, linked once
+
+    stale = post(client, world, "row_create", "steps", {"name": "Late", "add_requirement": "R-77 · Never"}, revision=0)
+    assert stale.status_code == 409 and not Requirement.objects.filter(identifier="R-77").exists()
+
+
+def test_a_user_who_may_not_add_to_the_library_is_told_so_and_nothing_is_written(client, world):
+    guest = UserFactory()  # may change this one use case, shared with them, but add nothing
+    object_grant_add(world.use_case, grantee=guest, codename="change_usecase")
+    client.force_login(guest)
+    refused = post(client, world, "row_create", "steps", {"name": "Step", "add_information_object": "Unknown data"})
+    assert refused.status_code == 422
+    assert "The library has no information object “Unknown data”, and you may not add one." in unescape(
+        refused.content.decode()
+    )
+    assert not InformationObject.objects.filter(name="Unknown data").exists()
+    assert not Step.objects.filter(name="Step").exists()
 
 
 def test_the_use_case_page_offers_the_editors_only_to_who_may_change_the_draft(client, world):

@@ -4,10 +4,15 @@ services validate and write (their refusals are put on the form by the views).""
 from typing import Any
 
 from django import forms
+from django.db import models
+from django.db.models import Q
 
 from actors.models import Actor
+from actors.services import actor_create
 from requirements.models import Requirement
+from requirements.services import requirement_create
 from ucmr.admin import form_data
+from ucmr.permissions import ADD, user_can
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -20,10 +25,40 @@ from usecases.models import (
     Remark,
     Scenario,
     Step,
+    UseCase,
     VersionEntry,
 )
+from usecases.services import information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
+LABEL_SEPARATOR = " · "
+
+# How the editors add a library object an author names that the library does not have yet.
+LIBRARY_CREATE = {
+    Actor: actor_create,
+    InformationObject: information_object_create,
+    Requirement: requirement_create,
+}
+
+
+def library_label(item) -> str:
+    """What a type-ahead offers for an information object or a requirement: "ID · name" (or the one it has)."""
+    return LABEL_SEPARATOR.join(part for part in (item.identifier, item.name) if part)
+
+
+def library_find(model, text: str) -> tuple[Any, dict[str, str]]:
+    """The library object an author means by `text` (one of the labels offered, an ID or a name, in any case),
+    or None and the fields of the new object the text describes ("ID · name", or a name alone)."""
+    identifier, _, name = text.partition(LABEL_SEPARATOR.strip())
+    identifier, name = identifier.strip(), name.strip()
+    if not name:
+        identifier, name = "", identifier
+    if identifier:
+        matches = model.objects.filter(identifier__iexact=identifier)
+        found = matches.filter(name__iexact=name).first() or matches.first()
+    else:
+        found = model.objects.filter(Q(identifier__iexact=name) | Q(name__iexact=name)).order_by("pk").first()
+    return found, {"identifier": identifier, "name": name}
 
 
 def usecase_actors(use_case) -> Any:
@@ -41,7 +76,34 @@ class RowForm(forms.ModelForm):
         kwargs["initial"] = {"revision": use_case.revision, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.use_case, self.scenario, self.user = use_case, scenario, user
+        self.additions: dict[str, tuple[type[models.Model], dict[str, str]]] = {}  # field -> a new library object
+        self.added: dict[str, models.Model] = {}
         self.limit_choices()
+
+    def may_add(self, model: type[models.Model]) -> bool:
+        """Whether the user may add `model` objects to the library from this form. As with an import
+        (usecases.exchange.loader `may_add`), whoever may add use cases may add the library objects they need;
+        changing existing ones stays with the curators."""
+        return self.user is not None and (user_can(self.user, ADD, model) or user_can(self.user, ADD, UseCase))
+
+    def pick_or_add(self, name: str, model: type[models.Model]):
+        """The library object field `name` names: an existing one, or (for who may add) a new one to add with the
+        row; None with an error on the field otherwise."""
+        text = (self.cleaned_data.get(name) or "").strip()
+        if not text:
+            return None
+        found, fields = library_find(model, text)
+        if found is None and self.may_add(model):
+            self.additions[name] = (model, fields)
+        elif found is None:
+            noun = model._meta.verbose_name
+            self.add_error(name, f"The library has no {noun} “{text}”, and you may not add one.")
+        return found
+
+    def add_library_objects(self, *, user) -> None:
+        """Add the new library objects the form names, in the caller's transaction, before its row is written."""
+        for name, (model, data) in self.additions.items():
+            self.added[name] = LIBRARY_CREATE[model](user=user, data=data)
 
     def limit_choices(self) -> None:
         """Narrow the choices of relation fields to what this use case holds."""
@@ -125,7 +187,25 @@ class ScenarioForm(RowForm):
 
 class StepForm(RowForm):
     """A step of the scenario: producers and receivers among the use case's actors, information objects and
-    requirements from the libraries, and a parent step of the same scenario to nest it under."""
+    requirements from the libraries (picked from the lists, or named in the type-ahead fields: a name the library
+    does not have adds it), and a parent step of the same scenario to nest it under."""
+
+    add_information_object = forms.CharField(
+        label="Add information exchanged",
+        required=False,
+        max_length=420,
+        help_text="Type to pick from the library, or write “ID · name” of new information to add it.",
+    )
+    add_requirement = forms.CharField(
+        label="Add requirement",
+        required=False,
+        max_length=420,
+        help_text="Type to pick from the library, or write “R-ID · name” of a new requirement to add it.",
+    )
+    ADDED_TO = {
+        "add_information_object": ("information_objects", InformationObject),
+        "add_requirement": ("requirements", Requirement),
+    }
 
     class Meta:
         model = Step
@@ -160,16 +240,36 @@ class StepForm(RowForm):
         self.fields["receivers"].queryset = usecase_actors(self.use_case)
         self.fields["information_objects"].queryset = InformationObject.objects.order_by("identifier", "name", "pk")
         self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
-        self.fields["service"].widget.attrs["list"] = self.list_id("service")
+        for name in ("service", *self.ADDED_TO):
+            self.fields[name].widget.attrs["list"] = self.list_id(name)
 
     @property
     def datalists(self) -> list[tuple[str, list[str]]]:
-        return [(self.list_id("service"), list(Step.Service.values))]
+        return [
+            (self.list_id("service"), list(Step.Service.values)),
+            *(
+                (self.list_id(name), [library_label(item) for item in model.objects.order_by("identifier", "name")])
+                for name, (_, model) in self.ADDED_TO.items()
+            ),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.picked = {name: self.pick_or_add(name, model) for name, (_, model) in self.ADDED_TO.items()}
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        for name, (field, _) in self.ADDED_TO.items():
+            item = self.added.get(name) or self.picked.get(name)
+            if item is not None and item not in data[field]:
+                data[field] = [*data[field], item]
+        return data
 
 
 class ActorRoleForm(RowForm):
     """An actor of the library in the use case, picked by name (the browser suggests the library's names). Users
-    who may add library actors (`may_add_actors`) may name a new one and give its type to add it."""
+    who may add library objects (`may_add`) may name a new one and give its type to add it."""
 
     actor_name = forms.CharField(label="Actor name", max_length=200)
     new_actor_type = forms.ChoiceField(
@@ -186,15 +286,13 @@ class ActorRoleForm(RowForm):
 
     field_order = ["actor_name", "new_actor_type", "grouping", "further_information"]
 
-    def __init__(self, *args, may_add_actors: bool = False, **kwargs):
+    def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
         if instance is not None and instance.pk is not None:
             kwargs["initial"] = {"actor_name": instance.actor.name, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.may_add_actors = may_add_actors
-        self.new_actor: dict[str, str] | None = None
         self.actor: Actor | None = None
-        if not may_add_actors:
+        if not self.may_add(Actor):
             del self.fields["new_actor_type"]
         self.fields["actor_name"].widget.attrs["list"] = self.list_id("actor_name")
 
@@ -215,16 +313,17 @@ class ActorRoleForm(RowForm):
         if self.actor is not None and new_type:
             self.add_error("new_actor_type", "The library already has this actor: leave the type empty to pick it.")
         elif self.actor is None and new_type:
-            self.new_actor = {"name": name, "type": new_type}
+            self.additions["actor_name"] = (Actor, {"name": name, "type": new_type})
         elif self.actor is None:
-            hint = " Give its type to add it to the library." if self.may_add_actors else ""
+            hint = " Give its type to add it to the library." if "new_actor_type" in self.fields else ""
             self.add_error("actor_name", f"The actor library has no actor named “{name}”.{hint}")
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
-        if self.actor is not None:
-            data["actor"] = self.actor
+        actor = self.added.get("actor_name") or self.actor
+        if actor is not None:
+            data["actor"] = actor
         return data
 
 

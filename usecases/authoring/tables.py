@@ -9,9 +9,6 @@ from typing import Any
 from django.db import models, transaction
 from django.http import Http404
 
-from actors.models import Actor
-from actors.services import actor_create
-from ucmr.permissions import ADD, user_can
 from usecases.authoring import forms
 from usecases.models import (
     ActorRole,
@@ -114,17 +111,19 @@ class EditableTable:
         """The unsaved row a create form validates against (model clean() needs its owner)."""
         return self.model(**self.owner(use_case=use_case, scenario=scenario))
 
-    def form_kwargs(self, *, user) -> dict[str, Any]:
-        return {}
-
+    @transaction.atomic
     def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+        """Write the new row, with the new library objects its form names (all or nothing)."""
+        form.add_library_objects(user=user)
         data = {**form.service_data(), **self.owner(use_case=use_case, scenario=scenario)}
         data.pop("use_case", None)
         return usecase_row_create(
             user=user, use_case=use_case, model=self.model, data=data, expected_revision=expected_revision
         )
 
+    @transaction.atomic
     def update(self, *, user, row: models.Model, form, expected_revision: int):
+        form.add_library_objects(user=user)
         return usecase_row_update(user=user, row=row, data=form.service_data(), expected_revision=expected_revision)
 
 
@@ -150,29 +149,6 @@ class StepTable(EditableTable):
                 )
             )
         return items
-
-
-class ActorTable(EditableTable):
-    """3.1: a new library actor named in the form is added with the row, in one transaction. As with an import
-    (usecases.exchange.loader `may_add`), whoever may add use cases may add the new library objects they need;
-    changing existing ones stays with the curators."""
-
-    def form_kwargs(self, *, user) -> dict[str, Any]:
-        return {"may_add_actors": user_can(user, ADD, Actor) or user_can(user, ADD, UseCase)}
-
-    @transaction.atomic
-    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
-        if form.new_actor is not None:
-            form.actor = actor_create(user=user, data=form.new_actor)
-        return super().create(
-            user=user, use_case=use_case, scenario=scenario, form=form, expected_revision=expected_revision
-        )
-
-    @transaction.atomic
-    def update(self, *, user, row: models.Model, form, expected_revision: int):
-        if form.new_actor is not None:
-            form.actor = actor_create(user=user, data=form.new_actor)
-        return super().update(user=user, row=row, form=form, expected_revision=expected_revision)
 
 
 def _condition_table(key: str, title: str, anchor: str, kind: str, scoped: bool) -> EditableTable:
@@ -239,7 +215,7 @@ TABLES: dict[str, EditableTable] = {
             headers=("Remark",),
             cells=lambda row: [row.text],
         ),
-        ActorTable(
+        EditableTable(
             key="actors",
             title="3.1 Actors",
             anchor="section-3-1",

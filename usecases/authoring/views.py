@@ -112,7 +112,6 @@ class TableEditorView(ObjectPermissionMixin, View):
             auto_id=f"{self.editor_id}-{key}-%s",
             user=self.request.user,
             **self.owner,
-            **self.table.form_kwargs(user=self.request.user),
         )
 
     @property
