@@ -209,6 +209,25 @@ class GeneratedPanel:
         }
 
 
+@dataclass(frozen=True)
+class PollSchedule:
+    """When the page asks again for what is still pending: after `delay` ms (growing from 1.5 s to 10 s), as poll
+    number `next`; `delay` 0 after the last poll, when the page says to reload in a while."""
+
+    next: int
+    delay: int
+
+    FIRST_MS = 1500
+    MAX_MS = 10000
+    MAX_POLLS = 120
+
+    @classmethod
+    def after(cls, polls: int) -> "PollSchedule":
+        if polls >= cls.MAX_POLLS:
+            return cls(polls, 0)
+        return cls(polls + 1, round(min(cls.MAX_MS, cls.FIRST_MS * 1.15**polls)))
+
+
 def usecase_generated_get(*, use_case: UseCase) -> GeneratedPanel:
     """Diagrams and validation of a use case loaded by `usecase_get` (the caller has checked the user may see it),
     in a fixed number of queries whatever its size."""

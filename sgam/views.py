@@ -11,12 +11,13 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import ListView
 
-from sgam.diagrams import usecase_diagram_spec_get, usecase_generated_get
+from sgam.diagrams import PollSchedule, usecase_diagram_spec_get, usecase_generated_get
 from sgam.followup import VALIDATE_KIND, diagram_for_download, usecase_followup_ensure
 from sgam.validation.rules import ERROR, INFO, RULES, WARNING
 from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
 from ucmr.jobs import job_start
-from ucmr.permissions import VIEW, ObjectPermissionMixin, require
+from ucmr.permissions import CHANGE, VIEW, ObjectPermissionMixin, require, user_can
+from usecases.authoring.locate import findings_with_editors
 from usecases.selectors import usecase_by_mrid_get, usecase_get
 
 # An SVG of ours holds no script, but it is served from our origin: let nothing in it run or load.
@@ -37,8 +38,9 @@ def _use_case_by_mrid(request, mrid):
 
 
 class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
-    """JSON for the use case page's polling: the state of each diagram and of the validation. Asks for what is
-    missing (rendering, validation) when nothing is queued for it yet."""
+    """The state of each diagram and of the validation: for the use case page (htmx), its validation panel and
+    generated diagrams to swap in; for other clients, JSON. Asks for what is missing (rendering, validation) when
+    nothing is queued for it yet. `?poll=N` counts the page's polls, which end after PollSchedule.MAX_POLLS."""
 
     public_read = True  # the page of a published use case may be public (UCMR_PUBLIC_READ)
 
@@ -47,8 +49,20 @@ class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
         panel = usecase_generated_get(use_case=use_case)
         if panel.pending:
             usecase_followup_ensure(use_case=use_case, render=panel.rendering, validate=panel.validation.stale)
-        response = JsonResponse(panel.as_json())
+        if request.headers.get("HX-Request") == "true":
+            may_change = user_can(request.user, CHANGE, use_case)
+            findings_with_editors(use_case=use_case, findings=panel.validation.findings, may_change=may_change)
+            polls = request.GET.get("poll", "0")
+            context = {
+                "use_case": use_case,
+                "generated": panel,
+                "poll": PollSchedule.after(int(polls) if polls.isdigit() else 0),
+            }
+            response = TemplateResponse(request, "sgam/includes/generated_panel.html", context)
+        else:
+            response = JsonResponse(panel.as_json())
         response["Cache-Control"] = "no-store"
+        response["Vary"] = "HX-Request"
         return response
 
 

@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from sgam.diagrams import usecase_generated_get
+from sgam.diagrams import PollSchedule, usecase_generated_get
 from sgam.impact import information_object_impact_get
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView, add_service_errors
 from ucmr.pages import SelectorDetailView, SelectorListView
@@ -37,6 +37,7 @@ from usecases.access import (
     workspace_membership_get,
     workspace_page_list,
 )
+from usecases.authoring.locate import findings_with_editors
 from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet, UseCaseFilterSet
 from usecases.forms import (
     CommonTermForm,
@@ -104,13 +105,17 @@ class UseCaseDetailView(SelectorDetailView):
     def get_context_data(self, **kwargs):
         document = usecase_document(user=self.request.user, use_case=self.object)
         allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE))
+        generated = usecase_generated_get(use_case=self.object)
+        findings = generated.validation.findings
+        findings_with_editors(use_case=self.object, findings=findings, may_change=CHANGE in allowed)
         return super().get_context_data(
             document=document,
             allowed=allowed,
             may_change=CHANGE in allowed,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
-            generated=usecase_generated_get(use_case=self.object),
+            generated=generated,
+            poll=PollSchedule.after(0),
             **kwargs,
         )
 

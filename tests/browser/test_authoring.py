@@ -1,12 +1,14 @@
-"""An analyst and a reviewer in the browser (the path grows with the browser authoring of issue 7)."""
+"""The path of issue 7 in the browser: an analyst writes a complete use case from nothing in the pages, without the
+admin and without reloading the use case page while she edits it; a reviewer approves it; nobody else sees it."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from actors.models import Actor
 from tests.browser.conftest import sign_in
-from tests.factories import WorkspaceFactory, make_complete_use_case, member_of
+from tests.factories import ActorFactory, WorkspaceFactory, member_of
 from usecases.models import Step, UseCase
 from usecases.xml import validate_variant_c
 
@@ -22,78 +24,156 @@ def _user(workspace, role: str, username: str):
     return user
 
 
-def test_an_analyst_writes_and_a_reviewer_approves_while_an_outsider_sees_nothing(page, live_server):
+def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="", typed: dict | None = None):
+    steps.get_by_text("New step", exact=True).click()
+    form = steps.locator("details[data-new-row] form")
+    form.get_by_label("Name of process/activity").fill(name)
+    if number:
+        form.get_by_label("Step no.").fill(number)
+    if parent:
+        form.get_by_label("Sub-step of").select_option(label=parent)
+    if producer:
+        form.get_by_label("Information producer (actor)").select_option(label=producer)
+    if receiver:
+        form.get_by_label("Information receiver (actor)").select_option(label=receiver)
+    for label, text in (typed or {}).items():  # type-ahead fields: picked from the library, or new
+        form.get_by_label(label, exact=True).fill(text)
+    form.get_by_role("button", name="Add step").click()
+    expect(steps.get_by_role("cell", name=name, exact=True)).to_be_visible()
+
+
+def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(page, live_server):
     grid = WorkspaceFactory(name="Grid operations", slug="grid")
     analyst = _user(grid, "author", "analyst")
     _user(grid, "reviewer", "reviewer")
-    outsider = _user(WorkspaceFactory(slug="elsewhere"), "author", "outsider")
+    other_analyst = _user(WorkspaceFactory(slug="elsewhere"), "author", "other-analyst")
+    ActorFactory(name="Battery management system", type=Actor.Type.SYSTEM)
+    ActorFactory(name="Aggregator", type=Actor.Type.BUSINESS)
 
+    # 1.1 to 1.4 on the new use case page.
     sign_in(page, "analyst", PASSWORD)
     page.get_by_role("link", name="Use cases", exact=True).first.click()
     page.get_by_role("link", name="New use case").click()
     page.get_by_label("Workspace").select_option(label="Grid operations")
-    page.get_by_label("Name").fill("Control a home battery <b>safely</b>")
+    page.locator("#id_name").fill("Control a home battery <b>safely</b>")
+    page.get_by_label("Scope").fill("Charging and discharging of a home battery on an aggregator's schedule.")
+    page.get_by_label("Short description").fill("The aggregator schedules the battery; the BMS carries it out.")
     page.get_by_role("button", name=re.compile("Save|Create")).click()
     expect(page.get_by_role("heading", name=re.compile("Control a home battery"))).to_be_visible()
     expect(page.locator("b", has_text="safely")).to_have_count(0)  # user text is escaped
-    created = UseCase.objects.get(name__startswith="Control a home battery")
-    assert created.created_by == analyst and created.status == "draft"
+    use_case = UseCase.objects.get(name__startswith="Control a home battery")
+    assert use_case.created_by == analyst and use_case.status == "draft"
 
-    # In the page, through the table editors and without reloading it: a scenario, a step and a sub-step of it.
+    # From here on the use case page is never reloaded.
     page.evaluate("window.notReloaded = true")
+
+    # 3.1: two actors of the library picked by type-ahead, and a new one added to the library inline.
+    page.get_by_role("link", name="Edit actors").click()
+    actors = page.locator(".table-editor").filter(has_text="Editing 3.1 Actors")
+    for name, new_type in (("Battery management system", ""), ("Aggregator", ""), ("Home battery", "Device")):
+        actors.get_by_text("New actor", exact=True).click()
+        actors.get_by_label("Actor name").fill(name)
+        if new_type:
+            actors.get_by_label("Type, for a new library actor").select_option(label=new_type)
+        actors.get_by_role("button", name="Add actor").click()
+        expect(actors.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    assert Actor.objects.filter(name="Home battery", type=Actor.Type.DEVICE).exists()
+    actors.get_by_role("link", name="Done").click()
+
+    # 4.1 and 4.2: a scenario with three steps, one nested, which exchange information and name a requirement,
+    # both new to the libraries and typed into the step form. The third step forgets who receives its information.
     page.get_by_role("link", name="Edit scenarios, their conditions and steps").click()
     scenarios = page.locator(".table-editor").filter(has_text="Editing 4.1 Scenarios")
     scenarios.get_by_text("New scenario", exact=True).click()
     scenarios.get_by_label("Scenario name").fill("Normal operation")
+    scenarios.get_by_label("Primary actors").select_option(label="Aggregator")
     scenarios.get_by_role("button", name="Add scenario").click()
     expect(scenarios.get_by_role("cell", name="Normal operation", exact=True)).to_be_visible()
     scenarios.get_by_role("link", name="4.2 Steps of scenario Normal operation").click()
-    steps = page.locator(".table-editor").filter(has_text="Editing 4.2 Steps")
-    steps.get_by_text("New step", exact=True).click()
-    steps.get_by_label("Name of process/activity").fill("Measure the state of charge")
-    steps.get_by_role("button", name="Add step").click()
-    expect(steps.get_by_role("cell", name="Measure the state of charge", exact=True)).to_be_visible()
-    steps.get_by_text("New step", exact=True).click()
-    steps.get_by_label("Name of process/activity").fill("Read the battery meter")
-    steps.get_by_label("Sub-step of").select_option(label="Measure the state of charge")
-    steps.get_by_role("button", name="Add step").click()
-    expect(steps.get_by_role("cell", name="Read the battery meter", exact=True)).to_be_visible()
-    expect(steps.get_by_role("cell", name="1.1", exact=True)).to_be_visible()
-    assert page.evaluate("window.notReloaded") is True
-    top, sub = Step.objects.filter(scenario__use_case=created).order_by("pk")
-    created.refresh_from_db()
-    expect(page.locator("[data-usecase-revision]")).to_have_text(str(created.revision))
-    assert (top.parent_id, sub.parent_id) == (None, top.pk)
+    steps = page.locator(".table-editor[data-editor-id^='steps-']")  # inside the scenarios' editor
+    _add_step(
+        steps,
+        "Send the charging schedule",
+        number="1",
+        producer="Aggregator",
+        receiver="Battery management system",
+        typed={
+            "Add information exchanged": "IO-1 · Charging schedule",
+            "Add requirement": "R-1 · Schedule within 15 minutes",
+        },
+    )
+    _add_step(steps, "Carry out the schedule", number="2", producer="Battery management system")
+    bms = "Battery management system"
+    _add_step(steps, "Set the charging power", number="1", parent="2 Carry out the schedule", producer=bms)
+    _add_step(
+        steps,
+        "Report the state of charge",
+        number="3",
+        producer="Home battery",
+        typed={"Add information exchanged": "IO-2 · State of charge"},
+    )
+    expect(steps.get_by_role("cell", name="2.1", exact=True)).to_be_visible()
+    step_rows = Step.objects.filter(scenario__use_case=use_case)
+    assert step_rows.count() == 4
+    assert step_rows.get(name="Set the charging power").parent.name == "Carry out the schedule"
+    sent = step_rows.get(name="Send the charging schedule")
+    assert [str(item) for item in sent.information_objects.all()] and sent.requirements.get().identifier == "R-1"
 
-    # The SGAM placement, in the page too: one cell of the Function layer, shown as placed without a reload.
+    # The step table from the keyboard: Enter on a cell opens its row's form on that cell's field; Escape goes back.
+    name_cell = steps.locator("tbody tr").first.locator("td").nth(2)
+    name_cell.click()
+    name_cell.press("Enter")
+    expect(page.locator("[data-editing] input[name=name]")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(steps.locator("tbody tr").first.locator("td").nth(2)).to_be_focused()
+
+    # The SGAM placement: one cell of the Function layer.
     page.get_by_role("link", name="Edit SGAM and NIST placement").click()
     page.locator(".placement-editor").get_by_role("button", name="Function layer").click()
     cell = page.get_by_role("button", name="Place on DER / Field in the Function layer")
-    expect(cell).to_have_attribute("aria-pressed", "false")
     cell.click()
     expect(cell).to_have_attribute("aria-pressed", "true")
-    assert page.evaluate("window.notReloaded") is True
-    assert created.sgam_placements.filter(layer__code="function", domain__code="der", zone__code="field").exists()
+    assert use_case.sgam_placements.filter(layer__code="function", domain__code="der", zone__code="field").exists()
 
-    # A complete draft (its tables come from the factory until the pages edit them) is submitted in the page.
-    complete = make_complete_use_case(workspace=grid, created_by=analyst, name="Coordinate flexibility")
-    page.goto(f"/use-cases/{complete.pk}/")
+    # Feedback while writing: the diagrams follow the edits (a sequence diagram of the new scenario), and the
+    # validation panel finds the step without a receiver; its Fix opens that step's form in place.
+    diagrams = page.locator("#generated-diagrams")
+    expect(diagrams.get_by_text("Normal operation")).to_be_visible()
+    expect(diagrams.locator("img").first).to_be_visible()
+    validation = page.locator("#validation")
+    finding = validation.locator("li", has_text=re.compile("Step 3 of .* names no receiver"))
+    validation.get_by_text(re.compile(r"\d+ findings?")).click()
+    expect(finding).to_be_visible()
+    finding.get_by_role("link", name=re.compile("^Fix")).click()
+    form = page.locator("[data-editing]")
+    expect(form.get_by_label("Name of process/activity")).to_have_value("Report the state of charge")
+    form.get_by_label("Information receiver (actor)").select_option(label="Aggregator")
+    form.get_by_role("button", name="Save").click()
+    expect(validation.locator("li", has_text=re.compile("names no receiver"))).to_have_count(0)
+    expect(validation.locator(".badge", has_text=re.compile("^0 errors$"))).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    use_case.refresh_from_db()
+    expect(page.locator("[data-usecase-revision]")).to_have_text(str(use_case.revision))
+
+    # Submitted for review in the page; the XML export validates.
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text(re.compile("now in review", re.IGNORECASE))).to_be_visible()
-
-    export = page.request.get(f"/use-cases/{complete.pk}/export.xml")
+    export = page.request.get(f"/use-cases/{use_case.pk}/export.xml")
     assert export.ok
     validate_variant_c(data=export.body())
+    assert b"Charging schedule" in export.body() and b"Home battery" in export.body()
 
+    # A reviewer approves it; the version table shows the entry.
     page.context.clear_cookies()
     sign_in(page, "reviewer", PASSWORD)
-    page.goto(f"/use-cases/{complete.pk}/")
+    page.goto(f"/use-cases/{use_case.pk}/")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text(re.compile("now approved", re.IGNORECASE))).to_be_visible()
-    page.goto(f"/use-cases/{complete.pk}/versions/")
+    page.goto(f"/use-cases/{use_case.pk}/versions/")
     expect(page.get_by_role("cell", name=re.compile("approved", re.IGNORECASE)).first).to_be_visible()
 
+    # A second analyst without rights on it gets no access: not the page, not its export, not its editors.
     page.context.clear_cookies()
-    sign_in(page, outsider.username, PASSWORD)
-    response = page.goto(f"/use-cases/{complete.pk}/")
-    assert response.status == 404
+    sign_in(page, other_analyst.username, PASSWORD)
+    for path in ("", "export.xml", "versions/", "tables/actors/"):
+        assert page.goto(f"/use-cases/{use_case.pk}/{path}").status == 404

@@ -14,7 +14,13 @@ from sgam.models import ValidationResult
 from sgam.services import usecase_diagrams_render
 from sgam.validation.services import validation_run
 from sgam.views import SVG_POLICY
-from tests.factories import ActorRoleFactory, UseCaseFactory, UseCaseRelationFactory, make_complete_use_case
+from tests.factories import (
+    ActorRoleFactory,
+    UseCaseFactory,
+    UseCaseRelationFactory,
+    make_complete_use_case,
+    member_of,
+)
 from ucmr.models import BackgroundJob
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +53,9 @@ def test_use_case_page_shows_diagrams_rendering_then_ready(reader, known, settin
     page = reader.get(known.use_case.get_absolute_url()).content.decode()
 
     assert 'id="generated-diagrams"' in page and 'data-pending="true"' in page
-    assert page.count('data-state="rendering"') == 8 and "js/generated.js" in page
+    assert page.count('data-state="rendering"') == 8
+    poll = f'hx-get="{urls(known.use_case)["status"]}?poll=1" hx-trigger="load delay:1500ms"'
+    assert poll in page  # the page asks again while something is pending
     assert "not validated yet" in page
 
     usecase_diagrams_render(use_case_id=known.use_case.pk)
@@ -55,6 +63,7 @@ def test_use_case_page_shows_diagrams_rendering_then_ready(reader, known, settin
     page = reader.get(known.use_case.get_absolute_url()).content.decode()
 
     assert page.count('data-state="ready"') == 8 and 'data-pending="false"' in page
+    assert "?poll=" not in page  # nothing pending: no polling
     assert f'<img src="{urls(known.use_case)["svg"]}?v=' in page
     meter = known.use_case.actor_roles.get(actor=known.meter)
     assert f'<a href="#actorrole-{meter.pk}">The actor Meter is listed' in page
@@ -75,6 +84,43 @@ def test_status_asks_for_what_is_missing_and_reports_it(reader, known, django_ca
         ("render_diagrams", "succeeded"),
         ("validate", "succeeded"),
     ]
+
+
+def test_the_page_polls_for_the_panel_and_diagrams_as_html_with_a_growing_delay_then_stops(
+    reader, known, settings
+):
+    settings.UCMR_FOLLOW_UP_ON_CHANGE = False
+    status = urls(known.use_case)["status"]
+
+    first = reader.get(status + "?poll=1", HTTP_HX_REQUEST="true")
+    late = reader.get(status + "?poll=10", HTTP_HX_REQUEST="true").content.decode()
+    last = reader.get(status + "?poll=120", HTTP_HX_REQUEST="true").content.decode()
+
+    panel = first.content.decode()
+    assert first["Content-Type"].startswith("text/html") and "HX-Request" in first["Vary"]
+    assert panel.count('id="validation"') == 1 and panel.count('id="generated-diagrams"') == 1
+    assert 'hx-trigger="usecaseRevised from:body"' in panel  # and after every edit of the page
+    assert f'hx-get="{status}?poll=2" hx-trigger="load delay:1725ms"' in panel
+    assert f'hx-get="{status}?poll=11" hx-trigger="load delay:6068ms"' in late
+    assert "?poll=121" not in last and "reload the page in a while" in last
+    assert reader.get(status).json()["pending"] is True  # other clients still get JSON
+
+
+def test_findings_offer_the_row_editor_to_who_may_change_the_draft(client, known, repository_reader):
+    known.use_case.status = "draft"
+    known.use_case.save(update_fields=["status"])
+    validation_run(use_case_ids=[known.use_case.pk])
+    meter = known.use_case.actor_roles.get(actor=known.meter)
+    fix = reverse("usecases:row_update", kwargs={"pk": known.use_case.pk, "table": "actors", "row": meter.pk})
+    client.force_login(member_of(known.use_case.workspace, "author"))
+    page = client.get(known.use_case.get_absolute_url()).content.decode()
+    panel = client.get(urls(known.use_case)["status"], HTTP_HX_REQUEST="true").content.decode()
+    for html in (page, panel):
+        assert f'href="{fix}" hx-get="{fix}" hx-target="next .finding-editor"' in html
+
+    client.force_login(repository_reader)  # sees the finding, may not change the use case
+    page = client.get(known.use_case.get_absolute_url()).content.decode()
+    assert f'<a href="#actorrole-{meter.pk}">The actor Meter is listed' in page and fix not in page
 
 
 def test_svg_download_is_served_under_a_restrictive_policy(reader, known):

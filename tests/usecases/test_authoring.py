@@ -72,6 +72,15 @@ def test_every_table_of_the_registry_is_tested():
     assert set(TABLE_DATA) == set(TABLES)
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_every_column_names_the_form_field_that_edits_it(world, key):
+    """The keyboard's Enter on a cell opens the row's form on that cell's field (static/js/authoring.js)."""
+    table = TABLES[key]
+    form = table.form_class(use_case=world.use_case, scenario=world.scenario, user=world.author)
+    assert len(table.columns) == len(table.headers)
+    assert {column for column in table.columns if column} <= set(form.fields)
+
+
 def _data(world, key: str, which: int) -> dict:
     data = TABLE_DATA[key][which]
     return data(world) if callable(data) else dict(data)

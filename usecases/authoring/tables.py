@@ -63,6 +63,7 @@ class EditableTable:
     scoped: bool = False
     opens: tuple[str, ...] = ()
     row_noun: str = ""  # what a row is called on buttons, when not the model's name
+    columns: tuple[str, ...] = ()  # the form field each column shows, where there is one ("" where none)
 
     @property
     def noun(self) -> str:
@@ -159,6 +160,7 @@ def _condition_table(key: str, title: str, anchor: str, kind: str, scoped: bool)
         model=Condition,
         form_class=forms.ConditionForm,
         headers=("No.", "Name", "Description"),
+        columns=("number", "name", "description"),
         cells=lambda row: [row.number, row.name, row.description],
         kind=kind,
         scoped=scoped,
@@ -177,6 +179,7 @@ TABLES: dict[str, EditableTable] = {
             model=VersionEntry,
             form_class=forms.VersionEntryForm,
             headers=("Version No.", "Date", "Name of author(s)", "Changes", "Approval status"),
+            columns=("number", "date", "authors", "changes", "approval_status"),
             cells=lambda row: [
                 row.number,
                 row.date.date().isoformat() if row.date else "",
@@ -192,6 +195,7 @@ TABLES: dict[str, EditableTable] = {
             model=Objective,
             form_class=forms.ObjectiveForm,
             headers=("Objective", "Description"),
+            columns=("name", "description"),
             cells=lambda row: [row.name, row.description],
         ),
         EditableTable(
@@ -201,6 +205,7 @@ TABLES: dict[str, EditableTable] = {
             model=Kpi,
             form_class=forms.KpiForm,
             headers=("ID", "Name", "Description", "Objectives"),
+            columns=("identifier", "name", "description", "objectives"),
             cells=lambda row: [row.identifier, row.name, row.description, _names(row.objectives.all())],
             prefetch_related=("objectives",),
         ),
@@ -213,6 +218,7 @@ TABLES: dict[str, EditableTable] = {
             model=Remark,
             form_class=forms.RemarkForm,
             headers=("Remark",),
+            columns=("text",),
             cells=lambda row: [row.text],
         ),
         EditableTable(
@@ -223,6 +229,7 @@ TABLES: dict[str, EditableTable] = {
             form_class=forms.ActorRoleForm,
             row_noun="actor",
             headers=("Actor name", "Actor type", "Grouping", "Further information specific to this use case"),
+            columns=("actor_name", "", "grouping", "further_information"),
             cells=lambda row: [
                 row.actor.name,
                 row.actor.get_type_display(),
@@ -238,6 +245,7 @@ TABLES: dict[str, EditableTable] = {
             model=Reference,
             form_class=forms.ReferenceForm,
             headers=("No.", "Reference type", "Reference", "Status", "Impact on use case", "Originator", "Link"),
+            columns=("number", "reference_type", "name", "status", "impact", "originator", "link"),
             cells=lambda row: [
                 row.number,
                 row.reference_type,
@@ -255,6 +263,7 @@ TABLES: dict[str, EditableTable] = {
             model=Scenario,
             form_class=forms.ScenarioForm,
             headers=("No.", "Scenario name", "Scenario description", "Primary actor"),
+            columns=("number", "name", "description", "primary_actors"),
             cells=lambda row: [row.number, row.name, row.description, _names(row.primary_actors.all())],
             prefetch_related=("primary_actors",),
             opens=SCENARIO_TABLES,
@@ -293,6 +302,17 @@ TABLES: dict[str, EditableTable] = {
             ],
             prefetch_related=("producers", "receivers", "information_objects", "requirements"),
             scoped=True,
+            columns=(
+                "number",
+                "event",
+                "name",
+                "description",
+                "service",
+                "producers",
+                "receivers",
+                "information_objects",
+                "requirements",
+            ),
         ),
         EditableTable(
             key="custom-information",
@@ -301,6 +321,7 @@ TABLES: dict[str, EditableTable] = {
             model=CustomInformation,
             form_class=forms.CustomInformationForm,
             headers=("Key", "Value", "Refers to section"),
+            columns=("key", "value", "refers_to_section"),
             cells=lambda row: [row.key, row.value, row.refers_to_section],
         ),
     )
