@@ -8,12 +8,13 @@ from django.db import models
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from ucmr.merge import may_merge
 from ucmr.permissions import ADD, CHANGE, ObjectPermissionMixin, require, user_can
 
 
 class SelectorListView(ObjectPermissionMixin, FilterView):
     """A filtered list of what `selector(user=...)` returns, a page at a time (`paginate = False` for one page).
-    `may_add` tells the template whether to offer "New"."""
+    `may_add` tells the template whether to offer "New", `may_merge` whether to offer merging duplicates."""
 
     public_read = True
     selector: Callable[..., models.QuerySet]
@@ -27,14 +28,18 @@ class SelectorListView(ObjectPermissionMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         model = self.filterset_class._meta.model
-        context = super().get_context_data(may_add=user_can(self.request.user, ADD, model), **kwargs)
+        user = self.request.user
+        context = super().get_context_data(
+            may_add=user_can(user, ADD, model), may_merge=may_merge(user, model), **kwargs
+        )
         len(context["object_list"])  # evaluate the page here, so that rendering it runs no query
         return context
 
 
 class SelectorDetailView(ObjectPermissionMixin, DetailView):
     """One object read with `selector(user=..., pk=...)` (a 404 for what the user may not see), then checked for
-    `permission_action` (a 403). `may_change` tells the template whether to offer "Edit"."""
+    `permission_action` (a 403). `may_change` tells the template whether to offer "Edit", `may_merge` whether to
+    offer merging duplicates into the object."""
 
     public_read = True
     selector: Callable[..., models.Model]
@@ -46,4 +51,5 @@ class SelectorDetailView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("may_change", user_can(self.request.user, CHANGE, self.object))
+        kwargs.setdefault("may_merge", may_merge(self.request.user, type(self.object)))
         return super().get_context_data(**kwargs)

@@ -4,35 +4,38 @@ Choices that depend on the data are read when the filter set is made (from what 
 so that rendering its form costs no query.
 """
 
+from functools import partial
+
 import django_filters
 from django.db.models import Q
+from django.http import QueryDict
 
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
 from usecases.models import CommonTerm, InformationObject, UseCase
-from usecases.selectors import usecase_nature_list, workspace_list
+from usecases.selectors import Facet, FacetValue, usecase_facet_counts, usecase_nature_list, workspace_list
 
 
 class UseCaseFilterSet(django_filters.FilterSet):
+    """The text search and the facets of the use case list. A facet takes several values (any of them matches);
+    facets combine (each must match). A single value, as the API has always taken it, is a list of one."""
+
     q = django_filters.CharFilter(method="filter_text", label="Text")
-    workspace = django_filters.ChoiceFilter(field_name="workspace__slug", label="Workspace", empty_label="Any")
-    status = django_filters.ChoiceFilter(choices=UseCase.Status.choices, empty_label="Any")
-    nature = django_filters.ChoiceFilter(empty_label="Any")
-    sgam_domain = django_filters.ChoiceFilter(
-        field_name="sgam_placements__domain__code", distinct=True, label="SGAM domain", empty_label="Any"
+    workspace = django_filters.MultipleChoiceFilter(field_name="workspace__slug", distinct=False, label="Workspace")
+    status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices, distinct=False)
+    nature = django_filters.MultipleChoiceFilter(distinct=False)
+    sgam_domain = django_filters.MultipleChoiceFilter(
+        field_name="sgam_placements__domain__code", distinct=True, label="SGAM domain"
     )
-    sgam_zone = django_filters.ChoiceFilter(
-        field_name="sgam_placements__zone__code", distinct=True, label="SGAM zone", empty_label="Any"
+    sgam_zone = django_filters.MultipleChoiceFilter(
+        field_name="sgam_placements__zone__code", distinct=True, label="SGAM zone"
     )
-    nist_domain = django_filters.ChoiceFilter(
-        field_name="nist_placements__nist_domain__code",
-        distinct=True,
-        label="NIST domain",
-        empty_label="Any",
+    nist_domain = django_filters.MultipleChoiceFilter(
+        field_name="nist_placements__nist_domain__code", distinct=True, label="NIST domain"
     )
-    actor = django_filters.ChoiceFilter(
-        field_name="actor_roles__actor", distinct=True, label="Actor", empty_label="Any"
-    )
+    actor = django_filters.MultipleChoiceFilter(field_name="actor_roles__actor", distinct=True, label="Actor")
+
+    FACETS = ("workspace", "status", "nature", "actor", "sgam_domain", "sgam_zone", "nist_domain")
 
     class Meta:
         model = UseCase
@@ -54,6 +57,55 @@ class UseCaseFilterSet(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_queryset_except(self, queryset, facet: str):
+        """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from."""
+        for name, value in self._active().items():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self) -> list[Facet]:
+        """The facets of the list, each value with its count given the other active filters (one query per facet),
+        in the order of the filter's choices. Values no use case has are left out, unless selected. None at all
+        when a filter is not valid (the list then shows the error and no rows)."""
+        if self.is_bound and not self.is_valid():
+            return []
+        active = self._active()
+        facets = []
+        for name in self.FACETS:
+            counts = usecase_facet_counts(
+                user=getattr(self.request, "user", None),
+                field=self.filters[name].field_name,
+                narrow=partial(self.filter_queryset_except, facet=name),
+            )
+            selected = set(active.get(name) or ())
+            values = [
+                FacetValue(
+                    value=str(value),
+                    label=str(label),
+                    count=counts.get(str(value), 0),
+                    selected=str(value) in selected,
+                    toggle_query=self._toggled_query(name, str(value)),
+                )
+                for value, label in self.form.fields[name].choices
+                if str(value) in counts or str(value) in selected
+            ]
+            facets.append(Facet(name=name, label=str(self.form[name].label), values=values))
+        return facets
+
+    def _active(self) -> dict:
+        return self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+
+    def _toggled_query(self, name: str, value: str) -> str:
+        """The current query string with `value` added to or removed from filter `name`, from the first page."""
+        query = QueryDict(mutable=True)
+        if isinstance(self.data, QueryDict):
+            query = self.data.copy()
+        query.pop("page", None)
+        values = query.getlist(name)
+        query.setlist(name, [other for other in values if other != value] if value in values else [*values, value])
+        return query.urlencode()
 
 
 class InformationObjectFilterSet(django_filters.FilterSet):

@@ -363,3 +363,46 @@ def information_object_api_list(*, user) -> QuerySet[InformationObject]:
 def common_term_api_list(*, user) -> QuerySet[CommonTerm]:
     """The common terms the user may see, with nothing more: what an API row shows."""
     return visible_to(user, CommonTerm.objects.order_by("term", "pk"))
+
+
+# Facets of the use case list: for each value of a facet, how many visible use cases have it.
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet: how many use cases it would add to the results, and the query string that adds it
+    to the active filters (or, when `selected`, removes it)."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_query: str
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+def usecase_facet_counts(
+    *, user, field: str, narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None
+) -> dict[str, int]:
+    """How many of the use cases the user may see (`narrow`ed by the other active filters) have each value of
+    `field`, a path that may cross multi-valued relations (a use case counts once per value), in one query.
+
+    The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
+    filters (which would count only the placements or roles that matched them, not the use cases)."""
+    use_cases = visible_to(user, UseCase.objects.all())
+    if narrow is not None:
+        use_cases = narrow(use_cases)
+    rows = (
+        UseCase.objects.filter(pk__in=use_cases.order_by().values("pk"))
+        .order_by()
+        .values(field)
+        .annotate(count=Count("pk", distinct=True))
+        .values_list(field, "count")
+    )
+    return {str(value): count for value, count in rows if value is not None}

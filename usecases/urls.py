@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from usecases import views
 from usecases.exchange import views as exchange_views
+from usecases.merge_views import CommonTermMergeView, InformationObjectMergeView
 
 app_name = "usecases"
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("use-cases/export.xml", exchange_views.UseCaseListExportView.as_view(), name="usecase_list_export"),
     path("use-cases/<int:pk>/export.xml", exchange_views.UseCaseExportView.as_view(), name="usecase_export"),
     path("use-cases/<int:pk>/", views.UseCaseDetailView.as_view(), name="usecase_detail"),
+    path("use-cases/<int:pk>/print/", views.UseCasePrintView.as_view(), name="usecase_print"),
     path("use-cases/<int:pk>/edit/", views.UseCaseUpdateView.as_view(), name="usecase_update"),
     path("use-cases/<int:pk>/submit/", views.UseCaseTransitionView.as_view(transition="submit"), name="usecase_submit"),
     path(
@@ -57,8 +59,10 @@ urlpatterns = [
     path(
         "information/<int:pk>/history/", views.InformationObjectHistoryView.as_view(), name="information_object_history"
     ),
+    path("information/<int:pk>/merge/", InformationObjectMergeView.as_view(), name="information_object_merge"),
     path("terms/", views.CommonTermListView.as_view(), name="term_list"),
     path("terms/new/", views.CommonTermCreateView.as_view(), name="term_create"),
     path("terms/<int:pk>/edit/", views.CommonTermUpdateView.as_view(), name="term_update"),
     path("terms/<int:pk>/history/", views.CommonTermHistoryView.as_view(), name="term_history"),
+    path("terms/<int:pk>/merge/", CommonTermMergeView.as_view(), name="term_merge"),
 ]

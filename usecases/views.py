@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from sgam.diagrams import PollSchedule, usecase_generated_get
@@ -94,6 +95,9 @@ class UseCaseListView(SelectorListView):
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(facets=self.filterset.facets(), **kwargs)
+
 
 class UseCaseDetailView(SelectorDetailView):
     """The whole IEC 62559-2 template, sections 1.1 to 8."""
@@ -118,6 +122,16 @@ class UseCaseDetailView(SelectorDetailView):
             poll=PollSchedule.after(0),
             **kwargs,
         )
+
+
+class UseCasePrintView(UseCaseDetailView):
+    """The whole template laid out for paper (and the browser's "Save as PDF"): the detail page's data, read the
+    same way, without navigation, buttons or editors."""
+
+    template_name = "usecases/usecase_print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(printed=timezone.now(), **kwargs)
 
 
 class DrawingImageView(ObjectPermissionMixin, DetailView):
