@@ -143,6 +143,8 @@ UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
 # Published use cases (and the libraries) may be read without signing in.
 UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)
 UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
+# The largest image a drawing (section 2) may upload in the pages.
+UCMR_DRAWING_MAX_BYTES = env.int("UCMR_DRAWING_MAX_BYTES", default=5_000_000)
 # Diagrams: the Graphviz `dot` program, the time limit of one render, and whether each change queues the use
 # case's validation and diagram rendering.
 UCMR_GRAPHVIZ_DOT = env.str("UCMR_GRAPHVIZ_DOT", default="dot")

@@ -140,7 +140,9 @@ def usecase_row_delete(*, user, row: models.Model, expected_revision: int | None
 def usecase_rows_reorder(
     *, user, use_case: UseCase, rows: Iterable[models.Model], expected_revision: int | None = None
 ) -> None:
-    """Put the rows of one table (siblings of each other) in the given order."""
+    """Put the rows of one table (siblings of each other) in the given order. Rows numbered by their place
+    (steps and conditions numbered 1, 2, 3, ... in order, or not at all) are renumbered to their new places;
+    other numbering ("A", "2a", ...) is the author's and stays."""
     rows = list(rows)
     if not rows:
         return
@@ -152,6 +154,7 @@ def usecase_rows_reorder(
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     label = f"order of {type(rows[0])._meta.verbose_name_plural}"
     model_reorder(rows=rows)
+    _renumber_by_place(siblings=siblings, rows=rows)
     record_change(
         user=user,
         action=ChangeLogEntry.Action.UPDATE,
@@ -160,6 +163,21 @@ def usecase_rows_reorder(
         before={label: [row.pk for row in siblings]},
         after={label: [row.pk for row in rows]},
     )
+
+
+def _renumber_by_place(*, siblings: list[models.Model], rows: list[models.Model]) -> None:
+    """Give rows numbered by their place (before the move) the numbers of their new places."""
+    if not hasattr(rows[0], "number"):
+        return
+    if any(row.number.strip() not in ("", str(place)) for place, row in enumerate(siblings, start=1)):
+        return
+    model = type(rows[0])
+    renumbered = [row for place, row in enumerate(rows, start=1) if row.number.strip() and row.number != str(place)]
+    model.objects.filter(pk__in=[row.pk for row in renumbered]).update(number="")  # no clash while they swap
+    for place, row in enumerate(rows, start=1):
+        if row in renumbered:
+            row.number = str(place)
+            model.objects.filter(pk=row.pk).update(number=row.number)
 
 
 @transaction.atomic

@@ -189,6 +189,21 @@
 
   document.addEventListener("htmx:afterSettle", restoreFocus);
 
+  // The validation panel fetches itself again after edits and while pending: a findings list the author opened (or
+  // closed) stays so.
+  let findingsOpen = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const findings = event.detail.target.matches("#validation") && event.detail.target.querySelector("details");
+    findingsOpen = findings ? findings.open : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    const findings = document.querySelector("#validation details");
+    if (findings && findingsOpen !== null) {
+      findings.open = findingsOpen;
+    }
+    findingsOpen = null;
+  });
+
   document.addEventListener("usecaseRevised", function (event) {
     const before = String(event.detail.from);
     const after = String(event.detail.to);

@@ -86,9 +86,7 @@ def test_status_asks_for_what_is_missing_and_reports_it(reader, known, django_ca
     ]
 
 
-def test_the_page_polls_for_the_panel_and_diagrams_as_html_with_a_growing_delay_then_stops(
-    reader, known, settings
-):
+def test_the_page_polls_for_the_panel_and_diagrams_as_html_with_a_growing_delay_then_stops(reader, known, settings):
     settings.UCMR_FOLLOW_UP_ON_CHANGE = False
     status = urls(known.use_case)["status"]
 

@@ -2,21 +2,25 @@
 added to, changed, deleted from and reordered through the row services, with the revision the editor was rendered
 at; refusals change nothing and say why; permissions are those of the use case's edit page."""
 
+import io
 import json
 from html import unescape
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from actors.models import Actor
 from requirements.models import Requirement
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
+    CommonTermFactory,
     InformationObjectFactory,
     ObjectiveFactory,
     RequirementFactory,
@@ -32,7 +36,7 @@ from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grant_add
 from usecases.authoring.tables import TABLES
 from usecases.authoring.views import STALE_MESSAGE
-from usecases.models import ActorRole, InformationObject, Step, UseCase
+from usecases.models import ActorRole, CommonTerm, InformationObject, Step, UseCase, UseCaseRelation
 from usecases.services import usecase_update
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +55,16 @@ TABLE_DATA = {
     ),
     "assumptions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
     "prerequisites": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
+    "relations": (
+        lambda w: {"related": w.other.pk, "type": "include", "description": WRITTEN},
+        lambda w: {"related": w.hidden.pk, "type": "include"},
+        "description",
+    ),
+    "drawings": (
+        {"name": WRITTEN, "uri": "https://example.org/o.png", "drawing_type": "use case overview", "uri_type": "image"},
+        {"name": WRITTEN, "drawing_type": "use case overview", "uri_type": "image"},
+        "name",
+    ),
     "remarks": ({"text": WRITTEN}, {"revision": "not a number"}, "text"),
     "actors": (
         lambda w: {"actor_name": w.library_actor.name, "further_information": WRITTEN},
@@ -63,9 +77,11 @@ TABLE_DATA = {
     "preconditions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
     "postconditions": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
     "steps": (lambda w: {"name": WRITTEN, "service": "GET", "producers": [w.actor.pk]}, {"name": ""}, "name"),
+    "terms": ({"term": WRITTEN, "definition": "Defined here."}, {"term": ""}, "term"),
     "custom-information": ({"key": WRITTEN, "value": "v"}, {"key": ""}, "key"),
 }
 KEYS = list(TABLES)
+ORDERED_KEYS = [key for key in KEYS if TABLES[key].ordered]  # the others (terms) add and remove only
 
 
 def test_every_table_of_the_registry_is_tested():
@@ -102,6 +118,8 @@ def world():
         objective=ObjectiveFactory(use_case=use_case),
         foreign=ObjectiveFactory().pk,
         scenario=ScenarioFactory(use_case=use_case),
+        other=UseCaseFactory(workspace=workspace, name="Neighbour"),
+        hidden=UseCaseFactory(name="Secret neighbour"),
     )
 
 
@@ -147,9 +165,20 @@ def test_a_valid_new_row_appears_bumps_the_revision_and_is_logged(client, world,
     assert revision_of(world.use_case) == before + 1
     assert json.loads(response["HX-Trigger"]) == {"usecaseRevised": {"from": before, "to": before + 1}}
     assert f'name="revision" value="{before + 1}"' in response.content.decode()
-    row = rows_of(world, key)[-1]
-    entry = ChangeLogEntry.objects.get(action="create", object_id=str(row.pk), content_type__model=row._meta.model_name)
-    assert entry.related_object_id == str(world.use_case.pk)
+    if TABLES[key].ordered:
+        row = rows_of(world, key)[-1]
+        entry = ChangeLogEntry.objects.get(
+            action="create", object_id=str(row.pk), content_type__model=row._meta.model_name
+        )
+        assert entry.related_object_id == str(world.use_case.pk)
+    else:
+        assert_use_case_changed(world)
+
+
+def assert_use_case_changed(world) -> None:
+    """A row of a many-to-many table (terms) is a change of the use case itself."""
+    last = ChangeLogEntry.objects.filter(content_type__model="usecase", object_id=str(world.use_case.pk)).last()
+    assert last is not None and last.action == "update"
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -164,7 +193,7 @@ def test_an_invalid_new_row_shows_the_errors_and_writes_nothing(client, world, k
     assert (revision_of(world.use_case), len(rows_of(world, key))) == (before, count)
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", ORDERED_KEYS)
 def test_a_row_is_changed_through_its_form(client, world, key):
     client.force_login(world.author)
     row = create(client, world, key)
@@ -191,16 +220,21 @@ def test_a_row_is_deleted(client, world, key):
 
     assert response.status_code == 200
     assert row.pk not in [kept.pk for kept in rows_of(world, key)]
-    assert ChangeLogEntry.objects.filter(action="delete", object_id=str(row.pk)).exists()
+    if TABLES[key].ordered:
+        assert ChangeLogEntry.objects.filter(action="delete", object_id=str(row.pk)).exists()
+    else:
+        assert_use_case_changed(world)
 
 
-@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("key", ORDERED_KEYS)
 def test_rows_move_up_and_down_among_their_siblings(client, world, key):
     client.force_login(world.author)
     if key == "actors":
         ActorRole.objects.filter(use_case=world.use_case).delete()
         first = create(client, world, key)
         second = create(client, world, key, actor_name=world.actor.name)
+    elif key == "relations":  # one relation of each type to a use case
+        first, second = create(client, world, key), create(client, world, key, type="extend")
     else:
         first, second = create(client, world, key), create(client, world, key)
     start = [row.pk for row in rows_of(world, key)]
@@ -324,6 +358,25 @@ def test_steps_nest_under_a_parent_of_the_same_scenario_and_are_numbered_by_plac
     assert 'aria-label="Move step 1 down">' in page  # a top-level step moves among the top-level steps
 
 
+def test_moving_steps_numbered_by_their_place_renumbers_them_and_keeps_other_numbering(client, world):
+    client.force_login(world.author)
+    for number, name in enumerate("ABC", start=1):
+        third = create(client, world, "steps", name=name, number=str(number))
+
+    moved = post(client, world, "row_move", "steps", {"direction": "up"}, row=third.pk)
+
+    assert moved.status_code == 200
+    numbers = dict(world.scenario.steps.values_list("name", "number"))
+    assert numbers == {"A": "1", "C": "2", "B": "3"}
+    lettered = ScenarioFactory(use_case=world.use_case)
+    StepFactory(scenario=lettered, number="A", position=1)
+    b = StepFactory(scenario=lettered, number="B", position=2)
+    kwargs = {"pk": world.use_case.pk, "scenario": lettered.pk, "table": "steps", "row": b.pk}
+    data = {"direction": "up", "revision": revision_of(world.use_case)}
+    assert client.post(reverse("usecases:row_move", kwargs=kwargs), data, **HTMX).status_code == 200
+    assert list(lettered.steps.order_by("position").values_list("number", flat=True)) == ["B", "A"]
+
+
 def test_an_author_picks_library_actors_or_adds_a_new_one_as_an_import_would(client, world):
     client.force_login(world.author)
     form = client.get(url(world, "row_list", "actors"), **HTMX).content.decode()
@@ -373,6 +426,98 @@ def test_a_user_who_may_not_add_to_the_library_is_told_so_and_nothing_is_written
     )
     assert not InformationObject.objects.filter(name="Unknown data").exists()
     assert not Step.objects.filter(name="Step").exists()
+
+
+def _png(size=(4, 3)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+DRAWING = {"name": "Overview", "drawing_type": "use case overview", "uri_type": "image"}
+
+
+def test_a_drawing_uploads_an_image_that_the_use_case_page_then_shows(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.author)
+    upload = SimpleUploadedFile("overview.png", _png(), content_type="image/png")
+
+    response = post(
+        client, world, "row_create", "drawings", {**DRAWING, "image": upload, "scenario": world.scenario.pk}
+    )
+
+    assert response.status_code == 200, response.content.decode()
+    drawing = world.use_case.drawings.get()
+    assert drawing.scenario == world.scenario and drawing.image.name.endswith(".png")
+    assert "image overview" in response.content.decode()
+    image_url = reverse("usecases:drawing_image", kwargs={"pk": drawing.pk})
+    assert f'src="{image_url}"' in client.get(world.use_case.get_absolute_url()).content.decode()
+    served = client.get(image_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"\x89PNG")
+
+    renamed = post(client, world, "row_update", "drawings", {**DRAWING, "name": "Renamed"}, row=drawing.pk)
+    assert renamed.status_code == 200
+    drawing.refresh_from_db()
+    assert drawing.name == "Renamed" and drawing.image  # no new file: the image stays
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "evil.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Upload a valid image",
+        ),
+        ("huge.png", None, "drawings may be at most 1.0"),
+    ],
+)
+def test_a_drawing_refuses_markup_and_oversized_images(client, world, settings, tmp_path, name, content, message):
+    settings.MEDIA_ROOT = tmp_path
+    settings.UCMR_DRAWING_MAX_BYTES = 1024
+    client.force_login(world.author)
+    upload = SimpleUploadedFile(name, content or _png((600, 600)) + b"\0" * 2048, content_type="image/png")
+
+    response = post(client, world, "row_create", "drawings", {**DRAWING, "image": upload})
+
+    assert response.status_code == 422 and message in unescape(response.content.decode())
+    assert not world.use_case.drawings.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_terms_are_picked_from_the_library_or_added_and_removed_without_leaving_it(client, world):
+    known = CommonTermFactory(term="Flexibility", definition="As the library defines it.")
+    client.force_login(world.author)
+
+    picked = post(client, world, "row_create", "terms", {"term": "flexibility ", "definition": "Mine."})
+    added = post(client, world, "row_create", "terms", {"term": "Prosumer", "definition": "Produces and consumes."})
+    again = post(client, world, "row_create", "terms", {"term": "FLEXIBILITY"})
+
+    assert picked.status_code == added.status_code == 200 and again.status_code == 422
+    assert "The use case already lists “Flexibility”." in unescape(again.content.decode())
+    known.refresh_from_db()
+    assert known.definition == "As the library defines it."  # picking a term does not change its definition
+    prosumer = CommonTerm.objects.get(term="Prosumer", definition="Produces and consumes.")
+    assert set(world.use_case.common_terms.all()) == {known, prosumer}
+    editor = added.content.decode()
+    assert "Remove term Prosumer" in editor and "Edit term" not in editor and "Move term" not in editor
+    assert client.get(url(world, "row_update", "terms", known.pk), **HTMX).status_code == 404
+    assert post(client, world, "row_move", "terms", {"direction": "up"}, row=known.pk).status_code == 404
+
+    removed = post(client, world, "row_delete", "terms", {}, row=known.pk)
+
+    assert removed.status_code == 200 and list(world.use_case.common_terms.all()) == [prosumer]
+    assert CommonTerm.objects.filter(pk=known.pk).exists()  # still in the library
+    assert post(client, world, "row_delete", "terms", {}, row=known.pk).status_code == 404
+
+
+def test_a_relation_offers_only_visible_use_cases_and_hides_the_name_of_others(client, world):
+    UseCaseRelation.objects.create(use_case=world.use_case, related=world.hidden, type="include")
+    client.force_login(world.author)
+
+    editor = client.get(url(world, "row_list", "relations"), **HTMX).content.decode()
+
+    assert "Neighbour" in editor and "Secret neighbour" not in editor
+    assert "a use case you may not see" in editor
 
 
 def test_the_use_case_page_offers_the_editors_only_to_who_may_change_the_draft(client, world):

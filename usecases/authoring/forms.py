@@ -4,20 +4,25 @@ services validate and write (their refusals are put on the form by the views).""
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 
 from actors.models import Actor
 from actors.services import actor_create
 from requirements.models import Requirement
 from requirements.services import requirement_create
 from ucmr.admin import form_data
-from ucmr.permissions import ADD, user_can
+from ucmr.permissions import ADD, user_can, visible_to
 from usecases.models import (
     ActorGrouping,
     ActorRole,
+    CommonTerm,
     Condition,
     CustomInformation,
+    Drawing,
     InformationObject,
     Kpi,
     Objective,
@@ -26,9 +31,10 @@ from usecases.models import (
     Scenario,
     Step,
     UseCase,
+    UseCaseRelation,
     VersionEntry,
 )
-from usecases.services import information_object_create
+from usecases.services import common_term_create, information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 LABEL_SEPARATOR = " · "
@@ -36,6 +42,7 @@ LABEL_SEPARATOR = " · "
 # How the editors add a library object an author names that the library does not have yet.
 LIBRARY_CREATE = {
     Actor: actor_create,
+    CommonTerm: common_term_create,
     InformationObject: information_object_create,
     Requirement: requirement_create,
 }
@@ -173,6 +180,99 @@ class CustomInformationForm(RowForm):
         model = CustomInformation
         fields = ["key", "value", "refers_to_section"]
         widgets = {"value": TEXT}
+
+
+class DrawingForm(RowForm):
+    """Section 2: a drawing of the use case (or of one of its scenarios): an uploaded image (PNG, JPEG, GIF or
+    WebP, checked by Pillow; SVG and other markup are refused, as it could carry script) or a link."""
+
+    ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+    class Meta:
+        model = Drawing
+        fields = ["name", "drawing_type", "scenario", "image", "uri", "uri_type"]
+        labels = {"scenario": "Refers to scenario", "uri": "Link (URI)", "uri_type": "Link type"}
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})}
+        help_texts = {"image": "PNG, JPEG, GIF or WebP.", "uri": "Instead of an image, or beside it."}
+
+    def limit_choices(self) -> None:
+        self.fields["scenario"].queryset = Scenario.objects.filter(use_case=self.use_case).order_by("position", "pk")
+        self.fields["scenario"].empty_label = "(the use case)"
+        limit = settings.UCMR_DRAWING_MAX_BYTES
+        self.fields["image"].help_text = f"PNG, JPEG, GIF or WebP, at most {filesizeformat(limit)}."
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # nothing new: the drawing keeps its image (or the author cleared it)
+        if image.size > settings.UCMR_DRAWING_MAX_BYTES:
+            limit = filesizeformat(settings.UCMR_DRAWING_MAX_BYTES)
+            raise forms.ValidationError(f"The image is {filesizeformat(image.size)}; drawings may be at most {limit}.")
+        found = getattr(getattr(image, "image", None), "format", None)
+        if found not in self.ALLOWED_FORMATS:
+            raise forms.ValidationError("Upload a PNG, JPEG, GIF or WebP image.")
+        return image
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("image") and not cleaned.get("uri"):
+            raise forms.ValidationError("Upload an image or give a link.")
+        return cleaned
+
+
+class TermForm(RowForm):
+    """Section 7: a term of the library, named (the browser suggests the library's terms), or a new term with its
+    definition for who may add library objects. Definitions of existing terms are the curators' to change."""
+
+    term = forms.CharField(max_length=300)
+    definition = forms.CharField(required=False, widget=TEXT, help_text="For a new term only.")
+
+    class Meta:
+        model = CommonTerm
+        # Only `definition` is the model's: a term named here is picked, or added by its service, so the model's
+        # constraints on `term` (unique, not blank) are not this form's to check.
+        fields = ["definition"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].widget.attrs["list"] = self.list_id("term")
+        self.picked = None
+
+    @property
+    def datalists(self) -> list[tuple[str, list[str]]]:
+        return [(self.list_id("term"), list(CommonTerm.objects.values_list("term", flat=True)))]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get("term") or "").strip()
+        if not name:
+            return cleaned
+        self.picked = CommonTerm.objects.filter(term__iexact=name).first()
+        if self.picked is None and self.may_add(CommonTerm):
+            self.additions["term"] = (CommonTerm, {"term": name, "definition": cleaned.get("definition", "")})
+        elif self.picked is None:
+            self.add_error("term", f"The library has no term “{name}”, and you may not add one.")
+        elif self.picked in self.use_case.common_terms.all():
+            self.add_error("term", f"The use case already lists “{self.picked.term}”.")
+        return cleaned
+
+    @property
+    def chosen(self) -> CommonTerm | None:
+        return self.added.get("term") or self.picked
+
+
+class RelationForm(RowForm):
+    """1.7: a relation to another use case the user may see."""
+
+    class Meta:
+        model = UseCaseRelation
+        fields = ["type", "related", "description"]
+        labels = {"type": "Relation", "related": "Use case"}
+        widgets = {"description": TEXT}
+
+    def limit_choices(self) -> None:
+        others = UseCase.objects.exclude(pk=self.use_case.pk).order_by("identifier", "name")
+        self.fields["related"].queryset = visible_to(self.user, others) if self.user is not None else others.none()
 
 
 class ScenarioForm(RowForm):

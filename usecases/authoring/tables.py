@@ -9,11 +9,14 @@ from typing import Any
 from django.db import models, transaction
 from django.http import Http404
 
+from ucmr.permissions import visible_to
 from usecases.authoring import forms
 from usecases.models import (
     ActorRole,
+    CommonTerm,
     Condition,
     CustomInformation,
+    Drawing,
     Kpi,
     Objective,
     Reference,
@@ -21,10 +24,17 @@ from usecases.models import (
     Scenario,
     Step,
     UseCase,
+    UseCaseRelation,
     VersionEntry,
 )
 from usecases.selectors import step_rows, step_tree
-from usecases.services import usecase_row_create, usecase_row_update
+from usecases.services import (
+    usecase_row_create,
+    usecase_row_delete,
+    usecase_row_update,
+    usecase_rows_reorder,
+    usecase_update,
+)
 
 
 @dataclass
@@ -64,6 +74,7 @@ class EditableTable:
     opens: tuple[str, ...] = ()
     row_noun: str = ""  # what a row is called on buttons, when not the model's name
     columns: tuple[str, ...] = ()  # the form field each column shows, where there is one ("" where none)
+    ordered: bool = True  # rows move up and down, and are edited in place
 
     @property
     def noun(self) -> str:
@@ -92,7 +103,7 @@ class EditableTable:
             raise Http404(f"This {self.noun} is not in the table.")
         return row
 
-    def table_rows(self, rows) -> list[TableRow]:
+    def table_rows(self, rows, *, user) -> list[TableRow]:
         rows = list(rows)
         return [
             TableRow(row, self.cells(row), label=str(row) or self.noun, first=index == 0, last=index == len(rows) - 1)
@@ -127,11 +138,17 @@ class EditableTable:
         form.add_library_objects(user=user)
         return usecase_row_update(user=user, row=row, data=form.service_data(), expected_revision=expected_revision)
 
+    def delete(self, *, user, use_case: UseCase, row: models.Model, expected_revision: int) -> None:
+        usecase_row_delete(user=user, row=row, expected_revision=expected_revision)
+
+    def reorder(self, *, user, use_case: UseCase, rows: list[models.Model], expected_revision: int) -> None:
+        usecase_rows_reorder(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
+
 
 class StepTable(EditableTable):
     """4.2: each step before its sub-steps, numbered as the page numbers them."""
 
-    def table_rows(self, rows) -> list[TableRow]:
+    def table_rows(self, rows, *, user) -> list[TableRow]:
         rows = list(rows)
         siblings: dict[int | None, list[int]] = defaultdict(list)
         for step in rows:
@@ -150,6 +167,57 @@ class StepTable(EditableTable):
                 )
             )
         return items
+
+
+class TermTable(EditableTable):
+    """7: the library's terms the use case lists (a many-to-many relation, in the term's order). A row is added
+    by naming a term of the library, or a new one, and removed; the term itself stays in the library."""
+
+    def rows(self, *, use_case: UseCase, scenario: Scenario | None) -> models.QuerySet:
+        return use_case.common_terms.order_by("term", "pk")
+
+    def row_get(self, *, use_case: UseCase, scenario: Scenario | None, pk: int) -> models.Model:
+        row = use_case.common_terms.filter(pk=pk).first()
+        if row is None:
+            raise Http404("This term is not in the table.")
+        return row
+
+    def new_instance(self, *, use_case: UseCase, scenario: Scenario | None) -> models.Model:
+        return CommonTerm()
+
+    def _set(self, *, user, use_case: UseCase, terms, expected_revision: int) -> None:
+        usecase_update(user=user, use_case=use_case, data={"common_terms": terms}, expected_revision=expected_revision)
+
+    @transaction.atomic
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+        form.add_library_objects(user=user)
+        terms = [*use_case.common_terms.all(), form.chosen]
+        self._set(user=user, use_case=use_case, terms=terms, expected_revision=expected_revision)
+        return form.chosen
+
+    def delete(self, *, user, use_case: UseCase, row: models.Model, expected_revision: int) -> None:
+        terms = [term for term in use_case.common_terms.all() if term.pk != row.pk]
+        self._set(user=user, use_case=use_case, terms=terms, expected_revision=expected_revision)
+
+
+class RelationTable(EditableTable):
+    """1.7: a related use case the user may not see is shown as such, as on the use case page."""
+
+    def table_rows(self, rows, *, user) -> list[TableRow]:
+        rows = list(rows)
+        related = UseCase.objects.filter(pk__in={row.related_id for row in rows})
+        visible = set(visible_to(user, related).values_list("pk", flat=True))
+        items = super().table_rows(rows, user=user)
+        for item in items:
+            if item.row.related_id not in visible:
+                item.cells[1] = "a use case you may not see"
+                item.label = self.noun
+        return items
+
+
+def _drawing_cells(row: Drawing) -> list[str]:
+    shown = [f"image {row.image.name.rsplit('/', 1)[-1]}" if row.image else "", row.uri]
+    return [row.name, row.get_drawing_type_display(), str(row.scenario or "Use case"), "; ".join(filter(None, shown))]
 
 
 def _condition_table(key: str, title: str, anchor: str, kind: str, scoped: bool) -> EditableTable:
@@ -211,6 +279,18 @@ TABLES: dict[str, EditableTable] = {
         ),
         _condition_table("assumptions", "1.6 Assumptions", "section-1-6", Condition.Kind.ASSUMPTION, False),
         _condition_table("prerequisites", "1.6 Prerequisites", "section-1-6", Condition.Kind.PREREQUISITE, False),
+        RelationTable(
+            key="relations",
+            title="1.7 Relation to other use cases",
+            anchor="section-1-7",
+            model=UseCaseRelation,
+            form_class=forms.RelationForm,
+            row_noun="relation",
+            headers=("Relation", "Use case", "Description"),
+            columns=("type", "related", "description"),
+            cells=lambda row: [row.get_type_display(), str(row.related), row.description],
+            select_related=("related",),
+        ),
         EditableTable(
             key="remarks",
             title="1.8 General remarks",
@@ -220,6 +300,18 @@ TABLES: dict[str, EditableTable] = {
             headers=("Remark",),
             columns=("text",),
             cells=lambda row: [row.text],
+        ),
+        EditableTable(
+            key="drawings",
+            title="2 Diagrams of use case",
+            anchor="section-2",
+            model=Drawing,
+            form_class=forms.DrawingForm,
+            row_noun="drawing",
+            headers=("Name", "Diagram type", "Refers to", "Diagram"),
+            columns=("name", "drawing_type", "scenario", "image"),
+            cells=_drawing_cells,
+            select_related=("scenario",),
         ),
         EditableTable(
             key="actors",
@@ -313,6 +405,18 @@ TABLES: dict[str, EditableTable] = {
                 "information_objects",
                 "requirements",
             ),
+        ),
+        TermTable(
+            key="terms",
+            title="7 Common terms and definitions",
+            anchor="section-7",
+            model=CommonTerm,
+            form_class=forms.TermForm,
+            row_noun="term",
+            headers=("Term", "Definition"),
+            columns=("term", "definition"),
+            cells=lambda row: [row.term, row.definition],
+            ordered=False,
         ),
         EditableTable(
             key="custom-information",

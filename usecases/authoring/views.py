@@ -28,7 +28,7 @@ from usecases.authoring.forms import RowActionForm
 from usecases.authoring.tables import TABLES, table_get
 from usecases.models import Scenario, UseCase
 from usecases.selectors import usecase_header_get
-from usecases.services import not_a_draft_message, usecase_row_delete, usecase_rows_reorder
+from usecases.services import not_a_draft_message
 
 STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
 INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
@@ -108,6 +108,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         key = instance.pk if instance is not None else "new"
         return self.table.form_class(
             data,
+            self.request.FILES if data is not None else None,
             instance=instance if instance is not None else self.table.new_instance(**self.owner),
             auto_id=f"{self.editor_id}-{key}-%s",
             user=self.request.user,
@@ -131,7 +132,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         }
 
     def table_context(self, **kwargs) -> dict:
-        rows = self.table.table_rows(self.table.rows(**self.owner))
+        rows = self.table.table_rows(self.table.rows(**self.owner), user=self.request.user)
         for item in rows:
             item.urls = {name: self.url(f"row_{name}", row=item.row.pk) for name in ("update", "delete", "move")}
             item.opens = [
@@ -211,6 +212,8 @@ class RowUpdateView(TableEditorView):
     http_method_names = ["get", "post"]
 
     def get_row(self):
+        if not self.table.ordered:
+            raise Http404(f"A {self.table.noun} is not edited in this table; remove it and add another.")
         return self.table.row_get(**self.owner, pk=self.kwargs["row"])
 
     def form_context(self, form) -> dict:
@@ -249,7 +252,7 @@ class RowDeleteView(TableEditorView):
             return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
         revision = form.cleaned_data["revision"]
         try:
-            usecase_row_delete(user=self.request.user, row=row, expected_revision=revision)
+            self.table.delete(user=self.request.user, use_case=self.use_case, row=row, expected_revision=revision)
         except ValidationError as error:
             return self.refused(error, revision=revision)
         return self.written(revision)
@@ -261,6 +264,8 @@ class RowMoveView(TableEditorView):
     http_method_names = ["post"]
 
     def write(self):
+        if not self.table.ordered:
+            raise Http404(f"The {self.table.title} table keeps its own order.")
         row = self.table.row_get(**self.owner, pk=self.kwargs["row"])
         form = RowActionForm(self.request.POST)
         if not form.is_valid() or not form.cleaned_data["direction"]:
@@ -273,7 +278,7 @@ class RowMoveView(TableEditorView):
             return self.respond("table", self.table_context()) if is_htmx(self.request) else redirect(self.page_url)
         siblings[index], siblings[other] = siblings[other], siblings[index]
         try:
-            usecase_rows_reorder(
+            self.table.reorder(
                 user=self.request.user, use_case=self.use_case, rows=siblings, expected_revision=revision
             )
         except ValidationError as error:
