@@ -17,6 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads wh
 PASSWORD = "Analyst-pw-47!"
 
 
+UNLABELLED_CONTROLS = """() => Array.from(document.querySelectorAll(
+    "input:not([type=hidden]), select, textarea, button, a[href]"
+)).filter((element) => {
+    const named = element.getAttribute("aria-label") || element.getAttribute("aria-labelledby");
+    if (["INPUT", "SELECT", "TEXTAREA"].includes(element.tagName)) {
+        return !named && !(element.labels && element.labels.length);
+    }
+    return !named && !element.textContent.trim() && !element.querySelector("img[alt]");
+}).map((element) => element.outerHTML.slice(0, 120))"""
+
+
 def _user(workspace, role: str, username: str):
     user = member_of(workspace, role, username=username)
     user.set_password(PASSWORD)
@@ -118,6 +129,14 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     assert step_rows.get(name="Set the charging power").parent.name == "Carry out the schedule"
     sent = step_rows.get(name="Send the charging schedule")
     assert [str(item) for item in sent.information_objects.all()] and sent.requirements.get().identifier == "R-1"
+
+    # With the editors open: every control has a label, and the page fits a laptop screen and a large monitor
+    # (wide tables scroll inside their box, not the page).
+    assert page.evaluate(UNLABELLED_CONTROLS) == []
+    for width, height in ((1280, 720), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+    page.set_viewport_size({"width": 1366, "height": 800})
 
     # The step table from the keyboard: Enter on a cell opens its row's form on that cell's field; Escape goes back.
     name_cell = steps.locator("tbody tr").first.locator("td").nth(2)

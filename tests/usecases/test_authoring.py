@@ -66,6 +66,7 @@ TABLE_DATA = {
         "name",
     ),
     "remarks": ({"text": WRITTEN}, {"revision": "not a number"}, "text"),
+    "actor-groupings": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
     "actors": (
         lambda w: {"actor_name": w.library_actor.name, "further_information": WRITTEN},
         {"actor_name": "Nobody"},

@@ -278,11 +278,21 @@ class RelationForm(RowForm):
 class ScenarioForm(RowForm):
     class Meta:
         model = Scenario
-        fields = ["number", "name", "description", "primary_actors"]
+        fields = ["number", "name", "description", "primary_actors", "requirements"]
         widgets = {"description": TEXT}
+        labels = {"requirements": "Requirements of the scenario"}
 
     def limit_choices(self) -> None:
         self.fields["primary_actors"].queryset = usecase_actors(self.use_case)
+        self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
+
+
+class ActorGroupingForm(RowForm):
+    class Meta:
+        model = ActorGrouping
+        fields = ["name", "description"]
+        widgets = {"description": TEXT}
+        labels = {"name": "Grouping", "description": "Group description"}
 
 
 class StepForm(RowForm):

@@ -12,6 +12,7 @@ from django.http import Http404
 from ucmr.permissions import visible_to
 from usecases.authoring import forms
 from usecases.models import (
+    ActorGrouping,
     ActorRole,
     CommonTerm,
     Condition,
@@ -314,6 +315,17 @@ TABLES: dict[str, EditableTable] = {
             select_related=("scenario",),
         ),
         EditableTable(
+            key="actor-groupings",
+            title="3.1 Actor groupings",
+            anchor="section-3-1",
+            model=ActorGrouping,
+            form_class=forms.ActorGroupingForm,
+            row_noun="grouping",
+            headers=("Grouping", "Group description"),
+            columns=("name", "description"),
+            cells=lambda row: [row.name, row.description],
+        ),
+        EditableTable(
             key="actors",
             title="3.1 Actors",
             anchor="section-3-1",
@@ -354,10 +366,16 @@ TABLES: dict[str, EditableTable] = {
             anchor="section-4-1",
             model=Scenario,
             form_class=forms.ScenarioForm,
-            headers=("No.", "Scenario name", "Scenario description", "Primary actor"),
-            columns=("number", "name", "description", "primary_actors"),
-            cells=lambda row: [row.number, row.name, row.description, _names(row.primary_actors.all())],
-            prefetch_related=("primary_actors",),
+            headers=("No.", "Scenario name", "Scenario description", "Primary actor", "Requirements"),
+            columns=("number", "name", "description", "primary_actors", "requirements"),
+            cells=lambda row: [
+                row.number,
+                row.name,
+                row.description,
+                _names(row.primary_actors.all()),
+                _names(row.requirements.all(), "identifier"),
+            ],
+            prefetch_related=("primary_actors", "requirements"),
             opens=SCENARIO_TABLES,
         ),
         _condition_table(
