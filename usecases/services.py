@@ -18,7 +18,7 @@ from sgam.followup import library_object_changed, usecase_changed
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.services import model_create, model_delete, model_reorder, model_update
-from usecases.models import CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
+from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 
 
 def not_a_draft_message(use_case: UseCase) -> str:
@@ -197,6 +197,11 @@ def information_object_update(
 @transaction.atomic
 def information_object_delete(*, user, information_object: InformationObject) -> None:
     model_delete(user=user, instance=information_object)
+
+
+@transaction.atomic
+def business_case_create(*, user, data: Mapping[str, Any]) -> BusinessCase:
+    return model_create(user=user, model=BusinessCase, data=data)
 
 
 @transaction.atomic

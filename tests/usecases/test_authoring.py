@@ -48,6 +48,7 @@ WRITTEN = "Written in the editor"
 TABLE_DATA = {
     "versions": ({"number": "0.9", "authors": WRITTEN, "date": "2026-01-05"}, {"date": "not a date"}, "authors"),
     "objectives": ({"name": WRITTEN}, {"name": ""}, "name"),
+    "business-cases": ({"name": WRITTEN, "description": "Why"}, {"name": ""}, "name"),
     "kpis": (
         lambda w: {"name": WRITTEN, "objectives": [w.objective.pk]},
         lambda w: {"objectives": [w.foreign]},

@@ -19,6 +19,7 @@ from ucmr.permissions import ADD, user_can, visible_to
 from usecases.models import (
     ActorGrouping,
     ActorRole,
+    BusinessCase,
     CommonTerm,
     Condition,
     CustomInformation,
@@ -34,7 +35,7 @@ from usecases.models import (
     UseCaseRelation,
     VersionEntry,
 )
-from usecases.services import common_term_create, information_object_create
+from usecases.services import business_case_create, common_term_create, information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 LABEL_SEPARATOR = " · "
@@ -42,6 +43,7 @@ LABEL_SEPARATOR = " · "
 # How the editors add a library object an author names that the library does not have yet.
 LIBRARY_CREATE = {
     Actor: actor_create,
+    BusinessCase: business_case_create,
     CommonTerm: common_term_create,
     InformationObject: information_object_create,
     Requirement: requirement_create,
@@ -220,10 +222,53 @@ class DrawingForm(RowForm):
         return cleaned
 
 
-class TermForm(RowForm):
-    """Section 7: a term of the library, named (the browser suggests the library's terms), or a new term with its
-    definition for who may add library objects. Definitions of existing terms are the curators' to change."""
+class LinkForm(RowForm):
+    """A library object the use case lists (a many-to-many relation): named (the browser suggests the library's
+    names), or new, with its description, for who may add library objects. Existing objects are the curators' to
+    change. `relation` is the use case's relation, `name_field` the object's name."""
 
+    relation = ""
+    name_field = "name"
+    noun = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.name_field].widget.attrs["list"] = self.list_id(self.name_field)
+        self.picked = None
+
+    @property
+    def library(self):
+        return self._meta.model.objects
+
+    @property
+    def datalists(self) -> list[tuple[str, list[str]]]:
+        return [(self.list_id(self.name_field), list(self.library.values_list(self.name_field, flat=True)))]
+
+    def clean(self):
+        cleaned = super().clean()
+        name = (cleaned.get(self.name_field) or "").strip()
+        if not name:
+            return cleaned
+        model = self._meta.model
+        self.picked = self.library.filter(**{f"{self.name_field}__iexact": name}).order_by("pk").first()
+        if self.picked is None and self.may_add(model):
+            fields = {name_: cleaned.get(name_, "") for name_ in self.fields if name_ != "revision"}
+            self.additions[self.name_field] = (model, {**fields, self.name_field: name})
+        elif self.picked is None:
+            self.add_error(self.name_field, f"The library has no {self.noun} “{name}”, and you may not add one.")
+        elif self.picked in getattr(self.use_case, self.relation).all():
+            self.add_error(self.name_field, f"The use case already lists “{self.picked}”.")
+        return cleaned
+
+    @property
+    def chosen(self):
+        return self.added.get(self.name_field) or self.picked
+
+
+class TermForm(LinkForm):
+    """Section 7: a common term and, for a new one, its definition."""
+
+    relation, name_field, noun = "common_terms", "term", "term"
     term = forms.CharField(max_length=300)
     definition = forms.CharField(required=False, widget=TEXT, help_text="For a new term only.")
 
@@ -233,32 +278,17 @@ class TermForm(RowForm):
         # constraints on `term` (unique, not blank) are not this form's to check.
         fields = ["definition"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["term"].widget.attrs["list"] = self.list_id("term")
-        self.picked = None
 
-    @property
-    def datalists(self) -> list[tuple[str, list[str]]]:
-        return [(self.list_id("term"), list(CommonTerm.objects.values_list("term", flat=True)))]
+class BusinessCaseForm(LinkForm):
+    """1.3: a related business case and, for a new one, its description."""
 
-    def clean(self):
-        cleaned = super().clean()
-        name = (cleaned.get("term") or "").strip()
-        if not name:
-            return cleaned
-        self.picked = CommonTerm.objects.filter(term__iexact=name).first()
-        if self.picked is None and self.may_add(CommonTerm):
-            self.additions["term"] = (CommonTerm, {"term": name, "definition": cleaned.get("definition", "")})
-        elif self.picked is None:
-            self.add_error("term", f"The library has no term “{name}”, and you may not add one.")
-        elif self.picked in self.use_case.common_terms.all():
-            self.add_error("term", f"The use case already lists “{self.picked.term}”.")
-        return cleaned
+    relation, noun = "business_cases", "business case"
+    name = forms.CharField(label="Business case", max_length=300)
+    description = forms.CharField(required=False, widget=TEXT, help_text="For a new business case only.")
 
-    @property
-    def chosen(self) -> CommonTerm | None:
-        return self.added.get("term") or self.picked
+    class Meta:
+        model = BusinessCase
+        fields = ["description"]
 
 
 class RelationForm(RowForm):

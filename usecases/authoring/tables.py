@@ -14,6 +14,7 @@ from usecases.authoring import forms
 from usecases.models import (
     ActorGrouping,
     ActorRole,
+    BusinessCase,
     CommonTerm,
     Condition,
     CustomInformation,
@@ -170,35 +171,43 @@ class StepTable(EditableTable):
         return items
 
 
-class TermTable(EditableTable):
-    """7: the library's terms the use case lists (a many-to-many relation, in the term's order). A row is added
-    by naming a term of the library, or a new one, and removed; the term itself stays in the library."""
+@dataclass(frozen=True)
+class LinkTable(EditableTable):
+    """A table of library objects the use case lists through the many-to-many `relation` (1.3 business cases,
+    7 terms), in the library's order. A row is added by naming an object of the library, or a new one, and
+    removed; the object itself stays in the library."""
+
+    relation: str = ""
+    ordered: bool = False
+
+    def linked(self, use_case: UseCase) -> models.QuerySet:
+        return getattr(use_case, self.relation)
 
     def rows(self, *, use_case: UseCase, scenario: Scenario | None) -> models.QuerySet:
-        return use_case.common_terms.order_by("term", "pk")
+        return self.linked(use_case).all()
 
     def row_get(self, *, use_case: UseCase, scenario: Scenario | None, pk: int) -> models.Model:
-        row = use_case.common_terms.filter(pk=pk).first()
+        row = self.linked(use_case).filter(pk=pk).first()
         if row is None:
-            raise Http404("This term is not in the table.")
+            raise Http404(f"This {self.noun} is not in the table.")
         return row
 
     def new_instance(self, *, use_case: UseCase, scenario: Scenario | None) -> models.Model:
-        return CommonTerm()
+        return self.model()
 
-    def _set(self, *, user, use_case: UseCase, terms, expected_revision: int) -> None:
-        usecase_update(user=user, use_case=use_case, data={"common_terms": terms}, expected_revision=expected_revision)
+    def _set(self, *, user, use_case: UseCase, rows, expected_revision: int) -> None:
+        usecase_update(user=user, use_case=use_case, data={self.relation: rows}, expected_revision=expected_revision)
 
     @transaction.atomic
     def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
         form.add_library_objects(user=user)
-        terms = [*use_case.common_terms.all(), form.chosen]
-        self._set(user=user, use_case=use_case, terms=terms, expected_revision=expected_revision)
+        rows = [*self.linked(use_case).all(), form.chosen]
+        self._set(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
         return form.chosen
 
     def delete(self, *, user, use_case: UseCase, row: models.Model, expected_revision: int) -> None:
-        terms = [term for term in use_case.common_terms.all() if term.pk != row.pk]
-        self._set(user=user, use_case=use_case, terms=terms, expected_revision=expected_revision)
+        rows = [linked for linked in self.linked(use_case).all() if linked.pk != row.pk]
+        self._set(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
 
 
 class RelationTable(EditableTable):
@@ -266,6 +275,18 @@ TABLES: dict[str, EditableTable] = {
             headers=("Objective", "Description"),
             columns=("name", "description"),
             cells=lambda row: [row.name, row.description],
+        ),
+        LinkTable(
+            key="business-cases",
+            title="1.3 Related business cases",
+            anchor="section-1-3",
+            model=BusinessCase,
+            form_class=forms.BusinessCaseForm,
+            row_noun="business case",
+            headers=("Business case", "Description"),
+            columns=("name", "description"),
+            cells=lambda row: [row.name, row.description],
+            relation="business_cases",
         ),
         EditableTable(
             key="kpis",
@@ -424,7 +445,7 @@ TABLES: dict[str, EditableTable] = {
                 "requirements",
             ),
         ),
-        TermTable(
+        LinkTable(
             key="terms",
             title="7 Common terms and definitions",
             anchor="section-7",
@@ -434,7 +455,7 @@ TABLES: dict[str, EditableTable] = {
             headers=("Term", "Definition"),
             columns=("term", "definition"),
             cells=lambda row: [row.term, row.definition],
-            ordered=False,
+            relation="common_terms",
         ),
         EditableTable(
             key="custom-information",
