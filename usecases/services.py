@@ -146,7 +146,7 @@ def usecase_rows_reorder(
     rows = list(rows)
     if not rows:
         return
-    if any(row.owner_use_case.pk != use_case.pk for row in rows):
+    if rows[0].owner_use_case.pk != use_case.pk:  # the others are its siblings (checked below): the same owner
         raise ValidationError("A row of another use case was given.")
     siblings = list(_siblings(rows[0]).order_by("position", "id"))
     if len(rows) != len(siblings) or {row.pk for row in siblings} != {row.pk for row in rows}:
