@@ -35,8 +35,14 @@ def _user(workspace, role: str, username: str):
     return user
 
 
+def _open_new_row(editor, noun: str) -> None:
+    """Open the editor's new-row form, unless it stayed open after the last row was added."""
+    if editor.locator("details[data-new-row]").get_attribute("open") is None:
+        editor.get_by_text(f"New {noun}", exact=True).click()
+
+
 def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="", typed: dict | None = None):
-    steps.get_by_text("New step", exact=True).click()
+    _open_new_row(steps, "step")
     form = steps.locator("details[data-new-row] form")
     form.get_by_label("Name of process/activity").fill(name)
     if number:
@@ -81,13 +87,17 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     # 3.1: two actors of the library picked by type-ahead, and a new one added to the library inline.
     page.get_by_role("link", name="Edit actors").click()
     actors = page.locator(".table-editor").filter(has_text="Editing 3.1 Actors")
-    for name, new_type in (("Battery management system", ""), ("Aggregator", ""), ("Home battery", "Device")):
-        actors.get_by_text("New actor", exact=True).click()
+    for index, (name, new_type) in enumerate(
+        (("Battery management system", ""), ("Aggregator", ""), ("Home battery", "Device"))
+    ):
+        _open_new_row(actors, "actor")
         actors.get_by_label("Actor name").fill(name)
         if new_type:
             actors.get_by_label("Type, for a new library actor").select_option(label=new_type)
         actors.get_by_role("button", name="Add actor").click()
         expect(actors.get_by_role("cell", name=name, exact=True)).to_be_visible()
+        if index == 0:  # the form stays open for the next actor, its first field focused
+            expect(actors.get_by_label("Actor name")).to_be_focused()
     assert Actor.objects.filter(name="Home battery", type=Actor.Type.DEVICE).exists()
     actors.get_by_role("link", name="Done").click()
 
@@ -158,6 +168,8 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     # validation panel finds the step without a receiver; its Fix opens that step's form in place.
     diagrams = page.locator("#generated-diagrams")
     expect(diagrams.get_by_text("Normal operation")).to_be_visible()
+    expect(diagrams).to_have_attribute("data-pending", "false")  # every diagram rendered: no more refreshes
+    diagrams.locator("img").first.scroll_into_view_if_needed()  # loaded lazily, once on screen
     expect(diagrams.locator("img").first).to_be_visible()
     validation = page.locator("#validation")
     finding = validation.locator("li", has_text=re.compile("Step 3 of .* names no receiver"))

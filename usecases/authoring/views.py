@@ -153,13 +153,13 @@ class TableEditorView(ObjectPermissionMixin, View):
             return TemplateResponse(self.request, partial, context, status=status)
         return TemplateResponse(self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status)
 
-    def written(self, before: int):
+    def written(self, before: int, **context):
         """The answer to a successful write: the fresh table, and the page's revision moved on."""
         if not is_htmx(self.request):
             messages.success(self.request, f"The {self.table.title} table is saved.")
             return redirect(self.page_url)
         self.use_case.refresh_from_db(fields=["revision", "modified"])
-        response = self.respond("table", self.table_context())
+        response = self.respond("table", self.table_context(**context))
         response["HX-Trigger"] = json.dumps({REVISED_EVENT: {"from": before, "to": self.use_case.revision}})
         return response
 
@@ -203,7 +203,16 @@ class RowCreateView(TableEditorView):
             self.table.create(user=self.request.user, **self.owner, form=form, expected_revision=revision)
         except ValidationError as error:
             return self.refused(error, form=form, revision=revision)
-        return self.written(revision)
+        return self.written(revision, form=self.next_row_form())
+
+    def next_row_form(self):
+        """After a row is added, the new-row form stays open for the next one, its first field focused."""
+        form = self.form()
+        form.keep_open = True
+        first = next(iter(form.visible_fields()), None)
+        if first is not None:
+            first.field.widget.attrs["autofocus"] = True
+        return form
 
 
 class RowUpdateView(TableEditorView):
