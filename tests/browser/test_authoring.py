@@ -182,6 +182,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     form.get_by_role("button", name="Save").click()
     expect(validation.locator("li", has_text=re.compile("names no receiver"))).to_have_count(0)
     expect(validation.locator(".badge", has_text=re.compile("^0 errors$"))).to_be_visible()
+    expect(page.locator("#validation-summary .text-bg-danger")).to_have_text("0 errors")  # in the sticky section list
     assert page.evaluate("window.notReloaded") is True
     use_case.refresh_from_db()
     expect(page.locator("[data-usecase-revision]")).to_have_text(str(use_case.revision))
