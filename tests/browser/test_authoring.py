@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from actors.models import Actor
 from tests.browser.conftest import sign_in
-from tests.factories import ActorFactory, WorkspaceFactory, member_of
+from tests.factories import ActorFactory, WorkspaceFactory, make_complete_use_case, member_of
 from usecases.models import Step, UseCase
 from usecases.xml import validate_variant_c
 
@@ -209,3 +209,33 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     sign_in(page, other_analyst.username, PASSWORD)
     for path in ("", "export.xml", "versions/", "tables/actors/"):
         assert page.goto(f"/use-cases/{use_case.pk}/{path}").status == 404
+
+
+def test_an_analyst_imports_a_file_in_the_pages_with_a_dry_run_first(page, live_server, tmp_path):
+    grid = WorkspaceFactory(name="Grid operations", slug="grid")
+    analyst = _user(grid, "author", "analyst")
+    source = make_complete_use_case(workspace=grid, created_by=analyst, name="Imported <i>flexibility</i> market")
+    sign_in(page, "analyst", PASSWORD)
+    exported = page.request.get(f"/use-cases/{source.pk}/export.xml")
+    assert exported.ok
+    upload = tmp_path / "flexibility.xml"
+    upload.write_bytes(exported.body())
+    source.delete()  # the file now brings a use case the repository does not have
+
+    page.get_by_role("link", name="Import", exact=True).first.click()
+    page.get_by_label("IEC 62559-3 XML file").set_input_files(str(upload))
+    page.get_by_label("Workspace").select_option(label="Grid operations")
+    expect(page.get_by_label("Dry run first")).to_be_checked()
+    page.get_by_role("button", name="Upload and import").click()
+
+    expect(page.get_by_role("heading", name=re.compile("Dry run: what the import would do"))).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.locator("#import-use_case td").first).to_have_text("1")  # one use case created
+    assert not UseCase.objects.filter(name__startswith="Imported").exists()  # nothing written yet
+    page.get_by_role("button", name="Confirm import").click()
+
+    expect(page.get_by_role("heading", name=re.compile("What the import did"))).to_be_visible()
+    page.locator(".import-use-cases").get_by_role("link", name=re.compile("Imported")).click()
+    expect(page.get_by_role("heading", name="Imported <i>flexibility</i> market")).to_be_visible()  # escaped
+    imported = UseCase.objects.get(name__startswith="Imported")
+    assert imported.workspace == grid and imported.mrid == source.mrid
