@@ -134,16 +134,19 @@ def test_job_detail_shows_status_progress_and_result(reader, user):
     assert response.status_code == 200
     assert "xml_import" in text and "Succeeded" in text and "100%" in text
     assert "&quot;created&quot;: 12" in text
-    assert 'http-equiv="refresh"' not in text
+    assert 'http-equiv="refresh"' not in text and "hx-trigger" not in text
 
 
-def test_running_job_page_reloads_itself_and_failed_job_shows_its_error(reader, user):
+def test_running_job_page_follows_the_job_and_failed_job_shows_its_error(reader, user):
     running = BackgroundJob.objects.create(kind="render", user=user, status=BackgroundJob.Status.RUNNING, progress=40)
     failed = BackgroundJob.objects.create(
         kind="render", user=user, status=BackgroundJob.Status.FAILED, error="dot not found <here>"
     )
 
-    assert 'http-equiv="refresh"' in reader.get(running.get_absolute_url()).content.decode()
+    page = reader.get(running.get_absolute_url()).content.decode()
+    url = running.get_absolute_url()
+    assert f'<div id="job" hx-get="{url}" hx-trigger="load delay:1s" hx-select="#job"' in page  # polls its block
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page  # reloads without script
     assert "dot not found &lt;here&gt;" in reader.get(failed.get_absolute_url()).content.decode()
 
 
