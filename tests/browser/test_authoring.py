@@ -36,9 +36,13 @@ def _user(workspace, role: str, username: str):
 
 
 def _open_new_row(editor, noun: str) -> None:
-    """Open the editor's new-row form, unless it stayed open after the last row was added."""
+    """Open the editor's new-row form, unless it stayed open after the last row was added: then wait until its
+    first field has the focus (htmx moves it there once the table has settled, and typing before that would go
+    into the wrong field)."""
     if editor.locator("details[data-new-row]").get_attribute("open") is None:
         editor.get_by_text(f"New {noun}", exact=True).click()
+    else:
+        expect(editor.locator("details[data-new-row] form [autofocus]")).to_be_focused()
 
 
 def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="", typed: dict | None = None):
@@ -97,7 +101,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
         actors.get_by_role("button", name="Add actor").click()
         expect(actors.get_by_role("cell", name=name, exact=True)).to_be_visible()
         if index == 0:  # the form stays open for the next actor, its first field focused
-            expect(actors.get_by_label("Actor name")).to_be_focused()
+            expect(actors.get_by_label("Actor name")).to_have_attribute("autofocus", "")
     assert Actor.objects.filter(name="Home battery", type=Actor.Type.DEVICE).exists()
     actors.get_by_role("link", name="Done").click()
 
@@ -155,6 +159,17 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     expect(page.locator("[data-editing] input[name=name]")).to_be_focused()
     page.keyboard.press("Escape")
     expect(steps.locator("tbody tr").first.locator("td").nth(2)).to_be_focused()
+    # Alt+Down moves the row, sub-steps and all; numbered by their place, the steps get their new numbers; the
+    # focus stays with the row. Alt+Up puts it back.
+    page.keyboard.press("Alt+ArrowDown")
+    moved = steps.locator("tbody tr", has_text="Send the charging schedule")
+    expect(moved.locator("td").first).to_have_text("2")
+    expect(moved.locator("td").nth(2)).to_be_focused()
+    expect(steps.locator("tbody tr").first.locator("td").first).to_have_text("1")
+    expect(steps.locator("tbody tr").first.locator("td").nth(2)).to_have_text("Carry out the schedule")
+    page.keyboard.press("Alt+ArrowUp")
+    expect(steps.locator("tbody tr").first.locator("td").nth(2)).to_have_text("Send the charging schedule")
+    expect(steps.locator("tbody tr").first.locator("td").nth(2)).to_be_focused()
 
     # The SGAM placement: one cell of the Function layer.
     page.get_by_role("link", name="Edit SGAM and NIST placement").click()
@@ -168,8 +183,8 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     # validation panel finds the step without a receiver; its Fix opens that step's form in place.
     diagrams = page.locator("#generated-diagrams")
     expect(diagrams.get_by_text("Normal operation")).to_be_visible()
-    expect(diagrams).to_have_attribute("data-pending", "false")  # every diagram rendered: no more refreshes
-    diagrams.locator("img").first.scroll_into_view_if_needed()  # loaded lazily, once on screen
+    expect(diagrams).to_have_attribute("data-pending", "false")  # every diagram rendered
+    page.evaluate("document.getElementById('generated-diagrams').scrollIntoView()")  # images load once on screen
     expect(diagrams.locator("img").first).to_be_visible()
     validation = page.locator("#validation")
     finding = validation.locator("li", has_text=re.compile("Step 3 of .* names no receiver"))
