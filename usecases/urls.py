@@ -1,8 +1,9 @@
 from django.urls import include, path
 
+from ucmr.merge_views import LibraryMergeView
 from usecases import views
 from usecases.exchange import views as exchange_views
-from usecases.merge_views import CommonTermMergeView, InformationObjectMergeView
+from usecases.models import CommonTerm, InformationObject
 
 app_name = "usecases"
 
@@ -59,10 +60,14 @@ urlpatterns = [
     path(
         "information/<int:pk>/history/", views.InformationObjectHistoryView.as_view(), name="information_object_history"
     ),
-    path("information/<int:pk>/merge/", InformationObjectMergeView.as_view(), name="information_object_merge"),
+    path(
+        "information/<int:pk>/merge/",
+        LibraryMergeView.as_view(model=InformationObject),
+        name="information_object_merge",
+    ),
     path("terms/", views.CommonTermListView.as_view(), name="term_list"),
     path("terms/new/", views.CommonTermCreateView.as_view(), name="term_create"),
     path("terms/<int:pk>/edit/", views.CommonTermUpdateView.as_view(), name="term_update"),
     path("terms/<int:pk>/history/", views.CommonTermHistoryView.as_view(), name="term_history"),
-    path("terms/<int:pk>/merge/", CommonTermMergeView.as_view(), name="term_merge"),
+    path("terms/<int:pk>/merge/", LibraryMergeView.as_view(model=CommonTerm), name="term_merge"),
 ]
