@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import (
+    ADD,
     MANAGE,
     SHARE,
     Grant,
@@ -23,6 +24,7 @@ from ucmr.permissions import (
     object_grant_remove,
     object_grants,
     require,
+    user_can,
     visible_to,
     workspace_role_set,
 )
@@ -34,6 +36,13 @@ Role = WorkspaceMembership.Role
 # What the share dialog grants: the word people see and the guardian permission it stands for.
 SHARE_PERMISSIONS = {"view": "view_usecase", "change": "change_usecase"}
 SHARE_LABELS = {"view_usecase": "view", "change_usecase": "view and change"}
+
+
+def may_add_to_library(user, model) -> bool:
+    """Whether `user` may add `model` objects (actors, information objects, ...) to the shared libraries as part of
+    writing a use case: curators always, and whoever may add use cases, as an import adds the new library objects
+    its file brings. Changing existing library objects stays with the curators."""
+    return user_can(user, ADD, model) or user_can(user, ADD, UseCase)
 
 
 def _managers_left(*, workspace: Workspace, without: WorkspaceMembership) -> bool:

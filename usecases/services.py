@@ -80,8 +80,8 @@ def usecase_delete(*, user, use_case: UseCase) -> None:
     model_delete(user=user, instance=use_case)
 
 
-def _siblings(row: models.Model) -> models.QuerySet:
-    """The rows of the same table that `position` orders `row` among."""
+def usecase_row_siblings(row: models.Model) -> models.QuerySet:
+    """The rows of the same table that `position` orders `row` among (a step among the steps of its parent)."""
     model = type(row)
     if model is Step:
         return Step.objects.filter(scenario_id=row.scenario_id, parent_id=row.parent_id)
@@ -111,7 +111,7 @@ def usecase_row_create(
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     if "position" not in data:
         probe = model(**{key: value for key, value in data.items() if not model._meta.get_field(key).many_to_many})
-        last = _siblings(probe).aggregate(last=Max("position"))["last"]
+        last = usecase_row_siblings(probe).aggregate(last=Max("position"))["last"]
         data["position"] = (last or 0) + 1
     return model_create(user=user, model=model, data=data, related=use_case)
 
@@ -148,7 +148,7 @@ def usecase_rows_reorder(
         return
     if rows[0].owner_use_case.pk != use_case.pk:  # the others are its siblings (checked below): the same owner
         raise ValidationError("A row of another use case was given.")
-    siblings = list(_siblings(rows[0]).order_by("position", "id"))
+    siblings = list(usecase_row_siblings(rows[0]).order_by("position", "id"))
     if len(rows) != len(siblings) or {row.pk for row in siblings} != {row.pk for row in rows}:
         raise ValidationError("Give every row of the table exactly once to reorder it.")
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)

@@ -15,7 +15,8 @@ from actors.services import actor_create
 from requirements.models import Requirement
 from requirements.services import requirement_create
 from ucmr.admin import form_data
-from ucmr.permissions import ADD, user_can, visible_to
+from ucmr.permissions import visible_to
+from usecases.access import may_add_to_library
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -85,15 +86,16 @@ class RowForm(forms.ModelForm):
         kwargs["initial"] = {"revision": use_case.revision, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
         self.use_case, self.scenario, self.user = use_case, scenario, user
-        self.additions: dict[str, tuple[type[models.Model], dict[str, str]]] = {}  # field -> a new library object
+        # What a field names in the libraries: an existing object (picked), or a new one to add with the row
+        # (additions), added by add_library_objects.
+        self.picked: dict[str, models.Model] = {}
+        self.additions: dict[str, tuple[type[models.Model], dict[str, str]]] = {}
         self.added: dict[str, models.Model] = {}
         self.limit_choices()
 
     def may_add(self, model: type[models.Model]) -> bool:
-        """Whether the user may add `model` objects to the library from this form. As with an import
-        (usecases.exchange.loader `may_add`), whoever may add use cases may add the library objects they need;
-        changing existing ones stays with the curators."""
-        return self.user is not None and (user_can(self.user, ADD, model) or user_can(self.user, ADD, UseCase))
+        """Whether the user may add `model` objects to the library from this form (as an import may)."""
+        return self.user is not None and may_add_to_library(self.user, model)
 
     def pick_or_add(self, name: str, model: type[models.Model]):
         """The library object field `name` names: an existing one, or (for who may add) a new one to add with the
@@ -102,9 +104,11 @@ class RowForm(forms.ModelForm):
         if not text:
             return None
         found, fields = library_find(model, text)
-        if found is None and self.may_add(model):
+        if found is not None:
+            self.picked[name] = found
+        elif self.may_add(model):
             self.additions[name] = (model, fields)
-        elif found is None:
+        else:
             noun = model._meta.verbose_name
             self.add_error(name, f"The library has no {noun} “{text}”, and you may not add one.")
         return found
@@ -113,6 +117,10 @@ class RowForm(forms.ModelForm):
         """Add the new library objects the form names, in the caller's transaction, before its row is written."""
         for name, (model, data) in self.additions.items():
             self.added[name] = LIBRARY_CREATE[model](user=user, data=data)
+
+    def library_object(self, name: str) -> models.Model | None:
+        """The library object field `name` names: the one picked, or the one added (once added)."""
+        return self.added.get(name) or self.picked.get(name)
 
     def limit_choices(self) -> None:
         """Narrow the choices of relation fields to what this use case holds."""
@@ -234,7 +242,6 @@ class LinkForm(RowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[self.name_field].widget.attrs["list"] = self.list_id(self.name_field)
-        self.picked = None
 
     @property
     def library(self):
@@ -250,19 +257,21 @@ class LinkForm(RowForm):
         if not name:
             return cleaned
         model = self._meta.model
-        self.picked = self.library.filter(**{f"{self.name_field}__iexact": name}).order_by("pk").first()
-        if self.picked is None and self.may_add(model):
+        picked = self.library.filter(**{f"{self.name_field}__iexact": name}).order_by("pk").first()
+        if picked is None and self.may_add(model):
             fields = {name_: cleaned.get(name_, "") for name_ in self.fields if name_ != "revision"}
             self.additions[self.name_field] = (model, {**fields, self.name_field: name})
-        elif self.picked is None:
+        elif picked is None:
             self.add_error(self.name_field, f"The library has no {self.noun} “{name}”, and you may not add one.")
-        elif self.picked in getattr(self.use_case, self.relation).all():
-            self.add_error(self.name_field, f"The use case already lists “{self.picked}”.")
+        elif picked in getattr(self.use_case, self.relation).all():
+            self.add_error(self.name_field, f"The use case already lists “{picked}”.")
+        else:
+            self.picked[self.name_field] = picked
         return cleaned
 
     @property
     def chosen(self):
-        return self.added.get(self.name_field) or self.picked
+        return self.library_object(self.name_field)
 
 
 class TermForm(LinkForm):
@@ -395,13 +404,14 @@ class StepForm(RowForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.picked = {name: self.pick_or_add(name, model) for name, (_, model) in self.ADDED_TO.items()}
+        for name, (_, model) in self.ADDED_TO.items():
+            self.pick_or_add(name, model)
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
         for name, (field, _) in self.ADDED_TO.items():
-            item = self.added.get(name) or self.picked.get(name)
+            item = self.library_object(name)
             if item is not None and item not in data[field]:
                 data[field] = [*data[field], item]
         return data
@@ -431,7 +441,6 @@ class ActorRoleForm(RowForm):
         if instance is not None and instance.pk is not None:
             kwargs["initial"] = {"actor_name": instance.actor.name, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
-        self.actor: Actor | None = None
         if not self.may_add(Actor):
             del self.fields["new_actor_type"]
         self.fields["actor_name"].widget.attrs["list"] = self.list_id("actor_name")
@@ -448,20 +457,22 @@ class ActorRoleForm(RowForm):
         name = (cleaned.get("actor_name") or "").strip()
         if not name:
             return cleaned
-        self.actor = Actor.objects.filter(name__iexact=name).first()
+        actor = Actor.objects.filter(name__iexact=name).first()
         new_type = cleaned.get("new_actor_type")
-        if self.actor is not None and new_type:
+        if actor is not None and new_type:
             self.add_error("new_actor_type", "The library already has this actor: leave the type empty to pick it.")
-        elif self.actor is None and new_type:
+        elif actor is not None:
+            self.picked["actor_name"] = actor
+        elif new_type:
             self.additions["actor_name"] = (Actor, {"name": name, "type": new_type})
-        elif self.actor is None:
+        else:
             hint = " Give its type to add it to the library." if "new_actor_type" in self.fields else ""
             self.add_error("actor_name", f"The actor library has no actor named “{name}”.{hint}")
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
-        actor = self.added.get("actor_name") or self.actor
+        actor = self.library_object("actor_name")
         if actor is not None:
             data["actor"] = actor
         return data

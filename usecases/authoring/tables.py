@@ -64,11 +64,10 @@ class EditableTable:
 
     key: str
     title: str
-    anchor: str
     model: type[models.Model]
     form_class: type[forms.RowForm]
     headers: tuple[str, ...]
-    cells: Callable[[Any], list[str]]
+    cells: Callable[[Any], list[str]] | None = None  # what each column shows; by default the `columns` fields
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     kind: str = ""
@@ -77,6 +76,9 @@ class EditableTable:
     row_noun: str = ""  # what a row is called on buttons, when not the model's name
     columns: tuple[str, ...] = ()  # the form field each column shows, where there is one ("" where none)
     ordered: bool = True  # rows move up and down, and are edited in place
+
+    def row_cells(self, row: models.Model) -> list[str]:
+        return self.cells(row) if self.cells else [getattr(row, column) for column in self.columns]
 
     @property
     def noun(self) -> str:
@@ -107,19 +109,11 @@ class EditableTable:
 
     def table_rows(self, rows, *, user) -> list[TableRow]:
         rows = list(rows)
+        last = len(rows) - 1
         return [
-            TableRow(row, self.cells(row), label=str(row) or self.noun, first=index == 0, last=index == len(rows) - 1)
+            TableRow(row, self.row_cells(row), label=str(row) or self.noun, first=index == 0, last=index == last)
             for index, row in enumerate(rows)
         ]
-
-    def siblings(self, row: models.Model) -> models.QuerySet:
-        """The rows that `row` moves up and down among (what `usecase_rows_reorder` orders)."""
-        if self.model is Step:
-            return Step.objects.filter(scenario_id=row.scenario_id, parent_id=row.parent_id).order_by("position", "pk")
-        owner = {"use_case_id": row.use_case_id}
-        if self.model is Condition:
-            owner.update(scenario_id=row.scenario_id, kind=row.kind)
-        return self.model.objects.filter(**owner).order_by("position", "pk")
 
     def new_instance(self, *, use_case: UseCase, scenario: Scenario | None) -> models.Model:
         """The unsaved row a create form validates against (model clean() needs its owner)."""
@@ -161,7 +155,7 @@ class StepTable(EditableTable):
             items.append(
                 TableRow(
                     node.step,
-                    [node.number, *self.cells(node.step)],
+                    [node.number, *self.row_cells(node.step)],
                     depth=node.depth,
                     label=node.number,
                     first=kin[0] == node.step.pk,
@@ -230,16 +224,14 @@ def _drawing_cells(row: Drawing) -> list[str]:
     return [row.name, row.get_drawing_type_display(), str(row.scenario or "Use case"), "; ".join(filter(None, shown))]
 
 
-def _condition_table(key: str, title: str, anchor: str, kind: str, scoped: bool) -> EditableTable:
+def _condition_table(key: str, title: str, kind: str, scoped: bool) -> EditableTable:
     return EditableTable(
         key=key,
         title=title,
-        anchor=anchor,
         model=Condition,
         form_class=forms.ConditionForm,
         headers=("No.", "Name", "Description"),
         columns=("number", "name", "description"),
-        cells=lambda row: [row.number, row.name, row.description],
         kind=kind,
         scoped=scoped,
     )
@@ -253,7 +245,6 @@ TABLES: dict[str, EditableTable] = {
         EditableTable(
             key="versions",
             title="1.2 Version management",
-            anchor="section-1-2",
             model=VersionEntry,
             form_class=forms.VersionEntryForm,
             headers=("Version No.", "Date", "Name of author(s)", "Changes", "Approval status"),
@@ -269,29 +260,24 @@ TABLES: dict[str, EditableTable] = {
         EditableTable(
             key="objectives",
             title="1.3 Objectives",
-            anchor="section-1-3",
             model=Objective,
             form_class=forms.ObjectiveForm,
             headers=("Objective", "Description"),
             columns=("name", "description"),
-            cells=lambda row: [row.name, row.description],
         ),
         LinkTable(
             key="business-cases",
             title="1.3 Related business cases",
-            anchor="section-1-3",
             model=BusinessCase,
             form_class=forms.BusinessCaseForm,
             row_noun="business case",
             headers=("Business case", "Description"),
             columns=("name", "description"),
-            cells=lambda row: [row.name, row.description],
             relation="business_cases",
         ),
         EditableTable(
             key="kpis",
             title="1.5 Key performance indicators",
-            anchor="section-1-5",
             model=Kpi,
             form_class=forms.KpiForm,
             headers=("ID", "Name", "Description", "Objectives"),
@@ -299,12 +285,11 @@ TABLES: dict[str, EditableTable] = {
             cells=lambda row: [row.identifier, row.name, row.description, _names(row.objectives.all())],
             prefetch_related=("objectives",),
         ),
-        _condition_table("assumptions", "1.6 Assumptions", "section-1-6", Condition.Kind.ASSUMPTION, False),
-        _condition_table("prerequisites", "1.6 Prerequisites", "section-1-6", Condition.Kind.PREREQUISITE, False),
+        _condition_table("assumptions", "1.6 Assumptions", Condition.Kind.ASSUMPTION, False),
+        _condition_table("prerequisites", "1.6 Prerequisites", Condition.Kind.PREREQUISITE, False),
         RelationTable(
             key="relations",
             title="1.7 Relation to other use cases",
-            anchor="section-1-7",
             model=UseCaseRelation,
             form_class=forms.RelationForm,
             row_noun="relation",
@@ -316,17 +301,14 @@ TABLES: dict[str, EditableTable] = {
         EditableTable(
             key="remarks",
             title="1.8 General remarks",
-            anchor="section-1-8",
             model=Remark,
             form_class=forms.RemarkForm,
             headers=("Remark",),
             columns=("text",),
-            cells=lambda row: [row.text],
         ),
         EditableTable(
             key="drawings",
             title="2 Diagrams of use case",
-            anchor="section-2",
             model=Drawing,
             form_class=forms.DrawingForm,
             row_noun="drawing",
@@ -338,18 +320,15 @@ TABLES: dict[str, EditableTable] = {
         EditableTable(
             key="actor-groupings",
             title="3.1 Actor groupings",
-            anchor="section-3-1",
             model=ActorGrouping,
             form_class=forms.ActorGroupingForm,
             row_noun="grouping",
             headers=("Grouping", "Group description"),
             columns=("name", "description"),
-            cells=lambda row: [row.name, row.description],
         ),
         EditableTable(
             key="actors",
             title="3.1 Actors",
-            anchor="section-3-1",
             model=ActorRole,
             form_class=forms.ActorRoleForm,
             row_noun="actor",
@@ -366,25 +345,14 @@ TABLES: dict[str, EditableTable] = {
         EditableTable(
             key="references",
             title="3.2 References",
-            anchor="section-3-2",
             model=Reference,
             form_class=forms.ReferenceForm,
             headers=("No.", "Reference type", "Reference", "Status", "Impact on use case", "Originator", "Link"),
             columns=("number", "reference_type", "name", "status", "impact", "originator", "link"),
-            cells=lambda row: [
-                row.number,
-                row.reference_type,
-                row.name,
-                row.status,
-                row.impact,
-                row.originator,
-                row.link,
-            ],
         ),
         EditableTable(
             key="scenarios",
             title="4.1 Scenarios",
-            anchor="section-4-1",
             model=Scenario,
             form_class=forms.ScenarioForm,
             headers=("No.", "Scenario name", "Scenario description", "Primary actor", "Requirements"),
@@ -399,15 +367,12 @@ TABLES: dict[str, EditableTable] = {
             prefetch_related=("primary_actors", "requirements"),
             opens=SCENARIO_TABLES,
         ),
-        _condition_table(
-            "triggering-events", "Triggering events", "section-4-1", Condition.Kind.TRIGGERING_EVENT, True
-        ),
-        _condition_table("preconditions", "Pre-conditions", "section-4-1", Condition.Kind.PRECONDITION, True),
-        _condition_table("postconditions", "Post-conditions", "section-4-1", Condition.Kind.POSTCONDITION, True),
+        _condition_table("triggering-events", "Triggering events", Condition.Kind.TRIGGERING_EVENT, True),
+        _condition_table("preconditions", "Pre-conditions", Condition.Kind.PRECONDITION, True),
+        _condition_table("postconditions", "Post-conditions", Condition.Kind.POSTCONDITION, True),
         StepTable(
             key="steps",
             title="4.2 Steps",
-            anchor="section-4-2",
             model=Step,
             form_class=forms.StepForm,
             headers=(
@@ -448,24 +413,20 @@ TABLES: dict[str, EditableTable] = {
         LinkTable(
             key="terms",
             title="7 Common terms and definitions",
-            anchor="section-7",
             model=CommonTerm,
             form_class=forms.TermForm,
             row_noun="term",
             headers=("Term", "Definition"),
             columns=("term", "definition"),
-            cells=lambda row: [row.term, row.definition],
             relation="common_terms",
         ),
         EditableTable(
             key="custom-information",
             title="8 Custom information",
-            anchor="section-8",
             model=CustomInformation,
             form_class=forms.CustomInformationForm,
             headers=("Key", "Value", "Refers to section"),
             columns=("key", "value", "refers_to_section"),
-            cells=lambda row: [row.key, row.value, row.refers_to_section],
         ),
     )
 }

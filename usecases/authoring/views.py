@@ -28,7 +28,7 @@ from usecases.authoring.forms import RowActionForm
 from usecases.authoring.tables import TABLES, table_get
 from usecases.models import Scenario, UseCase
 from usecases.selectors import usecase_header_get
-from usecases.services import not_a_draft_message
+from usecases.services import not_a_draft_message, usecase_row_siblings
 
 STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
 INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
@@ -280,7 +280,7 @@ class RowMoveView(TableEditorView):
         if not form.is_valid() or not form.cleaned_data["direction"]:
             return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
         revision = form.cleaned_data["revision"]
-        siblings = list(self.table.siblings(row))
+        siblings = list(usecase_row_siblings(row).order_by("position", "pk"))
         index = next(index for index, sibling in enumerate(siblings) if sibling.pk == row.pk)
         other = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
         if not 0 <= other < len(siblings):

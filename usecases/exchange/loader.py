@@ -42,6 +42,7 @@ from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
 from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
 from ucmr.permissions import ADD, user_can, visible_to
+from usecases.access import may_add_to_library
 from usecases.exchange.bulk import Plan, Writer, resolve, snapshot
 from usecases.exchange.libraries import derived_uid, load_libraries, name_key
 from usecases.exchange.prepare import references
@@ -402,7 +403,7 @@ class Run(UseCasePlanning):
         """New library objects a file brings may be added by whoever may import use cases: leaving them out would
         drop the references to them. Changing existing library objects stays with the curators."""
         if model not in self.may:
-            self.may[model] = self.user is None or any(user_can(self.user, ADD, m) for m in (model, UseCase))
+            self.may[model] = self.user is None or may_add_to_library(self.user, model)
         return self.may[model]
 
     def may_link(self, kind: str, instance: models.Model, name: str, target: Any) -> bool:
