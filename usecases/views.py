@@ -124,14 +124,21 @@ class UseCaseDetailView(SelectorDetailView):
         )
 
 
-class UseCasePrintView(UseCaseDetailView):
-    """The whole template laid out for paper (and the browser's "Save as PDF"): the detail page's data, read the
-    same way, without navigation, buttons or editors."""
+class UseCasePrintView(SelectorDetailView):
+    """The whole template laid out for paper (and the browser's "Save as PDF"): the detail page's document and
+    diagrams, read the same way, without what only its buttons, editors and workflow need."""
 
+    selector = usecase_get
     template_name = "usecases/usecase_print.html"
+    context_object_name = "use_case"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(printed=timezone.now(), **kwargs)
+        return super().get_context_data(
+            document=usecase_document(user=self.request.user, use_case=self.object),
+            generated=usecase_generated_get(use_case=self.object),
+            printed=timezone.now(),
+            **kwargs,
+        )
 
 
 class DrawingImageView(ObjectPermissionMixin, DetailView):
