@@ -122,6 +122,10 @@ class UseCasePatchSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"Text expected for {', '.join(not_text)}.")
         return values
 
+    def to_representation(self, item) -> dict:
+        # What PATCH may change of a use case's file (the browsable API fills its PATCH form with it).
+        return {"document": {name: getattr(item.document, name, "") for name in USECASE_FIELDS}}
+
 
 class TransitionSerializer(serializers.Serializer):
     comment = serializers.CharField(

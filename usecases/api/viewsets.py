@@ -31,7 +31,7 @@ from usecases.api.serializers import (
     UseCaseListSerializer,
     UseCasePatchSerializer,
 )
-from usecases.exchange.documents import usecase_file_get, usecase_file_save
+from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_save
 from usecases.exchange.services import import_job_confirm, import_job_start, usecases_export_xml
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
@@ -109,6 +109,10 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             "compare": CompareSerializer,
             "history": ChangeLogEntrySerializer,
         }.get(self.action, UseCaseFileSerializer)
+
+    def check_object_permissions(self, request, obj):
+        # The browsable API asks whether to offer its forms about the object it shows: a file stands for its use case.
+        super().check_object_permissions(request, obj.use_case if isinstance(obj, UseCaseFile) else obj)
 
     def file_response(self, item, *, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
         data = UseCaseFileSerializer(item, context=self.get_serializer_context()).data
