@@ -44,9 +44,9 @@ demo: migrate
 run: demo
 	@$(PY) manage.py ensure_demo_user
 	@echo ""
-	@echo "  UCMR is running at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo "  UCMR is running at http://$(HOST):$(PORT)/  with a background worker (stop both with Ctrl+C)"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -73,4 +73,4 @@ bench: setup
 	@echo "Figures saved in bench-results/latest.txt"
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache celery-broker.sqlite3* celerybeat-schedule*

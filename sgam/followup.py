@@ -1,13 +1,15 @@
-"""Follow-up work after a use case changes: its validation and the rendering of its diagrams, as background jobs
-("validate", "render_diagrams") queued when the transaction commits.
+"""Follow-up work after a use case changes: its validation, as a background job ("validate") in the follow-up queue,
+written in the same transaction as the change (the job row is the outbox: see `ucmr.jobs`).
 
-`usecase_changed(use_case=...)` is the hook: services call it whenever they change a use case (from
-`usecases.services.usecase_bump_revision`). However many changes one transaction makes, each use case gets one
-validation and one rendering, and none is queued while one of the same kind is still waiting for a worker. This
-module imports nothing from `usecases.services`, so that module can import it.
+Follow-ups cost what they must:
+- Validation is coalesced: however many changes one transaction makes, a use case gets one validation, and none is
+  queued while one is still waiting for a worker (the waiting one reads the latest revision when it runs): ten
+  quick edits give one run. A bulk change (an import) queues one job for all its use cases (`usecases_changed`).
+- Diagrams are rendered lazily: a change renders nothing. A page or a download that finds a diagram missing asks
+  for it (`usecase_followup_ensure`, `usecase_png_request`); `manage.py render_diagrams` renders ahead of time.
+
+This module imports nothing from `usecases.services`, so that module can import it.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,76 +20,96 @@ from ucmr.jobs import job_start
 from ucmr.models import BackgroundJob
 
 RENDER_KIND, VALIDATE_KIND = "render_diagrams", "validate"
-# A job that has been running for longer is taken for lost (a worker killed) when deciding whether to queue.
-RUNNING_TRUSTED = timedelta(minutes=10)
 
 
-def _queued(*, kind: str, use_case_id: int, include_running: bool):
-    """The jobs of `kind` for the use case still waiting for a worker (or, with `include_running`, just started)."""
-    active = Q(status=BackgroundJob.Status.PENDING)
-    if include_running:
-        active |= Q(status=BackgroundJob.Status.RUNNING, started__gte=timezone.now() - RUNNING_TRUSTED)
+def _enabled() -> bool:
+    return getattr(settings, "UCMR_FOLLOW_UP_ON_CHANGE", True)
+
+
+def _queued(*, kind: str, use_case_id: int):
+    """The jobs of `kind` for the use case waiting for a worker, or running under a live lease."""
+    active = Q(status=BackgroundJob.Status.PENDING) | Q(
+        status=BackgroundJob.Status.RUNNING, lease_expires__gt=timezone.now()
+    )
     return BackgroundJob.objects.filter(active, kind=kind, params__use_case=use_case_id)
 
 
-class _FollowUp:
-    """The on-commit callback of one use case; `usecase_changed` looks for it to register it only once."""
+class _Handled:
+    """What the current transaction has queued already (a no-op on-commit callback, found on the connection, so
+    that it lives exactly as long as the transaction)."""
 
-    def __init__(self, *, use_case_id: int, render: bool, validate: bool, include_running: bool) -> None:
-        self.use_case_id = use_case_id
-        self.kinds = [kind for kind, wanted in ((VALIDATE_KIND, validate), (RENDER_KIND, render)) if wanted]
-        self.include_running = include_running
+    def __init__(self) -> None:
+        self.use_cases: set[int] = set()
+        self.library_job: BackgroundJob | None = None
 
     def __call__(self) -> None:
-        for kind in self.kinds:
-            if not _queued(kind=kind, use_case_id=self.use_case_id, include_running=self.include_running).exists():
-                job_start(user=None, kind=kind, params={"use_case": self.use_case_id})
+        pass
 
 
-def _registered(use_case_id: int) -> _FollowUp | None:
+def _handled() -> _Handled | None:
+    """This transaction's record; None outside a transaction (each call stands alone)."""
+    if not connection.in_atomic_block:
+        return None
     for entry in getattr(connection, "run_on_commit", []):
-        callback = entry[1]
-        if isinstance(callback, _FollowUp) and callback.use_case_id == use_case_id:
-            return callback
-    return None
+        if isinstance(entry[1], _Handled):
+            return entry[1]
+    handled = _Handled()
+    transaction.on_commit(handled)
+    return handled
 
 
-def _schedule(*, use_case_id: int, render: bool, validate: bool, include_running: bool) -> None:
-    if not getattr(settings, "UCMR_FOLLOW_UP_ON_CHANGE", True) or not (render or validate):
-        return
-    registered = _registered(use_case_id) if connection.in_atomic_block else None
-    if registered is not None:
-        for kind, wanted in ((VALIDATE_KIND, validate), (RENDER_KIND, render)):
-            if wanted and kind not in registered.kinds:
-                registered.kinds.append(kind)
-        return
-    transaction.on_commit(
-        _FollowUp(use_case_id=use_case_id, render=render, validate=validate, include_running=include_running)
-    )
+def validation_key(use_case_id: int) -> str:
+    return f"{VALIDATE_KIND}:{use_case_id}"
 
 
 def usecase_changed(*, use_case) -> None:
-    """Queue the validation of the use case and the re-rendering of its diagrams for when the current transaction
-    commits (at once outside a transaction). Call it after every change to a use case.
+    """Queue the validation of the use case (in the current transaction: rolled back with it). Call it after every
+    change to a use case. The setting `UCMR_FOLLOW_UP_ON_CHANGE = False` turns it off."""
+    if not _enabled():
+        return
+    handled = _handled()
+    if handled is not None:
+        if use_case.pk in handled.use_cases:
+            return
+        handled.use_cases.add(use_case.pk)
+    job_start(user=None, kind=VALIDATE_KIND, params={"use_case": use_case.pk}, dedupe_key=validation_key(use_case.pk))
 
-    The setting `UCMR_FOLLOW_UP_ON_CHANGE = False` turns it off (for test suites that do not want the jobs)."""
-    _schedule(use_case_id=use_case.pk, render=True, validate=True, include_running=False)
+
+def usecases_changed(*, use_case_ids) -> None:
+    """After a bulk change (an import): one validation job for all the use cases (bulk queries), not one each."""
+    if not _enabled():
+        return
+    handled = _handled()
+    ids = sorted(set(use_case_ids) - (handled.use_cases if handled is not None else set()))
+    if not ids:
+        return
+    if handled is not None:
+        handled.use_cases.update(ids)
+    if len(ids) == 1:
+        job_start(user=None, kind=VALIDATE_KIND, params={"use_case": ids[0]}, dedupe_key=validation_key(ids[0]))
+    else:
+        job_start(user=None, kind=VALIDATE_KIND, params={"use_cases": ids})
 
 
 def usecase_followup_ensure(*, use_case, render: bool, validate: bool) -> None:
-    """What a page calls when it finds diagrams missing (`render`) or the validation stale (`validate`): the same
-    follow-up, unless a job of the kind is waiting or has just started."""
-    _schedule(use_case_id=use_case.pk, render=render, validate=validate, include_running=True)
+    """What a page calls when it finds diagrams missing (`render`) or the validation stale (`validate`): the
+    follow-up, unless a job of the kind is waiting or running for the use case."""
+    for kind, wanted in ((VALIDATE_KIND, validate), (RENDER_KIND, render)):
+        if wanted and not _queued(kind=kind, use_case_id=use_case.pk).exists():
+            job_start(user=None, kind=kind, params={"use_case": use_case.pk}, dedupe_key=f"{kind}:{use_case.pk}")
 
 
 def usecase_png_request(*, use_case, key: str) -> None:
-    """Queue the rendering of the PNG of one diagram of the use case, unless such a job is waiting or has just
-    started (a download asks for it; PNGs are only made on request)."""
-    jobs = _queued(kind=RENDER_KIND, use_case_id=use_case.pk, include_running=True)
+    """Queue the rendering of the PNG of one diagram of the use case, unless such a job is waiting or running (a
+    download asks for it; PNGs are only made on request)."""
+    jobs = _queued(kind=RENDER_KIND, use_case_id=use_case.pk)
     if any(key in (job.params.get("png") or []) for job in jobs.only("params")):
         return
-    transaction.on_commit(
-        lambda: job_start(user=None, kind=RENDER_KIND, params={"use_case": use_case.pk, "png": [key]})
+    job_start(
+        user=None,
+        kind=RENDER_KIND,
+        params={"use_case": use_case.pk, "png": [key]},
+        dedupe_key=f"{RENDER_KIND}:{use_case.pk}:png:{key}"[:100],
     )
 
 
@@ -113,31 +135,21 @@ def diagram_for_download(*, use_case, spec, output_format: str):
     return diagram if servable(diagram) else None
 
 
-class _LibraryFollowUp:
-    """The on-commit callback validating the use cases of the library objects a transaction changed (one job)."""
-
-    def __init__(self) -> None:
-        self.objects: list = []
-
-    def __call__(self) -> None:
-        from sgam.impact import usecase_ids_using
-
-        ids = sorted({pk for obj in self.objects for pk in usecase_ids_using(obj=obj)})
-        if ids:
-            job_start(user=None, kind=VALIDATE_KIND, params={"use_cases": ids})
-
-
 def library_object_changed(*, obj) -> None:
-    """After a change to an actor, information object or requirement (or its placement): validate again, when the
-    transaction commits, the use cases that use it (one job per transaction, however many objects changed).
-    Their diagrams need nothing: a page finds a changed diagram by its content and has it rendered."""
-    if not getattr(settings, "UCMR_FOLLOW_UP_ON_CHANGE", True):
+    """After a change to an actor, information object or requirement (or its placement): validate again the use
+    cases that use it. One job per transaction, however many objects changed, written in it; the job finds the
+    use cases when it runs (`sgam.impact.usecase_ids_using`). Their diagrams need nothing: a page finds a changed
+    diagram by its content and has it rendered."""
+    if not _enabled():
         return
-    if connection.in_atomic_block:
-        for entry in getattr(connection, "run_on_commit", []):
-            if isinstance(entry[1], _LibraryFollowUp):
-                entry[1].objects.append(obj)
-                return
-    callback = _LibraryFollowUp()
-    callback.objects.append(obj)
-    transaction.on_commit(callback)
+    reference = [obj._meta.label, obj.pk]
+    handled = _handled()
+    if handled is not None and handled.library_job is not None:
+        job = handled.library_job
+        if reference not in job.params["library_objects"]:
+            job.params["library_objects"].append(reference)
+            BackgroundJob.objects.filter(pk=job.pk).update(params=job.params)
+        return
+    job = job_start(user=None, kind=VALIDATE_KIND, params={"library_objects": [reference]})
+    if handled is not None:
+        handled.library_job = job

@@ -2,8 +2,8 @@
 
 - "render_diagrams": params `use_case` (pk), optional `force` (render again), `png` (keys of diagrams that also
   need a PNG). Result: what was rendered, found in the cache, failed, and how long Graphviz took.
-- "validate": params `use_case` (one), `use_cases` (a list), or `scope` "visible" (the use cases the job's user may
-  see) or "all".
+- "validate": params `use_case` (one), `use_cases` (a list), `library_objects` (the use cases using these
+  `[model label, pk]`), or `scope` "visible" (the use cases the job's user may see) or "all".
 """
 
 from typing import Any
@@ -26,12 +26,27 @@ def render_diagrams(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     )
 
 
+def _using(references: list[list]) -> list[int]:
+    from django.apps import apps
+
+    from sgam.impact import usecase_ids_using
+
+    ids: set[int] = set()
+    for label, pk in references:
+        obj = apps.get_model(label).objects.filter(pk=pk).first()
+        if obj is not None:
+            ids.update(usecase_ids_using(obj=obj))
+    return sorted(ids)
+
+
 @register_job_kind("validate")
 def validate(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     if "use_case" in job.params:
         ids = [job.params["use_case"]]
     elif "use_cases" in job.params:
         ids = list(job.params["use_cases"])
+    elif "library_objects" in job.params:
+        ids = _using(job.params["library_objects"])
     elif job.params.get("scope") == "visible":
         ids = list(visible_to(job.user, UseCase.objects.order_by("pk")).values_list("pk", flat=True))
     elif job.params.get("scope") == "all":

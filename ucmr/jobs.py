@@ -1,6 +1,18 @@
-"""Background jobs: a `BackgroundJob` row first, the Celery task queued after commit with the row id as task id,
-the task runs `job_run`, which claims the row (so a redelivered message does nothing) and always ends it as
-succeeded or failed.
+"""Background jobs: a `BackgroundJob` row, written in the same transaction as the change that asks for it, is the
+job and its entry in the outbox. After the commit the row's Celery message is sent (`job_dispatch`); when the
+broker cannot take it, the request still succeeds and the dispatcher (`job_maintain`, every
+`UCMR_JOB_MAINTAIN_SECONDS` from Celery beat) sends it later, with backoff. Nothing queued is lost.
+
+A worker runs a delivery with `job_execute`: it claims the pending row and holds a lease on it (`lease_owner`,
+`lease_expires`), renewed by a heartbeat thread while the work runs. A delivery of a job that is running under a
+live lease is a duplicate (a broker redelivers a message whose connection dropped) and does nothing; a job whose
+lease expired was lost with its worker, and is put back to pending and run again, or ended failed after
+`MAX_ATTEMPTS` starts. `job_maintain` finds those too, without waiting for a redelivery: so a broker that loses
+unacknowledged messages (the embedded one of `make run`) loses no job.
+
+Jobs go to one of two queues: what a user started (imports, exports, "Validate now") and follow-ups (validation
+after a change, diagram rendering). Workers consume both, user jobs first. A pending job may carry a
+`dedupe_key`: at most one pending job per key exists, so ten quick edits of a use case queue one validation.
 
 There is one Celery task, `ucmr.tasks.run_job`; what a job does is decided by its `kind`. An app registers a kind
 with `@register_job_kind("kind")` on a function `work(job, progress) -> result dict`, in its `jobs.py` module
@@ -9,16 +21,21 @@ with `@register_job_kind("kind")` on a function `work(job, progress) -> result d
 
 import functools
 import logging
+import os
+import socket
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from celery import Task
+from celery import current_app
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
-from django.db.models import Count
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -27,9 +44,13 @@ from ucmr.permissions import visible_to
 
 logger = logging.getLogger(__name__)
 
-# A job is tried at most this often when the worker running it is lost (killed, out of memory, host gone).
+# A job is started at most this often; a job whose worker was lost this many times ends failed.
 MAX_ATTEMPTS = 2
 LOST_NOTE = "The worker running this job was lost"
+# The dispatcher's backoff after the broker refused a message: 2, 4, 8 ... seconds, at most this long.
+DISPATCH_BACKOFF_MAX = timedelta(minutes=5)
+# A job the on-commit send is still busy with is left to it for this long before the dispatcher sends it too.
+DISPATCH_GRACE = timedelta(seconds=10)
 
 Progress = Callable[[int, str], None]
 JobWork = Callable[[BackgroundJob, Progress], dict[str, Any] | None]
@@ -68,132 +89,348 @@ def _unknown_kind(job: BackgroundJob, progress: Progress) -> None:
     raise LookupError(f"Unknown job kind '{job.kind}': no installed app registers it.")
 
 
+def lease_duration() -> timedelta:
+    return timedelta(seconds=settings.UCMR_JOB_LEASE_SECONDS)
+
+
+def queue_name(queue: str) -> str:
+    """The broker's name of one of the two queues (`BackgroundJob.Queue`)."""
+    return f"{settings.UCMR_QUEUE_PREFIX}.{queue}"
+
+
+def worker_queues() -> str:
+    """The queues a worker consumes, user jobs first (`celery worker -Q ...`)."""
+    return ",".join(queue_name(queue) for queue in BackgroundJob.Queue.values)
+
+
+def _runs_inline() -> bool:
+    return bool(current_app.conf.task_always_eager)
+
+
 @transaction.atomic
-def job_create(*, user, kind: str, params: dict[str, Any] | None = None) -> BackgroundJob:
-    return BackgroundJob.objects.create(
-        kind=kind, params=params or {}, user=user if user is not None and user.is_authenticated else None
-    )
+def job_create(
+    *, user, kind: str, params: dict[str, Any] | None = None, queue: str = "", dedupe_key: str = ""
+) -> BackgroundJob:
+    """The job's row, pending and not yet sent. With `dedupe_key`, the pending job of that key when there is one
+    (then nothing is created: the waiting job will do the work)."""
+    return _job_get_or_create(user=user, kind=kind, params=params, queue=queue, dedupe_key=dedupe_key)[0]
 
 
-def job_enqueue(*, job: BackgroundJob, task: Task) -> None:
-    """Queue `task(job_id)` once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: task.apply_async(args=[str(job.pk)], task_id=str(job.pk)))
+def _job_get_or_create(*, user, kind, params, queue, dedupe_key) -> tuple[BackgroundJob, bool]:
+    user = user if user is not None and user.is_authenticated else None
+    fields = {
+        "kind": kind,
+        "params": params or {},
+        "user": user,
+        "queue": queue or (BackgroundJob.Queue.USER if user is not None else BackgroundJob.Queue.FOLLOW_UP),
+        "dedupe_key": dedupe_key,
+    }
+    if not dedupe_key:
+        return BackgroundJob.objects.create(**fields), True
+    waiting = BackgroundJob.objects.filter(status=BackgroundJob.Status.PENDING, dedupe_key=dedupe_key).first()
+    if waiting is not None:
+        return waiting, False
+    try:
+        with transaction.atomic():
+            return BackgroundJob.objects.create(**fields), True
+    except IntegrityError:  # another transaction queued the same work a moment ago
+        waiting = BackgroundJob.objects.filter(status=BackgroundJob.Status.PENDING, dedupe_key=dedupe_key).first()
+        if waiting is None:
+            raise
+        return waiting, False
 
 
-@transaction.atomic
-def job_start(*, user, kind: str, params: dict[str, Any] | None = None) -> BackgroundJob:
-    """Create the job's row and queue it for a worker when the current transaction commits.
+def job_start(
+    *, user, kind: str, params: dict[str, Any] | None = None, queue: str = "", dedupe_key: str = ""
+) -> BackgroundJob:
+    """Write the job's row in the current transaction; its message is sent when the transaction commits (at once
+    outside one). A broker that is down does not fail the caller: the dispatcher sends the message later.
 
-    In eager mode (no broker) the job has run by the time the outermost transaction has committed.
+    `queue`: `BackgroundJob.Queue` (default: user jobs for a user, follow-ups for the application). With
+    `dedupe_key`, a pending job of the same key is returned instead of a new one. With
+    `CELERY_TASK_ALWAYS_EAGER` (the tests, or `UCMR_JOBS_INLINE` in a script) the job has run by the time the
+    outermost transaction has committed.
     """
-    from ucmr.tasks import run_job  # the task module imports this one
-
     if job_kind_get(kind=kind) is None:
         raise ValidationError({"kind": f"Unknown job kind '{kind}'."})
-    job = job_create(user=user, kind=kind, params=params)
-    job_enqueue(job=job, task=run_job)
+    with transaction.atomic():
+        job, created = _job_get_or_create(user=user, kind=kind, params=params, queue=queue, dedupe_key=dedupe_key)
+        if created:
+            transaction.on_commit(functools.partial(job_dispatch, job_id=job.pk))
     return job
+
+
+def job_dispatch(*, job_id) -> bool:
+    """Send the message of a pending job to the broker, and note it; never raises. A broker that refuses (down,
+    unreachable, paused) is noted on the row with the time of the next try (exponential backoff), for
+    `job_maintain`. Returns whether the broker took the message."""
+    from ucmr.tasks import run_job  # the task module imports this one
+
+    job = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.PENDING).first()
+    if job is None:
+        return False
+    try:
+        run_job.apply_async(args=[str(job.pk)], task_id=str(job.pk), queue=queue_name(job.queue), retry=False)
+    except Exception as error:  # noqa: BLE001 - any broker failure: the outbox keeps the job
+        attempts = job.dispatch_attempts + 1
+        delay = min(timedelta(seconds=2**attempts), DISPATCH_BACKOFF_MAX)
+        logger.warning("Job %s could not be queued (try %d, next in %s): %s", job.pk, attempts, delay, error)
+        BackgroundJob.objects.filter(pk=job.pk, status=BackgroundJob.Status.PENDING).update(
+            dispatch_attempts=attempts,
+            dispatch_after=timezone.now() + delay,
+            dispatch_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        return False
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        dispatched=timezone.now(), dispatch_attempts=F("dispatch_attempts") + 1, dispatch_after=None, dispatch_error=""
+    )
+    return True
 
 
 def job_report_progress(*, job_id, percent: int, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(progress=max(0, min(100, percent)), progress_message=message[:300])
 
 
-def job_run(*, job_id, work: JobWork) -> bool:
-    """Claim the pending job and run `work(job, progress)`; its return value becomes the job's result.
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
-    Returns False when the job was not pending (already claimed by another delivery of the same message).
-    """
+
+@contextmanager
+def _heartbeat(*, job_id, owner: str) -> Iterator[None]:
+    """Renew the job's lease every quarter of the lease while the work runs, from a thread of its own (with its own
+    database connection), so that a job busy in one long statement keeps its lease. Inline jobs need none."""
+    if _runs_inline():
+        yield
+        return
+    stop = threading.Event()
+    interval = settings.UCMR_JOB_LEASE_SECONDS / 4
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                try:
+                    BackgroundJob.objects.filter(
+                        pk=job_id, status=BackgroundJob.Status.RUNNING, lease_owner=owner
+                    ).update(lease_expires=timezone.now() + lease_duration())
+                except Exception:  # a missed beat is retried; the lease allows three
+                    logger.warning("Job %s: could not renew its lease", job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"job-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 30)
+
+
+def _lease_alive(job: BackgroundJob) -> bool:
+    return job.lease_expires is not None and job.lease_expires > timezone.now()
+
+
+def job_run(*, job_id, work: JobWork) -> bool:
+    """Claim the pending job, hold its lease and run `work(job, progress)`; its return value becomes the job's
+    result. Returns False when the job was not pending (another delivery of the same message has it)."""
+    owner = worker_identity()
+    now = timezone.now()
     claimed = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.PENDING).update(
-        status=BackgroundJob.Status.RUNNING, started=timezone.now()
+        status=BackgroundJob.Status.RUNNING,
+        started=now,
+        attempts=F("attempts") + 1,
+        lease_owner=owner,
+        lease_expires=now + lease_duration(),
+        dispatch_after=None,
     )
     if not claimed:
         logger.info("Job %s is not pending; this delivery does nothing.", job_id)
         return False
     job = BackgroundJob.objects.get(pk=job_id)
+    mine = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING, lease_owner=owner)
 
     def progress(percent: int, message: str = "") -> None:
         job_report_progress(job_id=job_id, percent=percent, message=message)
 
     try:
-        result = work(job, progress)
+        with _heartbeat(job_id=job_id, owner=owner):
+            result = work(job, progress)
     except Exception as error:
         logger.exception("Job %s (%s) failed", job_id, job.kind)
-        BackgroundJob.objects.filter(pk=job_id).update(
+        mine.update(
             status=BackgroundJob.Status.FAILED,
             finished=timezone.now(),
             error=str(error) or type(error).__name__,
-            log=traceback.format_exc()[-20000:],
+            log=(job.log + traceback.format_exc())[-20000:],
+            lease_expires=None,
         )
+        _job_files_delete(job)
         return True
-    # `error` is cleared for a job that `job_sweep_stale` gave up on but that finished after all.
-    BackgroundJob.objects.filter(pk=job_id).update(
+    mine.update(
         status=BackgroundJob.Status.SUCCEEDED,
         finished=timezone.now(),
         progress=100,
         result=result,
         error="",
+        lease_expires=None,
     )
     return True
 
 
 def job_execute(*, job_id) -> bool:
-    """Run the job with the function registered for its kind: what the `run_job` task does with a delivery.
+    """What the `run_job` task does with a delivery: run the job with the function registered for its kind.
 
-    A job of an unknown kind ends failed with a message saying so. Returns False when the delivery did nothing.
-    """
-    kind = BackgroundJob.objects.filter(pk=job_id).values_list("kind", flat=True).first()
-    if kind is None:
+    A delivery of a job that runs under a live lease is a duplicate and does nothing; one whose lease expired
+    recovers the job first (`job_recover_lost`). A job of an unknown kind ends failed with a message saying so.
+    Returns False when the delivery did nothing."""
+    job = BackgroundJob.objects.filter(pk=job_id).only("kind", "status", "lease_owner", "lease_expires").first()
+    if job is None:
         logger.warning("Job %s does not exist; this delivery does nothing.", job_id)
         return False
-    return job_run(job_id=job_id, work=job_kind_get(kind=kind) or _unknown_kind)
+    if job.status == BackgroundJob.Status.RUNNING:
+        if _lease_alive(job):
+            logger.info("Job %s runs on %s; this delivery is a duplicate, it does nothing.", job_id, job.lease_owner)
+            return False
+        if job_recover_lost(job_id=job_id, dispatch=False) != "retry":
+            return False
+    return job_run(job_id=job_id, work=job_kind_get(kind=job.kind) or _unknown_kind)
 
 
-def job_recover_lost(*, job_id) -> str:
-    """Called for a redelivered message (the worker that had it was lost before acknowledging it): a job still
-    "running" was abandoned by that worker, and `ucmr.jobs.job_run` would skip it (it only claims pending jobs),
-    leaving it running for ever. Put it back to pending so this delivery runs it again, or, after `MAX_ATTEMPTS`,
-    end it failed. Every job kind must keep this safe: its writes are whole on their own (one rendered diagram; one
-    use case's findings; a whole import, in one transaction), so the lost attempt left nothing half done.
+def job_recover_lost(*, job_id, dispatch: bool = True) -> str:
+    """A job still "running" whose lease expired was abandoned by its worker (killed, out of memory, host gone).
+    Put it back to pending so that it runs again (its message sent again when `dispatch`), or, after
+    `MAX_ATTEMPTS` starts, end it failed. Every job kind must keep this safe: its writes are whole on their own (one
+    rendered diagram; one use case's findings; a whole import, in one transaction), so the lost attempt left
+    nothing half done.
 
-    Returns what it did: "retry", "failed" or "" (the job was not running: nothing to recover).
-    """
-    job = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING).first()
+    Returns what it did: "retry", "failed" or "" (the job was not running under an expired lease)."""
+    now = timezone.now()
+    expired = Q(lease_expires__lt=now) | Q(lease_expires__isnull=True)
+    job = BackgroundJob.objects.filter(expired, pk=job_id, status=BackgroundJob.Status.RUNNING).first()
     if job is None:
         return ""
-    attempt = job.log.count(LOST_NOTE) + 1
     started = f"{job.started:%Y-%m-%d %H:%M:%S %Z}" if job.started else "at an unknown time"
-    note = f"{LOST_NOTE} during attempt {attempt} (started {started}).\n"
-    running = BackgroundJob.objects.filter(pk=job.pk, status=BackgroundJob.Status.RUNNING, started=job.started)
-    if attempt >= MAX_ATTEMPTS:
+    owner = f" on {job.lease_owner}" if job.lease_owner else ""
+    note = f"{LOST_NOTE}{owner} during attempt {job.attempts} (started {started}).\n"
+    running = BackgroundJob.objects.filter(expired, pk=job.pk, status=BackgroundJob.Status.RUNNING)
+    if job.attempts >= MAX_ATTEMPTS:
         updated = running.update(
             status=BackgroundJob.Status.FAILED,
-            finished=timezone.now(),
-            error=f"{LOST_NOTE} {attempt} times; giving up. Start the job again.",
+            finished=now,
+            error=f"{LOST_NOTE} {job.attempts} times; giving up. Start the job again.",
             log=job.log + note,
+            lease_expires=None,
         )
+        if updated:
+            _job_files_delete(job)
         return "failed" if updated else ""
-    updated = running.update(status=BackgroundJob.Status.PENDING, started=None, progress=0, log=job.log + note)
+    updated = running.update(
+        status=BackgroundJob.Status.PENDING,
+        started=None,
+        progress=0,
+        progress_message="Waiting to be run again",
+        log=job.log + note,
+        lease_owner="",
+        lease_expires=None,
+        dispatched=None,
+        dispatch_attempts=0,
+    )
+    if updated and dispatch:
+        transaction.on_commit(functools.partial(job_dispatch, job_id=job.pk))
     return "retry" if updated else ""
 
 
-def job_sweep_stale(*, older_than: timedelta) -> int:
-    """Mark jobs that have been running for longer than `older_than` as failed: their worker was lost (killed,
-    out of memory, host gone), and the claim keeps a redelivered message from running them again.
-
-    Returns the number of jobs marked.
-    """
-    if older_than <= timedelta(0):
-        raise ValueError("older_than must be positive.")
+def job_dispatch_pending(*, limit: int = 500) -> int:
+    """The outbox's dispatcher: send the pending jobs whose message the broker has not taken (the on-commit send
+    failed, or the process died before it), and again those sent longer than `UCMR_JOB_REDISPATCH_SECONDS` ago
+    that no worker has claimed (a broker without acknowledgements may have lost them with a killed worker; a
+    second message of a job is harmless). Returns how many the broker took."""
     now = timezone.now()
-    return BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING, started__lt=now - older_than).update(
-        status=BackgroundJob.Status.FAILED,
-        finished=now,
-        error=(
-            f"Worker lost: the job was still running {older_than} after it started, so the worker that ran it "
-            "has stopped. Start the job again."
-        ),
+    due = BackgroundJob.objects.filter(status=BackgroundJob.Status.PENDING).filter(
+        Q(dispatched__isnull=True, dispatch_after__isnull=True, created__lt=now - DISPATCH_GRACE)
+        | Q(dispatched__isnull=True, dispatch_after__lte=now)
+        | Q(dispatched__lt=now - timedelta(seconds=settings.UCMR_JOB_REDISPATCH_SECONDS))
     )
+    sent = 0
+    for job_id in due.order_by("created").values_list("pk", flat=True)[:limit]:
+        sent += job_dispatch(job_id=job_id)
+    return sent
+
+
+def job_sweep_stale(*, older_than: timedelta | None = None) -> int:
+    """Recover the running jobs whose lease expired (see `job_recover_lost`); with `older_than`, also end failed
+    those running for longer than that whatever their lease says. Returns the number of jobs recovered or ended."""
+    now = timezone.now()
+    count = 0
+    expired = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING).filter(
+        Q(lease_expires__lt=now) | Q(lease_expires__isnull=True, started__lt=now - lease_duration())
+    )
+    for job_id in expired.values_list("pk", flat=True):
+        count += bool(job_recover_lost(job_id=job_id))
+    if older_than is not None:
+        if older_than <= timedelta(0):
+            raise ValueError("older_than must be positive.")
+        stale = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING, started__lt=now - older_than)
+        count += stale.update(
+            status=BackgroundJob.Status.FAILED,
+            finished=now,
+            lease_expires=None,
+            error=(
+                f"The job was still running {older_than} after it started, longer than any job may; it was "
+                "ended. Start the job again."
+            ),
+        )
+    return count
+
+
+# Job kinds that keep files (an upload, an export) name them in params: these keys.
+JOB_FILE_PARAMS = ("file", "output")
+
+
+def _job_files_delete(job: BackgroundJob) -> None:
+    """Delete the files a job kept (its upload, its output): when it failed, or expired."""
+    from django.core.files.storage import default_storage
+
+    for source in (job.params, job.result):
+        for key in JOB_FILE_PARAMS:
+            name = source.get(key) if isinstance(source, dict) else None
+            if not name:
+                continue
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("Job %s: could not delete its file %s", job.pk, name, exc_info=True)
+
+
+def job_files_expire(*, older_than: timedelta | None = None) -> int:
+    """Delete the files of finished jobs older than `UCMR_JOB_FILE_HOURS` (an unconfirmed dry run's upload, an
+    export nobody downloaded). Returns the number of jobs whose files went."""
+    older_than = older_than or timedelta(hours=settings.UCMR_JOB_FILE_HOURS)
+    done = BackgroundJob.objects.filter(
+        status__in=(BackgroundJob.Status.SUCCEEDED, BackgroundJob.Status.FAILED),
+        finished__lt=timezone.now() - older_than,
+    ).filter(Q(params__has_key="file") | Q(params__has_key="output") | Q(result__has_key="output"))
+    count = 0
+    for job in done.only("pk", "params", "result"):
+        _job_files_delete(job)
+        params = {key: value for key, value in job.params.items() if key not in JOB_FILE_PARAMS}
+        result = job.result
+        if isinstance(result, dict):
+            result = {key: value for key, value in result.items() if key not in JOB_FILE_PARAMS}
+        BackgroundJob.objects.filter(pk=job.pk).update(params={**params, "files_expired": True}, result=result)
+        count += 1
+    return count
+
+
+def job_maintain() -> dict[str, int]:
+    """What Celery beat runs every `UCMR_JOB_MAINTAIN_SECONDS`: send what the outbox holds, recover the jobs of lost
+    workers, delete the files of expired jobs."""
+    recovered = job_sweep_stale()
+    sent = job_dispatch_pending()
+    expired = job_files_expire()
+    if recovered or sent or expired:
+        logger.info("Jobs: %d recovered, %d sent, files of %d deleted", recovered, sent, expired)
+    return {"recovered": recovered, "sent": sent, "files_expired": expired}
 
 
 REPOSITORY_STATS_COUNTED = (

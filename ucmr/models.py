@@ -9,13 +9,23 @@ from django.urls import reverse
 
 
 class BackgroundJob(models.Model):
-    """One unit of long work (import, render, validation). Its id is the Celery task id; its result lives here."""
+    """One unit of long work (import, render, validation). Its id is the Celery task id; its result lives here.
+
+    The row is also the job's entry in the outbox (`dispatched` is empty until the broker took its message; the
+    dispatcher retries at `dispatch_after`), and its lease (`lease_owner`, `lease_expires`, renewed by the worker's
+    heartbeat while it runs) tells a redelivered message of a live job from one whose worker was lost. See
+    `ucmr.jobs`.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+
+    class Queue(models.TextChoices):
+        USER = "user", "Started by a user"
+        FOLLOW_UP = "follow_up", "Follow-up"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=50, db_index=True)
@@ -32,11 +42,30 @@ class BackgroundJob(models.Model):
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    queue = models.CharField(max_length=20, choices=Queue.choices, default=Queue.USER)
+    # What makes two pending jobs the same (e.g. "validate:42"): at most one such job waits at a time.
+    dedupe_key = models.CharField(max_length=100, blank=True)
+    dispatched = models.DateTimeField(null=True, blank=True, help_text="When the broker last took its message.")
+    dispatch_after = models.DateTimeField(null=True, blank=True, help_text="When the dispatcher sends it next.")
+    dispatch_attempts = models.PositiveIntegerField(default=0)
+    dispatch_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="How often a worker started it.")
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created"]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status="pending") & ~models.Q(dedupe_key=""),
+                name="job_one_pending_per_dedupe_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "dispatch_after"], name="job_outbox"),
+            models.Index(fields=["status", "lease_expires"], name="job_leases"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.factories import ActorFactory, ScenarioFactory, StepFactory, UseCaseFactory
-from ucmr.jobs import job_create, job_run, job_start, job_sweep_stale, register_job_kind
+from ucmr.jobs import (
+    job_create,
+    job_dispatch_pending,
+    job_maintain,
+    job_run,
+    job_start,
+    job_sweep_stale,
+    register_job_kind,
+    worker_identity,
+)
 from ucmr.models import BackgroundJob
 from ucmr.tasks import run_job
 from usecases.models import UseCase
@@ -76,15 +85,20 @@ def test_a_second_delivery_of_the_same_job_does_nothing(staff_user, django_captu
     assert job.finished == finished and job.result == {"seen": 7}
 
 
-def test_a_delivery_while_another_worker_runs_the_job_does_nothing(staff_user):
+def test_a_delivery_while_another_worker_runs_the_job_under_a_live_lease_does_nothing(staff_user):
     job = job_create(user=staff_user, kind="tests.counting", params={"value": 1})
-    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.RUNNING, started=timezone.now())
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.RUNNING,
+        started=timezone.now(),
+        lease_owner="other-host:42",
+        lease_expires=timezone.now() + timedelta(seconds=30),
+    )
 
-    run_job(str(job.pk))
+    run_job(str(job.pk))  # e.g. Redis redelivered the message after the worker's connection dropped
 
     job.refresh_from_db()
-    assert job.status == BackgroundJob.Status.RUNNING
-    assert str(job.pk) not in runs_of_counting_kind
+    assert job.status == BackgroundJob.Status.RUNNING and job.lease_owner == "other-host:42"
+    assert str(job.pk) not in runs_of_counting_kind and job.log == ""
 
 
 def test_unknown_kind_is_refused_at_start_and_fails_cleanly_when_delivered(staff_user):
@@ -114,52 +128,158 @@ def test_job_started_inside_a_transaction_waits_for_the_commit(staff_user, djang
     assert job.status == BackgroundJob.Status.PENDING and str(job.pk) not in runs_of_counting_kind
 
 
-def _job(status, *, started_ago=None):
+def _job(status, *, started_ago=None, lease_left=None):
     job = job_create(user=None, kind="repository_stats")
     started = timezone.now() - started_ago if started_ago is not None else None
-    BackgroundJob.objects.filter(pk=job.pk).update(status=status, started=started)
+    lease = timezone.now() + lease_left if lease_left is not None else None
+    BackgroundJob.objects.filter(pk=job.pk).update(status=status, started=started, lease_expires=lease, attempts=1)
     return job
 
 
-def test_sweep_marks_stale_running_jobs_failed_and_leaves_the_others():
-    stale = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(hours=3))
-    fresh = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(minutes=5))
+def test_sweep_recovers_running_jobs_whose_lease_expired_and_leaves_live_ones(django_capture_on_commit_callbacks):
+    lost = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(minutes=3), lease_left=-timedelta(seconds=1))
+    live = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(hours=3), lease_left=timedelta(seconds=40))
     pending = _job(BackgroundJob.Status.PENDING)
     done = _job(BackgroundJob.Status.SUCCEEDED, started_ago=timedelta(days=2))
 
-    assert job_sweep_stale(older_than=timedelta(hours=1)) == 1
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert job_sweep_stale() == 1
 
     statuses = dict(BackgroundJob.objects.values_list("pk", "status"))
     assert statuses == {
-        stale.pk: BackgroundJob.Status.FAILED,
-        fresh.pk: BackgroundJob.Status.RUNNING,
+        lost.pk: BackgroundJob.Status.PENDING,  # to be run again: its message is sent again on commit
+        live.pk: BackgroundJob.Status.RUNNING,  # a long job whose worker still beats
         pending.pk: BackgroundJob.Status.PENDING,
         done.pk: BackgroundJob.Status.SUCCEEDED,
     }
-    stale.refresh_from_db()
-    assert stale.error.startswith("Worker lost") and stale.finished is not None
+    assert len(sent) == 1
+    lost.refresh_from_db()
+    assert "was lost" in lost.log and lost.lease_expires is None and lost.dispatched is None
 
 
-def test_sweep_jobs_command_uses_minutes(capsys):
-    stale = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(minutes=45))
+def test_sweep_jobs_command_recovers_lost_jobs_and_ends_those_running_too_long(capsys):
+    lost = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(minutes=5), lease_left=-timedelta(seconds=5))
+    endless = _job(BackgroundJob.Status.RUNNING, started_ago=timedelta(minutes=45), lease_left=timedelta(seconds=50))
     call_command("sweep_jobs", "--older-than", "60")
-    assert BackgroundJob.objects.get(pk=stale.pk).status == BackgroundJob.Status.RUNNING
+    assert BackgroundJob.objects.get(pk=lost.pk).status == BackgroundJob.Status.PENDING
+    assert BackgroundJob.objects.get(pk=endless.pk).status == BackgroundJob.Status.RUNNING
 
     call_command("sweep_jobs", "--older-than", "30")
 
-    assert BackgroundJob.objects.get(pk=stale.pk).status == BackgroundJob.Status.FAILED
-    assert "Marked 1 stale job(s) as failed." in capsys.readouterr().out
+    endless.refresh_from_db()
+    assert endless.status == BackgroundJob.Status.FAILED and "longer than any job may" in endless.error
+    assert "1 job(s) recovered or ended" in capsys.readouterr().out
 
 
-def test_a_swept_job_that_finishes_after_all_ends_succeeded_without_the_error(staff_user):
+def test_a_stale_runner_cannot_overwrite_a_job_that_was_recovered(staff_user):
+    """A worker whose lease expired (it hung) and whose job was handed to another must not write the job's end."""
     job = job_create(user=staff_user, kind="tests.counting", params={"value": 5})
 
-    def slow_work(job, progress):
-        job_sweep_stale(older_than=timedelta(microseconds=1))
-        assert BackgroundJob.objects.get(pk=job.pk).status == BackgroundJob.Status.FAILED
+    def hung_work(job, progress):
+        BackgroundJob.objects.filter(pk=job.pk).update(lease_expires=timezone.now() - timedelta(seconds=1))
+        assert job_sweep_stale() == 1  # handed back to the queue
         return {"done": True}
 
-    job_run(job_id=job.pk, work=slow_work)
+    job_run(job_id=job.pk, work=hung_work)
 
     job.refresh_from_db()
-    assert job.status == BackgroundJob.Status.SUCCEEDED and job.error == "" and job.result == {"done": True}
+    assert job.status == BackgroundJob.Status.PENDING and job.result is None
+
+
+def test_a_job_claimed_by_a_worker_holds_a_lease_in_its_name(staff_user):
+    job = job_create(user=staff_user, kind="tests.counting", params={"value": 5})
+    seen = {}
+
+    def work(job, progress):
+        seen.update(BackgroundJob.objects.filter(pk=job.pk).values("lease_owner", "lease_expires", "attempts").get())
+        return {}
+
+    job_run(job_id=job.pk, work=work)
+
+    assert seen["lease_owner"] == worker_identity() and seen["attempts"] == 1
+    assert seen["lease_expires"] > timezone.now()
+    assert BackgroundJob.objects.get(pk=job.pk).lease_expires is None  # released when it ended
+
+
+class Unreachable(OSError):
+    pass
+
+
+def refusing_broker(*args, **kwargs):
+    raise Unreachable("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+
+def test_a_broker_that_refuses_leaves_the_job_in_the_outbox_and_the_dispatcher_sends_it_later(
+    staff_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(run_job, "apply_async", refusing_broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(user=staff_user, kind="tests.counting", params={"value": 9})  # does not raise
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.PENDING and job.dispatched is None
+    assert job.dispatch_attempts == 1 and "Connection refused" in job.dispatch_error
+    assert job.dispatch_after > timezone.now()
+    assert job_dispatch_pending() == 0  # not due yet: backoff
+
+    monkeypatch.undo()
+    BackgroundJob.objects.filter(pk=job.pk).update(dispatch_after=timezone.now() - timedelta(seconds=1))
+    assert job_dispatch_pending() == 1
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.SUCCEEDED and job.result == {"seen": 9}  # inline in the tests
+    assert job.dispatched is not None and job.dispatch_error == ""
+
+
+def test_the_dispatcher_sends_again_what_was_sent_long_ago_and_never_claimed(staff_user, settings, monkeypatch):
+    sent = []
+    monkeypatch.setattr(run_job, "apply_async", lambda *args, **kwargs: sent.append(kwargs["task_id"]))
+    old = job_create(user=staff_user, kind="tests.counting", params={"value": 1})
+    recent = job_create(user=staff_user, kind="tests.counting", params={"value": 2})
+    now = timezone.now()
+    BackgroundJob.objects.filter(pk=old.pk).update(
+        dispatched=now - timedelta(seconds=settings.UCMR_JOB_REDISPATCH_SECONDS + 1)
+    )
+    BackgroundJob.objects.filter(pk=recent.pk).update(dispatched=now - timedelta(seconds=5))
+
+    assert job_dispatch_pending() == 1
+    assert sent == [str(old.pk)]
+
+
+def test_user_jobs_and_follow_ups_go_to_their_queues(staff_user, monkeypatch, django_capture_on_commit_callbacks):
+    queues = []
+    monkeypatch.setattr(run_job, "apply_async", lambda *args, **kwargs: queues.append(kwargs["queue"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        job_start(user=staff_user, kind="tests.counting", params={"value": 1})
+        job_start(user=None, kind="tests.counting", params={"value": 2})
+    assert queues == ["ucmr.user", "ucmr.follow_up"]
+
+
+def test_one_pending_job_per_dedupe_key(staff_user, monkeypatch):
+    monkeypatch.setattr(run_job, "apply_async", lambda *args, **kwargs: None)
+    first = job_start(user=None, kind="tests.counting", params={"value": 1}, dedupe_key="count:1")
+    again = job_start(user=None, kind="tests.counting", params={"value": 1}, dedupe_key="count:1")
+    assert again.pk == first.pk and BackgroundJob.objects.count() == 1
+
+    BackgroundJob.objects.filter(pk=first.pk).update(status=BackgroundJob.Status.RUNNING)
+    after_start = job_start(user=None, kind="tests.counting", params={"value": 1}, dedupe_key="count:1")
+    assert after_start.pk != first.pk  # what changed since the first started needs a run of its own
+
+
+def test_maintenance_deletes_the_files_of_expired_jobs(staff_user, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("imports/dry-run.xml", ContentFile(b"<x/>"))
+    job = job_create(user=staff_user, kind="tests.counting", params={"value": 1, "file": name, "dry_run": True})
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.SUCCEEDED,
+        finished=timezone.now() - timedelta(hours=settings.UCMR_JOB_FILE_HOURS + 1),
+    )
+
+    assert job_maintain()["files_expired"] == 1
+
+    assert not default_storage.exists(name)
+    job.refresh_from_db()
+    assert "file" not in job.params and job.params["files_expired"] is True

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from actors.models import Actor
 from requirements.models import Requirement
-from sgam.followup import library_object_changed, usecase_changed
+from sgam.followup import library_object_changed, usecases_changed
 from ucmr.audit import SKIPPED_FIELDS
 from ucmr.models import ChangeLogEntry
 from usecases.exchange.report import ImportReport
@@ -300,8 +300,7 @@ class Writer:
         follow-up work the services queue (validation, diagrams) for when the transaction commits."""
         if self.changed_use_cases:
             UseCase.objects.filter(pk__in=self.changed_use_cases).update(revision=F("revision") + 1, modified=self.now)
-        for pk in sorted(self.new_use_cases | self.changed_use_cases):
-            usecase_changed(use_case=UseCase(pk=pk))
+        usecases_changed(use_case_ids=self.new_use_cases | self.changed_use_cases)
         for instance in self.changed_library.values():
             library_object_changed(obj=instance)
         insert_rows(ChangeLogEntry, ENTRY_FIELDS, self.entries)
