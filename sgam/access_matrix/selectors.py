@@ -1,0 +1,437 @@
+"""Reads of the data access matrix: the use cases a selection names (only those the user may see), their steps read
+into `Exchange`s in a fixed number of queries however many use cases there are, and the same from the frozen
+documents of two versions of one use case.
+
+Where a step names an actor that is also the name of one of the use case's actor groupings (section 3.1), the step
+stands for the actors of that grouping: each of them produces or receives, justified by the step "via" the grouping.
+A role's SGAM zones and NIST domains are its effective placements in the use cases of the selection that give it a
+cell: where a use case places the actor (its 3.1 row), else where the actor is placed by default."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower, Trim
+from django.http import QueryDict
+
+from actors.models import Actor
+from sgam.access_matrix.filters import AccessMatrixFilterSet, cell_filter_from
+from sgam.access_matrix.model import (
+    AccessMatrix,
+    Cell,
+    CellFilter,
+    Exchange,
+    Information,
+    Role,
+    cells_filtered,
+    name_key,
+)
+from sgam.models import NistDomain, NistPlacement, SgamPlacement, Zone
+from ucmr.permissions import visible_to
+from usecases.models import ActorRole, InformationObject, Step, UseCase
+from usecases.selectors import USECASE_ORDERING, step_rows, step_tree
+
+
+def access_matrix_usecases(*, user) -> QuerySet[UseCase]:
+    """The use cases a selection may take: those the user may see (the list's filters narrow them further)."""
+    return visible_to(user, UseCase.objects.select_related("workspace")).order_by(*USECASE_ORDERING)
+
+
+def _use_case_label(use_case: UseCase) -> str:
+    return str(use_case)
+
+
+def _zone_names(rows: Iterable[tuple], zones: dict[int, Zone]) -> dict[tuple, list[Zone]]:
+    placed: dict[tuple, list[Zone]] = {}
+    for *key, zone_id in rows:
+        found = placed.setdefault(tuple(key), [])  # placed, even where the placement leaves the zone open
+        if zone_id in zones and zones[zone_id] not in found:
+            found.append(zones[zone_id])
+    return placed
+
+
+def _domains(rows: Iterable[tuple], domains: dict[int, NistDomain]) -> dict[tuple, list[NistDomain]]:
+    placed: dict[tuple, list[NistDomain]] = {}
+    for *key, domain_id in rows:
+        found = placed.setdefault(tuple(key), [])
+        if domains[domain_id] not in found:
+            found.append(domains[domain_id])
+    return placed
+
+
+def _expand(actor_ids: Iterable[int], groupings: dict[str, list[int]], names: dict[int, str]) -> list[tuple[int, str]]:
+    """The step's actors, those that name a grouping of the use case replaced by the grouping's actors."""
+    expanded: dict[int, str] = {}
+    for actor_id in actor_ids:
+        members = groupings.get(name_key(names.get(actor_id, "")), [])
+        members = [member for member in members if member != actor_id]
+        if members:
+            for member in members:
+                expanded.setdefault(member, names.get(actor_id, ""))
+        else:
+            expanded[actor_id] = ""
+    return list(expanded.items())
+
+
+def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
+    """The matrix of `use_cases` (already narrowed to what the user may see, see `access_matrix_usecases`) in a
+    fixed number of queries (eleven), whatever the number of use cases, steps, actors and information objects."""
+    selection = use_cases.order_by().values("pk")
+    in_selection = Q(scenario__use_case__in=selection)
+    listed = list(use_cases.select_related("workspace").only("pk", "identifier", "name", "workspace__name"))
+    labels = {use_case.pk: (_use_case_label(use_case), use_case.get_absolute_url()) for use_case in listed}
+
+    steps = list(
+        Step.objects.filter(in_selection)
+        .select_related("scenario")
+        .only(
+            "pk",
+            "parent_id",
+            "number",
+            "name",
+            "position",
+            "scenario__number",
+            "scenario__name",
+            "scenario__use_case_id",
+        )
+        .order_by("scenario__use_case_id", "scenario__position", "scenario_id", "position", "pk")
+    )
+    links = {}
+    for relation in ("producers", "receivers", "information_objects"):
+        through = getattr(Step, relation).through
+        target = getattr(Step, relation).field.m2m_reverse_field_name()
+        rows = through.objects.filter(step__scenario__use_case__in=selection).values_list("step_id", f"{target}_id")
+        by_step: dict[int, list[int]] = defaultdict(list)
+        for step_id, target_id in rows.order_by("pk"):
+            by_step[step_id].append(target_id)
+        links[relation] = by_step
+
+    grouped = ActorRole.objects.filter(use_case__in=selection, grouping__isnull=False).exclude(grouping__name="")
+    groupings: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for use_case_id, grouping_name, actor_id in grouped.order_by("position", "pk").values_list(
+        "use_case_id", "grouping__name", "actor_id"
+    ):
+        groupings[use_case_id][name_key(grouping_name)].append(actor_id)
+
+    in_steps = [
+        getattr(Step, relation).through.objects.filter(step__scenario__use_case__in=selection).values("actor_id")
+        for relation in ("producers", "receivers")
+    ]
+    involved = Q(pk__in=in_steps[0]) | Q(pk__in=in_steps[1]) | Q(pk__in=grouped.values("actor_id"))
+    actor_ids = Actor.objects.filter(involved).values("pk")
+    actors = {actor.pk: actor for actor in Actor.objects.filter(pk__in=actor_ids).only("pk", "name", "mrid")}
+    names = {pk: actor.name for pk, actor in actors.items()}
+
+    information_ids = Step.information_objects.through.objects.filter(step__scenario__use_case__in=selection)
+    information = {
+        str(item.mrid): Information(
+            key=str(item.mrid),
+            identifier=item.identifier,
+            name=item.name,
+            data_class=item.data_class,
+            standards=item.standards,
+            pk=item.pk,
+            url=item.get_absolute_url(),
+        )
+        for item in InformationObject.objects.filter(pk__in=information_ids.values("informationobject_id")).only(
+            "pk", "mrid", "identifier", "name", "data_class", "standards"
+        )
+    }
+    information_keys = {item.pk: key for key, item in information.items()}
+
+    exchanges, involved = _exchanges(steps, links, groupings, names, labels, information_keys)
+    roles = _roles(actors, involved, selection, actor_ids)
+    return AccessMatrix.build(
+        use_cases=[(use_case.pk, labels[use_case.pk][0]) for use_case in listed],
+        exchanges=exchanges,
+        roles=roles,
+        information=information,
+    )
+
+
+def _exchanges(steps, links, groupings, names, labels, information_keys) -> tuple[list[Exchange], set[tuple]]:
+    """Every step as an Exchange, numbered as the use case page numbers it; `involved`: (use case, actor) pairs."""
+    by_scenario: dict[int, list[Step]] = defaultdict(list)
+    for step in steps:
+        by_scenario[step.scenario_id].append(step)
+    exchanges, involved = [], set()
+    for scenario_steps in by_scenario.values():
+        scenario = scenario_steps[0].scenario
+        use_case_id = scenario.use_case_id
+        label, url = labels[use_case_id]
+        for node in step_rows(step_tree(scenario_steps)):
+            step = node.step
+            information = tuple(
+                information_keys[pk] for pk in links["information_objects"].get(step.pk, ()) if pk in information_keys
+            )
+            if not information:
+                continue
+            sides = []
+            for relation in ("producers", "receivers"):
+                expanded = _expand(links[relation].get(step.pk, ()), groupings.get(use_case_id, {}), names)
+                involved.update((use_case_id, actor_id) for actor_id, _ in expanded)
+                sides.append(tuple((actor_id, via) for actor_id, via in expanded))
+            exchanges.append(
+                Exchange(
+                    use_case_pk=use_case_id,
+                    use_case=label,
+                    use_case_url=url,
+                    scenario=str(scenario),
+                    step_pk=step.pk,
+                    step_number=node.number,
+                    step_name=step.name,
+                    producers=tuple((name_key(names[pk]), via) for pk, via in sides[0]),
+                    receivers=tuple((name_key(names[pk]), via) for pk, via in sides[1]),
+                    information=information,
+                )
+            )
+    return exchanges, involved
+
+
+def _roles(actors: dict[int, Actor], involved: set[tuple[int, int]], selection, actor_ids) -> dict[str, Role]:
+    """The roles with their effective zones and NIST domains over the use cases in which they exchange."""
+    zones = {zone.pk: zone for zone in Zone.objects.all()}
+    nist = {domain.pk: domain for domain in NistDomain.objects.all()}
+    role_zones = _zone_names(
+        SgamPlacement.objects.filter(actor_role__use_case__in=selection).values_list(
+            "actor_role__use_case_id", "actor_role__actor_id", "zone_id"
+        ),
+        zones,
+    )
+    role_nist = _domains(
+        NistPlacement.objects.filter(actor_role__use_case__in=selection).values_list(
+            "actor_role__use_case_id", "actor_role__actor_id", "nist_domain_id"
+        ),
+        nist,
+    )
+    default_zones = _zone_names(
+        SgamPlacement.objects.filter(actor__in=actor_ids).values_list("actor_id", "zone_id"), zones
+    )
+    default_nist = _domains(
+        NistPlacement.objects.filter(actor__in=actor_ids).values_list("actor_id", "nist_domain_id"), nist
+    )
+    zones_of: dict[int, set[Zone]] = defaultdict(set)
+    nist_of: dict[int, set[NistDomain]] = defaultdict(set)
+    for use_case_id, actor_id in involved:
+        key = (use_case_id, actor_id)
+        zones_of[actor_id].update(role_zones[key] if key in role_zones else default_zones.get((actor_id,), []))
+        nist_of[actor_id].update(role_nist[key] if key in role_nist else default_nist.get((actor_id,), []))
+    roles = {}
+    for actor_id in {actor_id for _, actor_id in involved}:
+        actor = actors[actor_id]
+        roles[name_key(actor.name)] = Role(
+            key=name_key(actor.name),
+            name=actor.name,
+            pk=actor.pk,
+            mrid=str(actor.mrid),
+            url=actor.get_absolute_url(),
+            zones=[zone.name for zone in sorted(zones_of[actor_id], key=lambda zone: zone.order)],
+            nist_domains=[
+                (domain.code, domain.name) for domain in sorted(nist_of[actor_id], key=lambda domain: domain.order)
+            ],
+        )
+    return roles
+
+
+# Frozen versions: the document a version keeps (usecases.versions) read back into exchanges.
+
+
+def _split_names(text: str, known: dict[str, str]) -> list[str]:
+    """Names joined with ", " back into names; a name with a comma in it is found among `known` (key -> name)."""
+    parts = [part.strip() for part in text.split(", ") if part.strip()] if text else []
+    names, index = [], 0
+    while index < len(parts):
+        for end in range(len(parts), index, -1):
+            candidate = ", ".join(parts[index:end])
+            if name_key(candidate) in known or end == index + 1:
+                names.append(candidate)
+                index = end
+                break
+    return names
+
+
+def _table(document: dict, section: str, key: str) -> dict | None:
+    for found in document.get("sections", []):
+        if found.get("key") == section:
+            return next((table for table in found.get("tables", []) if table.get("key") == key), None)
+    return None
+
+
+def _column(table: dict, name: str) -> int | None:
+    columns = table.get("columns", [])
+    return columns.index(name) if name in columns else None
+
+
+def _cells(row: dict, index: int | None) -> str:
+    cells = row.get("cells", [])
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def access_matrix_of_version(*, use_case: UseCase, document: dict, label: str) -> AccessMatrix:
+    """The matrix of one use case as a frozen version describes it (a document of `usecases.versions`, redacted for
+    the reader). Roles and information objects are looked up in today's libraries by name and mRID (for their
+    placements, data class and standards); what the libraries no longer hold keeps what the version says."""
+    actors_table = _table(document, "3.1", "actors") or {}
+    known = {name_key(_cells(row, 0)): _cells(row, 0) for row in actors_table.get("rows", [])}
+    known |= _library_names(document)
+    groupings: dict[str, list[str]] = defaultdict(list)
+    grouping_column = _column(actors_table, "Grouping")
+    for row in actors_table.get("rows", []):
+        if _cells(row, grouping_column).strip():
+            groupings[name_key(_cells(row, grouping_column))].append(_cells(row, 0))
+
+    information_table = _table(document, "5", "information") or {}
+    information: dict[str, Information] = {}
+    short_ids: dict[str, str] = {}
+    for row in information_table.get("rows", []):
+        identifier, name = _cells(row, 0), _cells(row, 1)
+        information[row["key"]] = Information(key=row["key"], identifier=identifier, name=name)
+        short_ids.setdefault(identifier or name, row["key"])
+
+    version_label = f"{use_case} ({label})"
+    url = use_case.get_absolute_url()
+    exchanges, role_names = [], {}
+    for section in document.get("sections", []):
+        if section.get("key") != "4.2":
+            continue
+        for table in section.get("tables", []):
+            columns = {
+                name: _column(table, name)
+                for name in (
+                    "Step No.",
+                    "Name of process/activity",
+                    "Information producer (actor)",
+                    "Information receiver (actor)",
+                    "Information exchanged (IDs)",
+                )
+            }
+            for row in table.get("rows", []):
+                exchanged = tuple(
+                    short_ids[part]
+                    for part in _split_names(_cells(row, columns["Information exchanged (IDs)"]), {})
+                    if part in short_ids
+                )
+                if not exchanged:
+                    continue
+                sides = [
+                    _version_side(_cells(row, columns[column]), known, groupings, role_names)
+                    for column in ACTOR_COLUMNS
+                ]
+                exchanges.append(
+                    Exchange(
+                        use_case_pk=use_case.pk,
+                        use_case=version_label,
+                        use_case_url=url,
+                        scenario=table.get("title", ""),
+                        step_pk=None,
+                        step_number=_cells(row, columns["Step No."]),
+                        step_name=_cells(row, columns["Name of process/activity"]),
+                        producers=sides[0],
+                        receivers=sides[1],
+                        information=exchanged,
+                    )
+                )
+    _from_libraries(information, role_names)
+    return AccessMatrix.build(
+        use_cases=[(use_case.pk, version_label)],
+        exchanges=exchanges,
+        roles=_library_roles(role_names),
+        information=information,
+    )
+
+
+ACTOR_COLUMNS = ("Information producer (actor)", "Information receiver (actor)")
+
+
+def _library_names(document: dict) -> dict[str, str]:
+    """Library actors whose names, joined with ", " in a step table, could be read as several (one query)."""
+    candidates = set()
+    for section in document.get("sections", []):
+        for table in section.get("tables", []) if section.get("key") == "4.2" else []:
+            for column in [_column(table, name) for name in ACTOR_COLUMNS]:
+                for row in table.get("rows", []):
+                    parts = _cells(row, column).split(", ")
+                    candidates.update(
+                        name_key(", ".join(parts[start:end]))
+                        for start in range(len(parts))
+                        for end in range(start + 2, len(parts) + 1)
+                    )
+    if not candidates:
+        return {}
+    names = Actor.objects.annotate(key=Lower(Trim("name"))).filter(key__in=candidates).values_list("key", "name")
+    return dict(names)
+
+
+def _version_side(
+    text: str, known: dict[str, str], groupings: dict[str, list[str]], role_names: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """The roles of a producer or receiver cell of a version's step table, groupings expanded (see the module)."""
+    side: dict[str, str] = {}
+    for name in _split_names(text, known):
+        members = [member for member in groupings.get(name_key(name), []) if name_key(member) != name_key(name)]
+        for member in members or [name]:
+            role_names.setdefault(name_key(member), member)
+            side.setdefault(name_key(member), name if members else "")
+    return tuple(side.items())
+
+
+def _from_libraries(information: dict[str, Information], role_names: dict[str, str]) -> None:
+    found = InformationObject.objects.filter(mrid__in=list(information)).only(
+        "pk", "mrid", "identifier", "name", "data_class", "standards"
+    )
+    for item in found:
+        entry = information[str(item.mrid)]
+        entry.data_class, entry.standards, entry.pk, entry.url = (
+            item.data_class,
+            item.standards,
+            item.pk,
+            item.get_absolute_url(),
+        )
+
+
+def _library_roles(role_names: dict[str, str]) -> dict[str, Role]:
+    actors = (
+        Actor.objects.annotate(key=Lower(Trim("name")))
+        .filter(key__in=list(role_names))
+        .prefetch_related("sgam_placements__zone", "nist_placements__nist_domain")
+    )
+    roles = {key: Role(key=key, name=name) for key, name in role_names.items()}
+    for actor in actors:
+        role = roles[actor.key]
+        role.name, role.pk, role.mrid, role.url = actor.name, actor.pk, str(actor.mrid), actor.get_absolute_url()
+        placements = sorted(
+            {placement.zone for placement in actor.sgam_placements.all() if placement.zone}, key=lambda z: z.order
+        )
+        role.zones = [zone.name for zone in placements]
+        domains = sorted({placement.nist_domain for placement in actor.nist_placements.all()}, key=lambda d: d.order)
+        role.nist_domains = [(domain.code, domain.name) for domain in domains]
+    return roles
+
+
+def nist_domain_choices() -> list[tuple[str, str]]:
+    return list(NistDomain.objects.order_by("order").values_list("code", "name"))
+
+
+@dataclass
+class MatrixSelection:
+    """What a request selects: its filters (`valid` or not), the matrix of the use cases they select (among those
+    the user may see) and the cells its cell filters keep, in their order."""
+
+    filterset: AccessMatrixFilterSet
+    valid: bool
+    matrix: AccessMatrix
+    cell_filter: CellFilter
+    cells: list[Cell]
+
+
+def access_matrix_select(*, user, params: QueryDict, request=None) -> MatrixSelection:
+    """`request`: the page's or API's (the filters read their choices as its user); none outside a request."""
+    request = request or SimpleNamespace(user=user)
+    filterset = AccessMatrixFilterSet(params or None, queryset=access_matrix_usecases(user=user), request=request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    use_cases = filterset.qs if valid else UseCase.objects.none()
+    matrix = access_matrix_get(use_cases=use_cases)
+    cell_filter = cell_filter_from(params)
+    return MatrixSelection(filterset, valid, matrix, cell_filter, cells_filtered(matrix, cell_filter))
