@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sgam import placement_views, views
+from sgam.access_matrix import views as access_views
 
 app_name = "sgam"
 
@@ -38,4 +39,22 @@ urlpatterns = [
     path("use-cases/<int:pk>/validate/", views.UseCaseValidateView.as_view(), name="usecase_validate"),
     path("validation/", views.ValidationReportView.as_view(), name="validation_report"),
     path("validation/run/", views.ValidationRunView.as_view(), name="validation_run"),
+    path("access-matrix/", access_views.AccessMatrixView.as_view(), name="access_matrix"),
+    path(
+        "access-matrix/cells/<int:role>/<int:information>/",
+        access_views.AccessMatrixCellView.as_view(),
+        name="access_matrix_cell",
+    ),
+    path("access-matrix/summary/", access_views.AccessMatrixSummaryView.as_view(), name="access_matrix_summary"),
+    path("access-matrix/diff/", access_views.AccessMatrixDiffView.as_view(), name="access_matrix_diff"),
+    path(
+        "access-matrix/export.<str:output_format>",
+        access_views.AccessMatrixExportView.as_view(),
+        name="access_matrix_export",
+    ),
+    path(
+        "use-cases/<int:pk>/access-matrix/diff/",
+        access_views.AccessMatrixVersionDiffView.as_view(),
+        name="usecase_access_diff",
+    ),
 ]
