@@ -57,7 +57,7 @@ class Justification:
             "scenario": self.scenario,
             "step": self.step_number,
             "step_name": self.step_name,
-            "as": "producer" if self.direction == PRODUCES else "receiver",
+            "side": "producer" if self.direction == PRODUCES else "receiver",
             "via_grouping": self.via,
             "url": self.url,
         }

@@ -1,5 +1,6 @@
 """The sgam API routes: (prefix, viewset, basename) for the router, plus plain urlpatterns."""
 
+from sgam.api.access_matrix import AccessMatrixViewSet
 from sgam.api.viewsets import (
     DomainViewSet,
     LayerViewSet,
@@ -16,5 +17,6 @@ routes = [
     ("sgam/placements", SgamPlacementViewSet, "sgam-placement"),
     ("nist/domains", NistDomainViewSet, "nist-domain"),
     ("nist/placements", NistPlacementViewSet, "nist-placement"),
+    ("access-matrix", AccessMatrixViewSet, "access-matrix"),
 ]
 urlpatterns = []
