@@ -39,7 +39,7 @@ from tests.factories import (
 from ucmr.models import ApiToken, BackgroundJob
 from ucmr.permissions import object_grant_add, object_grants
 from ucmr.tokens import api_token_create
-from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
+from usecases.models import CommonTerm, InformationObject, Step, UseCase, WorkspaceMembership
 from usecases.versions import usecase_snapshot_create
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,19 @@ EVERY_SIGNED_IN = statuses(200)
 READERS_OF_GRID = statuses(404, **roles(200, *MEMBERS, "administrator"))
 AUTHORS_OF_GRID = statuses(404, **roles(403, "viewer", "reviewer"), **roles(200, "author", "manager", "administrator"))
 CURATORS = statuses(403, **roles(200, "curator", "administrator"))
+
+
+def _draft_cell(world) -> dict:
+    """A cell of the draft's access matrix: a producer of one of its steps and the information it produces."""
+    step = Step.objects.filter(
+        scenario__use_case=world.draft, producers__isnull=False, information_objects__isnull=False
+    )
+    step = step.order_by("pk").first()
+    return {"role": step.producers.order_by("pk").first().pk, "information": step.information_objects.first().pk}
+
+
+def _draft_only(world) -> dict:
+    return {"use_case": str(world.draft.pk)}
 
 
 def _curators_write(status: int) -> dict[str, int]:
@@ -397,6 +410,42 @@ CASES = [
     ),
     Case("sgam:validation_report", EVERY_SIGNED_IN),
     Case("sgam:validation_run", statuses(302), method="post"),
+    # The data access matrix (sgam.access_matrix): a selection holds only what the user may see, so everyone signed
+    # in may read the pages; a cell, or a use case's versions, of a use case one may not see is a 404.
+    Case("sgam:access_matrix", EVERY_SIGNED_IN, public=200),
+    Case("sgam:access_matrix", EVERY_SIGNED_IN, data=lambda world: {"view": "list"}, public=200, label="list"),
+    Case("sgam:access_matrix_summary", EVERY_SIGNED_IN, public=200),
+    Case(
+        "sgam:access_matrix_diff",
+        EVERY_SIGNED_IN,
+        data=lambda world: {"old": "status=published", "new": "workspace=grid"},
+        public=200,
+    ),
+    Case("sgam:access_matrix_cell", READERS_OF_GRID, kwargs=_draft_cell, data=_draft_only),
+    Case("sgam:access_matrix_cell", READERS_OF_GRID, kwargs=_draft_cell, label="every-visible"),
+    *(
+        Case(
+            "sgam:access_matrix_export",
+            EVERY_SIGNED_IN,
+            kwargs=lambda world, output_format=output_format: {"output_format": output_format},
+            public=200,
+            label=output_format,
+        )
+        for output_format in ("csv", "xlsx", "json")
+    ),
+    Case(
+        "sgam:access_matrix_export",
+        statuses(404, anonymous=302),
+        kwargs=lambda world: {"output_format": "pdf"},
+        label="unknown-format",
+    ),
+    Case("sgam:usecase_access_diff", READERS_OF_GRID, kwargs=lambda world: {"pk": world.approved.pk}),
+    Case(
+        "sgam:usecase_access_diff",
+        statuses(404, administrator=200),
+        kwargs=lambda world: {"pk": world.hidden.pk},
+        label="other-workspace",
+    ),
     # The libraries: everyone signed in reads them, curators (and administrators) write them.
     Case("actors:actor_list", EVERY_SIGNED_IN, public=200),
     Case("actors:actor_detail", EVERY_SIGNED_IN, kwargs=lambda world: {"pk": world.actor.pk}, public=200),
