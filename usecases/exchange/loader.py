@@ -28,6 +28,7 @@ only created for a user who may create workspaces.
 """
 
 import re
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -35,7 +36,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower, Trim
 
 from actors.models import Actor
@@ -52,7 +53,12 @@ from usecases.exchange.records import (
 )
 from usecases.exchange.report import ImportReport
 from usecases.exchange.rows import ExistingRows, RowPlanner, row_key
-from usecases.exchange.use_cases import DEFAULT_WORKSPACE_NAME, UseCasePlanning, may_create_workspaces
+from usecases.exchange.use_cases import (
+    DEFAULT_WORKSPACE_NAME,
+    PlanNeedsWrites,
+    UseCasePlanning,
+    may_create_workspaces,
+)
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -137,16 +143,56 @@ def repository_import(
         raise ValidationError(f"Unknown policy {policy!r}: use one of {', '.join(POLICIES)}.", code="invalid")
     if user is not None and not (user_can(user, ADD, UseCase) or may_create_workspaces(user)):
         raise PermissionDenied("You may not import use cases: you may add use cases to no workspace.")
-    report = ImportReport(dry_run=dry_run, policy=policy)
-    report.warnings += [warning for warning in document.warnings if not _INTEGRITY_WARNING.search(warning)]
-    with transaction.atomic():
-        Run(user=user, document=document, workspace=workspace, policy=policy, report=report, progress=progress).run()
-        if dry_run:
-            transaction.set_rollback(True)
-            for row in report.use_cases:
-                row.pop("pk", None)
+
+    highest = 0
+
+    def forward(percent: int, message: str) -> None:
+        """Progress never goes back, even when the plan is made a second time (below)."""
+        nonlocal highest
+        highest = max(highest, percent)
+        if progress is not None:
+            progress(highest, message)
+
+    def new_run() -> Run:
+        report = ImportReport(dry_run=dry_run, policy=policy)
+        report.warnings += [warning for warning in document.warnings if not _INTEGRITY_WARNING.search(warning)]
+        return Run(user=user, document=document, workspace=workspace, policy=policy, report=report, progress=forward)
+
+    # Reading what the repository holds and planning every write need no lock: done first, outside the
+    # transaction, so that the transaction (which holds SQLite's one write lock) lasts only as long as the writes.
+    run = new_run()
+    try:
+        run.plan_all()
+        with transaction.atomic():
+            started = time.monotonic()
+            if not run.still_current():
+                raise _PlanStale
+            run.write_all()
+            run.report.write_seconds = time.monotonic() - started
+            if dry_run:
+                transaction.set_rollback(True)
+    except (_PlanStale, PlanNeedsWrites, IntegrityError):
+        # Someone changed a use case of the file (or removed an object the plan links to) in between, or the file
+        # needs a new workspace: plan and write again, this time inside the transaction. All or nothing, as always.
+        run = new_run()
+        run.in_transaction = True
+        with transaction.atomic():
+            started = time.monotonic()
+            run.plan_all()
+            run.write_all()
+            run.report.write_seconds = time.monotonic() - started
+            if dry_run:
+                transaction.set_rollback(True)
+    report = run.report
+    if dry_run:
+        for row in report.use_cases:
+            row.pop("pk", None)
     report.finish()
     return report
+
+
+class _PlanStale(Exception):
+    """A use case the import planned to change has a new revision since it was read."""
 
 
 def repository_import_xml(
@@ -206,10 +252,17 @@ class Run(UseCasePlanning):
         self.use_case_work: list[tuple[Plan, doc.UseCase, uuid.UUID]] = []
         self.use_case_rows: list[dict[str, Any]] = []
         self.claimed: set[int] = set()
+        # Planned inside the transaction that writes (the fallback of repository_import): may write as it plans.
+        self.in_transaction = False
 
     # The phases
 
     def run(self) -> None:
+        self.plan_all()
+        self.write_all()
+
+    def plan_all(self) -> None:
+        """Read what the repository holds and plan every write (no write here)."""
         self.preload_libraries()
         self.progress(12, "Matching the libraries")
         load_libraries(self)
@@ -226,6 +279,17 @@ class Run(UseCasePlanning):
                 shown = percent
             existing = self.rows_of.get(plan.instance.pk) if plan.existing else None
             RowPlanner(self, plan=plan, use_case=use_case, uid=uid, existing=existing).plan_all()
+        self.planned_revisions = {
+            plan.instance.pk: plan.instance.revision for plan, _, _ in self.use_case_work if plan.existing
+        }
+
+    def still_current(self) -> bool:
+        """Whether the use cases the plan changes are still at the revisions it read."""
+        locked = UseCase.objects.select_for_update().filter(pk__in=self.planned_revisions)
+        revisions = locked.values_list("pk", "revision")
+        return dict(revisions) == self.planned_revisions
+
+    def write_all(self) -> None:
         self.write()
         self.progress(98, "Writing the change log")
         self.writer.finish()
@@ -348,7 +412,9 @@ class Run(UseCasePlanning):
             for relation in use_case.relations
             if relation.use_case_ref
         }
-        locked = UseCase.objects.select_related("workspace").select_for_update(of=("self",))
+        locked = UseCase.objects.select_related("workspace")
+        if self.in_transaction:  # planned inside the import's transaction (see repository_import): lock them now
+            locked = locked.select_for_update(of=("self",))
         self.existing["use_case"] = {instance.mrid: instance for instance in _in_chunks(locked, "mrid", uids)}
         identifiers = {use_case.identifier.strip() for use_case in use_cases if use_case.identifier.strip()}
         for instance in _in_chunks(locked, "identifier", identifiers):

@@ -52,6 +52,8 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     use_cases: list[dict[str, Any]] = field(default_factory=list)
+    # How long the writes held the transaction (and so SQLite's write lock), in seconds.
+    write_seconds: float = 0.0
     _notes: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
 
     def count(self, kind: str, outcome: str, number: int = 1) -> None:
@@ -109,6 +111,7 @@ class ImportReport:
             "counts": {kind: dict(outcomes) for kind, outcomes in self.counts.items()},
             "warnings": list(self.warnings),
             "use_cases": [dict(row) for row in self.use_cases],
+            "write_seconds": round(self.write_seconds, 3),
         }
 
     @classmethod
@@ -119,6 +122,7 @@ class ImportReport:
             counts={kind: dict(outcomes) for kind, outcomes in (data.get("counts") or {}).items()},
             warnings=list(data.get("warnings") or []),
             use_cases=[dict(row) for row in data.get("use_cases") or []],
+            write_seconds=float(data.get("write_seconds") or 0.0),
         )
 
     def summary(self) -> str:

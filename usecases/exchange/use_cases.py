@@ -16,6 +16,12 @@ from usecases.services import workspace_create
 from usecases.xml import document as doc
 
 DEFAULT_WORKSPACE_NAME = "Imported use cases"
+
+
+class PlanNeedsWrites(Exception):
+    """Planning outside the transaction met something it must write first (a new workspace): plan inside it."""
+
+
 DEFAULT_WORKSPACE_SLUG = "imported"
 PLACEHOLDER = "placeholder"
 USE_CASE_FIELDS = (
@@ -188,6 +194,8 @@ class UseCasePlanning:
                 f"The file puts use cases in the workspace {name!r}, which does not exist, and you may not create "
                 "workspaces: choose a workspace to import into."
             )
+        if not self.in_transaction:
+            raise PlanNeedsWrites(f"The workspace {name!r} must be created first.")
         base = DEFAULT_WORKSPACE_SLUG if name == DEFAULT_WORKSPACE_NAME else (slugify(name)[:90] or "workspace")
         taken = set(Workspace.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 1

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from actors.models import Actor
 from requirements.models import RequirementCategory
+from sgam.models import RenderedDiagram
 from tests.factories import UseCaseFactory, WorkspaceFactory, member_of, with_repository_role
 from tests.usecases.exchange.conftest import fingerprint
 from tests.usecases.xml.test_parsing import HOSTILE
-from ucmr.models import ChangeLogEntry
+from ucmr.models import BackgroundJob, ChangeLogEntry
 from usecases.exchange import bulk
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import, repository_import_xml
@@ -397,16 +398,26 @@ def test_the_report_keeps_the_readers_warnings_and_says_what_was_done_about_dang
     assert edf.as_dict() == edf.from_dict(edf.as_dict()).as_dict()
 
 
-def test_created_and_changed_use_cases_get_the_follow_up_the_services_queue(django_capture_on_commit_callbacks):
-    """Validation and diagrams of a use case are queued when the import commits, as after any other change; an
-    import that changes nothing queues nothing, and a dry run nothing either."""
-    with django_capture_on_commit_callbacks() as dry:
+def test_an_import_queues_one_validation_for_all_its_use_cases_and_renders_nothing(django_capture_on_commit_callbacks):
+    """The import's validation is written with the import (rolled back with a dry run), one job for all the use cases
+    it created or changed; an import that changes nothing queues nothing; no diagram is rendered until viewed."""
+    with django_capture_on_commit_callbacks():
         _import(doc.Repository(use_cases=[_use_case()]), dry_run=True)
-    with django_capture_on_commit_callbacks() as first:
-        _import(doc.Repository(use_cases=[_use_case()]))
-    with django_capture_on_commit_callbacks() as again:
-        _import(doc.Repository(use_cases=[_use_case()]))
+    assert not BackgroundJob.objects.exists()
 
-    assert dry == [] and again == []
-    assert [sorted(callback.kinds) for callback in first] == [["render_diagrams", "validate"]]
-    assert first[0].use_case_id == UseCase.objects.get().pk
+    with django_capture_on_commit_callbacks():
+        _import(
+            doc.Repository(
+                use_cases=[
+                    _use_case(),
+                    _use_case(mrid=str(uuid.uuid4()), identifier="UC-2", name="Second", scenarios=[]),
+                ]
+            )
+        )
+    [job] = BackgroundJob.objects.all()
+    assert job.kind == "validate" and job.params == {"use_cases": sorted(UseCase.objects.values_list("pk", flat=True))}
+
+    with django_capture_on_commit_callbacks():
+        _import(doc.Repository(use_cases=[_use_case()]))
+    assert BackgroundJob.objects.count() == 1
+    assert not RenderedDiagram.objects.exists()
