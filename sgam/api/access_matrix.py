@@ -26,6 +26,7 @@ from sgam.access_matrix.model import (
 )
 from sgam.access_matrix.selectors import access_matrix_get, access_matrix_usecases
 from ucmr.api.pagination import PageNumberPagination
+from ucmr.api.schema import AutoSchema
 
 PERMISSIONS = [(READ, READ), (WRITE, WRITE)]
 
@@ -156,6 +157,20 @@ CELL_PARAMETERS = [
 ]
 
 
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the paginated result set."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="Number of cells to return per page."),
+]
+
+
+class MatrixSchema(AutoSchema):
+    """The matrix is one document (a page of its cells, with the selection and the findings), not a list of rows:
+    described as it is answered, not wrapped in a paginated list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class AccessMatrixViewSet(viewsets.GenericViewSet):
     """Who produces (writes) and receives (reads) which information in the use cases the filters select, each cell
     with the steps that justify it: the base of role-based access on a data exchange platform."""
@@ -164,6 +179,7 @@ class AccessMatrixViewSet(viewsets.GenericViewSet):
     filterset_class = AccessMatrixFilterSet
     pagination_class = PageNumberPagination
     serializer_class = CellSerializer
+    schema = MatrixSchema()
 
     def get_queryset(self):
         return access_matrix_usecases(user=self.request.user)
@@ -173,7 +189,7 @@ class AccessMatrixViewSet(viewsets.GenericViewSet):
         matrix = access_matrix_get(use_cases=use_cases)
         return matrix, cells_filtered(matrix, cell_filter_from(self.request.query_params))
 
-    @extend_schema(parameters=CELL_PARAMETERS, responses=AccessMatrixPageSerializer)
+    @extend_schema(parameters=CELL_PARAMETERS + PAGE_PARAMETERS, responses=AccessMatrixPageSerializer)
     def list(self, request):
         matrix, cells = self.selection()
         page = self.paginate_queryset(cells)
