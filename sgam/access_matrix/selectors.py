@@ -152,7 +152,8 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
 
 
 def _exchanges(steps, links, groupings, names, labels, information_keys) -> tuple[list[Exchange], set[tuple]]:
-    """Every step as an Exchange, numbered as the use case page numbers it; `involved`: (use case, actor) pairs."""
+    """Every step as an Exchange (those exchanging no information too: a role producing in them acts in the use
+    case), numbered as the use case page numbers it; `involved`: (use case, actor) pairs that give a cell."""
     by_scenario: dict[int, list[Step]] = defaultdict(list)
     for step in steps:
         by_scenario[step.scenario_id].append(step)
@@ -166,12 +167,11 @@ def _exchanges(steps, links, groupings, names, labels, information_keys) -> tupl
             information = tuple(
                 information_keys[pk] for pk in links["information_objects"].get(step.pk, ()) if pk in information_keys
             )
-            if not information:
-                continue
             sides = []
             for relation in ("producers", "receivers"):
                 expanded = _expand(links[relation].get(step.pk, ()), groupings.get(use_case_id, {}), names)
-                involved.update((use_case_id, actor_id) for actor_id, _ in expanded)
+                if information:
+                    involved.update((use_case_id, actor_id) for actor_id, _ in expanded)
                 sides.append(tuple((actor_id, via) for actor_id, via in expanded))
             exchanges.append(
                 Exchange(
@@ -313,8 +313,6 @@ def access_matrix_of_version(*, use_case: UseCase, document: dict, label: str) -
                     for part in _split_names(_cells(row, columns["Information exchanged (IDs)"]), {})
                     if part in short_ids
                 )
-                if not exchanged:
-                    continue
                 sides = [
                     _version_side(_cells(row, columns[column]), known, groupings, role_names)
                     for column in ACTOR_COLUMNS
