@@ -3,6 +3,7 @@
 See `.env.example` for the list of variables.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "ucmr",
     "actors",
     "requirements",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ucmr.security.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the "try again later" page
 ]
 
 ROOT_URLCONF = "ucmr.urls"
@@ -86,8 +90,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ucmr")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is down or paused answers within a second, so that what only uses the cache (API throttling)
+    # can carry on without it instead of holding the request.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -122,10 +131,52 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+# Security: secure by default unless DEBUG is on (see SECURITY.md). Behind a proxy that terminates TLS, either keep
+# the redirect and name the header the proxy sets (DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto) or let the
+# proxy redirect (DJANGO_SECURE_SSL_REDIRECT=false).
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+_proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+if _proxy_ssl_header:
+    # Only when the proxy always sets (or strips) this header: a client could send it otherwise.
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_ssl_header.upper().replace('-', '_')}", "https")
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+# Asking browsers to preload HSTS binds the whole domain for months: the operator's choice, not a default to nag about.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every response without a policy of its own gets this one (ucmr.security.ContentSecurityPolicyMiddleware): no
+# inline script or style, nothing from other sites, never framed. Downloads (drawings, diagrams) set stricter ones.
+UCMR_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",  # Bootstrap draws its icons (menu toggler, select arrows) as data: SVG
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+# Sign-in throttling (django-axes): after UCMR_LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that username may not sign in from there for UCMR_LOGIN_COOLOFF_MINUTES (counted from the last failure).
+# Every sign-in form is covered (the pages and the admin); the API takes tokens, never passwords. Administrators
+# unlock in the admin (Axes > Access attempts: delete the row) or with `python manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env.int("UCMR_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("UCMR_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ucmr.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "ucmr.security.client_ip"
+# How many proxies in front of UCMR append to X-Forwarded-For: the client's address is the one the outermost of
+# them saw. 0 (the default): the address of the connection.
+UCMR_TRUSTED_PROXIES = env.int("UCMR_TRUSTED_PROXIES", default=0)
 
 # Celery: eager (inline) unless a broker is configured.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -159,6 +210,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ucmr.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "ucmr.api.renderers.BrowsableAPIRenderer",  # the browsable API under the Content-Security-Policy
     ],
     "DEFAULT_PARSER_CLASSES": [
         "ucmr.api.parsers.JSONParser",

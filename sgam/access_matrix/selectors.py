@@ -34,6 +34,20 @@ from usecases.models import ActorRole, InformationObject, Step, UseCase
 from usecases.selectors import USECASE_ORDERING, step_rows, step_tree
 
 
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """What the matrix reads of a step (and `step_tree` nests): thousands of them are read, as plain rows."""
+
+    pk: int
+    parent_id: int | None
+    number: str
+    name: str
+    scenario_id: int
+    scenario_number: str
+    scenario_name: str
+    use_case_id: int
+
+
 def access_matrix_usecases(*, user) -> QuerySet[UseCase]:
     """The use cases a selection may take: those the user may see (the list's filters narrow them further)."""
     return visible_to(user, UseCase.objects.select_related("workspace")).order_by(*USECASE_ORDERING)
@@ -83,21 +97,21 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
     listed = list(use_cases.select_related("workspace").only("pk", "identifier", "name", "workspace__name"))
     labels = {use_case.pk: (_use_case_label(use_case), use_case.get_absolute_url()) for use_case in listed}
 
-    steps = list(
-        Step.objects.filter(in_selection)
-        .select_related("scenario")
-        .only(
+    steps = [
+        StepRow(*row)
+        for row in Step.objects.filter(in_selection)
+        .order_by("scenario__use_case_id", "scenario__position", "scenario_id", "position", "pk")
+        .values_list(
             "pk",
             "parent_id",
             "number",
             "name",
-            "position",
+            "scenario_id",
             "scenario__number",
             "scenario__name",
             "scenario__use_case_id",
         )
-        .order_by("scenario__use_case_id", "scenario__position", "scenario_id", "position", "pk")
-    )
+    ]
     links = {}
     for relation in ("producers", "receivers", "information_objects"):
         through = getattr(Step, relation).through
@@ -154,13 +168,13 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
 def _exchanges(steps, links, groupings, names, labels, information_keys) -> tuple[list[Exchange], set[tuple]]:
     """Every step as an Exchange (those exchanging no information too: a role producing in them acts in the use
     case), numbered as the use case page numbers it; `involved`: (use case, actor) pairs that give a cell."""
-    by_scenario: dict[int, list[Step]] = defaultdict(list)
+    by_scenario: dict[int, list[StepRow]] = defaultdict(list)
     for step in steps:
         by_scenario[step.scenario_id].append(step)
     exchanges, involved = [], set()
     for scenario_steps in by_scenario.values():
-        scenario = scenario_steps[0].scenario
-        use_case_id = scenario.use_case_id
+        first = scenario_steps[0]
+        use_case_id, scenario = first.use_case_id, f"{first.scenario_number} {first.scenario_name}".strip()
         label, url = labels[use_case_id]
         for node in step_rows(step_tree(scenario_steps)):
             step = node.step
@@ -178,7 +192,7 @@ def _exchanges(steps, links, groupings, names, labels, information_keys) -> tupl
                     use_case_pk=use_case_id,
                     use_case=label,
                     use_case_url=url,
-                    scenario=str(scenario),
+                    scenario=scenario,
                     step_pk=step.pk,
                     step_number=node.number,
                     step_name=step.name,
