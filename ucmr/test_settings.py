@@ -28,3 +28,9 @@ if UCMR_TEST_DB_NAME:
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # no broadcast queues left behind in the shared Redis
 else:
     CELERY_TASK_ALWAYS_EAGER = True
+
+# The test client and the browser tests' live server speak plain HTTP (a test of the deploy check runs the real
+# settings in a process of its own: tests/ucmr/test_security.py).
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

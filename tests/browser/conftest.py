@@ -48,11 +48,21 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page of a fresh browser context. A test fails when any page it opened broke the Content-Security-Policy:
+    chromium reports every refused script, style, frame or connection in the console."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 800})
     context.set_default_timeout(30_000)  # generous: CI shares two cores with the live server and the suite
+    violations = []
+    context.on("console", lambda message: _note_violation(violations, message))
     page = context.new_page()
     yield page
     context.close()
+    assert not violations, "the Content-Security-Policy was violated:\n" + "\n".join(violations)
+
+
+def _note_violation(violations: list[str], message) -> None:
+    if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+        violations.append(f"{message.location.get('url', '')}: {message.text}")
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -290,9 +290,7 @@ def test_use_case_detail_nests_sub_steps_under_their_parent(reader):
 
     text = text_of(reader.get(scenario.use_case.get_absolute_url()))
 
-    rows = re.findall(
-        r'<tr id="step-\d+"[^>]*>\s*<td class="step-number[^"]*" style="--depth: (\d)">([^<]*)</td>', text
-    )
+    rows = re.findall(r'<tr id="step-\d+"[^>]*>\s*<td class="step-number[^"]*" data-depth="(\d)">([^<]*)</td>', text)
     assert rows == [("0", "1"), ("1", "1.1"), ("2", "1.1.1"), ("0", "2")]
     order = [text.index(name) for name in ("Send schedule", "Validate schedule", "Check limits", "Confirm")]
     assert order == sorted(order)

@@ -1,11 +1,11 @@
 """Everything under /api/: each app's `api/urls.py` lists its `routes` (prefix, viewset, basename) and may add
-plain `urlpatterns`; the schema and its two readers (Swagger UI, ReDoc) are served from local static files. Any other
-address under /api/ is a 404 in the API's error shape."""
+plain `urlpatterns`; the schema and its reader (Swagger UI, its script a file of its own) are served from local
+static files. Any other address under /api/ is a 404 in the API's error shape."""
 
 from importlib import import_module
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from ucmr.api.errors import UnknownAddressView
@@ -22,8 +22,8 @@ for app in API_APPS:
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Split: its script is a file of its own, as the Content-Security-Policy wants.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     *extra_patterns,
     *router.urls,
     # Last. Any character, a line break too; without the final slash, APPEND_SLASH redirects first.
