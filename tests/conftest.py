@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+pytest_plugins = ["tests.workers"]  # the worker fixtures of the worker and fault tiers
+
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 IEC_DIR = SHARED_DIR / "iec62559"
 IN_CI = os.environ.get("CI") == "true"

@@ -1,8 +1,9 @@
-"""A job kind for the worker tier only: the "validate" job of one use case, made slow where it hurts most.
+"""Job kinds for the worker and fault tiers only: the "validate" job of one use case and the "xml_import" job, made
+slow where it hurts most.
 
-On its first attempt it pauses inside the transaction that stores the use case's findings, after writing them and
-one more finding that no real validation makes, and writes its process id to a file, so a test can kill the
-process right there. Later attempts (the file exists) run straight through.
+Slow validation: on its first attempt it pauses inside the transaction that stores the use case's findings, after
+writing them and one more finding that no real validation makes, and writes its process id to a file, so a test can
+kill the process right there. Later attempts (the file exists) run straight through. Slow import: see `slow_import`.
 """
 
 import os
@@ -39,3 +40,40 @@ def slow_validate(job, progress):
 
     with mock.patch.object(services, "validation_store", store_and_pause):
         return services.validation_run(use_case_ids=[job.params["use_case"]], progress=progress)
+
+
+SLOW_IMPORT = "tests.slow_import"
+
+
+@register_job_kind(SLOW_IMPORT)
+def slow_import(job, progress):
+    """The "xml_import" job, paused inside its write transaction (after the first writes) on the attempts whose
+    number is in params `pause_attempts`, with the process id written to `pause_file` + attempt number."""
+    from ucmr.models import BackgroundJob
+    from usecases.exchange.services import import_job_run
+
+    attempt = BackgroundJob.objects.filter(pk=job.pk).values_list("attempts", flat=True).get()
+    pause_file = Path(f"{job.params['pause_file']}.{attempt}")
+    pause = attempt in job.params.get("pause_attempts", [1])
+
+    def pausing(percent, message):
+        progress(percent, message)
+        if pause and message.startswith("Writing") and percent >= 80 and not pause_file.exists():
+            pause_file.write_text(str(os.getpid()))
+            time.sleep(PAUSE_SECONDS)
+
+    return import_job_run(job=job, progress=pausing)
+
+
+SLEEP = "tests.sleep"
+
+
+@register_job_kind(SLEEP)
+def sleep(job, progress):
+    """Works for params `seconds`, reporting progress ten times a second: a long job that stays alive."""
+    seconds = float(job.params["seconds"])
+    started = time.monotonic()
+    while (spent := time.monotonic() - started) < seconds:
+        progress(round(100 * spent / seconds), "Working")
+        time.sleep(0.1)
+    return {"slept": seconds}

@@ -226,8 +226,24 @@ def _heartbeat(*, job_id, owner: str) -> Iterator[None]:
         thread.join(timeout=interval + 30)
 
 
+def _owner_gone(owner: str) -> bool:
+    """Whether the process holding a lease is known to be gone: one of this host that no longer runs (a killed pool
+    process, or a killed worker whose message comes back to a worker on the same host). Of another host nothing
+    is known: its lease must expire."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it runs, as another user
+        return False
+    return False
+
+
 def _lease_alive(job: BackgroundJob) -> bool:
-    return job.lease_expires is not None and job.lease_expires > timezone.now()
+    return job.lease_expires is not None and job.lease_expires > timezone.now() and not _owner_gone(job.lease_owner)
 
 
 def job_run(*, job_id, work: JobWork) -> bool:
@@ -305,14 +321,16 @@ def job_recover_lost(*, job_id, dispatch: bool = True) -> str:
 
     Returns what it did: "retry", "failed" or "" (the job was not running under an expired lease)."""
     now = timezone.now()
-    expired = Q(lease_expires__lt=now) | Q(lease_expires__isnull=True)
-    job = BackgroundJob.objects.filter(expired, pk=job_id, status=BackgroundJob.Status.RUNNING).first()
-    if job is None:
+    job = BackgroundJob.objects.filter(pk=job_id, status=BackgroundJob.Status.RUNNING).first()
+    if job is None or _lease_alive(job):
         return ""
     started = f"{job.started:%Y-%m-%d %H:%M:%S %Z}" if job.started else "at an unknown time"
     owner = f" on {job.lease_owner}" if job.lease_owner else ""
     note = f"{LOST_NOTE}{owner} during attempt {job.attempts} (started {started}).\n"
-    running = BackgroundJob.objects.filter(expired, pk=job.pk, status=BackgroundJob.Status.RUNNING)
+    # The same claim as read: a job that another delivery recovered and restarted meanwhile is left alone.
+    running = BackgroundJob.objects.filter(
+        pk=job.pk, status=BackgroundJob.Status.RUNNING, lease_owner=job.lease_owner, attempts=job.attempts
+    )
     if job.attempts >= MAX_ATTEMPTS:
         updated = running.update(
             status=BackgroundJob.Status.FAILED,
@@ -358,14 +376,18 @@ def job_dispatch_pending(*, limit: int = 500) -> int:
 
 
 def job_sweep_stale(*, older_than: timedelta | None = None) -> int:
-    """Recover the running jobs whose lease expired (see `job_recover_lost`); with `older_than`, also end failed
-    those running for longer than that whatever their lease says. Returns the number of jobs recovered or ended."""
+    """Recover the running jobs whose lease expired or whose process on this host is gone (see `job_recover_lost`);
+    with `older_than`, also end failed those running for longer than that whatever their lease says. Returns the
+    number of jobs recovered or ended."""
     now = timezone.now()
     count = 0
-    expired = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING).filter(
-        Q(lease_expires__lt=now) | Q(lease_expires__isnull=True, started__lt=now - lease_duration())
+    here = f"{socket.gethostname()}:"
+    lost = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING).filter(
+        Q(lease_expires__lt=now)
+        | Q(lease_expires__isnull=True, started__lt=now - lease_duration())
+        | Q(lease_owner__startswith=here)  # of this host: `job_recover_lost` checks whether its process runs
     )
-    for job_id in expired.values_list("pk", flat=True):
+    for job_id in lost.values_list("pk", flat=True):
         count += bool(job_recover_lost(job_id=job_id))
     if older_than is not None:
         if older_than <= timedelta(0):

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ucmr.security.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the "try again later" page
+    "ucmr.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "ucmr.urls"
@@ -83,13 +84,23 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while a job writes; the timeout waits for a lock instead of failing.
+    # SQLite for several users at once: WAL lets readers read while one writes; a transaction takes the write lock
+    # when it begins (IMMEDIATE), so two writers queue instead of one failing half-way; a writer waits up to the
+    # busy timeout for the lock, then the request answers 503 with Retry-After (ucmr.middleware).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": env.int("UCMR_SQLITE_BUSY_TIMEOUT", default=15),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://ucmr")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that is down or paused answers within a second, so that what only uses the cache (API throttling)
+    # can carry on without it instead of holding the request.
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
@@ -174,17 +185,56 @@ AXES_CLIENT_IP_CALLABLE = "ucmr.security.client_ip"
 # them saw. 0 (the default): the address of the connection.
 UCMR_TRUSTED_PROXIES = env.int("UCMR_TRUSTED_PROXIES", default=0)
 
-# Celery: eager (inline) unless a broker is configured.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Background jobs (ucmr/jobs.py). Without CELERY_BROKER_URL the broker is a SQLite file (kombu's SQLAlchemy
+# transport, see ucmr/broker.py) and `make run` starts a worker beside the web server. UCMR_JOBS_INLINE=true runs
+# jobs inline in the process that starts them (scripts; never for a server).
+UCMR_JOBS_INLINE = env.bool("UCMR_JOBS_INLINE", default=False)
+UCMR_BROKER_FILE = env.path("UCMR_BROKER_FILE", default=BASE_DIR / "celery-broker.sqlite3")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or f"ucmr-sqla+sqlite:///{UCMR_BROKER_FILE}"
+CELERY_TASK_ALWAYS_EAGER = UCMR_JOBS_INLINE
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A dropped broker connection does not stop a running job: its message comes back, and the job's lease makes that
+# delivery a no-op while the job runs (ucmr.jobs.job_execute).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True  # results live in ucmr.BackgroundJob rows
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("UCMR_BROKER_TIMEOUT", default=3.0)
+# The two queues are "<prefix>.user" (what users start) and "<prefix>.follow_up" (validation and rendering after
+# changes); a worker consumes them in that order (`celery -A ucmr worker -Q ucmr.user,ucmr.follow_up`).
+UCMR_QUEUE_PREFIX = env.str("UCMR_QUEUE_PREFIX", default="ucmr")
+CELERY_TASK_DEFAULT_QUEUE = f"{UCMR_QUEUE_PREFIX}.user"
+# A running job's lease: renewed by its worker every quarter of it; a job whose lease expired was lost.
+UCMR_JOB_LEASE_SECONDS = env.int("UCMR_JOB_LEASE_SECONDS", default=60)
+# The dispatcher and sweep (Celery beat): how often; when an unclaimed message is sent again; how long job files
+# (an unconfirmed dry run's upload, an export) are kept.
+UCMR_JOB_MAINTAIN_SECONDS = env.int("UCMR_JOB_MAINTAIN_SECONDS", default=30)
+UCMR_JOB_REDISPATCH_SECONDS = env.int("UCMR_JOB_REDISPATCH_SECONDS", default=900)
+UCMR_JOB_FILE_HOURS = env.int("UCMR_JOB_FILE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE = {
+    "maintain-jobs": {
+        "task": "ucmr.tasks.maintain_jobs",
+        "schedule": float(UCMR_JOB_MAINTAIN_SECONDS),
+        "options": {"queue": f"{UCMR_QUEUE_PREFIX}.user", "expires": float(UCMR_JOB_MAINTAIN_SECONDS)},
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("UCMR_BEAT_SCHEDULE_FILE", default=BASE_DIR / "celerybeat-schedule"))
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Fail fast when Redis is down (the outbox keeps the job); user jobs first; a message whose worker vanished
+    # comes back after the visibility timeout, and the job's lease tells a live job from a lost one.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "queue_order_strategy": "priority",
+        "visibility_timeout": env.int("UCMR_BROKER_VISIBILITY_TIMEOUT", default=600),
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": env.float("UCMR_BROKER_SOCKET_TIMEOUT", default=5.0),
+        "max_connections": 20,
+    }
+elif CELERY_BROKER_URL.startswith("ucmr-sqla+sqlite"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.5, "connect_args": {"timeout": 30}}
 
 UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
 # Published use cases (and the libraries) may be read without signing in.

@@ -1,0 +1,173 @@
+"""Real Celery worker processes for the worker and fault tiers, on either broker UCMR runs with: Redis (production)
+or the embedded SQLite broker of `make run` (ucmr/broker.py).
+
+Each test gets queues of its own (UCMR_QUEUE_PREFIX, and in Redis a key prefix), so that parallel runs and earlier
+tests never take each other's messages. Workers use the test database (UCMR_TEST_DB_NAME, a file on SQLite) and
+tests/worker_settings.py. `Workers.start()` starts one; every one is stopped at the end of the test.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import redis
+from celery import Celery, current_app
+from django.db import connection
+
+from ucmr.jobs import worker_queues
+from ucmr.models import BackgroundJob
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS_URL = os.environ.get("UCMR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+JOB_TIMEOUT = 90
+WORKER_STOP_TIMEOUT = 15
+
+
+def redis_reachable() -> redis.Redis:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL} ({error}); set UCMR_TEST_REDIS_URL or start redis-server.")
+    return client
+
+
+@dataclass
+class Workers:
+    broker: str  # "redis" or "embedded"
+    prefix: str
+    broker_url: str
+    tmp_path: Path
+    lease_seconds: int = 4
+    started: list[tuple[subprocess.Popen, Path]] = field(default_factory=list)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
+            "CELERY_BROKER_URL": self.broker_url,
+            "UCMR_QUEUE_PREFIX": self.prefix,
+            "UCMR_TEST_KEY_PREFIX": self.prefix if self.broker == "redis" else "",
+            "UCMR_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
+            "UCMR_JOB_LEASE_SECONDS": str(self.lease_seconds),
+            "UCMR_JOB_MAINTAIN_SECONDS": "1",
+            "DJANGO_MEDIA_ROOT": str(self.tmp_path / "media"),
+            **extra,
+        }
+
+    def start(self, *, pool: str = "solo", concurrency: int = 1, visibility_timeout: int = 3600, beat: bool = False):
+        """A `celery worker` consuming the test's queues (user jobs first); with `beat`, its scheduler too."""
+        number = len(self.started)
+        log_path = self.tmp_path / f"worker-{number}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "ucmr",
+            "worker",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            f"--queues={worker_queues()}",
+            f"--hostname={self.prefix}-{number}@%h",
+            "--loglevel=INFO",
+        ]
+        if beat:
+            command += ["--beat", f"--schedule={self.tmp_path / f'beat-{number}'}"]
+        env = self.env(UCMR_TEST_VISIBILITY_TIMEOUT=str(visibility_timeout))
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.started.append((process, log_path))
+        return process, log_path
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text(errors="replace")[-4000:] for _, path in self.started if path.exists())
+
+    def wait_for(self, condition: Callable[[], bool], *, what: str, timeout: float = JOB_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"Timed out waiting for {what}; worker logs:\n{self.logs()}")
+
+    def wait_done(self, job: BackgroundJob, *, timeout: float = JOB_TIMEOUT) -> BackgroundJob:
+        def done() -> bool:
+            job.refresh_from_db()
+            return job.is_done
+
+        self.wait_for(done, what=f"the {job.kind} job to end", timeout=timeout)
+        return job
+
+    def stop_all(self) -> None:
+        for process, _ in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
+                try:
+                    process.wait(timeout=WORKER_STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=WORKER_STOP_TIMEOUT)
+
+
+def publishing_app(*, broker_url: str, prefix: str, redis_prefix: bool):
+    """A Celery app of the test's own that publishes (not eager), made current: shared tasks such as `run_job`
+    resolve through the current app, and the project's app may hold a pool for another broker."""
+    app = Celery(f"ucmr-test-{prefix}", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    options = {"global_keyprefix": prefix} if redis_prefix else {"polling_interval": 0.2}
+    app.conf.update(broker_url=broker_url, task_always_eager=False, broker_transport_options=options)
+    return app
+
+
+@pytest.fixture(params=["redis", "embedded"])
+def workers(request, transactional_db, tmp_path, settings):
+    """Workers on each broker: the test runs once with Redis and once with the embedded SQLite broker."""
+    yield from _workers(request.param, tmp_path, settings)
+
+
+@pytest.fixture
+def redis_workers(transactional_db, tmp_path, settings):
+    yield from _workers("redis", tmp_path, settings)
+
+
+@pytest.fixture
+def embedded_workers(transactional_db, tmp_path, settings):
+    yield from _workers("embedded", tmp_path, settings)
+
+
+def _workers(broker: str, tmp_path: Path, settings):
+    prefix = f"ucmr-test-{uuid.uuid4().hex[:12]}"
+    client = None
+    if broker == "redis":
+        client = redis_reachable()
+        broker_url = REDIS_URL
+    else:
+        broker_url = f"ucmr-sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    settings.UCMR_QUEUE_PREFIX = prefix
+    settings.MEDIA_ROOT = tmp_path / "media"
+    previous = current_app._get_current_object()
+    app = publishing_app(broker_url=broker_url, prefix=prefix, redis_prefix=broker == "redis")
+    app.set_current()
+    pool = Workers(broker=broker, prefix=prefix, broker_url=broker_url, tmp_path=tmp_path)
+    try:
+        yield pool
+    finally:
+        pool.stop_all()
+        previous.set_current()
+        app.pool.force_close_all()
+        app.close()
+        if client is not None:
+            for key in client.scan_iter(match=f"*{prefix}*"):
+                client.delete(key)
+            client.close()
