@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 from celery import Celery, current_app
+from celery import _state as celery_state
 from django.db import connection
 
 from ucmr.jobs import worker_queues
@@ -156,15 +157,17 @@ def _workers(broker: str, tmp_path: Path, settings):
         broker_url = f"ucmr-sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
     settings.UCMR_QUEUE_PREFIX = prefix
     settings.MEDIA_ROOT = tmp_path / "media"
-    previous = current_app._get_current_object()
+    previous, previous_default = current_app._get_current_object(), celery_state.default_app
     app = publishing_app(broker_url=broker_url, prefix=prefix, redis_prefix=broker == "redis")
     app.set_current()
+    app.set_default()  # for other threads too, such as a live server's
     pool = Workers(broker=broker, prefix=prefix, broker_url=broker_url, tmp_path=tmp_path)
     try:
         yield pool
     finally:
         pool.stop_all()
         previous.set_current()
+        celery_state.set_default_app(previous_default)
         app.pool.force_close_all()
         app.close()
         if client is not None:
