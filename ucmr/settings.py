@@ -242,6 +242,8 @@ UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)
 UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
 # The largest image a drawing (section 2) may upload in the pages.
 UCMR_DRAWING_MAX_BYTES = env.int("UCMR_DRAWING_MAX_BYTES", default=5_000_000)
+# ... and the most pixels it may have (width x height): a small compressed file can unpack to gigabytes.
+UCMR_DRAWING_MAX_PIXELS = env.int("UCMR_DRAWING_MAX_PIXELS", default=40_000_000)
 # Diagrams: the Graphviz `dot` program, the time limit of one render, and whether each change queues the use
 # case's validation and diagram rendering.
 UCMR_GRAPHVIZ_DOT = env.str("UCMR_GRAPHVIZ_DOT", default="dot")

@@ -52,6 +52,7 @@ from usecases.forms import (
     VersionCompareForm,
 )
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
+from usecases.models.images import IMAGE_TYPES, image_detect
 from usecases.selectors import (
     common_term_get,
     common_term_list,
@@ -156,8 +157,15 @@ class DrawingImageView(ObjectPermissionMixin, DetailView):
             image = self.object.image.open("rb")
         except FileNotFoundError as error:
             raise Http404("The image file of this drawing is missing.") from error
-        response = FileResponse(image)
-        # An uploaded SVG could carry script: never let it run in our origin.
+        found = image_detect(image)
+        if found is None or found[0] not in IMAGE_TYPES:  # not an image this version accepts (an older upload)
+            response = FileResponse(image, as_attachment=True, filename=f"drawing-{self.object.pk}.bin")
+            response["Content-Type"] = "application/octet-stream"
+        else:
+            content_type, extension = IMAGE_TYPES[found[0]]
+            response = FileResponse(image, filename=f"drawing-{self.object.pk}.{extension}")
+            response["Content-Type"] = content_type  # what the content is, whatever the file was called
+        # Whatever a file holds, it never runs in our origin.
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
         return response
 

@@ -4,11 +4,13 @@ at; refusals change nothing and say why; permissions are those of the use case's
 
 import io
 import json
+import re
 from html import unescape
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -36,7 +38,7 @@ from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grant_add
 from usecases.authoring.tables import TABLES
 from usecases.authoring.views import STALE_MESSAGE
-from usecases.models import ActorRole, CommonTerm, InformationObject, Step, UseCase, UseCaseRelation
+from usecases.models import ActorRole, CommonTerm, Drawing, InformationObject, Step, UseCase, UseCaseRelation
 from usecases.services import usecase_update
 
 pytestmark = pytest.mark.django_db
@@ -451,7 +453,7 @@ def test_a_drawing_uploads_an_image_that_the_use_case_page_then_shows(client, wo
     assert response.status_code == 200, response.content.decode()
     drawing = world.use_case.drawings.get()
     assert drawing.scenario == world.scenario and drawing.image.name.endswith(".png")
-    assert "image overview" in response.content.decode()
+    assert "uploaded image" in response.content.decode()
     image_url = reverse("usecases:drawing_image", kwargs={"pk": drawing.pk})
     assert f'src="{image_url}"' in client.get(world.use_case.get_absolute_url()).content.decode()
     served = client.get(image_url)
@@ -484,6 +486,43 @@ def test_a_drawing_refuses_markup_and_oversized_images(client, world, settings, 
 
     assert response.status_code == 422 and message in unescape(response.content.decode())
     assert not world.use_case.drawings.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_a_drawing_is_what_its_content_is_whatever_it_is_called(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.author)
+    upload = SimpleUploadedFile("Quarterly report.pdf", _png(), content_type="application/pdf")
+
+    assert post(client, world, "row_create", "drawings", {**DRAWING, "image": upload}).status_code == 200
+
+    drawing = world.use_case.drawings.get()
+    assert re.fullmatch(r"drawings/\d{4}/[0-9a-f]{32}\.png", drawing.image.name)  # a generated name
+    served = client.get(reverse("usecases:drawing_image", kwargs={"pk": drawing.pk}))
+    assert served["Content-Type"] == "image/png"
+    assert served["Content-Disposition"] == f'inline; filename="drawing-{drawing.pk}.png"'
+    assert "sandbox" in served["Content-Security-Policy"]
+
+
+def test_a_drawing_refuses_more_pixels_than_the_setting_allows(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.author)
+    buffer = io.BytesIO()
+    Image.new("1", (7000, 6000)).save(buffer, "PNG")  # 42 megapixels in a few kilobytes
+    upload = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+
+    response = post(client, world, "row_create", "drawings", {**DRAWING, "image": upload})
+
+    assert response.status_code == 422
+    assert "The image is 7000 x 6000 pixels; drawings may have at most 40 megapixels." in response.content.decode()
+    assert not world.use_case.drawings.exists() and not list(tmp_path.rglob("*.*"))
+
+
+def test_every_way_in_checks_a_drawing_image_by_its_content(world):
+    """The admin and the services validate with the model (full_clean), not with the page's form."""
+    drawing = Drawing(use_case=world.use_case, name="Disguised", image=SimpleUploadedFile("a.png", b"GIF89a, no"))
+    with pytest.raises(ValidationError) as refused:
+        drawing.full_clean()
+    assert refused.value.message_dict["image"] == ["Upload a PNG, JPEG, GIF or WebP image."]
 
 
 def test_terms_are_picked_from_the_library_or_added_and_removed_without_leaving_it(client, world):

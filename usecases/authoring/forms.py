@@ -36,6 +36,7 @@ from usecases.models import (
     UseCaseRelation,
     VersionEntry,
 )
+from usecases.models.images import image_check
 from usecases.services import business_case_create, common_term_create, information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
@@ -194,9 +195,8 @@ class CustomInformationForm(RowForm):
 
 class DrawingForm(RowForm):
     """Section 2: a drawing of the use case (or of one of its scenarios): an uploaded image (PNG, JPEG, GIF or
-    WebP, checked by Pillow; SVG and other markup are refused, as it could carry script) or a link."""
-
-    ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+    WebP as Pillow reads it, within UCMR_DRAWING_MAX_PIXELS; SVG and other markup are refused, as it could carry
+    script) or a link."""
 
     class Meta:
         model = Drawing
@@ -218,9 +218,7 @@ class DrawingForm(RowForm):
         if image.size > settings.UCMR_DRAWING_MAX_BYTES:
             limit = filesizeformat(settings.UCMR_DRAWING_MAX_BYTES)
             raise forms.ValidationError(f"The image is {filesizeformat(image.size)}; drawings may be at most {limit}.")
-        found = getattr(getattr(image, "image", None), "format", None)
-        if found not in self.ALLOWED_FORMATS:
-            raise forms.ValidationError("Upload a PNG, JPEG, GIF or WebP image.")
+        image_check(image)
         return image
 
     def clean(self):

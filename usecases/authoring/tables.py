@@ -220,7 +220,7 @@ class RelationTable(EditableTable):
 
 
 def _drawing_cells(row: Drawing) -> list[str]:
-    shown = [f"image {row.image.name.rsplit('/', 1)[-1]}" if row.image else "", row.uri]
+    shown = ["uploaded image" if row.image else "", row.uri]  # stored under a generated name, which says nothing
     return [row.name, row.get_drawing_type_display(), str(row.scenario or "Use case"), "; ".join(filter(None, shown))]
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from usecases.models.base import UseCaseRow
+from usecases.models.images import drawing_upload_to, image_check
 from usecases.querysets import UseCaseQuerySet
 
 
@@ -260,12 +261,17 @@ class Drawing(UseCaseRow):
     drawing_type = models.CharField(max_length=30, choices=Type.choices, default=Type.USE_CASE_OVERVIEW)
     uri = models.CharField("URI", max_length=1000, blank=True)
     uri_type = models.CharField(max_length=20, choices=UriType.choices, default=UriType.IMAGE)
-    image = models.ImageField(upload_to="drawings/%Y/", blank=True)
+    image = models.ImageField(upload_to=drawing_upload_to, blank=True)
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
+        if self.image and not self.image._committed:  # a new upload, wherever it comes from (pages, admin, API)
+            try:
+                image_check(self.image)
+            except ValidationError as error:
+                raise ValidationError({"image": error.messages}) from error
         if self.scenario_id and self.use_case_id and self.scenario.use_case_id != self.use_case_id:
             raise ValidationError({"scenario": "The scenario belongs to another use case."})
         if self.step_id and self.use_case_id and self.step.scenario.use_case_id != self.use_case_id:
