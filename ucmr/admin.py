@@ -11,11 +11,22 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 
+from ucmr.audit import (
+    account_roles,
+    group_permissions,
+    record_account_change,
+    record_group_change,
+    record_password_change,
+)
 from ucmr.models import BackgroundJob, ChangeLogEntry
 from ucmr.services import model_create, model_delete, model_update
 
@@ -196,3 +207,42 @@ class BackgroundJobAdmin(ReadOnlyModelAdmin):
     search_fields = ("id", "kind", "error", "user__username")
     date_hierarchy = "created"
     list_select_related = ("user",)
+
+
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin, with every change of an account's roles (repository-wide roles are groups) and every
+    password an administrator sets in the change log."""
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._account_roles_before = account_roles(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_account_change(user=request.user, account=form.instance, before=request._account_roles_before)
+
+    @transaction.atomic
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            record_password_change(user=request.user, account=self.get_object(request, unquote(id)))
+        return response
+
+
+class AuditedGroupAdmin(GroupAdmin):
+    """Django's group admin, with every change of a group's permissions in the change log."""
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        request._group_permissions_before = group_permissions(stored) if stored is not None else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_group_change(user=request.user, group=form.instance, before=request._group_permissions_before)
+
+
+for model, model_admin in ((get_user_model(), AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -52,3 +52,51 @@ def record_change(
         before=before,
         after=after,
     )
+
+
+def account_roles(account) -> dict[str, Any]:
+    """What an account may do beyond its workspace roles (which their own services record): its repository-wide roles
+    (groups), model permissions, and whether it is active, staff or superuser."""
+    permissions = account.user_permissions.values_list("content_type__app_label", "codename")
+    return {
+        "is_active": account.is_active,
+        "is_staff": account.is_staff,
+        "is_superuser": account.is_superuser,
+        "groups": sorted(account.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(f"{app_label}.{codename}" for app_label, codename in permissions),
+    }
+
+
+def record_account_change(*, user, account, before: dict[str, Any] | None) -> ChangeLogEntry | None:
+    """One entry for a new account or a change of its roles (`before`: its `account_roles` before); none when its
+    roles stayed as they were. Never its password: see record_password_change."""
+    after = account_roles(account)
+    if before == after:
+        return None
+    action = ChangeLogEntry.Action.CREATE if before is None else ChangeLogEntry.Action.UPDATE
+    return record_change(user=user, action=action, instance=account, before=before, after=after)
+
+
+def record_password_change(*, user, account) -> ChangeLogEntry:
+    """That `account`'s password was changed (by its owner or an administrator): the fact, never a hash."""
+    return record_change(
+        user=user,
+        action=ChangeLogEntry.Action.UPDATE,
+        instance=account,
+        before={"password": "(previous)"},
+        after={"password": "(changed)"},
+    )
+
+
+def group_permissions(group) -> dict[str, Any]:
+    permissions = group.permissions.values_list("content_type__app_label", "codename")
+    return {"name": group.name, "permissions": sorted(f"{app_label}.{codename}" for app_label, codename in permissions)}
+
+
+def record_group_change(*, user, group, before: dict[str, Any] | None) -> ChangeLogEntry | None:
+    """A repository-wide role (a group) created, renamed or given other permissions."""
+    after = group_permissions(group)
+    if before == after:
+        return None
+    action = ChangeLogEntry.Action.CREATE if before is None else ChangeLogEntry.Action.UPDATE
+    return record_change(user=user, action=action, instance=group, before=before, after=after)

@@ -386,6 +386,14 @@ def object_grant_remove(grant: Grant) -> None:
     grant.row.delete()
 
 
+def object_grants_remove_all(obj: models.Model) -> None:
+    """Every guardian permission on `obj` (roles and direct grants alike), for when `obj` is deleted: guardian keys
+    them by text, so the database would keep them, and a new object that gets the same id would inherit them."""
+    found = {"content_type": ContentType.objects.get_for_model(obj), "object_pk": str(obj.pk)}
+    UserObjectPermission.objects.filter(**found).delete()
+    GroupObjectPermission.objects.filter(**found).delete()
+
+
 def repository_role_add(*, member, role: str) -> None:
     member.groups.add(Group.objects.get(name=REPOSITORY_ROLES[role]))
 

@@ -1,9 +1,13 @@
-"""Pages of the project as a whole: the home page, background jobs and the repository-wide change log."""
+"""Pages of the project as a whole: the home page, background jobs, the repository-wide change log and the change of
+one's password."""
 
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from ucmr.audit import record_password_change
 from ucmr.filters import ChangeLogEntryFilterSet
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
 from ucmr.selectors import change_log_list, changes_redacted, job_get, repository_counts
@@ -68,3 +72,13 @@ class ChangeLogView(ObjectPermissionMixin, FilterView):
         # Evaluated here, so that rendering the page runs no query.
         context["entries"] = changes_redacted(user=self.request.user, entries=list(context["object_list"]))
         return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A user changes their own password; the change log records that they did (never the password)."""
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            record_password_change(user=self.request.user, account=form.user)
+        return response

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from sgam.followup import library_object_changed, usecase_changed
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
+from ucmr.permissions import object_grants_remove_all
 from ucmr.services import model_create, model_delete, model_reorder, model_update
 from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 
@@ -76,7 +77,8 @@ def usecase_update(
 
 @transaction.atomic
 def usecase_delete(*, user, use_case: UseCase) -> None:
-    """Delete the use case with all its rows, recorded as one change."""
+    """Delete the use case with all its rows, recorded as one change, and every permission held on it."""
+    object_grants_remove_all(use_case)
     model_delete(user=user, instance=use_case)
 
 

@@ -4,6 +4,7 @@ case (with its rows) and per library item; the repository-wide log with its filt
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,3 +161,92 @@ def test_entries_cannot_be_changed_through_the_pages(client):
 
     assert client.post(reverse("change_log"), {"action": "delete"}).status_code == 405
     assert ChangeLogEntry.objects.get().after == entry.after
+
+
+# Accounts: roles (repository-wide roles are groups) and passwords.
+
+
+def _account_entries(account) -> list[ChangeLogEntry]:
+    return list(ChangeLogEntry.objects.filter(content_type__model="user", object_id=str(account.pk)).order_by("id"))
+
+
+def _user_form(account, **changes) -> dict:
+    data = {
+        "username": account.username,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+        "groups": [group.pk for group in account.groups.all()],
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def administrator(client):
+    person = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(person)
+    return person
+
+
+def test_giving_a_repository_role_in_the_admin_is_recorded(client, administrator):
+    account = UserFactory(username="mira")
+    curators = Group.objects.get(name="Library curators")
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[account.pk]), _user_form(account, groups=[curators.pk])
+    )
+
+    assert response.status_code == 302
+    [entry] = _account_entries(account)
+    assert entry.user == administrator and entry.action == "update"
+    assert entry.before["groups"] == [] and entry.after["groups"] == ["Library curators"]
+
+
+def test_saving_an_account_without_changing_its_roles_records_nothing(client, administrator):
+    account = with_repository_role(UserFactory(username="mira"), "curator")
+    response = client.post(reverse("admin:auth_user_change", args=[account.pk]), _user_form(account, first_name="M"))
+    assert response.status_code == 302 and _account_entries(account) == []
+
+
+def test_an_administrator_setting_a_password_is_recorded_without_the_password(client, administrator):
+    account = UserFactory(username="mira")
+    url = reverse("admin:auth_user_password_change", args=[account.pk])
+
+    response = client.post(url, {"password1": "Fresh-pw-47!", "password2": "Fresh-pw-47!", "usable_password": "true"})
+
+    assert response.status_code == 302
+    [entry] = _account_entries(account)
+    assert entry.user == administrator and entry.after == {"password": "(changed)"}
+    account.refresh_from_db()
+    assert account.password not in str(entry.before) + str(entry.after)
+
+
+def test_changing_ones_own_password_is_recorded(client):
+    account = UserFactory(username="mira")
+    client.force_login(account)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-test-1", "new_password1": "Fresh-pw-47!", "new_password2": "Fresh-pw-47!"},
+    )
+
+    assert response.status_code == 302
+    [entry] = _account_entries(account)
+    assert entry.user == account and entry.after == {"password": "(changed)"}
+
+
+def test_changing_a_groups_permissions_in_the_admin_is_recorded(client, administrator):
+    curators = Group.objects.get(name="Library curators")
+    before = sorted(curators.permissions.values_list("pk", flat=True))
+    dropped = curators.permissions.order_by("codename").first()
+
+    response = client.post(
+        reverse("admin:auth_group_change", args=[curators.pk]),
+        {"name": curators.name, "permissions": [pk for pk in before if pk != dropped.pk]},
+    )
+
+    assert response.status_code == 302
+    [entry] = ChangeLogEntry.objects.filter(content_type__model="group", object_id=str(curators.pk))
+    gone = set(entry.before["permissions"]) - set(entry.after["permissions"])
+    assert gone == {f"{dropped.content_type.app_label}.{dropped.codename}"}

@@ -5,10 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from tests.factories import UseCaseFactory, UserFactory, WorkspaceFactory, member_of, with_repository_role
 from ucmr.models import ChangeLogEntry
-from ucmr.permissions import CHANGE, VIEW, allowed_actions, object_grants
+from ucmr.permissions import CHANGE, VIEW, allowed_actions, object_grant_add, object_grants
 from usecases.access import (
     grantee_by_name,
     usecase_share,
@@ -17,6 +18,7 @@ from usecases.access import (
     workspace_member_set,
 )
 from usecases.models import WorkspaceMembership
+from usecases.services import usecase_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,18 @@ def test_administrators_manage_any_workspace(workspace):
     administrator = with_repository_role(UserFactory(), "administrator")
     membership = workspace_member_set(user=administrator, workspace=workspace, member=UserFactory(), role="manager")
     assert membership.role == "manager"
+
+
+def test_deleting_a_use_case_removes_every_permission_held_on_it():
+    use_case = UseCaseFactory()
+    guest, partners = UserFactory(), Group.objects.create(name="Partners")
+    object_grant_add(use_case, grantee=guest, codename="change_usecase")
+    object_grant_add(use_case, grantee=partners, codename="view_usecase")
+    pk = use_case.pk
+
+    usecase_delete(user=None, use_case=use_case)
+
+    assert not UserObjectPermission.objects.filter(object_pk=str(pk)).exists()
+    assert not GroupObjectPermission.objects.filter(object_pk=str(pk)).exists()
+    successor = UseCaseFactory(pk=pk)  # a use case that gets the same id inherits nothing
+    assert allowed_actions(guest, successor) == frozenset()
