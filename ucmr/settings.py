@@ -240,6 +240,8 @@ UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
 # Published use cases (and the libraries) may be read without signing in.
 UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)
 UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
+# Exports of more use cases than this (and every "export all") run as a background job that writes a file.
+UCMR_EXPORT_SYNC_MAX = env.int("UCMR_EXPORT_SYNC_MAX", default=50)
 # The largest image a drawing (section 2) may upload in the pages.
 UCMR_DRAWING_MAX_BYTES = env.int("UCMR_DRAWING_MAX_BYTES", default=5_000_000)
 # ... and the most pixels it may have (width x height): a small compressed file can unpack to gigabytes.

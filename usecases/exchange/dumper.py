@@ -13,11 +13,12 @@ a sequence diagram on its scenario, the others on the use case, after the author
 diagram's address without primary keys; our reader leaves them out again. The API's whole-use-case document asks
 for none, since what it reads is written back as it is.
 
-Queries: a fixed number, whatever the number of use cases (`selectors.usecase_export_list`).
+Queries: a fixed number, whatever the number of use cases (`selectors.usecase_export_list`); a fixed number per
+batch of `BATCH_SIZE` use cases for `RepositoryExportBatches`, which streamed exports use.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ from usecases.exchange.selectors import (
     library_details,
     requirement_category_all,
     usecase_export_list,
+    usecase_export_order,
     usecase_visible_ids,
 )
 from usecases.exchange.use_cases import PLACEHOLDER
@@ -63,6 +65,8 @@ from usecases.xml.document import SCENARIO_CONDITION_KINDS, USE_CASE_CONDITION_K
 from usecases.xml.vocabulary import normalise_actor_type, parse_date
 
 REPOSITORY_NAME = "UCMR"
+# Use cases read at once by a streamed export: enough for the bulk queries to pay, few enough to stay small.
+BATCH_SIZE = 100
 
 
 def repository_export(*, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True) -> doc.Repository:
@@ -70,6 +74,36 @@ def repository_export(*, user, use_cases: QuerySet[UseCase], generated_drawings:
     as drawings unless `generated_drawings` is False."""
     listed = usecase_export_list(user=user, use_cases=use_cases)
     return _Dumper(user=user, use_cases=listed, generated_drawings=generated_drawings).repository()
+
+
+class RepositoryExportBatches:
+    """`repository_export` for exports too big to hold: iterating gives the documents of the full use cases in
+    batches (in the file's order, each batch read with the bulk queries of `usecase_export_list`); after that,
+    `libraries()` is the rest of the document: the library objects they use, and the stubs as its use cases.
+    Memory grows with the batch and the libraries, not with the number of use cases."""
+
+    def __init__(
+        self, *, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.user = user
+        self.batch_size = batch_size
+        self.full, self.placeholders = usecase_export_order(user=user, use_cases=use_cases, key=use_case_order_key)
+        self.dumper = _Dumper(user=user, use_cases=[], generated_drawings=generated_drawings)
+
+    def __len__(self) -> int:
+        return len(self.full) + len(self.placeholders)
+
+    def __iter__(self) -> Iterator[list[doc.UseCase]]:
+        selected = {*self.full, *self.placeholders}
+        for start in range(0, len(self.full), self.batch_size):
+            batch = UseCase.objects.filter(pk__in=self.full[start : start + self.batch_size])
+            loaded = usecase_export_list(user=self.user, use_cases=batch)
+            loaded.sort(key=_use_case_key)
+            yield self.dumper.use_case_documents(loaded, selected=selected)
+
+    def libraries(self) -> doc.Repository:
+        placeholders = list(UseCase.objects.filter(pk__in=self.placeholders))
+        return self.dumper.libraries(placeholders=placeholders)
 
 
 def _by_position(rows: Iterable) -> list:
@@ -116,6 +150,9 @@ class _Dumper:
         # What a referenced object's mRID and sort key are, by object: the same actor is named by hundreds of
         # steps (the export shares one instance per library object, see selectors._step_links).
         self.target_of: dict[int, tuple[str, str, tuple]] = {}
+        self.visible_related: set[int] = set()
+        # The related use cases outside the export that the user may see: they are written as stubs.
+        self.related: dict[int, UseCase] = {}
 
     # References: the order the file had while it still names the same objects, else sorted by what they say.
 
@@ -154,7 +191,17 @@ class _Dumper:
     def repository(self) -> doc.Repository:
         selected = {use_case.pk for use_case in self.use_cases}
         full = [use_case for use_case in self.use_cases if not bookkeeping(use_case).get(PLACEHOLDER)]
-        full.sort(key=lambda uc: (*_text_key(uc.workspace.name, uc.identifier, uc.name), str(uc.mrid)))
+        full.sort(key=_use_case_key)
+        documents = self.use_case_documents(full, selected=selected)
+        placeholders = [use_case for use_case in self.use_cases if bookkeeping(use_case).get(PLACEHOLDER)]
+        libraries = self.libraries(placeholders=placeholders)
+        libraries.use_cases = [*documents, *libraries.use_cases]
+        return libraries
+
+    def use_case_documents(self, full: list[UseCase], *, selected: set[int]) -> list[doc.UseCase]:
+        """The documents of these use cases (loaded by `usecase_export_list`, in the file's order), collecting the
+        library objects they use and the related use cases outside `selected` (the pks of the whole export)."""
+        self.target_of = {}  # objects of an earlier batch may be gone, and their ids reused
         related = {
             relation.related_id: relation.related
             for use_case in full
@@ -162,15 +209,19 @@ class _Dumper:
             if relation.related_id not in selected
         }
         self.visible_related = usecase_visible_ids(user=self.user, pks=set(related)) | selected
+        self.related.update((pk, use_case) for pk, use_case in related.items() if pk in self.visible_related)
         documents = [self.use_case(use_case) for use_case in full]
         facts = (
             [usecase_facts(use_case=use_case, related=exported) for use_case in full] if self.generated_drawings else []
         )
         # The facts hold their own instances of the actors and information objects: they get placements too.
         library_details(
-            actors=[*self.actors.values(), *(actor for item in facts for actor in item.actors)],
+            actors=[
+                *(actor for actor in self.actors.values() if not hasattr(actor, "exported_sgam_placements")),
+                *(actor for item in facts for actor in item.actors),
+            ],
             information_objects=[
-                *self.information_objects.values(),
+                *(item for item in self.information_objects.values() if not hasattr(item, "exported_requirements")),
                 *(information_object for item in facts for information_object in item.information_objects),
             ],
         )
@@ -178,11 +229,14 @@ class _Dumper:
             reference = sgam_reference_get()
             for item, document in zip(facts, documents, strict=True):
                 self.add_generated_drawings(document, item, reference)
-        stubs = [use_case for use_case in self.use_cases if bookkeeping(use_case).get(PLACEHOLDER)]
-        stubs += [use_case for pk, use_case in related.items() if pk in self.visible_related]
-        stubs = list({use_case.pk: use_case for use_case in stubs}.values())
+        return documents
+
+    def libraries(self, *, placeholders: list[UseCase]) -> doc.Repository:
+        """The document of the libraries the use cases read so far use, with the stubs (the `placeholders` of the
+        export and the visible related use cases outside it) as its use cases."""
+        self.target_of = {}
+        stubs = list({use_case.pk: use_case for use_case in [*placeholders, *self.related.values()]}.values())
         stubs.sort(key=lambda uc: (*_text_key(uc.identifier, uc.name), str(uc.mrid)))
-        documents += [self.stub(use_case) for use_case in stubs]
         for information_object in self.information_objects.values():
             for requirement in information_object.exported_requirements:
                 self.requirements.setdefault(requirement.pk, requirement)
@@ -211,7 +265,7 @@ class _Dumper:
                 for term in sorted(self.terms.values(), key=lambda term: (*_text_key(term.term), str(term.mrid)))
             ],
             requirement_categories=self.categories(),
-            use_cases=documents,
+            use_cases=[self.stub(use_case) for use_case in stubs],
         )
 
     def add_generated_drawings(self, document: doc.UseCase, facts: UseCaseFacts, reference: SgamReference) -> None:
@@ -615,6 +669,15 @@ def _date(value: datetime | None, found: str) -> datetime | None:
         return value
     moment = original if original.tzinfo is not None else original.replace(tzinfo=UTC)
     return original if moment == value else value
+
+
+def _use_case_key(use_case: UseCase) -> tuple:
+    """The order of the full use cases in the file."""
+    return use_case_order_key(use_case.workspace.name, use_case.identifier, use_case.name, use_case.mrid)
+
+
+def use_case_order_key(workspace_name: str, identifier: str, name: str, mrid) -> tuple:
+    return (*_text_key(workspace_name, identifier, name), str(mrid))
 
 
 def _name_key(item) -> tuple:

@@ -3,14 +3,21 @@ number of queries (whatever the number of use cases, scenarios or steps)."""
 
 from collections import defaultdict
 
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
+from ucmr.models import BackgroundJob
 from ucmr.permissions import visible_to
+from usecases.exchange.records import split_extra
+from usecases.exchange.use_cases import PLACEHOLDER
 from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Scenario, Step, UseCase, UseCaseRelation
+
+# The kind of the background job that writes a big export (`services.export_job_run`).
+EXPORT_JOB_KIND = "xml_export"
 
 
 def rows(name: str, queryset: QuerySet | None = None) -> Prefetch:
@@ -64,6 +71,26 @@ def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
     return loaded
 
 
+def usecase_export_order(*, user, use_cases: QuerySet[UseCase], key) -> tuple[list[int], list[int]]:
+    """The pks of the use cases of `use_cases` that `user` may see: those exported in full in the file's order
+    (`key(workspace name, identifier, name, mrid)`), and the placeholders, which are written as stubs. One query,
+    reading a few columns a row, for exports too big to load at once."""
+    rows = (
+        UseCase.objects.filter(pk__in=_visible(user, use_cases).values("pk"))
+        .order_by()
+        .values_list("pk", "workspace__name", "identifier", "name", "mrid", "extra")
+    )
+    full: list[tuple[tuple, int]] = []
+    placeholders: list[int] = []
+    for pk, workspace_name, identifier, name, mrid, extra in rows.iterator(chunk_size=2000):
+        if split_extra(extra)[1].get(PLACEHOLDER):
+            placeholders.append(pk)
+        else:
+            full.append((key(workspace_name, identifier, name, mrid), pk))
+    full.sort()
+    return [pk for _, pk in full], placeholders
+
+
 # The references of steps, and the library models they point at.
 STEP_LINKS = {
     "producers": Actor,
@@ -103,6 +130,25 @@ def usecase_export_get(*, user, pk) -> QuerySet[UseCase]:
     if not use_cases.exists():
         raise Http404("No such use case.")
     return use_cases
+
+
+def export_job_file_get(*, user, pk) -> tuple[BackgroundJob, str]:
+    """The export job with this pk and the storage name of its file, for its user (or staff) to download; a 404
+    for anyone else, and while there is no file (the job has not succeeded, or its file expired)."""
+    job = BackgroundJob.objects.filter(pk=pk, kind=EXPORT_JOB_KIND, status=BackgroundJob.Status.SUCCEEDED).first()
+    if job is None or not (user.is_staff or job.user_id == user.pk):
+        raise Http404("No such export.")
+    name = export_job_file_name(job=job)
+    if name is None:
+        raise Http404("The file of this export is no longer there; export again.")
+    return job, name
+
+
+def export_job_file_name(*, job: BackgroundJob) -> str | None:
+    """The storage name of a succeeded export job's file while it is there, else None."""
+    result = job.result if isinstance(job.result, dict) else {}
+    name = result.get("output") if job.kind == EXPORT_JOB_KIND else None
+    return name if name and default_storage.exists(name) else None
 
 
 def usecase_visible_ids(*, user, pks: set[int]) -> set[int]:

@@ -3,13 +3,22 @@ first, then the real one on confirmation), run it, and export use cases as a val
 
 The uploaded file is kept with the default storage under `imports/<job id>.xml` from the upload until the real
 import has run (a dry run's file is the one its confirmation imports).
+
+Exports: a selection of up to `UCMR_EXPORT_SYNC_MAX` use cases is written in the request (`usecases_export_xml`);
+a bigger one, and every export of all use cases, is an `xml_export` job (`export_job_start`) that streams the file
+(`usecases_export_write`: batches of use cases, memory independent of their number) to the default storage under
+`exports/<job id>.xml`, named in its result as `output`, for its user to download until `ucmr.jobs.job_files_expire`
+deletes it.
 """
 
 import logging
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -18,23 +27,29 @@ from django.db.models import QuerySet
 
 from ucmr.jobs import Progress, job_start
 from ucmr.models import BackgroundJob
-from ucmr.permissions import ADD, user_can, workspaces_of
-from usecases.exchange.dumper import repository_export
+from ucmr.permissions import ADD, user_can, visible_to, workspaces_of
+from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
 from usecases.exchange.loader import POLICIES, repository_import_xml
 from usecases.exchange.report import ImportReport
+from usecases.exchange.selectors import EXPORT_JOB_KIND
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.models import UseCase, Workspace
-from usecases.xml import validate_variant_c, write_variant_c
+from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
 from usecases.xml.parsing import max_bytes_setting
 
 logger = logging.getLogger(__name__)
 
 IMPORT_JOB_KIND = "xml_import"
 UPLOAD_DIRECTORY = "imports"
+EXPORT_DIRECTORY = "exports"
 
 
 class ImportFailed(Exception):
     """An import the file or the user's rights stopped; its text is what the job page shows."""
+
+
+class ExportFailed(Exception):
+    """An export job that could not run; its text is what the job page shows."""
 
 
 def may_import(*, user) -> bool:
@@ -169,3 +184,62 @@ def usecases_export_xml(*, user, use_cases: QuerySet[UseCase]) -> bytes:
     data = write_variant_c(document=repository_export(user=user, use_cases=use_cases))
     validate_variant_c(data=data, max_bytes=max(len(data), max_bytes_setting()))
     return data
+
+
+def export_runs_as_job(*, user, use_cases: QuerySet[UseCase], everything: bool) -> bool:
+    """Whether this export is a background job: every export of all use cases (`everything`: no filter, no ids),
+    and any of more than `UCMR_EXPORT_SYNC_MAX` use cases the user may see."""
+    return everything or visible_to(user, use_cases).count() > settings.UCMR_EXPORT_SYNC_MAX
+
+
+@transaction.atomic
+def export_job_start(*, user, use_cases: QuerySet[UseCase], file_name: str = "use-cases.xml") -> BackgroundJob:
+    """Start the job that writes these use cases (the selection as it is now; the job exports those of them the
+    user may see when it runs) as one variant C file."""
+    pks = sorted(use_cases.order_by().values_list("pk", flat=True).distinct())
+    return job_start(user=user, kind=EXPORT_JOB_KIND, params={"use_cases": pks, "file_name": file_name})
+
+
+def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
+    """The work of an `xml_export` job: stream the file to a temporary file, check it, keep it in the storage."""
+    if job.user is None:
+        raise ExportFailed("The user who started this export no longer exists; nothing was exported.")
+    params = job.params
+    use_cases = UseCase.objects.filter(pk__in=params.get("use_cases") or [])
+    with tempfile.NamedTemporaryFile(suffix=".xml") as handle:
+        count = usecases_export_write(user=job.user, use_cases=use_cases, output=handle, progress=progress)
+        size = handle.tell()
+        handle.seek(0)
+        output = default_storage.save(f"{EXPORT_DIRECTORY}/{job.pk}.xml", File(handle))
+    progress(100, f"Exported {count:,} use case(s)")
+    return {"output": output, "file_name": params.get("file_name", "use-cases.xml"), "use_cases": count, "bytes": size}
+
+
+def usecases_export_write(
+    *,
+    user,
+    use_cases: QuerySet[UseCase],
+    output: BinaryIO,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Stream the use cases of `use_cases` that `user` may see (None: the system, which sees all) to `output` (a
+    named file, read again for the check) as a variant C file checked against our schema, batch by batch: the
+    same bytes as `usecases_export_xml`, in memory independent of the number of use cases. Returns that number."""
+    report = progress or (lambda percent, message: None)
+    batches = RepositoryExportBatches(user=user, use_cases=use_cases, batch_size=batch_size)
+    writer = VariantCStreamWriter()
+    try:
+        total = len(batches)
+        report(1, f"Exporting {total:,} use case(s)")
+        for documents in batches:
+            for document in documents:
+                writer.add(document)
+            report(1 + 89 * writer.count // max(total, 1), f"Written {writer.count:,} of {total:,} use cases")
+        writer.finish(output=output, document=batches.libraries())
+    finally:
+        writer.close()
+    output.flush()
+    report(90, "Checking the file against the schema")
+    validate_variant_c_file(path=Path(output.name))
+    return total

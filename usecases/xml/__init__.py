@@ -11,11 +11,12 @@ top. See README.md in this folder for the mapping and the `ucmr:` keys.
 
 from usecases.xml.detect import Dialect, detect_dialect, read_document
 from usecases.xml.parsing import XmlImportError, parse_xml
-from usecases.xml.validate import XmlSchemaError, schema_problems, validate_variant_c
-from usecases.xml.writer import write_variant_c
+from usecases.xml.validate import XmlSchemaError, schema_problems, validate_variant_c, validate_variant_c_file
+from usecases.xml.writer import VariantCStreamWriter, write_variant_c
 
 __all__ = [
     "Dialect",
+    "VariantCStreamWriter",
     "XmlImportError",
     "XmlSchemaError",
     "detect_dialect",
@@ -23,5 +24,6 @@ __all__ = [
     "read_document",
     "schema_problems",
     "validate_variant_c",
+    "validate_variant_c_file",
     "write_variant_c",
 ]

@@ -8,6 +8,7 @@ ignore location hints and may only read files beside the schema.
 """
 
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,38 @@ def schema_problems(
     return problems or [
         SchemaProblem(line=entry.line, path=entry.path or "/", message=entry.message) for entry in fast.error_log
     ]
+
+
+def validate_variant_c_file(*, path: Path, schema_path: Path = SCHEMA_PATH, problems_shown: int = 20) -> None:
+    """`validate_variant_c` for a file too big to hold (our own streamed exports): libxml2 validates while it
+    parses, and each library's entries are dropped once read, so memory does not grow with the file. When it is
+    invalid, xmlschema reads it again lazily for the first `problems_shown` problems in words."""
+    # Not resolve_entities=False: with it, lxml 6 lets a file that ends too early through. Without a DTD (none is
+    # loaded) there are no entities to resolve.
+    parser_options = {"no_network": True, "load_dtd": False, "huge_tree": True}
+    events = etree.iterparse(str(path), events=("end",), schema=_lxml_schema(str(schema_path)), **parser_options)
+    try:
+        for _, element in events:
+            parent = element.getparent()
+            if parent is not None and parent.getparent() is not None and parent.getparent().getparent() is None:
+                element.clear()  # an entry of a library (a use case, an actor): validated, not needed any more
+                while element.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as error:
+        try:
+            resource = xmlschema.XMLResource(str(path), lazy=True, allow="local", defuse="always")
+            errors = _xmlschema_schema(str(schema_path)).iter_errors(resource, use_location_hints=False)
+            problems = [
+                SchemaProblem(
+                    line=getattr(item.elem, "sourceline", None), path=item.path or "/", message=item.reason or ""
+                )
+                for item in itertools.islice(errors, problems_shown)
+            ]
+        except xmlschema.XMLResourceError:  # not well-formed: lxml's words say where
+            problems = []
+        raise XmlSchemaError(
+            problems=problems or [SchemaProblem(line=error.lineno, path="/", message=str(error))]
+        ) from error
 
 
 def validate_variant_c(*, data: bytes, schema_path: Path = SCHEMA_PATH, max_bytes: int | None = None) -> None:

@@ -14,9 +14,13 @@ What the output promises (and `tests/usecases/xml` checks against our XSD and th
 - What variant C has no element for goes into `ucmr:` custom information entries, see `usecases.xml.ucmr_keys`.
 - Characters XML 1.0 cannot hold (control characters pasted from other tools) are left out, since lxml would
   otherwise refuse the whole export.
+
+`VariantCStreamWriter` writes the same bytes use case by use case, for exports too big to hold in memory.
 """
 
 import re
+import tempfile
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -40,6 +44,7 @@ from usecases.xml.vocabulary import actor_type_spelling, derived_mrid, format_da
 
 CARRIER_NAME = "UCMR library data (not a use case)"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+WRITER_COMMENT = " Written by UCMR. Entries with keys starting ucmr: carry what IEC 62559-3 has no element for. "
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CONDITION_TAGS = {
     "assumption": "Assumption",
@@ -53,11 +58,105 @@ _CONDITION_TAGS = {
 def write_variant_c(*, document: Repository) -> bytes:
     """The document as a variant C file (UTF-8, with XML declaration, indented)."""
     root = etree.Element(etree.QName(NAMESPACE, "UseCaseRepository"), nsmap={"UC": NAMESPACE})
-    _repository(root, document)
-    root.addprevious(
-        etree.Comment(" Written by UCMR. Entries with keys starting ucmr: carry what IEC 62559-3 has no element for. ")
-    )
+    library = _libraries(root, document)
+    for use_case, carried in _with_carrier(document, list(document.use_cases), carrier=_carrier(document)):
+        _use_case(library, use_case, carried=carried)
+    root.addprevious(etree.Comment(WRITER_COMMENT))
     return XML_DECLARATION + etree.tostring(root.getroottree(), encoding="UTF-8", pretty_print=True)
+
+
+class VariantCStreamWriter:
+    """A variant C file written use case by use case, in memory independent of their number, byte for byte what
+    `write_variant_c` writes for the same document.
+
+    `add` takes the full use cases in the file's order and writes each (indented for its place in the file) to a
+    temporary part with lxml's incremental writer. The libraries come first in the file but are only known once
+    every use case is read, and the first use case carries the libraries' ucmr: entries: so `finish` writes the
+    file: declaration, libraries, then in the UseCaseLibrary the first use case, the part's bytes and the stubs.
+    """
+
+    _PART_TAG = "UseCaseLibrary"
+
+    def __init__(self) -> None:
+        self._part = tempfile.TemporaryFile()  # noqa: SIM115 - closed by finish() or close()
+        self._part_file = etree.xmlfile(self._part, encoding="UTF-8")
+        self._part_writer = self._part_file.__enter__()
+        self._part_element = self._part_writer.element(self._PART_TAG)
+        self._part_element.__enter__()
+        self._first: UseCase | None = None
+        self.count = 0
+
+    def add(self, use_case: UseCase) -> None:
+        """The next full (not stub) use case of the file."""
+        self.count += 1
+        if self._first is None:
+            self._first = use_case
+            return
+        self._write_use_case(self._part_writer, use_case, [])
+
+    def finish(self, *, output: BinaryIO, document: Repository) -> None:
+        """Write the file to `output`. `document` holds the libraries, and the stub use cases as its use cases."""
+        self._part_element.__exit__(None, None, None)
+        self._part_file.__exit__(None, None, None)
+        holder = etree.Element("Libraries")  # no namespace: its children serialise without declarations
+        library = _libraries(holder, document)
+        holder.remove(library)
+        stubs = list(document.use_cases)
+        carrier = self._first or (stubs[0] if stubs else None)
+        entries = _with_carrier(document, [self._first, *stubs] if self._first else stubs, carrier=carrier)
+        output.write(XML_DECLARATION + etree.tostring(etree.Comment(WRITER_COMMENT)) + b"\n")
+        with (
+            etree.xmlfile(output, encoding="UTF-8") as writer,
+            writer.element(etree.QName(NAMESPACE, "UseCaseRepository"), nsmap={"UC": NAMESPACE}),
+        ):
+            for element in holder:
+                writer.write("\n  ")
+                writer.write(_indented(element, level=1))
+            writer.write("\n  ")
+            if not entries and not len(library):
+                writer.write(library)
+            else:
+                with writer.element(self._PART_TAG):
+                    for element in library:
+                        writer.write("\n    ")
+                        writer.write(_indented(element, level=2))
+                    held = 1 if self._first is not None else 0  # the first use case, then the part's
+                    for use_case, carried in entries[:held]:
+                        self._write_use_case(writer, use_case, carried)
+                    self._copy_part(writer, output)
+                    for use_case, carried in entries[held:]:
+                        self._write_use_case(writer, use_case, carried)
+                    writer.write("\n  ")
+            writer.write("\n")
+        output.write(b"\n")
+        self.close()
+
+    @staticmethod
+    def _write_use_case(writer, use_case: UseCase, carried: list[CustomInformation]) -> None:
+        holder = etree.Element("UseCaseLibrary")
+        _use_case(holder, use_case, carried=carried)
+        writer.write("\n    ")
+        writer.write(_indented(holder[0], level=2))
+
+    def _copy_part(self, writer, output: BinaryIO) -> None:
+        """The part's use cases, without the element that held them there."""
+        writer.flush()
+        end = self._part.seek(0, 2) - len(f"</{self._PART_TAG}>")
+        self._part.seek(len(f"<{self._PART_TAG}>"))
+        remaining = end - self._part.tell()
+        while remaining > 0:
+            block = self._part.read(min(remaining, 1 << 20))
+            output.write(block)
+            remaining -= len(block)
+
+    def close(self) -> None:
+        self._part.close()
+
+
+def _indented(element: etree._Element, *, level: int) -> etree._Element:
+    """The element indented as `pretty_print` indents it at this depth of the whole file."""
+    etree.indent(element, space="  ", level=level)
+    return element
 
 
 def _add(parent: etree._Element, tag: str, value: str = "", *, required: bool = False) -> etree._Element | None:
@@ -73,7 +172,8 @@ def _refs(parent: etree._Element, tag: str, mrids: list[str]) -> None:
         _add(etree.SubElement(parent, tag), "mRID", mrid, required=True)
 
 
-def _repository(root: etree._Element, document: Repository) -> None:
+def _libraries(root: etree._Element, document: Repository) -> etree._Element:
+    """Everything under the root but the use cases, in the schema's order; returns the (empty) UseCaseLibrary."""
     names = document.library_names
     library = etree.SubElement(root, "ActorLibrary")
     for actor in document.actors:
@@ -136,15 +236,20 @@ def _repository(root: etree._Element, document: Repository) -> None:
 
     library = etree.SubElement(root, "UseCaseLibrary")
     _library_name(library, names, "UseCaseLibrary")
+    return library
+
+
+def _with_carrier(
+    document: Repository, use_cases: list[UseCase], *, carrier: UseCase | None
+) -> list[tuple[UseCase, list[CustomInformation]]]:
+    """Each use case with the library's ucmr: entries it carries: all of them on `carrier` (on a stub use case
+    added at the end when there is none), none on the others."""
     carried = library_entries(repository=document)
-    use_cases = list(document.use_cases)
-    carrier = _carrier(document)
     if carried and carrier is None:
         carrier = UseCase(mrid=derived_mrid("ucmr-carrier", document.mrid), name=CARRIER_NAME, is_stub=True)
         carried = [carrier_entry(), *carried]
-        use_cases.append(carrier)
-    for use_case in use_cases:
-        _use_case(library, use_case, carried=carried if use_case is carrier else [])
+        use_cases = [*use_cases, carrier]
+    return [(use_case, carried if use_case is carrier else []) for use_case in use_cases]
 
 
 def _library_name(library: etree._Element, names: dict[str, str], key: str) -> None:
