@@ -302,6 +302,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UseCaseStatusEnum": "usecases.models.UseCase.Status",
         "JobStatusEnum": "ucmr.models.BackgroundJob.Status",
+        # The access matrix's choice sets share field names with others: named here, the schema stays unambiguous
+        # and `check --deploy` clean.
+        "AccessPermissionEnum": "sgam.api.access_matrix.PERMISSIONS",
+        "AccessDirectionEnum": ["produces", "receives", "both"],
+        "AccessMatrixDataClassEnum": "sgam.access_matrix.model.DATA_CLASS_ORDER",
     },
 }
 
