@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from actors.models import Actor
 from requirements.models import Requirement
@@ -151,8 +151,59 @@ Related = Callable[[Model, str], Iterable]
 
 
 def prefetched(obj: Model, name: str) -> Iterable:
-    """A relation as `with_document()` (and `usecase_placements_many`) prefetch it: no query."""
-    return getattr(obj, name).all()
+    """A relation as loaded beforehand, without a query: a plain list `exported_<name>` where the loader made one
+    (`plain_rows`; reading it costs nothing, where `.all()` on a prefetched relation builds a manager and a
+    queryset every time), else the prefetched relation (`with_document()`)."""
+    rows = getattr(obj, f"exported_{name}", None)
+    return rows if rows is not None else getattr(obj, name).all()
+
+
+def plain_rows(name: str, queryset: QuerySet | None = None) -> Prefetch:
+    """A prefetch into a plain list `exported_<name>`, which `prefetched` reads first."""
+    return Prefetch(name, queryset=queryset, to_attr=f"exported_{name}")
+
+
+# The references of steps, and the library models they point at.
+STEP_LINKS = {
+    "producers": Actor,
+    "receivers": Actor,
+    "primary_actors": Actor,
+    "information_objects": InformationObject,
+    "requirements": Requirement,
+}
+
+
+def step_link_rows(use_cases: list[UseCase], queryset: QuerySet[Step]) -> None:
+    """The references of the steps of `use_cases` (the rows of `queryset`; scenarios and steps loaded beforehand,
+    see `prefetched`) as plain lists `exported_<relation>` that share one
+    instance per library object. A prefetch would make one instance per reference (thousands for a 300-step use
+    case) and a related manager per step and relation, most of the time of an export or a validation (measured);
+    here it is the link tables' ids, then each library object once: eight queries, whatever the number of steps."""
+    links: dict[str, dict[int, list[int]]] = {}
+    wanted: dict[type, Q] = defaultdict(Q)
+    for name, model in STEP_LINKS.items():
+        field = Step._meta.get_field(name)
+        step_id, target_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        through = field.remote_field.through.objects.filter(**{f"{step_id}__in": queryset.values("pk")})
+        links[name] = defaultdict(list)
+        for step, target in through.values_list(step_id, target_id):
+            links[name][step].append(target)
+        wanted[model] |= Q(pk__in=through.values(target_id))
+    loaded = {model: {item.pk: item for item in model.objects.filter(condition)} for model, condition in wanted.items()}
+    for use_case in use_cases:
+        for scenario in prefetched(use_case, "scenarios"):
+            for step in prefetched(scenario, "steps"):
+                for name, model in STEP_LINKS.items():
+                    setattr(step, f"exported_{name}", [loaded[model][pk] for pk in links[name].get(step.pk, ())])
+
+
+def placement_rows() -> tuple[Prefetch, Prefetch]:
+    """SGAM and NIST placements as plain lists, their cells joined (not prefetched: Django 5.2 prefetches a foreign
+    key with one OR term per row, which SQLite refuses beyond 1,000 rows)."""
+    return (
+        plain_rows("sgam_placements", SgamPlacement.objects.select_related("layer", "domain", "zone")),
+        plain_rows("nist_placements", NistPlacement.objects.select_related("nist_domain")),
+    )
 
 
 def actor_default_layer(actor: Actor) -> str:
@@ -305,9 +356,10 @@ def usecase_placements_many(
     however many and however large (placements of their actor roles, actors and information objects)."""
     facts = list(facts)
     reference = reference or sgam_reference_get()
-    prefetch_related_objects([role for item in facts for role in item.roles], "sgam_placements", "nist_placements")
-    prefetch_related_objects([actor for item in facts for actor in item.actors], "sgam_placements", "nist_placements")
-    prefetch_related_objects([thing for item in facts for thing in item.information_objects], "sgam_placements")
+    sgam_rows, nist_rows = placement_rows()
+    prefetch_related_objects([role for item in facts for role in item.roles], sgam_rows, nist_rows)
+    prefetch_related_objects([actor for item in facts for actor in item.actors], sgam_rows, nist_rows)
+    prefetch_related_objects([thing for item in facts for thing in item.information_objects], sgam_rows)
     return {item.use_case.pk: effective_placements(facts=item, reference=reference) for item in facts}
 
 

@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import redis
 from celery import Celery, current_app
 from celery import _state as celery_state
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from ucmr.jobs import worker_queues
 from ucmr.models import BackgroundJob
@@ -121,14 +123,24 @@ class Workers:
                     process.wait(timeout=WORKER_STOP_TIMEOUT)
 
 
-def publishing_app(*, broker_url: str, prefix: str, redis_prefix: bool):
-    """A Celery app of the test's own that publishes (not eager), made current: shared tasks such as `run_job`
-    resolve through the current app, and the project's app may hold a pool for another broker."""
-    app = Celery(f"ucmr-test-{prefix}", set_as_current=False)
+@contextmanager
+def publishing_to(broker_url: str, **conf):
+    """This process (every thread of it) publishes through a Celery app of its own to `broker_url`, not eagerly,
+    until the block ends: shared tasks such as `run_job` resolve through the current app, and the project's app
+    may hold a pool for another broker. `conf`: more of the app's settings."""
+    previous, previous_default = current_app._get_current_object(), celery_state.default_app
+    app = Celery(f"ucmr-test-{uuid.uuid4().hex[:8]}", set_as_current=False)
     app.config_from_object("django.conf:settings", namespace="CELERY")
-    options = {"global_keyprefix": prefix} if redis_prefix else {"polling_interval": 0.2}
-    app.conf.update(broker_url=broker_url, task_always_eager=False, broker_transport_options=options)
-    return app
+    app.conf.update(broker_url=broker_url, task_always_eager=False, **conf)
+    app.set_current()
+    app.set_default()  # for other threads too, such as a live server's
+    try:
+        yield app
+    finally:
+        previous.set_current()
+        celery_state.set_default_app(previous_default)
+        app.close()
+        kombu_pools.reset()  # closing the app closed kombu's shared producer pool for its broker: drop it
 
 
 @pytest.fixture(params=["redis", "embedded"])
@@ -157,19 +169,13 @@ def _workers(broker: str, tmp_path: Path, settings):
         broker_url = f"ucmr-sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
     settings.UCMR_QUEUE_PREFIX = prefix
     settings.MEDIA_ROOT = tmp_path / "media"
-    previous, previous_default = current_app._get_current_object(), celery_state.default_app
-    app = publishing_app(broker_url=broker_url, prefix=prefix, redis_prefix=broker == "redis")
-    app.set_current()
-    app.set_default()  # for other threads too, such as a live server's
+    options = {"global_keyprefix": prefix} if broker == "redis" else {"polling_interval": 0.2}
     pool = Workers(broker=broker, prefix=prefix, broker_url=broker_url, tmp_path=tmp_path)
     try:
-        yield pool
+        with publishing_to(broker_url, broker_transport_options=options):
+            yield pool
     finally:
         pool.stop_all()
-        previous.set_current()
-        celery_state.set_default_app(previous_default)
-        app.pool.force_close_all()
-        app.close()
         if client is not None:
             for key in client.scan_iter(match=f"*{prefix}*"):
                 client.delete(key)

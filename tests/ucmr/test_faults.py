@@ -10,15 +10,15 @@ tests/ucmr/test_resilience.py.)
 """
 
 import time
+from contextlib import ExitStack
 
 import pytest
-from celery import Celery, current_app
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from tests.factories import UseCaseFactory, WorkspaceFactory, member_of
 from tests.worker_jobs import SLEEP
-from tests.workers import Workers, redis_reachable
+from tests.workers import Workers, publishing_to, redis_reachable
 from ucmr.jobs import job_dispatch_pending, job_start
 from ucmr.models import BackgroundJob
 from usecases.models import UseCase
@@ -59,20 +59,13 @@ def test_dropped_broker_connections_during_a_job_do_not_run_it_twice(redis_worke
 
 @pytest.fixture
 def redis_down():
-    """Make this process publish to a Redis that refuses connections; `back()` returns to the real one."""
-    working = current_app._get_current_object()
-    down = Celery("ucmr-redis-down", set_as_current=False)
-    down.config_from_object("django.conf:settings", namespace="CELERY")
-    down.conf.update(
-        broker_url="redis://127.0.0.1:1/0",
-        task_always_eager=False,
-        broker_connection_timeout=1,
-        broker_transport_options={"socket_connect_timeout": 1, "socket_timeout": 1},
-    )
-    down.set_current()
-    yield working.set_current
-    working.set_current()
-    down.close()
+    """This process publishes to a Redis that refuses connections until `back()` is called."""
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    with ExitStack() as stack:
+        stack.enter_context(
+            publishing_to("redis://127.0.0.1:1/0", broker_transport_options=options, broker_connection_timeout=1)
+        )
+        yield stack.close
 
 
 def test_a_patch_and_an_import_while_redis_is_down_succeed_and_their_jobs_run_when_it_is_back(

@@ -4,12 +4,13 @@ cache that is down. Never a 500; nothing committed is lost; nothing half done.""
 import sqlite3
 
 import pytest
-from celery import Celery, current_app
+from celery import current_app
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import UseCaseFactory, WorkspaceFactory, member_of
+from tests.workers import publishing_to
 from ucmr.jobs import job_dispatch_pending
 from ucmr.models import BackgroundJob
 from usecases.models import UseCase
@@ -38,47 +39,32 @@ def api(author):
 @pytest.fixture
 def broker_down():
     """This process publishes to a broker that refuses connections, as a deployment whose Redis is down."""
-    previous = current_app._get_current_object()
-    with Celery("ucmr-broker-down", set_as_current=False) as app:
-        app.config_from_object("django.conf:settings", namespace="CELERY")
-        app.conf.update(
-            broker_url=CLOSED_PORT_REDIS,
-            task_always_eager=False,
-            broker_transport_options={"socket_connect_timeout": 1, "socket_timeout": 1},
-            broker_connection_timeout=1,
-        )
-        app.set_current()
-        try:
-            yield app
-        finally:
-            previous.set_current()
+    options = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    with publishing_to(CLOSED_PORT_REDIS, broker_transport_options=options, broker_connection_timeout=1) as app:
+        yield app
 
 
 @pytest.fixture
 def broker_not_consumed():
     """This process publishes to an in-memory broker that no worker reads: jobs stay queued."""
-    previous = current_app._get_current_object()
-    with Celery("ucmr-broker-idle", set_as_current=False) as app:
-        app.config_from_object("django.conf:settings", namespace="CELERY")
-        app.conf.update(broker_url="memory://", task_always_eager=False)
-        app.set_current()
-        try:
-            yield app
-        finally:
-            previous.set_current()
+    with publishing_to("memory://") as app:
+        yield app
 
 
-def test_an_import_answers_at_once_and_leaves_the_work_to_a_worker(
-    api, grid, iec_dir, broker_not_consumed, django_capture_on_commit_callbacks
-):
+def _post_import(api, grid, iec_dir, django_capture_on_commit_callbacks) -> BackgroundJob:
     data = (iec_dir / "examples/variant-c/elering-14_manage-sub-meter-data.xml").read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(
             "/api/imports/", {"file": SimpleUploadedFile("e.xml", data), "workspace": grid.pk}, format="multipart"
         )
-
     assert response.status_code == 202
-    job = BackgroundJob.objects.get(pk=response.json()["id"])
+    return BackgroundJob.objects.get(pk=response.json()["id"])
+
+
+def test_an_import_answers_at_once_and_leaves_the_work_to_a_worker(
+    api, grid, iec_dir, broker_not_consumed, django_capture_on_commit_callbacks
+):
+    job = _post_import(api, grid, iec_dir, django_capture_on_commit_callbacks)
     # The request returned before the job started: nothing read, nothing imported; the message is with the broker.
     assert job.status == BackgroundJob.Status.PENDING and job.started is None and job.dispatched is not None
     assert not UseCase.objects.exists()
@@ -106,13 +92,7 @@ def test_a_patch_answers_200_when_the_broker_is_down_and_its_validation_is_sent_
 def test_an_import_answers_202_when_the_broker_is_down_and_runs_when_it_is_back(
     api, grid, iec_dir, broker_down, django_capture_on_commit_callbacks
 ):
-    data = (iec_dir / "examples/variant-c/elering-14_manage-sub-meter-data.xml").read_bytes()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(
-            "/api/imports/", {"file": SimpleUploadedFile("e.xml", data), "workspace": grid.pk}, format="multipart"
-        )
-    assert response.status_code == 202
-    job = BackgroundJob.objects.get(pk=response.json()["id"])
+    job = _post_import(api, grid, iec_dir, django_capture_on_commit_callbacks)
     assert job.status == BackgroundJob.Status.PENDING and job.dispatched is None and job.dispatch_error
 
     current_app.conf.task_always_eager = True  # the broker is back (here: run inline)
