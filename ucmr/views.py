@@ -11,7 +11,7 @@ from ucmr.audit import record_password_change
 from ucmr.filters import ChangeLogEntryFilterSet
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
 from ucmr.selectors import change_log_list, changes_redacted, job_get, repository_counts
-from usecases.exchange.services import IMPORT_JOB_KIND, import_job_context
+from usecases.exchange.services import EXPORT_JOB_KIND, IMPORT_JOB_KIND, export_job_context, import_job_context
 from usecases.selectors import recent_changes
 
 RECENT_CHANGES_SHOWN = 20
@@ -48,6 +48,8 @@ class JobDetailView(ObjectPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         if self.object.kind == IMPORT_JOB_KIND:  # the import report, and its "Confirm import" after a dry run
             context.update(import_job_context(user=self.request.user, job=self.object))
+        if self.object.kind == EXPORT_JOB_KIND:  # the Download link while the file is there
+            context.update(export_job_context(job=self.object))
         return context
 
 

@@ -17,5 +17,6 @@ def xml_import(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
 @register_job_kind(EXPORT_JOB_KIND)
 def xml_export(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     """Write use cases as one variant C file (streamed, checked against the schema) for its user to download.
-    params: `use_cases` (ids), `file_name`; result: `output` (storage name), `file_name`, `use_cases`, `bytes`."""
+    params: `use_cases` (ids), `file_name`; result: `output` (storage name), `file_name`, `count` (use cases),
+    `bytes`."""
     return export_job_run(job=job, progress=progress)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("use-cases/import/", exchange_views.ImportView.as_view(), name="import"),
     path("use-cases/import/<uuid:pk>/confirm/", exchange_views.ImportConfirmView.as_view(), name="import_confirm"),
     path("use-cases/export.xml", exchange_views.UseCaseListExportView.as_view(), name="usecase_list_export"),
+    path("use-cases/exports/<uuid:pk>/", exchange_views.ExportDownloadView.as_view(), name="export_download"),
     path("use-cases/<int:pk>/export.xml", exchange_views.UseCaseExportView.as_view(), name="usecase_export"),
     path("use-cases/<int:pk>/", views.UseCaseDetailView.as_view(), name="usecase_detail"),
     path("use-cases/<int:pk>/print/", views.UseCasePrintView.as_view(), name="usecase_print"),

@@ -5,6 +5,7 @@ instead of a redirect to sign in, and a write that is done answers 200, 201, 202
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.ucmr.test_permission_matrix import MEMBERS, Case, roles, statuses
+from tests.usecases.exchange.test_permission_matrix import export_job
 from ucmr.models import BackgroundJob
 from ucmr.selectors import change_log_list
 from usecases.exchange.documents import usecase_file_get
@@ -104,7 +105,20 @@ USECASE_API_CASES = [
     ),
     Case("api:usecase-xml", READERS_OF_GRID, kwargs=_detail("draft")),
     Case("api:usecase-xml", EVERY_SIGNED_IN, kwargs=_detail("published"), public=200, label="published"),
-    Case("api:usecase-export", EVERY_SIGNED_IN, public=200),
+    # A few use cases are exported at once; all of them (no filter) by a job: 202. Its file is its user's and
+    # the administrators'.
+    Case("api:usecase-export", EVERY_SIGNED_IN, data=lambda world: {"status": "published"}, public=200),
+    Case(
+        "api:usecase-export",
+        api_statuses(202),
+        effect=lambda world: BackgroundJob.objects.filter(kind="xml_export").exists(),
+        label="all",
+    ),
+    Case(
+        "api:usecase-xml-download",
+        api_statuses(404, author=200, administrator=200),
+        kwargs=lambda world: {"job": str(export_job(user=world.users["author"]).pk)},
+    ),
     Case(
         "api:usecase-submit",
         AUTHORS_OF_GRID,

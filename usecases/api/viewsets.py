@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import parsers, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -33,7 +33,15 @@ from usecases.api.serializers import (
 )
 from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_save
 from usecases.exchange.records import to_uuid
-from usecases.exchange.services import import_job_confirm, import_job_start, usecases_export_xml
+from usecases.exchange.selectors import export_job_file_get
+from usecases.exchange.services import (
+    export_job_start,
+    export_runs_as_job,
+    import_job_confirm,
+    import_job_start,
+    usecases_export_xml,
+)
+from usecases.exchange.views import export_file_response, selects_everything
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
 from usecases.selectors import usecase_brief_list, usecase_header_list, usecase_mrids_hidden
@@ -256,20 +264,49 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         return _xml_response(data, f"{slugify(use_case.identifier or use_case.name)[:60] or 'use-case'}.xml")
 
     @extend_schema(
-        responses={200: XML_RESPONSE},
+        responses={200: XML_RESPONSE, 202: JobSerializer},
         parameters=[OpenApiParameter("id", int, many=True)],
         operation_id="use_cases_xml_export",
     )
-    @action(detail=False, methods=["get"], url_path="xml", renderer_classes=[XmlRenderer])
+    @action(detail=False, methods=["get"], url_path="xml", renderer_classes=[XmlRenderer, renderers.JSONRenderer])
     def export(self, request):
-        """The use cases the list's filters select (all pages, or those named by `id`) as one variant C file."""
+        """The use cases the list's filters select (all pages, or those named by `id`) as one variant C file. More
+        than `UCMR_EXPORT_SYNC_MAX` of them, or all use cases (no filter, no `id`), are written by a background
+        job: 202 with the job (`Location`); its `links.download` is the file once it has succeeded."""
         use_cases = self.filter_queryset(self.get_queryset())
         ids = request.query_params.getlist("id")
         if ids:
             if not all(value.isascii() and value.isdigit() and int(value) <= MAX_ID for value in ids):
                 raise ValidationError({"id": "Use case ids are numbers."})
             use_cases = use_cases.filter(pk__in=[int(value) for value in ids])
+        everything = not ids and selects_everything(request.query_params)
+        if export_runs_as_job(user=request.user, use_cases=use_cases, everything=everything):
+            if not request.user.is_authenticated:
+                raise NotAuthenticated("Sign in to export this many use cases: the export runs as a background job.")
+            job = export_job_start(user=request.user, use_cases=use_cases)
+            job.refresh_from_db()  # with eager tasks the job has already run
+            data = JobSerializer(job, context=self.get_serializer_context()).data
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+            return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
         return _xml_response(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
+
+    @extend_schema(responses={200: XML_RESPONSE}, operation_id="use_cases_xml_export_download")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"xml/(?P<job>{JOB_ID_REGEX})",
+        url_name="xml-download",
+        renderer_classes=[XmlRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def export_download(self, request, job=None):
+        """The file an export job wrote, for those who may see the job (who started it, administrators); else 404."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        found, name = export_job_file_get(user=request.user, pk=job)
+        return export_file_response(job=found, name=name)
 
     # The review workflow
 

@@ -133,14 +133,14 @@ def usecase_export_get(*, user, pk) -> QuerySet[UseCase]:
 
 
 def export_job_file_get(*, user, pk) -> tuple[BackgroundJob, str]:
-    """The export job with this pk and the storage name of its file, for its user (or staff) to download; a 404
-    for anyone else, and while there is no file (the job has not succeeded, or its file expired)."""
-    job = BackgroundJob.objects.filter(pk=pk, kind=EXPORT_JOB_KIND, status=BackgroundJob.Status.SUCCEEDED).first()
-    if job is None or not (user.is_staff or job.user_id == user.pk):
-        raise Http404("No such export.")
-    name = export_job_file_name(job=job)
+    """The export job with this pk and the storage name of its file, for those who may see the job (the user who
+    started it, and administrators); a 404 for anyone else, and while there is no file (the job has not
+    succeeded, or its file expired)."""
+    jobs = BackgroundJob.objects.filter(kind=EXPORT_JOB_KIND, status=BackgroundJob.Status.SUCCEEDED)
+    job = visible_to(user, jobs).filter(pk=pk).first()
+    name = export_job_file_name(job=job) if job is not None else None
     if name is None:
-        raise Http404("The file of this export is no longer there; export again.")
+        raise Http404("No such export, or its file is no longer kept; export again.")
     return job, name
 
 

@@ -31,7 +31,7 @@ from ucmr.permissions import ADD, user_can, visible_to, workspaces_of
 from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
 from usecases.exchange.loader import POLICIES, repository_import_xml
 from usecases.exchange.report import ImportReport
-from usecases.exchange.selectors import EXPORT_JOB_KIND
+from usecases.exchange.selectors import EXPORT_JOB_KIND, export_job_file_name
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.models import UseCase, Workspace
 from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
@@ -200,6 +200,12 @@ def export_job_start(*, user, use_cases: QuerySet[UseCase], file_name: str = "us
     return job_start(user=user, kind=EXPORT_JOB_KIND, params={"use_cases": pks, "file_name": file_name})
 
 
+def export_job_context(*, job: BackgroundJob) -> dict[str, Any]:
+    """What the job page (seen by those who may download its file) shows of an export: the file, while it is kept."""
+    done = job.status == BackgroundJob.Status.SUCCEEDED
+    return {"export_download": done and export_job_file_name(job=job) is not None}
+
+
 def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     """The work of an `xml_export` job: stream the file to a temporary file, check it, keep it in the storage."""
     if job.user is None:
@@ -212,7 +218,7 @@ def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
         handle.seek(0)
         output = default_storage.save(f"{EXPORT_DIRECTORY}/{job.pk}.xml", File(handle))
     progress(100, f"Exported {count:,} use case(s)")
-    return {"output": output, "file_name": params.get("file_name", "use-cases.xml"), "use_cases": count, "bytes": size}
+    return {"output": output, "file_name": params.get("file_name", "use-cases.xml"), "count": count, "bytes": size}
 
 
 def usecases_export_write(

@@ -2,8 +2,11 @@
 downloads of one use case or of the filtered use case list. Every download goes through the permission policy:
 a user exports only what they may see."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.views.generic import FormView, View
@@ -12,8 +15,10 @@ from ucmr.editing import add_service_errors
 from ucmr.permissions import ObjectPermissionMixin
 from ucmr.selectors import job_get
 from usecases.exchange.forms import ImportForm
-from usecases.exchange.selectors import usecase_export_get
+from usecases.exchange.selectors import export_job_file_get, usecase_export_get
 from usecases.exchange.services import (
+    export_job_start,
+    export_runs_as_job,
     import_job_confirm,
     import_job_start,
     import_workspaces,
@@ -23,6 +28,19 @@ from usecases.exchange.services import (
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.filters import UseCaseFilterSet
 from usecases.selectors import usecase_list
+
+
+def selects_everything(params: Mapping[str, str]) -> bool:
+    """Whether a list export's query sets no filter of `UseCaseFilterSet`: an "export all", always a job."""
+    return not any(params.get(name) for name in UseCaseFilterSet.base_filters)
+
+
+def export_file_response(*, job, name: str) -> FileResponse:
+    """The file an export job wrote, streamed from the storage as an attachment."""
+    file_name = (job.result or {}).get("file_name") or "use-cases.xml"
+    return FileResponse(
+        default_storage.open(name, "rb"), as_attachment=True, filename=file_name, content_type="application/xml"
+    )
 
 
 def _xml_download(data: bytes, file_name: str) -> HttpResponse:
@@ -90,7 +108,9 @@ class UseCaseExportView(ObjectPermissionMixin, View):
 
 
 class UseCaseListExportView(ObjectPermissionMixin, View):
-    """The use cases the list shows with the same filters (all pages), as one variant C file."""
+    """The use cases the list shows with the same filters (all pages), as one variant C file: at once for a few,
+    else (and for all use cases) written by a background job, whose page offers the file. Visitors who are not
+    signed in export only the few."""
 
     public_read = True
 
@@ -98,4 +118,17 @@ class UseCaseListExportView(ObjectPermissionMixin, View):
         filterset = UseCaseFilterSet(request.GET or None, queryset=usecase_list(user=request.user), request=request)
         if filterset.is_bound and not filterset.is_valid():
             return HttpResponseBadRequest("The filters are not valid: " + filterset.errors.as_text())
-        return _xml_download(usecases_export_xml(user=request.user, use_cases=filterset.qs), "use-cases.xml")
+        use_cases = filterset.qs
+        if export_runs_as_job(user=request.user, use_cases=use_cases, everything=selects_everything(request.GET)):
+            if not request.user.is_authenticated:
+                return self.handle_no_permission()
+            return redirect(export_job_start(user=request.user, use_cases=use_cases).get_absolute_url())
+        return _xml_download(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
+
+
+class ExportDownloadView(ObjectPermissionMixin, View):
+    """The file an export job wrote, for those who may see the job (who started it, administrators); else a 404."""
+
+    def get(self, request, pk):
+        job, name = export_job_file_get(user=request.user, pk=pk)
+        return export_file_response(job=job, name=name)

@@ -2,6 +2,8 @@
 exact status each must get. (The cases are also what that module's list of every URL needs for these pages.)"""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.ucmr.test_permission_matrix import (
@@ -17,6 +19,16 @@ from ucmr.models import BackgroundJob
 from usecases.xml.readers.variant_c import NAMESPACE
 
 pytestmark = pytest.mark.django_db
+
+
+def export_job(*, user) -> BackgroundJob:
+    """A succeeded export job of `user` with its file kept."""
+    job = BackgroundJob.objects.create(kind="xml_export", user=user, status=BackgroundJob.Status.SUCCEEDED)
+    output = default_storage.save(f"exports/{job.pk}.xml", ContentFile(FILE))
+    job.result = {"output": output, "file_name": "use-cases.xml", "count": 1, "bytes": len(FILE)}
+    job.save(update_fields=["result"])
+    return job
+
 
 FILE = (
     f'<?xml version="1.0" encoding="UTF-8"?>\n<UC:UseCaseRepository xmlns:UC="{NAMESPACE}"><name>R</name>'
@@ -60,7 +72,20 @@ EXCHANGE_CASES = [
         kwargs=lambda scene: {"pk": scene.hidden.pk},
         label="other-workspace",
     ),
-    Case("usecases:usecase_list_export", EVERY_SIGNED_IN, public=200),
+    # A few use cases are exported at once; all of them (no filter) by a job, whose page the export redirects to.
+    Case("usecases:usecase_list_export", EVERY_SIGNED_IN, data=lambda scene: {"status": "published"}, public=200),
+    Case(
+        "usecases:usecase_list_export",
+        statuses(302),
+        effect=lambda scene: BackgroundJob.objects.filter(kind="xml_export").exists(),
+        label="all",
+    ),
+    # The file of the author's export: theirs, and the administrators'.
+    Case(
+        "usecases:export_download",
+        statuses(404, author=200, administrator=200),
+        kwargs=lambda scene: {"pk": export_job(user=scene.users["author"]).pk},
+    ),
 ]
 ROLES = tuple(EXCHANGE_CASES[0].expected)
 

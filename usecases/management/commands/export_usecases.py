@@ -1,12 +1,15 @@
-"""`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema."""
+"""`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema.
+Streamed (`usecases_export_write`): memory does not grow with the number of use cases."""
 
+import codecs
+import tempfile
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from usecases.exchange.services import usecases_export_xml
+from usecases.exchange.services import usecases_export_write
 from usecases.models import UseCase, Workspace
 
 
@@ -40,12 +43,27 @@ class Command(BaseCommand):
             missing = sorted(set(identifier) - set(use_cases.values_list("identifier", flat=True)))
             if missing:
                 raise CommandError(f"No use case with the ID(s): {', '.join(missing)}.")
-        try:
-            data = usecases_export_xml(user=acting, use_cases=use_cases)
-        except ValidationError as error:
-            raise CommandError(f"The export is not valid, nothing was written: {' '.join(error.messages)}") from error
+        # Written beside the destination and moved there once valid: an invalid export leaves nothing behind.
+        directory = Path(output).resolve().parent if output != "-" else None
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".export-", suffix=".xml", delete=False) as handle:
+            written = Path(handle.name)
+            try:
+                count = usecases_export_write(user=acting, use_cases=use_cases, output=handle)
+            except ValidationError as error:
+                written.unlink()
+                raise CommandError(
+                    f"The export is not valid, nothing was written: {' '.join(error.messages)}"
+                ) from error
+            except BaseException:
+                written.unlink()
+                raise
+            size = handle.tell()
         if output == "-":
-            self.stdout.write(data.decode(), ending="")
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            with written.open("rb") as source:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    self.stdout.write(decoder.decode(block), ending="")
+            written.unlink()
             return
-        Path(output).write_bytes(data)
-        self.stderr.write(f"Exported {use_cases.count()} use case(s) to {output} ({len(data):,} bytes).")
+        written.replace(output)
+        self.stderr.write(f"Exported {count} use case(s) to {output} ({size:,} bytes).")
