@@ -226,24 +226,31 @@ def _heartbeat(*, job_id, owner: str) -> Iterator[None]:
         thread.join(timeout=interval + 30)
 
 
-def _owner_gone(owner: str) -> bool:
-    """Whether the process holding a lease is known to be gone: one of this host that no longer runs (a killed pool
-    process, or a killed worker whose message comes back to a worker on the same host). Of another host nothing
-    is known: its lease must expire."""
+def _owner_here(owner: str) -> int | None:
+    """The process id of a lease's owner when it runs on this host, else None."""
     host, _, pid = owner.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
+    return int(pid) if host == socket.gethostname() and pid.isdigit() else None
+
+
+def _process_runs(pid: int) -> bool:
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:  # it runs, as another user
         return False
-    return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True
 
 
 def _lease_alive(job: BackgroundJob) -> bool:
-    return job.lease_expires is not None and job.lease_expires > timezone.now() and not _owner_gone(job.lease_owner)
+    """Whether the job's worker still has it. Of a process on this host that is known for sure, whatever the
+    lease's time says: its heartbeat may be held up (on SQLite a job's own long write transaction keeps every
+    other writer waiting, the heartbeat included), and a killed one is known at once. Of a process on another host,
+    its lease's time decides."""
+    pid = _owner_here(job.lease_owner)
+    if pid is not None:
+        return _process_runs(pid)
+    return job.lease_expires is not None and job.lease_expires > timezone.now()
 
 
 def job_run(*, job_id, work: JobWork) -> bool:
@@ -282,7 +289,7 @@ def job_run(*, job_id, work: JobWork) -> bool:
         )
         _job_files_delete(job)
         return True
-    mine.update(
+    ended = mine.update(
         status=BackgroundJob.Status.SUCCEEDED,
         finished=timezone.now(),
         progress=100,
@@ -290,6 +297,8 @@ def job_run(*, job_id, work: JobWork) -> bool:
         error="",
         lease_expires=None,
     )
+    if not ended:
+        logger.warning("Job %s finished here after its lease was taken for lost; its end is not written.", job_id)
     return True
 
 

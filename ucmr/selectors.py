@@ -28,6 +28,14 @@ def job_list(*, user) -> QuerySet[BackgroundJob]:
     return visible_to(user, BackgroundJob.objects.order_by("-created"))
 
 
+def job_queue_position(*, job: BackgroundJob) -> int:
+    """How many jobs of its queue wait before a pending job (0 for a job that is not pending)."""
+    if job.status != BackgroundJob.Status.PENDING:
+        return 0
+    pending = BackgroundJob.objects.filter(status=BackgroundJob.Status.PENDING, queue=job.queue)
+    return pending.filter(created__lt=job.created).count()
+
+
 def job_get(*, user, pk) -> BackgroundJob:
     return get_object_or_404(visible_to(user, BackgroundJob.objects.select_related("user")), pk=pk)
 

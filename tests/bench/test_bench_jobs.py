@@ -48,7 +48,7 @@ def test_bench_import_job_end_to_end(embedded_workers: Workers):
     job = import_job_start(user=author, upload=upload, workspace=workspace, policy="update", dry_run=False)
     workers.wait_done(job, timeout=1800)
     answered = time.perf_counter() - started
-    assert job.status == "succeeded", job.error
+    assert job.status == "succeeded", f"{job.error}\n{job.log}\n{job.params}\n{workers.logs()}"
     assert UseCase.objects.count() == IMPORTED
     [validation] = BackgroundJob.objects.filter(kind="validate")
     workers.wait_done(validation, timeout=1800)

@@ -171,12 +171,31 @@ def test_sweep_jobs_command_recovers_lost_jobs_and_ends_those_running_too_long(c
     assert "1 job(s) recovered or ended" in capsys.readouterr().out
 
 
+def test_a_live_worker_on_this_host_keeps_its_job_even_when_its_heartbeat_is_late(staff_user):
+    """On SQLite a job's own write transaction holds up its heartbeat: the lease runs out while the process runs."""
+    job = job_create(user=staff_user, kind="tests.counting", params={"value": 5})
+
+    def long_write(job, progress):
+        BackgroundJob.objects.filter(pk=job.pk).update(lease_expires=timezone.now() - timedelta(seconds=30))
+        assert job_sweep_stale() == 0
+        run_job(str(job.pk))  # and a redelivery is a duplicate
+        return {"done": True}
+
+    job_run(job_id=job.pk, work=long_write)
+
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.SUCCEEDED and job.attempts == 1 and job.result == {"done": True}
+
+
 def test_a_stale_runner_cannot_overwrite_a_job_that_was_recovered(staff_user):
     """A worker whose lease expired (it hung) and whose job was handed to another must not write the job's end."""
     job = job_create(user=staff_user, kind="tests.counting", params={"value": 5})
 
     def hung_work(job, progress):
-        BackgroundJob.objects.filter(pk=job.pk).update(lease_expires=timezone.now() - timedelta(seconds=1))
+        # As seen from another host: the lease ran out (this worker hung, or lost the database for a while).
+        BackgroundJob.objects.filter(pk=job.pk).update(
+            lease_expires=timezone.now() - timedelta(seconds=1), lease_owner="other-host:1"
+        )
         assert job_sweep_stale() == 1  # handed back to the queue
         return {"done": True}
 

@@ -150,6 +150,22 @@ def test_running_job_page_follows_the_job_and_failed_job_shows_its_error(reader,
     assert "dot not found &lt;here&gt;" in reader.get(failed.get_absolute_url()).content.decode()
 
 
+def test_a_waiting_job_says_what_it_waits_for(reader, user):
+    BackgroundJob.objects.create(kind="xml_import", user=UserFactory())  # another user's, queued earlier
+    waiting = BackgroundJob.objects.create(kind="xml_import", user=user)
+    unsent = BackgroundJob.objects.create(
+        kind="xml_import", user=user, dispatch_error="OperationalError: connection refused", dispatch_attempts=3
+    )
+
+    assert (
+        "Waiting for a worker: 1 job of this queue before it."
+        in reader.get(waiting.get_absolute_url()).content.decode()
+    )
+    page = reader.get(unsent.get_absolute_url()).content.decode()
+    assert "The job queue cannot be reached right now" in page and "nothing is lost" in page
+    assert "connection refused" not in page  # the broker's own words are for the operator's log
+
+
 def test_job_of_someone_else_or_unknown_is_404(reader):
     other_job = BackgroundJob.objects.create(kind="xml_import", user=UserFactory())
     assert reader.get(other_job.get_absolute_url()).status_code == 404
