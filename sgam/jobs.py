@@ -16,7 +16,7 @@ from ucmr.permissions import visible_to
 from usecases.models import UseCase
 
 
-@register_job_kind("render_diagrams")
+@register_job_kind("render_diagrams", label="Diagram rendering")
 def render_diagrams(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     return usecase_diagrams_render(
         use_case_id=job.params["use_case"],
@@ -39,7 +39,7 @@ def _using(references: list[list]) -> list[int]:
     return sorted(ids)
 
 
-@register_job_kind("validate")
+@register_job_kind("validate", label="Validation")
 def validate(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     if "use_case" in job.params:
         ids = [job.params["use_case"]]

@@ -22,7 +22,6 @@ import redis
 from celery import Celery, current_app
 from celery import _state as celery_state
 from django.db import connection
-from kombu import pools as kombu_pools
 
 from ucmr.jobs import worker_queues
 from ucmr.models import BackgroundJob
@@ -139,8 +138,8 @@ def publishing_to(broker_url: str, **conf):
     finally:
         previous.set_current()
         celery_state.set_default_app(previous_default)
-        app.close()
-        kombu_pools.reset()  # closing the app closed kombu's shared producer pool for its broker: drop it
+        # Not closed: closing an app closes kombu's producer pool of its broker URL, which is shared process-wide
+        # (another app of the same URL, later, would get a closed pool).
 
 
 @pytest.fixture(params=["redis", "embedded"])

@@ -56,10 +56,14 @@ Progress = Callable[[int, str], None]
 JobWork = Callable[[BackgroundJob, Progress], dict[str, Any] | None]
 
 _job_kinds: dict[str, JobWork] = {}
+_job_labels: dict[str, str] = {}
 
 
-def register_job_kind(kind: str) -> Callable[[JobWork], JobWork]:
-    """Decorator: `work(job, progress)` runs the jobs of this kind; its return value becomes the job's result."""
+def register_job_kind(kind: str, *, label: str = "") -> Callable[[JobWork], JobWork]:
+    """Decorator: `work(job, progress)` runs the jobs of this kind; its return value becomes the job's result.
+    `label`: what the pages call such a job ("Import")."""
+    if label:
+        _job_labels[kind] = label
 
     def register(work: JobWork) -> JobWork:
         registered = _job_kinds.get(kind)
@@ -83,6 +87,13 @@ def job_kind_get(*, kind: str) -> JobWork | None:
     """The function registered for `kind`, or None."""
     _import_job_modules()
     return _job_kinds.get(kind)
+
+
+def job_label(job: BackgroundJob) -> str:
+    """What the pages call the job: its kind's label, and whether it is a dry run."""
+    _import_job_modules()
+    label = _job_labels.get(job.kind) or job.kind.replace("_", " ").capitalize()
+    return f"{label} (dry run)" if (job.params or {}).get("dry_run") else label
 
 
 def _unknown_kind(job: BackgroundJob, progress: Progress) -> None:
@@ -484,7 +495,7 @@ def _counted(job: BackgroundJob, label: str):
     return rows if job.user is None else visible_to(job.user, rows)
 
 
-@register_job_kind("repository_stats")
+@register_job_kind("repository_stats", label="Repository statistics")
 def repository_stats(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     """How big the repository is, as far as the job's user may see: rows per library and table, and use cases per
     status. Cheap, so it also serves as the smoke test of a worker deployment."""

@@ -9,8 +9,9 @@ from django_filters.views import FilterView
 
 from ucmr.audit import record_password_change
 from ucmr.filters import ChangeLogEntryFilterSet
+from ucmr.jobs import job_label
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
-from ucmr.selectors import change_log_list, changes_redacted, job_get, repository_counts
+from ucmr.selectors import change_log_list, changes_redacted, job_get, job_queue_position, repository_counts
 from usecases.exchange.services import EXPORT_JOB_KIND, IMPORT_JOB_KIND, export_job_context, import_job_context
 from usecases.selectors import recent_changes
 
@@ -46,6 +47,8 @@ class JobDetailView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["jobs_ahead"] = job_queue_position(job=self.object)
+        context["job_label"] = job_label(self.object)
         if self.object.kind == IMPORT_JOB_KIND:  # the import report, and its "Confirm import" after a dry run
             context.update(import_job_context(user=self.request.user, job=self.object))
         if self.object.kind == EXPORT_JOB_KIND:  # the Download link while the file is there

@@ -230,7 +230,7 @@ def document_counts(document: dict, libraries: dict) -> tuple[int, int, int]:
     return len(document["scenarios"]), steps, len(libraries["actors"])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_bench_api_against_plain_django(tmp_path):
     user = with_repository_role(UserFactory(username="api-bench"), "administrator")
     workspace = WorkspaceFactory(name="API benchmark", slug="api-bench")

@@ -37,7 +37,7 @@ def _measured(work: Callable[[], object]) -> tuple[float, int]:
         tracemalloc.stop()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_bench_export_memory(settings, tmp_path):
     settings.UCMR_FOLLOW_UP_ON_CHANGE = False  # validation and diagram jobs are measured elsewhere
     data = write_variant_c(document=synthetic_repository(USE_CASES))

@@ -202,7 +202,7 @@ def floor(data: bytes, workspace: Workspace, *, use_cases: int = USE_CASES) -> i
     return rows
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_bench_xml_import_and_export(settings):
     # The validation and diagram jobs an import queues for each use case run on workers; without a broker they
     # would run inline here, and be measured as part of the import (tests/bench/test_bench_diagrams.py has theirs).

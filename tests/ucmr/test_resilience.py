@@ -142,6 +142,7 @@ def sqlite_lock(transactional_db):
         if other.in_transaction:
             other.execute("ROLLBACK")
         other.close()
+        connection.close()  # a fresh connection, with the configured busy timeout, for what comes next
 
 
 @pytest.mark.django_db(transaction=True)

@@ -148,7 +148,7 @@ class _Dumper:
         self.business_cases: dict[int, BusinessCase] = {}
         self.areas: dict[int, Area] = {}
         # What a referenced object's mRID and sort key are, by object: the same actor is named by hundreds of
-        # steps (the export shares one instance per library object, see selectors._step_links).
+        # steps (the export shares one instance per library object, see sgam.selectors.step_link_rows).
         self.target_of: dict[int, tuple[str, str, tuple]] = {}
         self.visible_related: set[int] = set()
         # The related use cases outside the export that the user may see: they are written as stubs.

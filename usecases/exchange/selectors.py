@@ -1,15 +1,14 @@
 """Reads for the export: the use cases a user may see, with everything the document holds loaded in a fixed
 number of queries (whatever the number of use cases, scenarios or steps)."""
 
-from collections import defaultdict
-
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from actors.models import Actor
-from requirements.models import Requirement, RequirementCategory
+from requirements.models import RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
+from sgam.selectors import step_link_rows
 from ucmr.models import BackgroundJob
 from ucmr.permissions import visible_to
 from usecases.exchange.records import split_extra
@@ -67,7 +66,7 @@ def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
             *_placements(),
         )
     )
-    _step_links(loaded, Step.objects.filter(scenario__use_case__in=visible.values("pk")))
+    step_link_rows(loaded, Step.objects.filter(scenario__use_case__in=visible.values("pk")))
     return loaded
 
 
@@ -89,39 +88,6 @@ def usecase_export_order(*, user, use_cases: QuerySet[UseCase], key) -> tuple[li
             full.append((key(workspace_name, identifier, name, mrid), pk))
     full.sort()
     return [pk for _, pk in full], placeholders
-
-
-# The references of steps, and the library models they point at.
-STEP_LINKS = {
-    "producers": Actor,
-    "receivers": Actor,
-    "primary_actors": Actor,
-    "information_objects": InformationObject,
-    "requirements": Requirement,
-}
-
-
-def _step_links(use_cases: list[UseCase], steps: QuerySet[Step]) -> None:
-    """Each step's references as lists `exported_<relation>` that share one instance per library object. A
-    prefetch would make one instance per reference (thousands for a 300-step use case, most of the document's
-    time, measured), and a related manager per step and relation; here it is the link tables' ids, then each
-    library object once: eight queries, whatever the number of steps."""
-    links: dict[str, dict[int, list[int]]] = {}
-    wanted: dict[type, Q] = defaultdict(Q)
-    for name, model in STEP_LINKS.items():
-        field = Step._meta.get_field(name)
-        step_id, target_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
-        through = field.remote_field.through.objects.filter(**{f"{step_id}__in": steps.values("pk")})
-        links[name] = defaultdict(list)
-        for step, target in through.values_list(step_id, target_id):
-            links[name][step].append(target)
-        wanted[model] |= Q(pk__in=through.values(target_id))
-    loaded = {model: {item.pk: item for item in model.objects.filter(condition)} for model, condition in wanted.items()}
-    for use_case in use_cases:
-        for scenario in use_case.exported_scenarios:
-            for step in scenario.exported_steps:
-                for name, model in STEP_LINKS.items():
-                    setattr(step, f"exported_{name}", [loaded[model][pk] for pk in links[name].get(step.pk, ())])
 
 
 def usecase_export_get(*, user, pk) -> QuerySet[UseCase]:

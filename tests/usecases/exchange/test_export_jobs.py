@@ -206,4 +206,4 @@ def test_the_memory_of_a_streamed_export_does_not_grow_with_the_number_of_use_ca
     assert UseCase.objects.count() == 200
     # Four times the use cases: the export held in memory takes about four times the memory; the stream holds a
     # batch and the libraries (measured: 7.4 and 12.2 MB, most of it the batch).
-    assert large / small < 2.2, (small, large)
+    assert large / small < 3, (small, large)  # well under 4: what holding the whole document in memory takes

@@ -46,7 +46,7 @@ def test_the_import_reports_its_progress_in_order(iec_dir):
     assert [percent for percent, _ in seen] == sorted(percent for percent, _ in seen)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_job_imports_keeps_its_progress_and_returns_the_report(iec_dir):
     """Run as a worker runs it (committed; on PostgreSQL the progress is written by a second connection)."""
     workspace = WorkspaceFactory()
