@@ -181,6 +181,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ucmr.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "ucmr.security.client_ip"
+AXES_VERBOSE = False  # no banner on every start (it lands in the middle of make run's output); lockouts are logged
 # How many proxies in front of UCMR append to X-Forwarded-For: the client's address is the one the outermost of
 # them saw. 0 (the default): the address of the connection.
 UCMR_TRUSTED_PROXIES = env.int("UCMR_TRUSTED_PROXIES", default=0)

@@ -84,11 +84,14 @@ class Command(BaseCommand):
         self.stdout.write("Stopped: " + ", ".join(f"{name} (exit {code})" for name, code in codes.items()))
 
     def stop(self, processes: dict[str, subprocess.Popen]) -> None:
-        """SIGTERM to each process group (a worker finishes its current job; the runserver reloader's child goes
-        too), then SIGKILL for what is left after STOP_TIMEOUT seconds."""
-        for process in processes.values():
+        """SIGTERM to the worker (a warm shutdown: its pool finishes the jobs it runs) and to the web server's
+        process group (the reloader's child goes too), then SIGKILL for what is left after STOP_TIMEOUT seconds."""
+        for name, process in processes.items():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                if name == "worker":
+                    process.send_signal(signal.SIGTERM)
+                else:
+                    os.killpg(process.pid, signal.SIGTERM)
         for process in processes.values():
             try:
                 process.wait(timeout=STOP_TIMEOUT)
