@@ -132,7 +132,7 @@ def test_job_detail_shows_status_progress_and_result(reader, user):
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 class=\"h3\">Import <" in text and "Succeeded" in text and "100%" in text
+    assert '<h1 class="h3">Import <' in text and "Succeeded" in text and "100%" in text
     assert "&quot;created&quot;: 12" in text
     assert 'http-equiv="refresh"' not in text and "hx-trigger" not in text
 
@@ -183,4 +183,4 @@ def test_rendering_home_and_job_pages_runs_no_query(user, staff_user, django_ass
     with django_assert_num_queries(0):
         response.render()
 
-    assert ("Aggregator" if view is HomeView else "<h1 class=\"h3\">Import <") in response.content.decode()
+    assert ("Aggregator" if view is HomeView else '<h1 class="h3">Import <') in response.content.decode()
