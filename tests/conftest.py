@@ -37,7 +37,8 @@ def migrated_data(request):
     (SGAM and NIST reference data, content types, permissions); the next transactional test gets them back here.
     (Django's serialized rollback would reload them, but pytest-django serializes no database for it.)"""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+    marked = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if not (marked or "transactional_db" in request.fixturenames):  # e.g. through live_server or the worker fixtures
         return
     request.getfixturevalue("transactional_db")
     from importlib import import_module

@@ -32,6 +32,7 @@ def _seconds(start, end) -> float:
     return (end - start).total_seconds()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_bench_import_job_end_to_end(embedded_workers: Workers):
     workers = embedded_workers
     data = write_variant_c(document=synthetic_repository(IMPORTED))

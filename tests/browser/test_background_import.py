@@ -17,6 +17,7 @@ from ucmr.tokens import api_token_create
 from usecases.exchange.services import usecases_export_xml
 from usecases.models import UseCase
 
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server and the worker read what the test commits
 PASSWORD = "Analyst-pw-47!"
 USE_CASES = 120
 
