@@ -9,7 +9,6 @@ tests/worker_settings.py. `Workers.start()` starts one; every one is stopped at 
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from celery import Celery, current_app
 from celery import _state as celery_state
 from django.db import connection
 
-from ucmr.jobs import worker_queues
+from ucmr.management.commands.serve import worker_command
 from ucmr.models import BackgroundJob
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,24 +67,11 @@ class Workers:
         """A `celery worker` consuming the test's queues (user jobs first); with `beat`, its scheduler too."""
         number = len(self.started)
         log_path = self.tmp_path / f"worker-{number}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ucmr",
-            "worker",
-            f"--pool={pool}",
-            f"--concurrency={concurrency}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            f"--queues={worker_queues()}",
-            f"--hostname={self.prefix}-{number}@%h",
-            "--loglevel=INFO",
-        ]
-        if beat:
-            command += ["--beat", f"--schedule={self.tmp_path / f'beat-{number}'}"]
+        command = worker_command(
+            concurrency=concurrency,
+            beat_schedule=str(self.tmp_path / f"beat-{number}") if beat else None,
+            options=(f"--pool={pool}", "--without-heartbeat", f"--hostname={self.prefix}-{number}@%h"),
+        )
         env = self.env(UCMR_TEST_VISIBILITY_TIMEOUT=str(visibility_timeout))
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -16,22 +16,18 @@ from ucmr.jobs import worker_queues
 STOP_TIMEOUT = 20
 
 
-def worker_command(*, concurrency: int, loglevel: str = "INFO") -> list[str]:
-    """`celery worker` for both queues, user jobs first, with the beat that runs the outbox and the sweep."""
+def worker_command(*, concurrency: int, beat_schedule: str | None, options: tuple[str, ...] = ()) -> list[str]:
+    """`celery worker` for both queues, user jobs first; with `beat_schedule` (its file) also the beat that runs
+    the outbox and the sweep; `options`: more of celery's."""
+    beat = ["--beat", f"--schedule={beat_schedule}"] if beat_schedule else []
     return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "ucmr",
-        "worker",
-        "--beat",
-        f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+        *(sys.executable, "-m", "celery", "-A", "ucmr", "worker", *beat),
         f"--queues={worker_queues()}",
         f"--concurrency={concurrency}",
         "--without-gossip",
         "--without-mingle",
-        f"--loglevel={loglevel}",
+        "--loglevel=INFO",
+        *options,
     ]
 
 
@@ -49,7 +45,9 @@ class Command(BaseCommand):
         if settings.UCMR_JOBS_INLINE:
             self.stdout.write("UCMR_JOBS_INLINE is on: jobs run inside the requests; no worker is started.")
         elif not no_worker:
-            commands["worker"] = worker_command(concurrency=concurrency)
+            commands["worker"] = worker_command(
+                concurrency=concurrency, beat_schedule=settings.CELERY_BEAT_SCHEDULE_FILENAME
+            )
         width = max(len(name) for name in commands)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         processes = {
