@@ -2,14 +2,16 @@
 written in the same transaction as the change (the job row is the outbox: see `ucmr.jobs`).
 
 Follow-ups cost what they must:
-- Validation is coalesced: however many changes one transaction makes, a use case gets one validation, and none is
-  queued while one is still waiting for a worker (the waiting one reads the latest revision when it runs): ten
-  quick edits give one run. A bulk change (an import) queues one job for all its use cases (`usecases_changed`).
+- Validation is coalesced: no validation of a use case is queued while one is still waiting for a worker (the
+  waiting one reads the latest revision when it runs), in the same transaction or not: ten quick edits give one
+  run. A bulk change (an import) queues one job for all its use cases (`usecases_changed`).
 - Diagrams are rendered lazily: a change renders nothing. A page or a download that finds a diagram missing asks
   for it (`usecase_followup_ensure`, `usecase_png_request`); `manage.py render_diagrams` renders ahead of time.
 
 This module imports nothing from `usecases.services`, so that module can import it.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,6 +22,13 @@ from ucmr.jobs import job_start
 from ucmr.models import BackgroundJob
 
 RENDER_KIND, VALIDATE_KIND = "render_diagrams", "validate"
+
+
+@dataclass(frozen=True)
+class UseCaseRef:
+    """A use case known by its primary key alone."""
+
+    pk: int
 
 
 def _enabled() -> bool:
@@ -34,28 +43,22 @@ def _queued(*, kind: str, use_case_id: int):
     return BackgroundJob.objects.filter(active, kind=kind, params__use_case=use_case_id)
 
 
-class _Handled:
-    """What the current transaction has queued already (a no-op on-commit callback, found on the connection, so
-    that it lives exactly as long as the transaction)."""
+class _LibraryJob:
+    """The current transaction's validation job for changed library objects (a no-op on-commit callback, found on
+    the connection, so that it lives exactly as long as the transaction)."""
 
-    def __init__(self) -> None:
-        self.use_cases: set[int] = set()
-        self.library_job: BackgroundJob | None = None
+    def __init__(self, job: BackgroundJob) -> None:
+        self.job = job
 
     def __call__(self) -> None:
         pass
 
 
-def _handled() -> _Handled | None:
-    """This transaction's record; None outside a transaction (each call stands alone)."""
-    if not connection.in_atomic_block:
-        return None
-    for entry in getattr(connection, "run_on_commit", []):
-        if isinstance(entry[1], _Handled):
-            return entry[1]
-    handled = _Handled()
-    transaction.on_commit(handled)
-    return handled
+def _library_job() -> BackgroundJob | None:
+    for entry in getattr(connection, "run_on_commit", []) if connection.in_atomic_block else []:
+        if isinstance(entry[1], _LibraryJob):
+            return entry[1].job
+    return None
 
 
 def validation_key(use_case_id: int) -> str:
@@ -63,30 +66,22 @@ def validation_key(use_case_id: int) -> str:
 
 
 def usecase_changed(*, use_case) -> None:
-    """Queue the validation of the use case (in the current transaction: rolled back with it). Call it after every
-    change to a use case. The setting `UCMR_FOLLOW_UP_ON_CHANGE = False` turns it off."""
-    if not _enabled():
-        return
-    handled = _handled()
-    if handled is not None:
-        if use_case.pk in handled.use_cases:
-            return
-        handled.use_cases.add(use_case.pk)
-    job_start(user=None, kind=VALIDATE_KIND, params={"use_case": use_case.pk}, dedupe_key=validation_key(use_case.pk))
+    """Queue the validation of the use case (in the current transaction: rolled back with it), unless one is waiting
+    for a worker already (it reads the latest revision when it runs). Call it after every change to a use case. The
+    setting `UCMR_FOLLOW_UP_ON_CHANGE = False` turns it off."""
+    if _enabled():
+        job_start(
+            user=None, kind=VALIDATE_KIND, params={"use_case": use_case.pk}, dedupe_key=validation_key(use_case.pk)
+        )
 
 
 def usecases_changed(*, use_case_ids) -> None:
     """After a bulk change (an import): one validation job for all the use cases (bulk queries), not one each."""
-    if not _enabled():
+    ids = sorted(set(use_case_ids))
+    if not _enabled() or not ids:
         return
-    handled = _handled()
-    ids = sorted(set(use_case_ids) - (handled.use_cases if handled is not None else set()))
-    if not ids:
-        return
-    if handled is not None:
-        handled.use_cases.update(ids)
     if len(ids) == 1:
-        job_start(user=None, kind=VALIDATE_KIND, params={"use_case": ids[0]}, dedupe_key=validation_key(ids[0]))
+        usecase_changed(use_case=UseCaseRef(pk=ids[0]))
     else:
         job_start(user=None, kind=VALIDATE_KIND, params={"use_cases": ids})
 
@@ -143,13 +138,12 @@ def library_object_changed(*, obj) -> None:
     if not _enabled():
         return
     reference = [obj._meta.label, obj.pk]
-    handled = _handled()
-    if handled is not None and handled.library_job is not None:
-        job = handled.library_job
+    job = _library_job()
+    if job is not None:
         if reference not in job.params["library_objects"]:
             job.params["library_objects"].append(reference)
             BackgroundJob.objects.filter(pk=job.pk).update(params=job.params)
         return
     job = job_start(user=None, kind=VALIDATE_KIND, params={"library_objects": [reference]})
-    if handled is not None:
-        handled.library_job = job
+    if connection.in_atomic_block:
+        transaction.on_commit(_LibraryJob(job))
