@@ -47,22 +47,26 @@ SLOW_IMPORT = "tests.slow_import"
 
 @register_job_kind(SLOW_IMPORT)
 def slow_import(job, progress):
-    """The "xml_import" job, paused inside its write transaction (after the first writes) on the attempts whose
-    number is in params `pause_attempts`, with the process id written to `pause_file` + attempt number."""
+    """The "xml_import" job, paused inside its write transaction (after its writes, before the commit) on the
+    attempts whose number is in params `pause_attempts`, with the process id written to `pause_file` + attempt
+    number."""
     from ucmr.models import BackgroundJob
+    from usecases.exchange import loader
     from usecases.exchange.services import import_job_run
 
     attempt = BackgroundJob.objects.filter(pk=job.pk).values_list("attempts", flat=True).get()
     pause_file = Path(f"{job.params['pause_file']}.{attempt}")
     pause = attempt in job.params.get("pause_attempts", [1])
+    write = loader.Run.write
 
-    def pausing(percent, message):
-        progress(percent, message)
-        if pause and message.startswith("Writing") and percent >= 80 and not pause_file.exists():
+    def write_then_pause(run):
+        write(run)
+        if pause and not pause_file.exists():
             pause_file.write_text(str(os.getpid()))
             time.sleep(PAUSE_SECONDS)
 
-    return import_job_run(job=job, progress=pausing)
+    with mock.patch.object(loader.Run, "write", write_then_pause):
+        return import_job_run(job=job, progress=progress)
 
 
 SLEEP = "tests.sleep"
