@@ -209,18 +209,35 @@ class BackgroundJobAdmin(ReadOnlyModelAdmin):
     list_select_related = ("user",)
 
 
-class AuditedUserAdmin(UserAdmin):
-    """Django's user admin, with every change of an account's roles (repository-wide roles are groups) and every
-    password an administrator sets in the change log."""
+class _AuditedChanges:
+    """Notes what `snapshot(obj)` says of the stored object before a save, and calls `record` once the related rows
+    (groups, permissions) are saved too: the change log then holds the whole change."""
+
+    def snapshot(self, obj):
+        raise NotImplementedError
+
+    def record(self, request, obj, before) -> None:
+        raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
         stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
-        request._account_roles_before = account_roles(stored) if stored is not None else None
+        request._audit_before = self.snapshot(stored) if stored is not None else None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        record_account_change(user=request.user, account=form.instance, before=request._account_roles_before)
+        self.record(request, form.instance, request._audit_before)
+
+
+class AuditedUserAdmin(_AuditedChanges, UserAdmin):
+    """Django's user admin, with every change of an account's roles (repository-wide roles are groups) and every
+    password an administrator sets in the change log."""
+
+    def snapshot(self, obj):
+        return account_roles(obj)
+
+    def record(self, request, obj, before) -> None:
+        record_account_change(user=request.user, account=obj, before=before)
 
     @transaction.atomic
     def user_change_password(self, request, id, form_url=""):
@@ -230,17 +247,14 @@ class AuditedUserAdmin(UserAdmin):
         return response
 
 
-class AuditedGroupAdmin(GroupAdmin):
+class AuditedGroupAdmin(_AuditedChanges, GroupAdmin):
     """Django's group admin, with every change of a group's permissions in the change log."""
 
-    def save_model(self, request, obj, form, change):
-        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
-        request._group_permissions_before = group_permissions(stored) if stored is not None else None
-        super().save_model(request, obj, form, change)
+    def snapshot(self, obj):
+        return group_permissions(obj)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_group_change(user=request.user, group=form.instance, before=request._group_permissions_before)
+    def record(self, request, obj, before) -> None:
+        record_group_change(user=request.user, group=obj, before=before)
 
 
 for model, model_admin in ((get_user_model(), AuditedUserAdmin), (Group, AuditedGroupAdmin)):
