@@ -12,7 +12,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +74,11 @@ class Workers:
         )
         env = self.env(UCMR_TEST_VISIBILITY_TIMEOUT=str(visibility_timeout))
         with log_path.open("wb") as log:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            # A session of its own: stopping it stops its children too (with --beat, the scheduler is one, and it
+            # outlives a killed worker otherwise).
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.started.append((process, log_path))
         return process, log_path
 
@@ -98,14 +102,20 @@ class Workers:
         return job
 
     def stop_all(self) -> None:
+        """A warm shutdown for each worker's process group (a worker finishes its current task), then SIGKILL for
+        what is left, the children of a worker a test killed included."""
         for process, _ in self.started:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)  # warm shutdown: finish the current task, then exit
-                try:
-                    process.wait(timeout=WORKER_STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=WORKER_STOP_TIMEOUT)
+            _signal_group(process, signal.SIGTERM)
+        for process, _ in self.started:
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=WORKER_STOP_TIMEOUT)
+            _signal_group(process, signal.SIGKILL)
+            process.wait(timeout=WORKER_STOP_TIMEOUT)
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with suppress(ProcessLookupError):  # the whole group is gone
+        os.killpg(process.pid, sig)
 
 
 @contextmanager
