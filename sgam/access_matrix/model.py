@@ -9,7 +9,7 @@ use case, so that any two matrices can be compared."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from usecases.models import InformationObject
 
@@ -27,9 +27,8 @@ def name_key(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Justification:
-    """A step that makes a role produce or receive an information object (`via`: the actor grouping the step names,
-    when the role is one of its actors)."""
+class StepOfUseCase:
+    """A step of a use case as the matrix names it (no step pk in a frozen version of a use case)."""
 
     use_case_pk: int
     use_case: str
@@ -38,6 +37,13 @@ class Justification:
     step_pk: int | None
     step_number: str
     step_name: str
+
+
+@dataclass(frozen=True)
+class Justification(StepOfUseCase):
+    """A step that makes a role produce or receive an information object (`via`: the actor grouping the step names,
+    when the role is one of its actors)."""
+
     direction: str
     via: str = ""
     has_producer: bool = False  # the step names a producer: someone produces the information for its receivers
@@ -132,34 +138,17 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Exchange:
+class Exchange(StepOfUseCase):
     """A step as the matrix reads it: the roles producing and receiving (role key, grouping it came through) and
     the information exchanged (keys)."""
 
-    use_case_pk: int
-    use_case: str
-    use_case_url: str
-    scenario: str
-    step_pk: int | None
-    step_number: str
-    step_name: str
     producers: tuple[tuple[str, str], ...]
     receivers: tuple[tuple[str, str], ...]
     information: tuple[str, ...]
 
     def justification(self, direction: str, via: str) -> Justification:
-        return Justification(
-            self.use_case_pk,
-            self.use_case,
-            self.use_case_url,
-            self.scenario,
-            self.step_pk,
-            self.step_number,
-            self.step_name,
-            direction,
-            via,
-            bool(self.producers),
-        )
+        step = {item.name: getattr(self, item.name) for item in fields(StepOfUseCase)}
+        return Justification(**step, direction=direction, via=via, has_producer=bool(self.producers))
 
 
 @dataclass
