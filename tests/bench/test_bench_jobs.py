@@ -39,7 +39,7 @@ def test_bench_import_job_end_to_end(embedded_workers: Workers):
     workspace = Workspace.objects.create(name="Benchmarks", slug="bench")
     author = member_of(workspace, "author")
     started = time.perf_counter()
-    floor_rows = floor(data, workspace, use_cases=IMPORTED)
+    floor_rows = floor(data, workspace, count=IMPORTED)
     floor_seconds = time.perf_counter() - started
 
     workers.start(concurrency=2, pool="prefork", beat=True)

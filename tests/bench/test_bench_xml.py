@@ -115,32 +115,31 @@ def timed(timings: dict[str, float], name: str):
     timings[name] = time.perf_counter() - started
 
 
-def floor(data: bytes, workspace: Workspace, *, use_cases: int = USE_CASES) -> int:
+def floor(data: bytes, workspace: Workspace, *, count: int = USE_CASES) -> int:
     """lxml parse + plain bulk_create of the same number of rows into the same tables (rolled back after)."""
-    USE_CASES = use_cases
     etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     rows = 0
     with transaction.atomic():
         use_cases = UseCase.objects.bulk_create(
             UseCase(workspace=workspace, identifier=f"F-{n}", name=f"Floor {n}", scope=TEXT, short_description=TEXT)
-            for n in range(USE_CASES)
+            for n in range(count)
         )
         actors = Actor.objects.bulk_create(
             Actor(name=f"Floor actor {n}-{a}", type="system", description=TEXT)
-            for n in range(USE_CASES)
+            for n in range(count)
             for a in range(ACTORS)
         )
         categories = RequirementCategory.objects.bulk_create(
-            RequirementCategory(identifier=f"FC-{n}", name=f"Category {n}") for n in range(USE_CASES)
+            RequirementCategory(identifier=f"FC-{n}", name=f"Category {n}") for n in range(count)
         )
         requirements = Requirement.objects.bulk_create(
             Requirement(identifier=f"FR-{n}-{r}", name=f"Requirement {r}", description=TEXT, category=categories[n])
-            for n in range(USE_CASES)
+            for n in range(count)
             for r in range(REQUIREMENTS)
         )
         objects = InformationObject.objects.bulk_create(
             InformationObject(identifier=f"FIO-{n}-{i}", name=f"Information {i}", description=TEXT)
-            for n in range(USE_CASES)
+            for n in range(count)
             for i in range(INFORMATION_OBJECTS)
         )
         through = InformationObject.requirements.through
@@ -153,12 +152,12 @@ def floor(data: bytes, workspace: Workspace, *, use_cases: int = USE_CASES) -> i
         )
         ActorRole.objects.bulk_create(
             ActorRole(use_case=use_cases[n], grouping=groupings[n], actor=actors[n * ACTORS + a], position=a)
-            for n in range(USE_CASES)
+            for n in range(count)
             for a in range(ACTORS)
         )
         scenarios = Scenario.objects.bulk_create(
             Scenario(use_case=use_cases[n], number=str(s + 1), name=f"Scenario {s + 1}", description=TEXT, position=s)
-            for n in range(USE_CASES)
+            for n in range(count)
             for s in range(SCENARIOS)
         )
         steps = Step.objects.bulk_create(
@@ -197,7 +196,7 @@ def floor(data: bytes, workspace: Workspace, *, use_cases: int = USE_CASES) -> i
             )
             links += len(made)
         rows = sum(map(len, (use_cases, actors, categories, requirements, objects, groupings, scenarios, steps)))
-        rows += len(objects) + USE_CASES * ACTORS + links
+        rows += len(objects) + count * ACTORS + links
         transaction.set_rollback(True)
     return rows
 
