@@ -7,6 +7,7 @@ import logging
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,15 @@ def is_database_busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and any(sign in str(error).lower() for sign in BUSY_SIGNS)
 
 
+def _retry_url(request) -> str:
+    """Where "Try again" goes: the page itself; after a form's POST, the page the form was on (this site's only)."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    hosts = {request.get_host()}
+    return referer if url_has_allowed_host_and_scheme(referer, hosts, require_https=request.is_secure()) else "/"
+
+
 def busy_response(request) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = {"status": 503, "code": "database_busy", "message": BUSY_MESSAGE, "errors": []}
@@ -35,7 +45,8 @@ def busy_response(request) -> HttpResponse:
         response["HX-Retarget"] = "#busy-message"
         response["HX-Reswap"] = "innerHTML"
     else:
-        response = HttpResponse(render_to_string("503.html", {"message": BUSY_MESSAGE}, request=request), status=503)
+        context = {"message": BUSY_MESSAGE, "retry_url": _retry_url(request)}
+        response = HttpResponse(render_to_string("503.html", context, request=request), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

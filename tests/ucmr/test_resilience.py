@@ -161,9 +161,13 @@ def test_a_write_that_cannot_get_the_lock_answers_503_in_every_shape(sqlite_lock
     body = response.json()
     assert body["code"] == "database_busy" and "Nothing was saved" in body["message"]
 
-    page = client.post(f"/use-cases/{use_case.pk}/validate/")  # "Validate now" writes its job
+    page_url = f"http://testserver/use-cases/{use_case.pk}/"
+    page = client.post(f"/use-cases/{use_case.pk}/validate/", HTTP_REFERER=page_url)  # "Validate now" writes a job
     assert page.status_code == 503 and page["Retry-After"] == "5"
     assert b"Busy, try again" in page.content
+    assert f'<a href="{page_url}">Try again</a>' in page.content.decode()  # the page, not the form's address
+    elsewhere = client.post(f"/use-cases/{use_case.pk}/validate/", HTTP_REFERER="https://evil.example/")
+    assert '<a href="/">Try again</a>' in elsewhere.content.decode()
 
     fragment = client.post(f"/use-cases/{use_case.pk}/validate/", HTTP_HX_REQUEST="true")
     assert fragment.status_code == 503 and fragment["HX-Retarget"] == "#busy-message"
