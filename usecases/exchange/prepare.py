@@ -3,10 +3,12 @@ same document twice, as a dry run and for real).
 
 - Identity: every object gets the UUID its row will have: the file's mRID (`records.to_uuid`), or, when it has
   none, one derived from its place in the file, so that importing the same file again lands on the same rows.
-- Steps repeated under one mRID (Modsarus writes whole sub-trees of activities again, edf-1 holds 35 such
-  repetitions) are one step: the first occurrence is kept, and sub-steps and drawings that only a repetition has
-  are added to it. Other rows of a use case that share an mRID are kept once when they are equal, and get a new
-  mRID when they differ (nothing the file says is dropped).
+- A step is an occurrence: Modsarus repeats an activity's mRID when one modelled activity occurs several times in
+  the sequence, each time with its own receivers, information and sub-steps (edf-1 holds 35 such occurrences).
+  The first occurrence in the use case has the mRID's UUID; the n-th has one derived from (use case, mRID, n), and
+  remembers the file's mRID so that the export writes it again as it came (so does a drawing of such a step).
+  Other rows of a use case that share an mRID are kept once when they are equal, and get a new mRID when they
+  differ (nothing the file says is dropped).
 """
 
 import uuid
@@ -21,11 +23,13 @@ from usecases.xml.document import iter_steps
 
 @dataclass
 class StepView:
-    """A step as it will be written: its UUID, and its sub-steps and drawings after merging repetitions."""
+    """A step as it will be written: its UUID, the file's mRID when the UUID is not that mRID's (a later occurrence
+    of a repeated activity, see `step_views`), its drawings (each with the same pair) and its sub-steps."""
 
     step: document.Step
     uid: uuid.UUID
-    drawings: list[tuple[document.Drawing, uuid.UUID]] = field(default_factory=list)
+    repeated_mrid: str = ""
+    drawings: list[tuple[document.Drawing, uuid.UUID, str]] = field(default_factory=list)
     children: list["StepView"] = field(default_factory=list)
 
 
@@ -58,11 +62,11 @@ class Identities:
 
 
 def step_views(
-    scenario: document.Scenario, *, index: int, identities: Identities, steps_seen: dict[uuid.UUID, StepView]
+    scenario: document.Scenario, *, index: int, identities: Identities, occurrences: dict[uuid.UUID, int]
 ) -> list[StepView]:
-    """The scenario's steps with repetitions merged into their first occurrence (in this use case)."""
+    """The scenario's steps, every occurrence kept; `occurrences` counts the mRIDs seen so far in this use case."""
     top: list[StepView] = []
-    _add_steps(scenario.steps, into=top, path=(index,), identities=identities, seen=steps_seen)
+    _add_steps(scenario.steps, into=top, path=(index,), identities=identities, occurrences=occurrences)
     return top
 
 
@@ -72,24 +76,31 @@ def _add_steps(
     into: list[StepView],
     path: tuple,
     identities: Identities,
-    seen: dict[uuid.UUID, StepView],
+    occurrences: dict[uuid.UUID, int],
 ) -> None:
     for position, step in enumerate(steps):
         place = (*path, position)
         uid = to_uuid(step.mrid) or derive_uuid(identities.use_case_uid, "step", *place)
-        view = seen.get(uid)
-        if view is None:
-            view = seen[uid] = StepView(step=step, uid=uid)
-            into.append(view)
+        occurrence = occurrences[uid] = occurrences.get(uid, 0) + 1
+        if occurrence == 1:
+            view = StepView(step=step, uid=uid)
+            for drawing_index, drawing in enumerate(step.drawings):
+                drawing_uid = identities.claim("drawing", drawing, "step", *place, drawing_index)
+                if drawing_uid is not None:
+                    view.drawings.append((drawing, drawing_uid, ""))
         else:
-            identities.report.note(
-                identities.owner, "steps repeating an earlier step's mRID were merged into it", step.number or step.mrid
+            # The same (mRID, occurrence) gives the same UUID, so importing the file again finds the same row.
+            view = StepView(
+                step=step,
+                uid=derive_uuid(identities.use_case_uid, "step", uid, "occurrence", occurrence),
+                repeated_mrid=step.mrid,
             )
-        for drawing_index, drawing in enumerate(step.drawings):
-            drawing_uid = identities.claim("drawing", drawing, "step", *place, drawing_index)
-            if drawing_uid is not None:
-                view.drawings.append((drawing, drawing_uid))
-        _add_steps(step.children, into=view.children, path=place, identities=identities, seen=seen)
+            view.drawings = [
+                (drawing, derive_uuid(view.uid, "drawing", drawing_index), drawing.mrid)
+                for drawing_index, drawing in enumerate(step.drawings)
+            ]
+        into.append(view)
+        _add_steps(step.children, into=view.children, path=place, identities=identities, occurrences=occurrences)
 
 
 def walk(views: list[StepView], depth: int = 0, parent: StepView | None = None) -> Iterator[tuple]:

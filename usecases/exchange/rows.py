@@ -138,7 +138,7 @@ class RowPlanner:
         values, as_found = self.run.coerce(model, values, owner=self.owner, what=what, fills=fills or {})
         book = dict(book or {})
         book["as_found"] = {**as_found, **book.get("as_found", {})}
-        book["mrid"] = raw_mrid(node.mrid) if node is not None else ""
+        book["mrid"] = book.get("mrid") or (raw_mrid(node.mrid) if node is not None else "")
         many = many or {}
         book["order"] = {name: order for name, targets in many.items() if (order := kept_order(targets))}
         values["extra"] = join_extra(node.extra if node is not None else {}, book)
@@ -201,10 +201,10 @@ class RowPlanner:
             self.actor_grouping(grouping, index)
         for index, reference in enumerate(use_case.references):
             self.reference(reference, index)
-        # Steps repeated across scenarios merge into their first occurrence, so all are read before any is planned.
-        steps_seen: dict = {}
+        # An activity's mRID may occur in several scenarios: its occurrences are counted across the use case.
+        occurrences: dict = {}
         views = [
-            step_views(scenario, index=index, identities=self.identities, steps_seen=steps_seen)
+            step_views(scenario, index=index, identities=self.identities, occurrences=occurrences)
             for index, scenario in enumerate(use_case.scenarios)
         ]
         for index, scenario in enumerate(use_case.scenarios):
@@ -347,7 +347,9 @@ class RowPlanner:
             key=key,
         )
 
-    def drawing(self, drawing: document.Drawing, uid: uuid.UUID | None, *, links: dict[str, Any]) -> None:
+    def drawing(
+        self, drawing: document.Drawing, uid: uuid.UUID | None, *, links: dict[str, Any], mrid: str = ""
+    ) -> None:
         if uid is None:
             return
         self.row(
@@ -364,6 +366,7 @@ class RowPlanner:
             fills={"name": "(unnamed drawing)", "drawing_type": Drawing.Type.OTHER, "uri_type": Drawing.UriType.IMAGE},
             what=f"drawing {drawing.name!r}",
             links={"scenario": None, "step": None, **links},
+            book={"mrid": mrid},
         )
 
     def actor_grouping(self, grouping: document.ActorGrouping, index: int) -> None:
@@ -493,6 +496,7 @@ class RowPlanner:
             number = self.unique_number(values["number"], numbers.setdefault(id(parent), set()))
             found = as_found.get("number", [None, step.number.strip()])[1]
             book = {"as_found": {"number": [number, found]}} if number != found else {}
+            book["mrid"] = view.repeated_mrid
             plans[id(view)] = self.row(
                 Step,
                 "step",
@@ -519,8 +523,8 @@ class RowPlanner:
                 book=book,
                 depth=depth,
             )
-            for drawing, drawing_uid in view.drawings:
-                self.drawing(drawing, drawing_uid, links={"step": plans[id(view)]})
+            for drawing, drawing_uid, drawing_mrid in view.drawings:
+                self.drawing(drawing, drawing_uid, links={"step": plans[id(view)]}, mrid=drawing_mrid)
 
     def unique_number(self, number: str, taken: set[str]) -> str:
         """Step numbers are unique among siblings; a repeated one gets " (2)", " (3)", ..."""

@@ -420,7 +420,8 @@ def iter_steps(steps: list[Step]) -> Iterator[Step]:
 
 def integrity_warnings(*, repository: Repository) -> list[str]:
     """What the loader should know before it writes: references to objects the file does not define, and mRIDs
-    that several objects of one kind share (Modsarus repeats whole sub-trees of steps under one mRID)."""
+    that several objects of one kind share (a step's mRID is not among them: Modsarus repeats an activity's mRID on
+    each occurrence of it in the sequence, and each occurrence is a step)."""
     defined = {
         "actor": {actor.mrid for actor in repository.actors},
         "information object": {item.mrid for item in repository.information_objects},
@@ -465,7 +466,7 @@ def integrity_warnings(*, repository: Repository) -> list[str]:
         warnings += _dangling(owner=owner, refs=refs, defined=local)
         counts: dict[tuple[str, str], int] = {}
         for node in iter_nodes(use_case):
-            if node.mrid and not isinstance(node, Author | CustomInformation):
+            if node.mrid and not isinstance(node, Author | CustomInformation | Step):
                 counts[(node.KIND, node.mrid)] = counts.get((node.KIND, node.mrid), 0) + 1
         shared = sorted(f"{mrid} ({count} {kind}s)" for (kind, mrid), count in counts.items() if count > 1)
         if shared:

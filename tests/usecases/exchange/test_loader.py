@@ -394,7 +394,7 @@ def test_the_report_keeps_the_readers_warnings_and_says_what_was_done_about_dang
     assert not any("the file does not define" in warning for warning in edf.warnings)
     dropped = [warning for warning in edf.warnings if "references to actors neither the file" in warning]
     assert len(dropped) == 1 and "0118bddd-f390-48e9-ab0b-6f36ccfed4c2" in dropped[0]
-    assert any("steps repeating an earlier step's mRID were merged" in warning for warning in edf.warnings)
+    assert not any("step" in warning and "merged" in warning for warning in edf.warnings)  # occurrences are steps
     assert edf.as_dict() == edf.from_dict(edf.as_dict()).as_dict()
 
 

@@ -35,8 +35,8 @@ def _distinct(tree: etree._ElementTree, xpath: str) -> int:
 
 
 def _counts_in_file(path: Path) -> dict[str, int]:
-    """What the file holds, counted with plain XPath. Steps count once per mRID in a use case (Modsarus repeats
-    sub-trees of activities; the loader keeps one step per mRID); everything else counts as listed."""
+    """What the file holds, counted with plain XPath, each as listed (a step as often as it occurs, Modsarus
+    repeating an activity's mRID on each occurrence)."""
     tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     if tree.getroot().tag == "UseCase":  # variant D: one use case, actors and objects referred to by id
         actor_ids = "//ActorGrouping/Actor/id|//PrimaryActor/id|//InformationProducer/id|//InformationReceiver/id"
@@ -56,9 +56,7 @@ def _counts_in_file(path: Path) -> dict[str, int]:
         "related use cases": _count(tree, f"/*/UseCaseLibrary/UseCase[not(*[not({STUB_FIELDS})])]"),
         "actors": _count(tree, "/*/ActorLibrary/Actor"),
         "scenarios": _count(tree, "/*/UseCaseLibrary/UseCase/Scenario"),
-        "steps": sum(
-            _distinct(use_case, "Scenario//*[self::Activity or self::ChildActivity]/mRID") for use_case in use_cases
-        ),
+        "steps": sum(_count(use_case, "Scenario//*[self::Activity or self::ChildActivity]") for use_case in use_cases),
         "information objects": _count(tree, "/*/BusinessObjectLibrary/BusinessObject"),
         "requirements": _count(tree, "/*/RequirementLibrary/RequirementCategory/Requirement"),
         "terms": _count(tree, "/*/CommonTermLibrary/CommonTerm"),
@@ -167,7 +165,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_xm
 def test_the_export_keeps_what_the_file_said(example):
     """The document read back from the export is the file's, apart from what the loader says it adds or repairs:
     the workspace and status it gives, mRIDs for objects without one, surrounding space of names (stored
-    stripped, as the services store them), and steps repeated under one mRID (kept once)."""
+    stripped, as the services store them). Every step occurrence is there, repeated mRIDs as they came."""
     original = read_document(data=example.read_bytes())
     repository_import(user=None, document=original, workspace=None)
 
@@ -181,19 +179,59 @@ def test_the_export_keeps_what_the_file_said(example):
     assert (use_case.status, use_case.workspace) == ("draft", "Imported use cases")
     assert use_case.versions == source.versions  # authors with their mRIDs, dates as written (naive or not)
     assert use_case.kpis == source.kpis  # with the targets and calculations variant D has, in extra
-    repeated = {scenario.mrid for scenario in source.scenarios if _repeats_steps(scenario)}
-    assert bool(repeated) == ("edf-1" in example.name)
-
-    def comparable(document_use_case):
-        scenarios = [scenario for scenario in document_use_case.scenarios if scenario.mrid not in repeated]
-        return dataclasses.replace(document_use_case, status="", workspace="", scenarios=scenarios)
-
-    assert comparable(use_case) == comparable(source)
+    comparable = {"status": "", "workspace": ""}
+    source = _without_dangling_step_refs(source, original)
+    assert dataclasses.replace(use_case, **comparable) == dataclasses.replace(source, **comparable)
 
 
-def _repeats_steps(scenario) -> bool:
-    steps = list(iter_steps(scenario.steps))
-    return len(steps) != len({step.mrid for step in steps})
+def _without_dangling_step_refs(use_case, repository):
+    """`use_case` with the steps' references to actors and information objects the file does not define left out
+    (the loader drops them, and says so)."""
+    actors = {actor.mrid for actor in repository.actors}
+    information = {item.mrid for item in repository.information_objects}
+
+    def step(node):
+        return dataclasses.replace(
+            node,
+            producer_refs=[ref for ref in node.producer_refs if ref in actors],
+            receiver_refs=[ref for ref in node.receiver_refs if ref in actors],
+            primary_actor_refs=[ref for ref in node.primary_actor_refs if ref in actors],
+            information_object_refs=[ref for ref in node.information_object_refs if ref in information],
+            children=[step(child) for child in node.children],
+        )
+
+    scenarios = [dataclasses.replace(s, steps=[step(node) for node in s.steps]) for s in use_case.scenarios]
+    return dataclasses.replace(use_case, scenarios=scenarios)
+
+
+def _step_occurrences(use_cases) -> list[tuple]:
+    """Every step of `use_cases` in order: (mRID, number, receivers, information exchanged)."""
+    return [
+        (step.mrid, step.number.strip(), step.receiver_refs, step.information_object_refs)
+        for use_case in use_cases
+        for scenario in use_case.scenarios
+        for step in iter_steps(scenario.steps)
+    ]
+
+
+def test_every_step_occurrence_survives_import_and_export(example):
+    """Modsarus repeats an activity's mRID on each occurrence of the activity in a sequence, each with its own
+    receivers and information: every occurrence is a step, exported again under the mRID it came with."""
+    original = read_document(data=example.read_bytes())
+    report = repository_import(user=None, document=original, workspace=None)
+    exported = _step_occurrences(read_document(data=_export()).full_use_cases)
+
+    source = _step_occurrences(_without_dangling_step_refs(u, original) for u in original.full_use_cases)
+    assert len(exported) == len(source) == Step.objects.count() == report.counts["step"]["created"]
+    # Steps the file gives no mRID get one from the loader; every other mRID is written back as it came.
+    pairs = zip(exported, source, strict=True)
+    assert [(mrid if found else "", *rest) for (mrid, *rest), (found, *_) in pairs] == source
+    assert not any("merged" in warning for warning in report.warnings)
+    if "edf-1" in example.name:
+        assert (len(source), len({mrid for mrid, *_ in source})) == (102, 67)
+        repeated = [step for step in exported if step[0] == "ea1da368-b9be-425b-a235-fd41570e4c17"]
+        assert [number for _, number, *_ in repeated] == ["4.5", "4.6"]
+        assert repeated[0][2:] != repeated[1][2:]  # each occurrence with its own receivers and information
 
 
 def test_importing_the_same_file_twice_changes_nothing(example):
