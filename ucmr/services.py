@@ -34,6 +34,22 @@ def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str
     return fields, many
 
 
+def model_changes(instance: models.Model, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of `data` that would change `instance`, values compared as `model_update` stores them (text stripped,
+    a related object as its id, many-to-many as sets of ids): a write of values the object already has is none."""
+    fields, many = _split(type(instance), data)
+    changes = {}
+    for name, value in fields.items():
+        current = instance._meta.get_field(name).value_from_object(instance)
+        if current not in (data[name], getattr(value, "pk", value)):
+            changes[name] = data[name]
+    for name, values in many.items():
+        current = set(getattr(instance, name).values_list("pk", flat=True)) if instance.pk is not None else set()
+        if {getattr(value, "pk", value) for value in values} != current:
+            changes[name] = data[name]
+    return changes
+
+
 def _save(instance: models.Model, many: dict[str, list]) -> None:
     instance.full_clean()
     check_many = getattr(instance, "clean_many_to_many", None)

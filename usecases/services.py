@@ -18,7 +18,7 @@ from sgam.followup import library_object_changed, usecase_changed
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grants_remove_all
-from ucmr.services import model_create, model_delete, model_reorder, model_update
+from ucmr.services import model_changes, model_create, model_delete, model_reorder, model_update
 from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 
 
@@ -41,6 +41,17 @@ def workspace_create(*, user, name: str, slug: str = "", description: str = "") 
     return model_create(
         user=user, model=Workspace, data={"name": name, "slug": slug or slugify(name)[:100], "description": description}
     )
+
+
+def usecase_check_revision(*, use_case: UseCase, expected_revision: int | None) -> None:
+    """Refuse when `expected_revision` is given and no longer current, as a write would."""
+    if expected_revision is None:
+        return
+    current = UseCase.objects.filter(pk=use_case.pk).values_list("revision", flat=True).first()
+    if current != expected_revision:
+        raise ValidationError(
+            STALE_REVISION_MESSAGE.format(expected=expected_revision, current=current), code="stale_revision"
+        )
 
 
 def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = None) -> None:
@@ -69,10 +80,16 @@ def usecase_create(*, user, workspace: Workspace, data: Mapping[str, Any]) -> Us
 def usecase_update(
     *, user, use_case: UseCase, data: Mapping[str, Any], expected_revision: int | None = None
 ) -> UseCase:
+    """Change fields of the use case. Values it already has are no change: when nothing changes, nothing is written
+    (no revision, no audit entry), so that a client that read the old revision is not refused for nothing."""
     if "revision" in data:
         raise ValidationError({"revision": "The revision is kept by the application."})
+    changes = model_changes(use_case, data)
+    if not changes:
+        usecase_check_revision(use_case=use_case, expected_revision=expected_revision)
+        return use_case
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
-    return model_update(user=user, instance=use_case, data=data)
+    return model_update(user=user, instance=use_case, data=changes)
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """DRF serializers for the neutral document (`usecases.xml.document`), made from its dataclasses so that the JSON
 and the XML always carry the same fields: a new field in the document is a new field in the API.
 
-Text is kept exactly as sent (no trimming), dates are ISO 8601, lists default to empty; `mrid_raw` (provenance of
-a file) and `warnings` are not part of the JSON. Sub-steps and sub-categories nest to any depth (`children`), which
-the OpenAPI schema describes as a reference to the same component.
+Text is kept exactly as sent (no trimming), dates are ISO 8601 as the document has them (naive, or with the offset
+the file gave), lists default to empty; `mrid_raw` (provenance of a file) and `warnings` are not part of the JSON.
+Sub-steps and sub-categories nest to any depth (`children`), which the OpenAPI schema describes as a reference to
+the same component.
 """
 
 import typing
@@ -41,6 +42,15 @@ class NestedDocument(serializers.Field):
         return self.serializer().run_validation(data)
 
 
+class DocumentDateTimeField(serializers.DateTimeField):
+    """A date as the document has it: naive when the file gave no time zone, else with the file's offset. Turning it
+    into the server's time zone would make a document read and written back a different one (see `_date` of the
+    dumper, which keeps the file's spelling while the moment is the same)."""
+
+    def enforce_timezone(self, value):
+        return value
+
+
 class NestedDocumentExtension(OpenApiSerializerFieldExtension):
     target_class = NestedDocument
 
@@ -55,7 +65,7 @@ def _field(cls: type, name: str, hint, *, default) -> serializers.Field:
     if hint is bool:
         return serializers.BooleanField(required=False, default=default)
     if origin in (UnionType, typing.Union) and datetime in args:
-        return serializers.DateTimeField(allow_null=True, required=False, default=None)
+        return DocumentDateTimeField(allow_null=True, required=False, default=None)
     if origin is dict:
         return serializers.DictField(
             child=serializers.CharField(allow_blank=True, trim_whitespace=False), required=False, default=dict

@@ -31,7 +31,7 @@ from usecases.api.serializers import (
     UseCaseListSerializer,
     UseCasePatchSerializer,
 )
-from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_save
+from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_patch, usecase_file_save
 from usecases.exchange.records import to_uuid
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
@@ -45,7 +45,7 @@ from usecases.exchange.views import export_file_response, selects_everything
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
 from usecases.selectors import usecase_brief_list, usecase_header_list, usecase_mrids_hidden
-from usecases.services import not_a_draft_message, usecase_delete, usecase_update
+from usecases.services import not_a_draft_message, usecase_delete
 from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, usecase_versions_compare
 from usecases.workflow import TRANSITIONS, usecase_transition
 from usecases.xml import document as doc
@@ -222,7 +222,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         serializer = UseCasePatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            usecase_update(
+            usecase_file_patch(
                 user=request.user,
                 use_case=use_case,
                 data=serializer.validated_data["document"],

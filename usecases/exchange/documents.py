@@ -15,7 +15,7 @@ adapt (a value shortened to fit its column, kept whole for the export) comes bac
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +29,7 @@ from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import
 from usecases.exchange.records import document_mrid, to_uuid
 from usecases.models import Area, BusinessCase, CommonTerm, InformationObject, UseCase, Workspace
-from usecases.services import not_a_draft_message
+from usecases.services import not_a_draft_message, usecase_update
 from usecases.xml import document as doc
 
 # What a `*_refs` field (or a relation's `use_case_ref`) points at.
@@ -103,6 +103,10 @@ def usecase_file_save(
         workspace = _check_replace(user=user, document=document, use_case=use_case, expected=expected_revision)
     document.status = ""  # the workflow changes the status, never a document
     _check_references(document, libraries)
+    if use_case is not None:
+        current = usecase_file_get(user=user, use_case=use_case)
+        if _same_file(current, document, libraries):
+            return current
     repository = doc.Repository(
         **{name: getattr(libraries, name) for name in LIBRARY_LISTS},
         use_cases=[document, *(stub for stub in libraries.use_cases if stub.is_stub)],
@@ -113,6 +117,26 @@ def usecase_file_save(
     result = usecase_file_get(user=user, use_case=saved)
     result.warnings = report.warnings
     return result
+
+
+@transaction.atomic
+def usecase_file_patch(*, user, use_case: UseCase, data: dict[str, str], expected_revision: int | None) -> UseCase:
+    """Change scalar fields of a use case's document. A value the document already shows is no change, also where it
+    is not the column's (a name shortened to be stored is shown as the file had it): a PATCH of what was read
+    changes nothing."""
+    shown = usecase_file_get(user=user, use_case=use_case).document
+    changes = {name: value for name, value in data.items() if getattr(shown, name) != value}
+    return usecase_update(user=user, use_case=use_case, data=changes, expected_revision=expected_revision)
+
+
+def _same_file(current: UseCaseFile, document: doc.UseCase, libraries: doc.Repository) -> bool:
+    """Whether `document` and `libraries` are what reading `current` gives, compared as values (the provenance of
+    mRIDs aside): then writing them would change nothing, and nothing is written (no revision, no audit entry), even
+    where the loader would store a value differently from how it was read (a placeholder's header)."""
+    shown = replace(current.document, status="")
+    return shown == document and all(
+        getattr(current.libraries, name) == getattr(libraries, name) for name in (*LIBRARY_LISTS, "use_cases")
+    )
 
 
 def _check_create(*, user, document: doc.UseCase, workspace: Workspace | None) -> Workspace:
