@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 
 from ucmr.audit import record_change, snapshot
 from ucmr.models import ChangeLogEntry
+from ucmr.richtext import is_rich_text, rich_text_clean
 
 M = TypeVar("M", bound=models.Model)
 
@@ -30,6 +31,8 @@ def _split(model: type[models.Model], data: Mapping[str, Any]) -> tuple[dict[str
         else:
             if isinstance(value, str) and isinstance(field, models.CharField):
                 value = value.strip()
+            if isinstance(value, str) and is_rich_text(model, name):
+                value = rich_text_clean(value)
             fields[name] = value
     return fields, many
 

@@ -334,11 +334,14 @@ def test_without_htmx_a_write_goes_back_to_the_table_on_the_page_and_the_editor_
     assert "<html" not in partial and WRITTEN in partial
 
 
-def test_user_text_is_escaped(client, world):
+def test_user_text_keeps_its_formatting_and_loses_its_script(client, world):
     client.force_login(world.author)
-    response = post(client, world, "row_create", "remarks", {"text": "<script>alert(1)</script>"})
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
-    assert "<script>alert" not in response.content.decode()
+    text = "<b>Firm</b> <script>alert(1)</script>a <Datum> b"
+    response = post(client, world, "row_create", "remarks", {"text": text})
+    assert "<b>Firm</b>" in response.content.decode()
+    assert "alert(1)" not in response.content.decode()
+    plain = post(client, world, "row_create", "remarks", {"text": "a <Datum> b"})
+    assert "a &lt;Datum&gt; b" in plain.content.decode()  # not markup: plain text, escaped
 
 
 def test_steps_nest_under_a_parent_of_the_same_scenario_and_are_numbered_by_place(client, world):

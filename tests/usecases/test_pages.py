@@ -323,7 +323,7 @@ def test_use_case_detail_lists_step_actors_information_and_requirements(reader):
     assert unused.identifier not in text
 
 
-def test_use_case_detail_escapes_user_text(reader):
+def test_use_case_detail_escapes_names_and_sanitises_rich_text(reader):
     attack = "<script>alert(1)</script>"
     use_case = UseCaseFactory(name=f"Evil {attack}", complete_description=f"Line one\n{attack}")
     step = StepFactory(scenario=ScenarioFactory(use_case=use_case), description=attack, name=attack)
@@ -334,8 +334,8 @@ def test_use_case_detail_escapes_user_text(reader):
     text = text_of(reader.get(use_case.get_absolute_url()))
 
     assert attack not in text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    assert "Line one<br>&lt;script&gt;" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # names are plain text
+    assert "<td>Line one<br></td>" in text  # descriptions are rich text: the script is gone
 
 
 def test_use_case_detail_never_links_to_unsafe_addresses(reader):

@@ -5,6 +5,9 @@ from urllib.parse import urlsplit
 
 from django import forms, template
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString
+
+from ucmr.richtext import is_rich_text, rich_text_html, rich_text_plain
 
 register = template.Library()
 
@@ -35,11 +38,28 @@ CHANGE_URL_NAMES = {
 
 @register.filter
 def bootstrap(bound_field: forms.BoundField) -> str:
-    """The field's widget with Bootstrap's form class (and the invalid style when it has errors)."""
+    """The field's widget with Bootstrap's form class (and the invalid style when it has errors); a rich text field
+    is marked for the formatting toolbar (static/js/richtext.js)."""
     css = "form-select" if isinstance(bound_field.field.widget, forms.Select) else "form-control"
     if bound_field.errors:
         css += " is-invalid"
-    return bound_field.as_widget(attrs={"class": css})
+    attrs = {"class": css}
+    model = getattr(getattr(bound_field.form, "_meta", None), "model", None)
+    if model is not None and is_rich_text(model, bound_field.name):
+        attrs["data-rich-text"] = "true"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def rich_text(value: str) -> SafeString:
+    """A rich text field (ucmr.richtext) as HTML: its sanitised fragment, or its plain text with line breaks."""
+    return rich_text_html(value or "")
+
+
+@register.filter
+def rich_text_words(value: str) -> str:
+    """A rich text field as plain words, for summaries (`|rich_text_words|truncatewords:30`)."""
+    return rich_text_plain(value or "")
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.http import Http404
 
 from ucmr.permissions import visible_to
+from ucmr.richtext import is_rich_text, rich_text_html
 from usecases.authoring import forms
 from usecases.models import (
     ActorGrouping,
@@ -41,7 +42,8 @@ from usecases.services import (
 
 @dataclass
 class TableRow:
-    """A row as the editor shows it: its cells (plain text, escaped by the template) and its depth (sub-steps)."""
+    """A row as the editor shows it: its cells (plain text, escaped by the template; rich text as HTML) and its depth
+    (sub-steps)."""
 
     row: models.Model
     cells: list[str]
@@ -78,7 +80,11 @@ class EditableTable:
     ordered: bool = True  # rows move up and down, and are edited in place
 
     def row_cells(self, row: models.Model) -> list[str]:
-        return self.cells(row) if self.cells else [getattr(row, column) for column in self.columns]
+        cells = self.cells(row) if self.cells else [getattr(row, column) for column in self.columns]
+        return [
+            rich_text_html(cell) if index < len(self.columns) and is_rich_text(row, self.columns[index]) else cell
+            for index, cell in enumerate(cells)
+        ]
 
     @property
     def noun(self) -> str:

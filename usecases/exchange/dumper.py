@@ -247,7 +247,12 @@ class _Dumper:
             name=REPOSITORY_NAME,
             actors=[self.actor(actor) for actor in sorted(self.actors.values(), key=_actor_key)],
             areas=[
-                doc.Area(mrid=document_mrid(area), name=area.name, description=area.description, extra=_extra(area))
+                doc.Area(
+                    mrid=document_mrid(area),
+                    name=area.name,
+                    description=found_value(area, "description"),
+                    extra=_extra(area),
+                )
                 for area in sorted(self.areas.values(), key=_name_key)
             ],
             business_cases=[self.business_case(item) for item in sorted(self.business_cases.values(), key=_name_key)],
@@ -259,7 +264,7 @@ class _Dumper:
                 doc.CommonTerm(
                     mrid=document_mrid(term),
                     term=found_value(term, "term"),
-                    definition=term.definition,
+                    definition=found_value(term, "definition"),
                     extra=_extra(term),
                 )
                 for term in sorted(self.terms.values(), key=lambda term: (*_text_key(term.term), str(term.mrid)))
@@ -316,10 +321,10 @@ class _Dumper:
             status=found_value(use_case, "status", book),
             workspace=use_case.workspace.name,
             area=found_value(use_case, "area", book),
-            scope=use_case.scope,
+            scope=found_value(use_case, "scope", book),
             narrative_mrid=book.get("narrative_mrid", ""),
-            short_description=use_case.short_description,
-            complete_description=use_case.complete_description,
+            short_description=found_value(use_case, "short_description", book),
+            complete_description=found_value(use_case, "complete_description", book),
             level_of_depth=found_value(use_case, "level_of_depth", book),
             prioritisation=found_value(use_case, "prioritisation", book),
             classification=found_value(use_case, "classification", book),
@@ -332,7 +337,7 @@ class _Dumper:
                 doc.Objective(
                     mrid=document_mrid(objective),
                     name=found_value(objective, "name"),
-                    description=objective.description,
+                    description=found_value(objective, "description"),
                     extra=_extra(objective),
                 )
                 for objective in _by_position(use_case.exported_objectives)
@@ -342,7 +347,7 @@ class _Dumper:
             conditions=self.conditions(conditions, USE_CASE_CONDITION_KINDS),
             relations=self.relations(use_case),
             remarks=[
-                doc.Remark(mrid=document_mrid(remark), text=remark.text, extra=_extra(remark))
+                doc.Remark(mrid=document_mrid(remark), text=found_value(remark, "text"), extra=_extra(remark))
                 for remark in _by_position(use_case.exported_remarks)
             ],
             drawings=[self.drawing(drawing) for drawing in drawings[("scenario", None)]],
@@ -382,7 +387,7 @@ class _Dumper:
             number=found_value(version, "number", book),
             date=_date(version.date, book.get("date", "")),
             authors=authors,
-            changes=version.changes,
+            changes=found_value(version, "changes", book),
             approval_status=found_value(version, "approval_status", book),
             extra=_extra(version),
         )
@@ -392,7 +397,7 @@ class _Dumper:
             mrid=document_mrid(kpi),
             identifier=found_value(kpi, "identifier"),
             name=found_value(kpi, "name"),
-            description=kpi.description,
+            description=found_value(kpi, "description"),
             objective_refs=self.refs(kpi, "objectives", kpi.exported_objectives),
             extra=_extra(kpi),
         )
@@ -405,7 +410,7 @@ class _Dumper:
                 kind=condition.kind,
                 number=found_value(condition, "number"),
                 name=found_value(condition, "name"),
-                description=condition.description,
+                description=found_value(condition, "description"),
                 extra=_extra(condition),
             )
             for condition in ordered_conditions
@@ -416,7 +421,7 @@ class _Dumper:
             doc.UseCaseRelation(
                 use_case_ref=document_mrid(relation.related),
                 type=found_value(relation, "type"),
-                description=relation.description,
+                description=found_value(relation, "description"),
             )
             for relation in _by_position(use_case.exported_relations)
             if relation.related_id in self.visible_related
@@ -466,7 +471,7 @@ class _Dumper:
             doc.FurtherActorInformation(
                 mrid=fai,
                 actor_refs=[document_mrid(role.actor) for role in group],
-                description=group[0].further_information,
+                description=found_value(group[0], "further_information"),
                 extra=dict(bookkeeping(group[0]).get("fai_extra") or {}),
             )
             for group, fai in informations
@@ -483,7 +488,7 @@ class _Dumper:
         return doc.ActorGrouping(
             mrid=mrid,
             name=grouping.name,
-            description=grouping.description,
+            description=found_value(grouping, "description"),
             further_actor_information=further,
             extra=_extra(grouping),
         )
@@ -502,8 +507,8 @@ class _Dumper:
                     ("link", "link"),
                 )
             },
-            impact=reference.impact,
-            description=reference.description,
+            impact=found_value(reference, "impact"),
+            description=found_value(reference, "description"),
             extra=_extra(reference),
         )
 
@@ -527,7 +532,7 @@ class _Dumper:
             mrid=document_mrid(scenario),
             number=found_value(scenario, "number"),
             name=found_value(scenario, "name"),
-            description=scenario.description,
+            description=found_value(scenario, "description"),
             primary_actor_refs=self.actor_refs(scenario, "primary_actors", scenario.exported_primary_actors),
             requirement_refs=self.requirement_refs(scenario, "requirements", scenario.exported_requirements),
             conditions=self.conditions(conditions, SCENARIO_CONDITION_KINDS),
@@ -543,9 +548,9 @@ class _Dumper:
         return doc.Step(
             mrid=document_mrid(step),
             number=found_value(step, "number"),
-            event=step.event,
+            event=found_value(step, "event"),
             name=found_value(step, "name"),
-            description=step.description,
+            description=found_value(step, "description"),
             service=found_value(step, "service"),
             producer_refs=self.actor_refs(step, "producers", step.exported_producers),
             receiver_refs=self.actor_refs(step, "receivers", step.exported_receivers),
@@ -571,7 +576,7 @@ class _Dumper:
             name=found_value(actor, "name", book),
             type=actor_type,
             type_text=type_text,
-            description=actor.description,
+            description=found_value(actor, "description", book),
             sgam=sgam,
             nist=nist,
             extra=_extra(actor),
@@ -581,7 +586,7 @@ class _Dumper:
         return doc.BusinessCase(
             mrid=document_mrid(business_case),
             name=found_value(business_case, "name"),
-            description=business_case.description,
+            description=found_value(business_case, "description"),
             area_refs=self.refs(business_case, "areas", business_case.exported_areas),
             extra=_extra(business_case),
         )
@@ -592,7 +597,7 @@ class _Dumper:
             mrid=document_mrid(item),
             identifier=found_value(item, "identifier"),
             name=found_value(item, "name"),
-            description=item.description,
+            description=found_value(item, "description"),
             requirement_refs=self.refs(item, "requirements", item.exported_requirements),
             data_class=found_value(item, "data_class"),
             standards=found_value(item, "standards"),
@@ -641,7 +646,7 @@ class _Dumper:
             mrid=document_mrid(category),
             identifier=found_value(category, "identifier"),
             name=found_value(category, "name"),
-            description=category.description,
+            description=found_value(category, "description"),
             requirements=[self.requirement(item) for item in sorted(requirements, key=_requirement_key)],
             extra=_extra(category),
         )
@@ -651,7 +656,7 @@ class _Dumper:
             mrid=document_mrid(requirement),
             identifier=found_value(requirement, "identifier"),
             name=found_value(requirement, "name"),
-            description=requirement.description,
+            description=found_value(requirement, "description"),
             extra=_extra(requirement),
         )
 

@@ -43,6 +43,7 @@ from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
 from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
 from ucmr.permissions import ADD, user_can, visible_to
+from ucmr.richtext import is_rich_text, rich_text_clean
 from usecases.access import may_add_to_library
 from usecases.exchange.bulk import Plan, Writer, resolve, snapshot
 from usecases.exchange.libraries import derived_uid, load_libraries, name_key
@@ -529,7 +530,7 @@ class Run(UseCasePlanning):
                 continue
             max_length, blank, choices, is_char = spec
             clean = (found or "").strip() if is_char else (found or "")
-            stored = clean
+            stored = rich_text_clean(clean) if is_rich_text(model, name) else clean
             if choices is not None and stored and stored not in choices:
                 stored = fills.get(name, "")
                 self.report.note(owner, f"unknown {name.replace('_', ' ')} values were replaced", f"{what}: {clean}")
