@@ -48,9 +48,9 @@ def validate(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     elif "library_objects" in job.params:
         ids = _using(job.params["library_objects"])
     elif job.params.get("scope") == "visible":
-        ids = list(visible_to(job.user, UseCase.objects.order_by("pk")).values_list("pk", flat=True))
+        ids = list(visible_to(job.user, UseCase.objects.listed().order_by("pk")).values_list("pk", flat=True))
     elif job.params.get("scope") == "all":
-        ids = list(UseCase.objects.order_by("pk").values_list("pk", flat=True))
+        ids = list(UseCase.objects.listed().order_by("pk").values_list("pk", flat=True))
     else:
         raise ValueError("Say what to validate: a use case, or the scope 'visible' or 'all'.")
     return validation_run(use_case_ids=ids, progress=progress)

@@ -371,6 +371,8 @@ def usecase_placements(*, facts: UseCaseFacts, reference: SgamReference | None =
 def usecase_choice_list(*, identifiers: list[str] | None) -> list[tuple[int, str]]:
     """(pk, label) of the use cases with these IDs (in any workspace), or of all; an unknown ID is an error."""
     use_cases = UseCase.objects.order_by("workspace__name", "identifier", "pk")
+    if not identifiers:
+        use_cases = use_cases.listed()
     if identifiers:
         use_cases = use_cases.filter(identifier__in=identifiers)
         unknown = sorted(set(identifiers) - set(use_cases.values_list("identifier", flat=True)))

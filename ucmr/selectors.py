@@ -21,7 +21,10 @@ def repository_counts(*, user) -> dict[str, int]:
         "information_objects": InformationObject,
         "common_terms": CommonTerm,
     }
-    return {name: visible_to(user, model.objects.all()).count() for name, model in counted.items()}
+    return {
+        name: visible_to(user, model.objects.listed() if model is UseCase else model.objects.all()).count()
+        for name, model in counted.items()
+    }
 
 
 def job_list(*, user) -> QuerySet[BackgroundJob]:

@@ -97,7 +97,7 @@ def workspace_member_remove(*, user, membership: WorkspaceMembership) -> None:
 
 def workspace_page_list(*, user) -> QuerySet[Workspace]:
     """The workspaces the user may see, with the number of their use cases the user may see and the user's role."""
-    visible_use_cases = visible_to(user, UseCase.objects.all())
+    visible_use_cases = visible_to(user, UseCase.objects.listed())
     my_role = WorkspaceMembership.objects.filter(workspace=OuterRef("pk"), user=user.pk).values("role")
     return (
         visible_to(user, Workspace.objects.all())

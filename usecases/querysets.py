@@ -1,8 +1,20 @@
 from django.db import models
 from django.db.models import Prefetch, Q
 
+from usecases.exchange.records import BOOKKEEPING
+
+# A use case a file named only as the target of a relation (see `usecases.exchange.use_cases`): the import's mark.
+PLACEHOLDER_LOOKUP = {f"extra__{BOOKKEEPING}__placeholder": True}
+
 
 class UseCaseQuerySet(models.QuerySet):
+    def listed(self) -> "UseCaseQuerySet":
+        """Use cases proper, without the placeholders of related use cases: those are only targets of relations
+        (shown on the use cases that relate to them) until a file brings the use case itself."""
+        # Not `exclude(**PLACEHOLDER_LOOKUP)`: where the key is missing the comparison is NULL, and NOT NULL would
+        # drop every use case proper.
+        return self.exclude(pk__in=self.model.objects.filter(**PLACEHOLDER_LOOKUP).values("pk"))
+
     def with_related(self) -> "UseCaseQuerySet":
         """What a list row shows: workspace, author, SGAM/NIST placement and counts."""
         return self.select_related("workspace", "created_by").prefetch_related(

@@ -41,17 +41,22 @@ def workspace_list(*, user) -> QuerySet[Workspace]:
 
 def usecase_list(*, user) -> QuerySet[UseCase]:
     """What a list row shows: workspace, SGAM/NIST placement, numbers of scenarios and actors."""
-    return visible_to(user, UseCase.objects.with_related().with_counts()).order_by(*USECASE_ORDERING)
+    return visible_to(user, UseCase.objects.listed().with_related().with_counts()).order_by(*USECASE_ORDERING)
 
 
 def usecase_brief_list(*, user) -> QuerySet[UseCase]:
     """What the API's list shows: the header, the workspace and the counts (no placements)."""
-    return visible_to(user, UseCase.objects.select_related("workspace").with_counts()).order_by(*USECASE_ORDERING)
+    use_cases = UseCase.objects.listed().select_related("workspace").with_counts()
+    return visible_to(user, use_cases).order_by(*USECASE_ORDERING)
 
 
 def usecase_nature_list(*, user) -> list[str]:
     """The natures (BUC, SUC, ...) that visible use cases have, for a filter's choices."""
-    natures = visible_to(user, UseCase.objects.exclude(nature="")).order_by("nature").values_list("nature", flat=True)
+    natures = (
+        visible_to(user, UseCase.objects.listed().exclude(nature=""))
+        .order_by("nature")
+        .values_list("nature", flat=True)
+    )
     return list(natures.distinct())
 
 
@@ -405,7 +410,7 @@ def usecase_facet_counts(
 
     The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
     filters (which would count only the placements or roles that matched them, not the use cases)."""
-    use_cases = visible_to(user, UseCase.objects.all())
+    use_cases = visible_to(user, UseCase.objects.listed())
     if narrow is not None:
         use_cases = narrow(use_cases)
     rows = (

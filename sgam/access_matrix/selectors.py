@@ -50,7 +50,7 @@ class StepRow:
 
 def access_matrix_usecases(*, user) -> QuerySet[UseCase]:
     """The use cases a selection may take: those the user may see (the list's filters narrow them further)."""
-    return visible_to(user, UseCase.objects.select_related("workspace")).order_by(*USECASE_ORDERING)
+    return visible_to(user, UseCase.objects.listed().select_related("workspace")).order_by(*USECASE_ORDERING)
 
 
 def _use_case_label(use_case: UseCase) -> str:

@@ -85,7 +85,7 @@ def validation_report_usecases(*, user, severity: str = "", rule: str = "") -> Q
     findings = ValidationFinding.objects.order_by("position", "pk")
     if rule:
         findings = findings.filter(rule=rule)
-    use_cases = visible_to(user, UseCase.objects.select_related("workspace", "validation_result"))
+    use_cases = visible_to(user, UseCase.objects.listed().select_related("workspace", "validation_result"))
     if severity in (ERROR, WARNING, INFO):
         use_cases = use_cases.filter(**{f"validation_result__{severity}s__gt": 0})
     if rule:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from usecases.exchange.records import BOOKKEEPING
 from usecases.models.base import UseCaseRow
 from usecases.models.images import drawing_upload_to, image_check
 from usecases.querysets import UseCaseQuerySet
@@ -93,6 +94,12 @@ class UseCase(models.Model):
     @property
     def short_description_words(self) -> int:
         return len(self.short_description.split())
+
+    @property
+    def is_placeholder(self) -> bool:
+        """Only named by an imported file, as the target of a relation: not listed until the use case arrives."""
+        book = (self.extra or {}).get(BOOKKEEPING)
+        return isinstance(book, dict) and bool(book.get("placeholder"))
 
 
 class VersionEntry(UseCaseRow):

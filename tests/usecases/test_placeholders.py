@@ -1,0 +1,91 @@
+"""Related use cases a file names only (identifier, mRID, name, nature) are placeholders: targets of relations, not
+use cases. With every real file of ../shared/iec62559/examples imported, no list, count, facet, search or export
+of "all" takes them for use cases; the use case that relates to one shows it as such."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.usecases.exchange.conftest import EXAMPLES
+from usecases.exchange.dumper import repository_export
+from usecases.exchange.loader import repository_import_xml
+from usecases.models import UseCase
+from usecases.xml import read_document, write_variant_c
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(iec_dir) -> tuple[list[UseCase], list[UseCase]]:
+    """(the use cases proper, the placeholders) after importing every example file."""
+    for name in EXAMPLES:
+        repository_import_xml(user=None, data=(iec_dir / "examples" / name).read_bytes(), workspace=None)
+    use_cases = list(UseCase.objects.order_by("pk"))
+    placeholders = [use_case for use_case in use_cases if use_case.is_placeholder]
+    proper = [use_case for use_case in use_cases if not use_case.is_placeholder]
+    assert len(proper) == len(EXAMPLES) and placeholders
+    return proper, placeholders
+
+
+@pytest.fixture
+def reader(client, repository_reader):
+    client.force_login(repository_reader)
+    return client
+
+
+def _pks(use_cases) -> set[int]:
+    return {use_case.pk for use_case in use_cases}
+
+
+def test_the_list_its_search_and_its_facets_show_use_cases_only(imported, reader):
+    proper, placeholders = imported
+    url = reverse("usecases:usecase_list")
+
+    page = reader.get(url)
+    assert _pks(page.context["object_list"]) == _pks(proper)
+    assert page.context["paginator"].count == len(proper)
+    for facet in page.context["facets"]:
+        if facet.name in ("workspace", "status"):
+            assert sum(value.count for value in facet.values) == len(proper), facet.name
+    natures = {value.value for facet in page.context["facets"] if facet.name == "nature" for value in facet.values}
+    assert natures == {use_case.nature for use_case in proper if use_case.nature}
+    market_offering = next(use_case for use_case in placeholders if use_case.name == "Market Offering")
+    assert list(reader.get(url, {"q": market_offering.name}).context["object_list"]) == []
+
+
+def test_counts_of_the_home_and_workspace_pages_and_the_api_list_take_use_cases_only(
+    imported, reader, repository_reader
+):
+    proper, _ = imported
+
+    assert reader.get(reverse("home")).context["counts"]["use_cases"] == len(proper)
+    workspaces = reader.get(reverse("usecases:workspace_list")).context["workspaces"]
+    assert sum(workspace.use_case_count for workspace in workspaces) == len(proper)
+    api = APIClient()
+    api.force_authenticate(repository_reader)
+    listed = api.get("/api/use-cases/", {"page_size": 100}).json()
+    assert listed["count"] == len(proper)
+    assert {row["id"] for row in listed["results"]} == _pks(proper)
+
+
+def test_a_placeholder_stays_the_target_of_its_relation(imported, reader):
+    proper, placeholders = imported
+    relating = next(use_case for use_case in proper if use_case.relations.filter(related__in=placeholders).exists())
+    target = relating.relations.get(related__in=placeholders).related
+
+    page = reader.get(relating.get_absolute_url()).content.decode()
+
+    assert target.get_absolute_url() in page and "named by an imported file only" in page
+    assert reader.get(target.get_absolute_url()).status_code == 200
+
+
+def test_an_export_of_all_writes_placeholders_as_stubs(imported):
+    proper, placeholders = imported
+
+    document = read_document(
+        data=write_variant_c(document=repository_export(user=None, use_cases=UseCase.objects.all()))
+    )
+
+    assert {use_case.name for use_case in document.full_use_cases} == {use_case.name for use_case in proper}
+    stubs = {use_case.name for use_case in document.use_cases if use_case.is_stub}
+    assert {use_case.name for use_case in placeholders} <= stubs
