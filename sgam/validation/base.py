@@ -1,6 +1,7 @@
 """What the consistency rules are made of: a rule has an ID, a severity and a check, a function of a `Context` (a
-use case read by `sgam.selectors.usecase_facts`, its effective placements and a few facts about the libraries)
-yielding `Hit`s; the rule makes them `Finding`s. No check runs a query.
+use case read by `sgam.selectors.usecase_facts` and its effective placements) yielding `Hit`s; the rule makes them
+`Finding`s. No check runs a query, and none reads beyond the use case: its findings are the same whatever else the
+repository holds (two files may both call different information objects "Info1").
 
 A finding points at the row it is about: the section of the template and the anchor of that row on the use case
 page (`step-<pk>`, `actorrole-<pk>`, ...), or of the section itself.
@@ -8,7 +9,7 @@ page (`step-<pk>`, `actorrole-<pk>`, ...), or of the section itself.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sgam.selectors import ScenarioFacts, StepFacts, UseCaseFacts, UseCasePlacements
 from usecases.models import Scenario, UseCase
@@ -47,18 +48,9 @@ class Hit:
 
 
 @dataclass
-class LibraryFacts:
-    """What the rules need to know about the shared libraries: IDs defined more than once."""
-
-    duplicate_information_ids: set[str] = field(default_factory=set)
-    duplicate_requirement_ids: set[str] = field(default_factory=set)
-
-
-@dataclass
 class Context:
     facts: UseCaseFacts
     placements: UseCasePlacements
-    library: LibraryFacts
 
     @property
     def use_case(self) -> UseCase:

@@ -144,9 +144,8 @@ def no_nist_domain(context: Context) -> Iterable[Hit]:
 # Relations and versions
 
 
-def is_placeholder(use_case: UseCase) -> bool:
-    """A use case that only came as the target of a relation (a stub of an exchange file), never written out: no
-    scope, no description, no scenarios (its scenarios prefetched)."""
+def is_unwritten(use_case: UseCase) -> bool:
+    """A use case never written out: no scope, no description, no scenarios (its scenarios prefetched)."""
     if use_case.extra.get("stub"):
         return True
     written = use_case.scope.strip() or use_case.short_description.strip() or use_case.complete_description.strip()
@@ -157,13 +156,29 @@ def is_placeholder(use_case: UseCase) -> bool:
 def related_use_case_unresolved(context: Context) -> Iterable[Hit]:
     for relation in context.use_case.relations.all():
         related = relation.related
-        if is_placeholder(related):
+        if is_unwritten(related) and not related.is_placeholder:
             yield Hit(
                 "1.7",
                 f"usecaserelation-{relation.pk}",
                 f"The related use case {related} could not be resolved: it is only a placeholder (no scope, "
                 "description or scenarios).",
                 "Import or write the related use case, or remove the relation.",
+            )
+
+
+@rule("UC031", INFO, "Related use case not imported yet")
+def related_use_case_named_only(context: Context) -> Iterable[Hit]:
+    """A file names a related use case it does not hold (a stub): the relation is as the file has it, and resolves
+    when the related use case's own file is imported."""
+    for relation in context.use_case.relations.all():
+        related = relation.related
+        if related.is_placeholder:
+            yield Hit(
+                "1.7",
+                f"usecaserelation-{relation.pk}",
+                f"The related use case {related} is only named by an imported file; the use case itself is not in "
+                "the repository yet.",
+                "Import the related use case when its file is at hand.",
             )
 
 

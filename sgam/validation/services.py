@@ -9,11 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Lower, Trim
+from django.db.models import Count
 from django.utils import timezone
 
-from requirements.models import Requirement
 from sgam.models import ValidationFinding, ValidationResult
 from sgam.selectors import (
     plain_rows,
@@ -22,27 +20,14 @@ from sgam.selectors import (
     usecase_facts,
     usecase_placements_many,
 )
-from sgam.validation.rules import ERROR, Context, Finding, LibraryFacts, counts_of, findings_of
-from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase, UseCaseRelation
+from sgam.validation.rules import ERROR, Context, Finding, counts_of, findings_of
+from usecases.models import ActorRole, Scenario, Step, UseCase, UseCaseRelation
 
 CHUNK = 200
 # Django 5.2 prefetches a foreign key (an actor role's actor, a relation's use case) with one OR term per target
 # where the database lacks tuple lookups (SQLite), and SQLite refuses expressions deeper than 1000.
 SQLITE_PREFETCH_TARGETS = 900
 Progress = Callable[[int, str], None]
-
-
-def _duplicates(queryset: QuerySet) -> set[str]:
-    """The non-blank identifiers (compared ignoring case and surrounding spaces) that several rows share."""
-    keyed = queryset.exclude(identifier="").annotate(key=Lower(Trim("identifier"))).order_by()
-    return {row["key"] for row in keyed.values("key").annotate(rows=Count("pk")).filter(rows__gt=1)}
-
-
-def library_facts_get() -> LibraryFacts:
-    return LibraryFacts(
-        duplicate_information_ids=_duplicates(InformationObject.objects.all()),
-        duplicate_requirement_ids=_duplicates(Requirement.objects.all()),
-    )
 
 
 def _load(use_case_ids: Iterable[int]) -> list[UseCase]:
@@ -98,19 +83,19 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield chunk
 
 
-def _contexts(use_case_ids: Iterable[int], library: LibraryFacts) -> Iterator[Context]:
+def _contexts(use_case_ids: Iterable[int]) -> Iterator[Context]:
     """A rule context per use case, loaded a chunk of use cases at a time (a fixed number of queries per chunk)."""
     reference = sgam_reference_get()
     for chunk in _chunks(list(use_case_ids)):
         facts = [usecase_facts(use_case=use_case) for use_case in _load(chunk)]
         placements = usecase_placements_many(facts=facts, reference=reference)
         for item in facts:
-            yield Context(facts=item, placements=placements[item.use_case.pk], library=library)
+            yield Context(facts=item, placements=placements[item.use_case.pk])
 
 
 def usecase_findings(*, use_case_id: int) -> list[Finding]:
     """The findings of the rules on the use case as it is now (nothing stored)."""
-    contexts = list(_contexts([use_case_id], library_facts_get()))
+    contexts = list(_contexts([use_case_id]))
     return findings_of(contexts[0]) if contexts else []
 
 
@@ -157,7 +142,7 @@ def validation_run(*, use_case_ids: Iterable[int], progress: Progress | None = N
     ids = sorted(set(use_case_ids))
     totals = {"validated": 0, "skipped": 0, "error": 0, "warning": 0, "info": 0}
     with_errors: list[str] = []
-    for done, context in enumerate(_contexts(ids, library_facts_get()), start=1):
+    for done, context in enumerate(_contexts(ids), start=1):
         findings = findings_of(context)
         stored = validation_store(use_case=context.use_case, findings=findings)
         if stored is None:

@@ -113,7 +113,11 @@ def _information_users(context: Context) -> dict[int, tuple[object, list[str]]]:
     return _used_by_steps(context, "information_objects")
 
 
-@rule("UC009", ERROR, "Information exchanged without ID")
+# The information objects and requirements are the libraries', which only curators change: what is wrong with them
+# the author of a use case cannot fix, so it is a warning, fixed in the library (the Fix of who may change it).
+
+
+@rule("UC009", WARNING, "Information exchanged without ID")
 def information_without_id(context: Context) -> Iterable[Hit]:
     for information_object, numbers in _information_users(context).values():
         if not information_object.identifier.strip():
@@ -121,20 +125,29 @@ def information_without_id(context: Context) -> Iterable[Hit]:
                 "5",
                 f"informationobject-{information_object.pk}",
                 f"The information exchanged '{information_object.name}' has no ID ({', '.join(numbers)}).",
-                "Give it an information exchanged ID in the library (section 5).",
+                "A library curator gives it an information exchanged ID in the library (section 5).",
             )
+
+
+def _shared_ids(items: Iterable) -> set[str]:
+    """The IDs (ignoring case and surrounding space) that several of `items` have. Only a use case's own objects are
+    compared: an ID such as "Info1" means something in its use case, and other files reuse it for other objects."""
+    counts = Counter(key for item in items if (key := item.identifier.strip().casefold()))
+    return {key for key, count in counts.items() if count > 1}
 
 
 @rule("UC026", ERROR, "Information exchanged ID defined twice")
 def information_id_ambiguous(context: Context) -> Iterable[Hit]:
-    for information_object, _ in _information_users(context).values():
+    users = _information_users(context).values()
+    shared = _shared_ids(information_object for information_object, _ in users)
+    for information_object, _ in users:
         identifier = information_object.identifier.strip()
-        if identifier and identifier.casefold() in context.library.duplicate_information_ids:
+        if identifier.casefold() in shared:
             yield Hit(
                 "5",
                 f"informationobject-{information_object.pk}",
-                f"The information exchanged ID {identifier} is defined more than once in the library, so it is "
-                "ambiguous.",
+                f"The information exchanged ID {identifier} names more than one information object of this use "
+                "case, so it is ambiguous.",
                 "Merge the information objects or give one of them another ID.",
             )
 
@@ -147,7 +160,7 @@ def _requirement_users(context: Context) -> dict[int, tuple[object, list[str]]]:
     return users
 
 
-@rule("UC010", ERROR, "Requirement without R-ID")
+@rule("UC010", WARNING, "Requirement without R-ID")
 def requirement_without_id(context: Context) -> Iterable[Hit]:
     for requirement, users in _requirement_users(context).values():
         if not requirement.identifier.strip():
@@ -155,20 +168,22 @@ def requirement_without_id(context: Context) -> Iterable[Hit]:
                 "6",
                 f"requirement-{requirement.pk}",
                 f"The requirement '{requirement.name}' has no R-ID ({', '.join(users)}).",
-                "Give the requirement an R-ID in the requirement library.",
+                "A library curator gives the requirement an R-ID in the requirement library.",
             )
 
 
-@rule("UC027", ERROR, "R-ID defined twice")
+@rule("UC027", WARNING, "R-ID defined twice")
 def requirement_id_ambiguous(context: Context) -> Iterable[Hit]:
-    for requirement, _ in _requirement_users(context).values():
+    users = _requirement_users(context).values()
+    shared = _shared_ids(requirement for requirement, _ in users)
+    for requirement, _ in users:
         identifier = requirement.identifier.strip()
-        if identifier and identifier.casefold() in context.library.duplicate_requirement_ids:
+        if identifier.casefold() in shared:
             yield Hit(
                 "6",
                 f"requirement-{requirement.pk}",
-                f"The R-ID {identifier} is defined more than once in the requirement library, so it is ambiguous.",
-                "Merge the requirements or give one of them another R-ID.",
+                f"The R-ID {identifier} names more than one requirement of this use case, so it is ambiguous.",
+                "A library curator merges the requirements or gives one of them another R-ID.",
             )
 
 

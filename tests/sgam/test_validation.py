@@ -50,7 +50,7 @@ def unused_actor(use_case):
 
 
 def duplicate_information_id(use_case):
-    InformationObjectFactory(identifier=" io-clean ")
+    first_step(use_case).information_objects.add(InformationObjectFactory(identifier=" io-clean "))
 
 
 def requirement_without_id(use_case):
@@ -58,7 +58,7 @@ def requirement_without_id(use_case):
 
 
 def duplicate_requirement_id(use_case):
-    RequirementFactory(identifier="R-CLEAN")
+    Scenario.objects.get(use_case=use_case).requirements.add(RequirementFactory(identifier="r-clean"))
 
 
 def kpi_objective_of_another_use_case(use_case):
@@ -100,6 +100,12 @@ def related_stub(use_case):
     UseCaseRelationFactory(use_case=use_case, related=UseCaseFactory(extra={"stub": True}))
 
 
+def related_named_only(use_case):
+    """A relation to the placeholder an import made for a related use case its file names only."""
+    related = UseCaseFactory(scope="", short_description="", extra={"@exchange": {"placeholder": True}})
+    UseCaseRelationFactory(use_case=use_case, related=related)
+
+
 BREAKERS = [
     ("UC001", set_field("name", "   "), "section-1-1"),
     ("UC002", set_field("scope", ""), "section-1-3"),
@@ -134,6 +140,7 @@ BREAKERS = [
     ("UC028", lambda use_case: NistPlacement.objects.filter(use_case=use_case).delete(), "section-1-1"),
     ("UC029", lambda use_case: use_case.versions.all().delete(), "section-1-2"),
     ("UC030", step_field("service", ""), "step-"),
+    ("UC031", related_named_only, "usecaserelation-"),
 ]
 
 
@@ -163,6 +170,25 @@ def test_a_use_case_breaking_a_rule_gets_its_finding(clean_use_case, rule_id, br
 def test_services_of_the_iec_list_pass(clean_use_case, service):
     step_field("service", service)(clean_use_case)
     assert not {finding.rule for finding in usecase_findings(use_case_id=clean_use_case.pk)} & {"UC018", "UC019"}
+
+
+def test_ids_other_use_cases_give_other_objects_break_no_rule(clean_use_case):
+    """Two files may both call different information objects "IO-CLEAN": only a use case's own objects count."""
+    InformationObjectFactory(identifier=" io-clean ")
+    RequirementFactory(identifier="R-CLEAN")
+    other = UseCaseFactory(workspace=clean_use_case.workspace)
+    StepFactory(scenario=ScenarioFactory(use_case=other)).information_objects.add(
+        InformationObjectFactory(identifier="IO-CLEAN")
+    )
+
+    assert usecase_findings(use_case_id=clean_use_case.pk) == []
+
+
+def test_a_relation_to_a_related_use_case_named_only_is_no_error(clean_use_case):
+    related_named_only(clean_use_case)
+
+    assert [finding.rule for finding in usecase_findings(use_case_id=clean_use_case.pk)] == ["UC031"]
+    assert usecase_validation_errors(use_case=clean_use_case) == []
 
 
 def test_a_kpi_naming_an_existing_objective_passes(clean_use_case):
