@@ -13,6 +13,7 @@ file's fragment back as long as the text was not edited.
 
 import html
 import re
+from itertools import pairwise
 
 import nh3
 from django.db import models
@@ -83,7 +84,10 @@ _COMMENT = re.compile(r"<!--")
 # Modsarus' trailer: "Modsarus Use Case::InstanceName=...<br/>Modsarus Use Case::InstanceDescription=...<br/>",
 # always at the end of a description, with the line break before it.
 _TOOL_NOISE = re.compile(r"(?:<br\s*/?>|\s)*Modsarus Use Case::\w+=.*\Z", re.DOTALL)
-_BLOCK_OR_BREAK = re.compile(r"<(?:br|p|li|ul|ol|table)\b")
+# A line break next to a break, paragraph, list or table tag is the fragment's source formatting, not the author's.
+_BLOCK = r"</?(?:br|p|ul|ol|li|table|thead|tbody|tr|th|td)\b[^<>]*>"
+_ENDS_WITH_BLOCK = re.compile(_BLOCK + r"\s*\Z")
+_STARTS_WITH_BLOCK = re.compile(r"\A\s*" + _BLOCK)
 
 
 def is_rich_text(model: type[models.Model] | models.Model, field: str) -> bool:
@@ -110,11 +114,13 @@ def rich_text_html(text: str) -> SafeString:
     clean = rich_text_clean(text)
     if not is_markup(clean):
         return linebreaksbr(clean, autoescape=True)
-    clean = clean.replace("\r\n", "\n")
-    # Without paragraphs, lists or breaks the lines are the author's line breaks; with them, source formatting.
-    clean = clean.replace("\n", " " if _BLOCK_OR_BREAK.search(clean) else "<br>")
-    # Sanitised by nh3 to the allow-list above.
-    return mark_safe(clean)  # noqa: S308
+    lines = clean.replace("\r\n", "\n").split("\n")
+    parts = [lines[0]]
+    for before, line in pairwise(lines):
+        formatting = _ENDS_WITH_BLOCK.search(before) or _STARTS_WITH_BLOCK.search(line)
+        parts += [" " if formatting else "<br>", line]
+    # Sanitised by nh3 to the allow-list above; only <br> was added.
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 def rich_text_plain(text: str) -> str:
