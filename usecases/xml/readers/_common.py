@@ -1,8 +1,8 @@
 """Small helpers every reader uses to walk an lxml tree by local element names.
 
 The dialects differ in whether children are namespace-qualified (variant C: only the root is), so readers match
-on local names. Texts are returned as found: HTML-escaped markup stays escaped-once as the file meant it, pages
-escape it again when they show it.
+on local names. Texts are returned as found: HTML-escaped markup stays escaped-once as the file meant it (the
+loader sanitises rich text when it stores it, see ucmr.richtext).
 """
 
 from lxml import etree
