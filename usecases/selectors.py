@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement, RequirementCategory
@@ -106,9 +106,18 @@ def drawing_image_get(*, user, pk) -> Drawing:
 
 
 def information_object_list(*, user) -> QuerySet[InformationObject]:
-    """With `step_count`: the steps of use cases the user may see that exchange it."""
-    information_objects = InformationObject.objects.with_related().with_counts(
-        use_cases=visible_to(user, UseCase.objects.all())
+    """With `step_count`: the steps of use cases the user may see that exchange it; `id_shared`: whether another
+    object has the same ID (files reuse IDs such as "Info1" for unrelated objects); `origin`: the name of the first
+    visible use case whose steps exchange it, which tells such objects apart."""
+    visible = visible_to(user, UseCase.objects.all())
+    same_id = InformationObject.objects.filter(identifier__iexact=OuterRef("identifier")).exclude(pk=OuterRef("pk"))
+    origin = UseCase.objects.filter(
+        pk__in=visible.values("pk"), scenarios__steps__information_objects=OuterRef("pk")
+    ).order_by("pk")
+    information_objects = (
+        InformationObject.objects.with_related()
+        .with_counts(use_cases=visible)
+        .annotate(id_shared=Exists(same_id.exclude(identifier="")), origin=Subquery(origin.values("name")[:1]))
     )
     return visible_to(user, information_objects).order_by("identifier", "name", "pk")
 

@@ -89,3 +89,18 @@ def test_an_export_of_all_writes_placeholders_as_stubs(imported):
     assert {use_case.name for use_case in document.full_use_cases} == {use_case.name for use_case in proper}
     stubs = {use_case.name for use_case in document.use_cases if use_case.is_stub}
     assert {use_case.name for use_case in placeholders} <= stubs
+
+
+def test_information_objects_sharing_an_id_are_kept_and_shown_with_their_use_case(imported, reader):
+    """edf-1 and the elering files all call different information objects "Info1": each is kept (told apart by
+    mRID), and the library list names the use case each comes with."""
+    proper, _ = imported
+
+    page = reader.get(reverse("usecases:information_object_list"), {"q": "Info1"})
+
+    info1 = [item for item in page.context["object_list"] if item.identifier.casefold() == "info1"]
+    assert len(info1) == 4 and all(item.id_shared for item in info1)
+    origins = {item.origin for item in info1}
+    assert len(origins) == 4 and origins <= {use_case.name for use_case in proper}
+    text = page.content.decode()
+    assert all(f"of {origin}" in text for origin in origins)
