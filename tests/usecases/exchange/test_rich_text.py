@@ -17,6 +17,7 @@ from usecases.exchange.records import bookkeeping
 from usecases.exchange.use_cases import PLACEHOLDER
 from usecases.models import InformationObject, Step, UseCase
 from usecases.services import usecase_row_update
+from usecases.versions import usecase_snapshot_create
 from usecases.xml import read_document, write_variant_c
 from usecases.xml.document import iter_steps
 
@@ -193,3 +194,15 @@ def test_hostile_html_through_a_form_is_removed_and_the_editor_has_its_toolbar(c
     actor.refresh_from_db()
     assert actor.description.startswith("<p>Safe <b>bold</b></p>")
     assert not any(word in actor.description for word in HOSTILE_WORDS)
+
+
+def test_a_frozen_version_shows_rich_text_formatted(client):
+    use_case = UseCaseFactory(complete_description="<p>Keep <b>firm</b></p>")
+    reader = member_of(use_case.workspace, "viewer")
+    version = usecase_snapshot_create(user=reader, use_case=use_case, version_number="0.1")
+    client.force_login(reader)
+
+    page = lxml.html.fromstring(client.get(version.get_absolute_url()).content.decode())
+
+    assert page.xpath("//td/p/b[.='firm']")
+    assert "<p>" not in _visible_text(etree.tostring(page, encoding="unicode"))
