@@ -50,11 +50,20 @@
     replaceSelection(area, '<a href="' + escapeAttribute(address) + '">', selected(area) || address, "</a>");
   }
 
+  function bold(area) {
+    wrap(area, "b");
+  }
+
+  function italic(area) {
+    wrap(area, "i");
+  }
+
+  // Each button shows a symbol and is named by hidden text (not aria-label, which would also label the field).
   const ACTIONS = [
-    { label: "B", title: "Bold (Ctrl+B)", run: function (area) { wrap(area, "b"); }, extra: "fw-bold" },
-    { label: "I", title: "Italic (Ctrl+I)", run: function (area) { wrap(area, "i"); }, extra: "fst-italic" },
-    { label: "• List", title: "Bulleted list of the selected lines", run: list, extra: "" },
-    { label: "Link", title: "Link (http, https or mailto)", run: link, extra: "" },
+    { symbol: "B", name: "Bold", title: "Bold (Ctrl+B)", run: bold, extra: "fw-bold" },
+    { symbol: "I", name: "Italic", title: "Italic (Ctrl+I)", run: italic, extra: "fst-italic" },
+    { symbol: "•", name: "Bulleted list", title: "A list of the selected lines", run: list, extra: "" },
+    { symbol: "↗", name: "Link", title: "A link (http, https or mailto)", run: link, extra: "" },
   ];
 
   function toolbarFor(area) {
@@ -66,9 +75,14 @@
       const button = document.createElement("button");
       button.type = "button";
       button.className = ("btn btn-outline-secondary " + action.extra).trim();
-      button.textContent = action.label;
       button.title = action.title;
-      button.setAttribute("aria-label", action.title);
+      const symbol = document.createElement("span");
+      symbol.setAttribute("aria-hidden", "true");
+      symbol.textContent = action.symbol;
+      const name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = action.name;
+      button.append(symbol, name);
       button.addEventListener("click", function () {
         action.run(area);
       });
