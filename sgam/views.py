@@ -51,7 +51,9 @@ class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
             usecase_followup_ensure(use_case=use_case, render=panel.rendering, validate=panel.validation.stale)
         if request.headers.get("HX-Request") == "true":
             may_change = user_can(request.user, CHANGE, use_case)
-            findings_with_editors(use_case=use_case, findings=panel.validation.findings, may_change=may_change)
+            findings_with_editors(
+                use_case=use_case, findings=panel.validation.findings, may_change=may_change, user=request.user
+            )
             polls = request.GET.get("poll", "0")
             context = {
                 "use_case": use_case,

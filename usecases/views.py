@@ -112,7 +112,9 @@ class UseCaseDetailView(SelectorDetailView):
         allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE))
         generated = usecase_generated_get(use_case=self.object)
         findings = generated.validation.findings
-        findings_with_editors(use_case=self.object, findings=findings, may_change=CHANGE in allowed)
+        findings_with_editors(
+            use_case=self.object, findings=findings, may_change=CHANGE in allowed, user=self.request.user
+        )
         return super().get_context_data(
             document=document,
             allowed=allowed,

@@ -136,7 +136,7 @@ def _shared_ids(items: Iterable) -> set[str]:
     return {key for key, count in counts.items() if count > 1}
 
 
-@rule("UC026", ERROR, "Information exchanged ID defined twice")
+@rule("UC026", WARNING, "Information exchanged ID defined twice")
 def information_id_ambiguous(context: Context) -> Iterable[Hit]:
     users = _information_users(context).values()
     shared = _shared_ids(information_object for information_object, _ in users)
@@ -148,7 +148,7 @@ def information_id_ambiguous(context: Context) -> Iterable[Hit]:
                 f"informationobject-{information_object.pk}",
                 f"The information exchanged ID {identifier} names more than one information object of this use "
                 "case, so it is ambiguous.",
-                "Merge the information objects or give one of them another ID.",
+                "A library curator merges the information objects or gives one of them another ID.",
             )
 
 
@@ -241,7 +241,7 @@ def step_without_number(context: Context) -> Iterable[Hit]:
                 "4.2",
                 f"step-{node.step.pk}",
                 f"A step of {scenario_name(scenario)} has no number ('{node.step.name}', shown as {node.number}).",
-                "Number every step.",
+                "Number every step (its Fix offers the number it is shown as).",
             )
 
 

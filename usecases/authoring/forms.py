@@ -14,6 +14,7 @@ from actors.models import Actor
 from actors.services import actor_create
 from requirements.models import Requirement
 from requirements.services import requirement_create
+from sgam.models import Domain, Layer, Zone
 from ucmr.admin import form_data
 from ucmr.permissions import visible_to
 from usecases.access import may_add_to_library
@@ -37,6 +38,7 @@ from usecases.models import (
     VersionEntry,
 )
 from usecases.models.images import image_check
+from usecases.selectors import step_rows, step_tree
 from usecases.services import business_case_create, common_term_create, information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
@@ -375,7 +377,23 @@ class StepForm(RowForm):
             "receivers": "Information receiver (actor)",
             "information_objects": "Information exchanged",
         }
-        help_texts = {"number": "Leave empty to number the step by its place."}
+        help_texts = {
+            "number": "Left empty, the page numbers the step by its place, but it has no number of its own: an "
+            "exported file carries none, and the validation warns."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.instance.number.strip() and not self.is_bound:
+            # What the validation's "step without number" says the step is shown as, so that saving numbers it.
+            shown = self.shown_number()
+            self.initial["number"] = shown
+            help_text = f"The step had no number; the page showed it as {shown}, by its place. Saved, it is its own."
+            self.fields["number"].help_text = help_text
+
+    def shown_number(self) -> str:
+        steps = Step.objects.filter(scenario=self.scenario).order_by("position", "pk")
+        return next(node.number for node in step_rows(step_tree(steps)) if node.step.pk == self.instance.pk)
 
     def limit_choices(self) -> None:
         parents = Step.objects.filter(scenario=self.scenario).order_by("position", "pk")
@@ -417,7 +435,8 @@ class StepForm(RowForm):
 
 class ActorRoleForm(RowForm):
     """An actor of the library in the use case, picked by name (the browser suggests the library's names). Users
-    who may add library objects (`may_add`) may name a new one and give its type to add it."""
+    who may add library objects (`may_add`) may name a new one and give its type to add it. The SGAM fields place
+    the actor in this use case (where it then is instead of its default placement): a save with a cell adds it."""
 
     actor_name = forms.CharField(label="Actor name", max_length=200)
     new_actor_type = forms.ChoiceField(
@@ -426,13 +445,19 @@ class ActorRoleForm(RowForm):
         choices=[("", "(an actor of the library)"), *Actor.Type.choices],
         help_text="Give a type only to add an actor that the library does not have yet.",
     )
+    sgam_layer = forms.ModelChoiceField(
+        Layer.objects.all(), label="SGAM layer in this use case", required=False, empty_label="(by the actor's type)"
+    )
+    sgam_domain = forms.ModelChoiceField(Domain.objects.all(), label="SGAM domain", required=False)
+    sgam_zone = forms.ModelChoiceField(Zone.objects.all(), label="SGAM zone", required=False)
+    PLACEMENT_FIELDS = ("sgam_layer", "sgam_domain", "sgam_zone")
 
     class Meta:
         model = ActorRole
         fields = ["grouping", "further_information"]
         widgets = {"further_information": TEXT}
 
-    field_order = ["actor_name", "new_actor_type", "grouping", "further_information"]
+    field_order = ["actor_name", "new_actor_type", "grouping", "further_information", *PLACEMENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         instance = kwargs.get("instance")
@@ -442,6 +467,11 @@ class ActorRoleForm(RowForm):
         if not self.may_add(Actor):
             del self.fields["new_actor_type"]
         self.fields["actor_name"].widget.attrs["list"] = self.list_id("actor_name")
+        placed = "; ".join(map(str, self.instance.sgam_placements.all())) if self.instance.pk is not None else ""
+        self.fields["sgam_zone"].help_text = (
+            "A domain, a zone or both add a placement of the actor in this use case"
+            + (f" (placed here now: {placed})." if placed else " (it has none here yet).")
+        )
 
     def limit_choices(self) -> None:
         self.fields["grouping"].queryset = ActorGrouping.objects.filter(use_case=self.use_case)
@@ -466,6 +496,8 @@ class ActorRoleForm(RowForm):
         else:
             hint = " Give its type to add it to the library." if "new_actor_type" in self.fields else ""
             self.add_error("actor_name", f"The actor library has no actor named “{name}”.{hint}")
+        if cleaned.get("sgam_layer") and not cleaned.get("sgam_domain") and not cleaned.get("sgam_zone"):
+            self.add_error("sgam_domain", "An SGAM placement needs a domain or a zone.")
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
@@ -474,6 +506,15 @@ class ActorRoleForm(RowForm):
         if actor is not None:
             data["actor"] = actor
         return data
+
+    def placement(self) -> dict[str, Any] | None:
+        """The SGAM cell (layer, domain, zone) to place the actor on in this use case, or None."""
+        layer, domain, zone = (self.cleaned_data.get(name) for name in self.PLACEMENT_FIELDS)
+        return {"layer": layer, "domain": domain, "zone": zone} if domain or zone else None
+
+    def changes_the_row(self) -> bool:
+        """Whether the form changes the row itself, not only its placement."""
+        return bool(set(self.changed_data) - set(self.PLACEMENT_FIELDS))
 
 
 class RowActionForm(forms.Form):

@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models, transaction
 from django.http import Http404
 
+from sgam.models import SgamPlacement
+from sgam.services import sgam_placement_add
 from ucmr.permissions import visible_to
 from ucmr.richtext import is_rich_text, rich_text_html
 from usecases.authoring import forms
@@ -210,6 +212,32 @@ class LinkTable(EditableTable):
         self._set(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
 
 
+class ActorRoleTable(EditableTable):
+    """3.1: an actor's form also places the actor on the SGAM in this use case (a cell the row does not have yet),
+    which is where the validation's "actor without SGAM placement" is fixed."""
+
+    @transaction.atomic
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+        role = super().create(
+            user=user, use_case=use_case, scenario=scenario, form=form, expected_revision=expected_revision
+        )
+        _place_actor_role(user=user, role=role, cell=form.placement(), expected_revision=None)
+        return role
+
+    @transaction.atomic
+    def update(self, *, user, row: models.Model, form, expected_revision: int):
+        if form.changes_the_row():
+            row = super().update(user=user, row=row, form=form, expected_revision=expected_revision)
+            expected_revision = None  # the row's write checked it
+        _place_actor_role(user=user, role=row, cell=form.placement(), expected_revision=expected_revision)
+        return row
+
+
+def _place_actor_role(*, user, role: ActorRole, cell: dict | None, expected_revision: int | None) -> None:
+    if cell is not None and not SgamPlacement.objects.filter(actor_role=role, **cell).exists():
+        sgam_placement_add(user=user, subject=role, expected_revision=expected_revision, **cell)
+
+
 class RelationTable(EditableTable):
     """1.7: a related use case the user may not see is shown as such, as on the use case page."""
 
@@ -332,7 +360,7 @@ TABLES: dict[str, EditableTable] = {
             headers=("Grouping", "Group description"),
             columns=("name", "description"),
         ),
-        EditableTable(
+        ActorRoleTable(
             key="actors",
             title="3.1 Actors",
             model=ActorRole,
