@@ -288,7 +288,9 @@ class MyWork:
 def my_work_get(*, user) -> MyWork:
     """What waits for the user: drafts they may edit, use cases in review they may review, approved ones they may
     publish, and their own use cases in review."""
-    use_cases = UseCase.objects.select_related("workspace").order_by("workspace__name", "identifier", "name", "pk")
+    use_cases = (
+        UseCase.objects.listed().select_related("workspace").order_by("workspace__name", "identifier", "name", "pk")
+    )
     return MyWork(
         drafts=list(visible_to(user, use_cases.filter(status=Status.DRAFT), CHANGE)),
         to_review=list(visible_to(user, use_cases.filter(status=Status.IN_REVIEW), REVIEW)),

@@ -104,3 +104,12 @@ def test_information_objects_sharing_an_id_are_kept_and_shown_with_their_use_cas
     assert len(origins) == 4 and origins <= {use_case.name for use_case in proper}
     text = page.content.decode()
     assert all(f"of {origin}" in text for origin in origins)
+
+
+def test_my_work_lists_no_placeholder_among_the_drafts(imported, client, django_user_model):
+    proper, _ = imported
+    client.force_login(django_user_model.objects.create_superuser("admin", password="pw-admin-1"))
+
+    drafts = client.get(reverse("usecases:my_work")).context["work"].drafts
+
+    assert _pks(drafts) == _pks(proper)
