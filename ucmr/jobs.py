@@ -427,6 +427,7 @@ def job_sweep_stale(*, older_than: timedelta | None = None) -> int:
 
 # Job kinds that keep files (an upload, an export) name them in params: these keys.
 JOB_FILE_PARAMS = ("file", "output")
+JOB_EXPIRE_BATCH = 5000
 
 
 def _job_files_delete(job: BackgroundJob) -> None:
@@ -464,15 +465,33 @@ def job_files_expire(*, older_than: timedelta | None = None) -> int:
     return count
 
 
+def job_rows_expire(*, older_than: timedelta | None = None) -> int:
+    """Delete finished jobs older than `UCMR_JOB_KEEP_DAYS` (with any file they still keep), so that the table does
+    not grow for ever with the follow-ups of every change. The change log, not the jobs, is the history. Returns the
+    number of jobs deleted; at most `JOB_EXPIRE_BATCH` a run (beat runs it again soon)."""
+    older_than = older_than or timedelta(days=settings.UCMR_JOB_KEEP_DAYS)
+    done = BackgroundJob.objects.filter(
+        status__in=(BackgroundJob.Status.SUCCEEDED, BackgroundJob.Status.FAILED),
+        finished__lt=timezone.now() - older_than,
+    )
+    jobs = list(done.order_by("finished").only("pk", "params", "result")[:JOB_EXPIRE_BATCH])
+    for job in jobs:
+        _job_files_delete(job)
+    return BackgroundJob.objects.filter(pk__in=[job.pk for job in jobs]).delete()[0]
+
+
 def job_maintain() -> dict[str, int]:
     """What Celery beat runs every `UCMR_JOB_MAINTAIN_SECONDS`: send what the outbox holds, recover the jobs of lost
-    workers, delete the files of expired jobs."""
+    workers, delete the files of expired jobs and the jobs themselves once old."""
     recovered = job_sweep_stale()
     sent = job_dispatch_pending()
     expired = job_files_expire()
-    if recovered or sent or expired:
-        logger.info("Jobs: %d recovered, %d sent, files of %d deleted", recovered, sent, expired)
-    return {"recovered": recovered, "sent": sent, "files_expired": expired}
+    deleted = job_rows_expire()
+    if recovered or sent or expired or deleted:
+        logger.info(
+            "Jobs: %d recovered, %d sent, files of %d deleted, %d old jobs deleted", recovered, sent, expired, deleted
+        )
+    return {"recovered": recovered, "sent": sent, "files_expired": expired, "jobs_deleted": deleted}
 
 
 REPOSITORY_STATS_COUNTED = (

@@ -26,6 +26,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "ucmr.accounts",  # before django.contrib.auth: its changepassword and createsuperuser are audited
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -216,6 +217,8 @@ UCMR_JOB_LEASE_SECONDS = env.int("UCMR_JOB_LEASE_SECONDS", default=60)
 UCMR_JOB_MAINTAIN_SECONDS = env.int("UCMR_JOB_MAINTAIN_SECONDS", default=30)
 UCMR_JOB_REDISPATCH_SECONDS = env.int("UCMR_JOB_REDISPATCH_SECONDS", default=900)
 UCMR_JOB_FILE_HOURS = env.int("UCMR_JOB_FILE_HOURS", default=24)
+# Finished jobs (and what they report) are deleted after this many days.
+UCMR_JOB_KEEP_DAYS = env.int("UCMR_JOB_KEEP_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "maintain-jobs": {
         "task": "ucmr.tasks.maintain_jobs",
@@ -241,6 +244,10 @@ UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
 # Published use cases (and the libraries) may be read without signing in.
 UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)
 UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
+# Variant C files larger than this are imported in batches of UCMR_IMPORT_BATCH use cases, read and written a batch
+# at a time: memory then grows with the file's libraries and one batch, not with its number of use cases.
+UCMR_IMPORT_STREAM_BYTES = env.int("UCMR_IMPORT_STREAM_BYTES", default=8_000_000)
+UCMR_IMPORT_BATCH = env.int("UCMR_IMPORT_BATCH", default=100)
 # Exports of more use cases than this (and every "export all") run as a background job that writes a file.
 UCMR_EXPORT_SYNC_MAX = env.int("UCMR_EXPORT_SYNC_MAX", default=50)
 # The largest image a drawing (section 2) may upload in the pages.

@@ -302,3 +302,27 @@ def test_maintenance_deletes_the_files_of_expired_jobs(staff_user, tmp_path, set
     assert not default_storage.exists(name)
     job.refresh_from_db()
     assert "file" not in job.params and job.params["files_expired"] is True
+
+
+def test_maintenance_deletes_old_finished_jobs_and_keeps_the_rest(staff_user, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    old = timezone.now() - timedelta(days=settings.UCMR_JOB_KEEP_DAYS, hours=1)
+    name = default_storage.save("exports/old.xml", ContentFile(b"<x/>"))
+    jobs = {
+        status: job_create(user=staff_user, kind="tests.counting", params={"value": 1, "output": name})
+        for status in (BackgroundJob.Status.SUCCEEDED, BackgroundJob.Status.FAILED, BackgroundJob.Status.PENDING)
+    }
+    BackgroundJob.objects.filter(pk__in=[job.pk for job in jobs.values()]).update(finished=old)
+    for status, job in jobs.items():
+        BackgroundJob.objects.filter(pk=job.pk).update(status=status)
+    recent = job_create(user=staff_user, kind="tests.counting", params={"value": 2})
+    BackgroundJob.objects.filter(pk=recent.pk).update(status=BackgroundJob.Status.SUCCEEDED, finished=timezone.now())
+
+    assert job_maintain()["jobs_deleted"] == 2
+
+    left = set(BackgroundJob.objects.values_list("pk", flat=True))
+    assert left == {jobs[BackgroundJob.Status.PENDING].pk, recent.pk}
+    assert not default_storage.exists(name)
