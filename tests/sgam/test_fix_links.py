@@ -162,3 +162,18 @@ def test_imported_real_use_cases_submit_or_are_refused_only_by_findings_with_a_f
                 assert finding.editor, f"{use_case}: {finding.rule} {finding.message} has no Fix"
                 _opens_a_form(client, finding.editor, htmx=finding.editor_inline)
     assert submitted + refused == UseCase.objects.count() and submitted
+
+
+def test_the_panel_opens_partials_under_the_finding_and_links_to_pages(client, draft):
+    author = member_of(draft.workspace, "author")
+    UseCase.objects.filter(pk=draft.pk).update(name=" ")
+    SgamPlacement.objects.filter(use_case=draft).delete()
+    validation_run(use_case_ids=[draft.pk])
+    client.force_login(author)
+
+    html = client.get(draft.get_absolute_url()).content.decode()
+
+    edit = reverse("usecases:usecase_update", kwargs={"pk": draft.pk})
+    placement = reverse("sgam:placement_editor", kwargs={"pk": draft.pk})
+    assert f'href="{edit}" aria-label="Fix: edit' in html  # a page of its own
+    assert f'href="{placement}" hx-get="{placement}" hx-target="next .finding-editor"' in html
