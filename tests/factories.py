@@ -418,8 +418,11 @@ def member_of(workspace: Workspace, role: str, username: str | None = None):
 
 
 def with_repository_role(user, role: str):
-    """Give `user` a repository-wide role: "administrator" or "curator" (the groups the migrations create)."""
-    from ucmr.permissions import repository_role_add
+    """Give `user` a repository-wide role: "administrator" or "curator" (the groups the migrations create), without
+    the audit trail `repository_role_add` writes."""
+    from django.contrib.auth.models import Group
 
-    repository_role_add(member=user, role=role)
+    from ucmr.permissions import REPOSITORY_ROLES
+
+    user.groups.add(Group.objects.get(name=REPOSITORY_ROLES[role]))
     return user

@@ -37,6 +37,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from ucmr.audit import account_roles, record_account_change
 from ucmr.models import BackgroundJob, ChangeLogEntry
 from usecases.models import UseCase, Workspace
 
@@ -394,8 +395,12 @@ def object_grants_remove_all(obj: models.Model) -> None:
     GroupObjectPermission.objects.filter(**found).delete()
 
 
-def repository_role_add(*, member, role: str) -> None:
+def repository_role_add(*, member, role: str, user=None) -> None:
+    """Give `member` a repository-wide role (a group), recorded in the audit trail as done by `user` (None: the
+    system)."""
+    before = account_roles(member)
     member.groups.add(Group.objects.get(name=REPOSITORY_ROLES[role]))
+    record_account_change(user=user, account=member, before=before)
 
 
 class ObjectPermissions(BasePermission):
