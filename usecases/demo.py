@@ -34,7 +34,7 @@ from requirements.services import requirement_category_create, requirement_creat
 from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement, Zone
 from sgam.services import nist_placement_add, sgam_placement_add
 from ucmr.permissions import repository_role_add
-from ucmr.services import model_create
+from ucmr.services import model_create, model_update
 from usecases.access import workspace_member_set
 from usecases.models import (
     ActorGrouping,
@@ -303,6 +303,7 @@ class _DemoLoader:
                 "primary_actors": self.find_all(Actor, spec["primary_actors"]),
                 "common_terms": self.find_all(CommonTerm, spec["common_terms"]),
                 "mrid": mrid,
+                "status": UseCase.Status.DRAFT,  # only drafts are filled in; its status is set when it is complete
             }
             use_case = usecase_create(user=self.user, workspace=self.find(Workspace, spec["workspace"]), data=data)
         self.tally(UseCase, created=created)
@@ -348,6 +349,8 @@ class _DemoLoader:
         for information in spec["custom_information"]:
             self.row(CustomInformation, information)
         self.place(subject=use_case, spec=spec, created=created)
+        if created and spec.get("status", UseCase.Status.DRAFT) != UseCase.Status.DRAFT:
+            model_update(user=self.user, instance=use_case, data={"status": spec["status"]})
 
     def objective(self, objectives: Mapping[str, Objective | None], name: str) -> Objective | None:
         if name not in objectives:

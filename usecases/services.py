@@ -30,6 +30,17 @@ def not_a_draft_message(use_case: UseCase) -> str:
     )
 
 
+def usecase_require_draft(*, use_case: UseCase) -> None:
+    """Only drafts are edited, whatever edits them (pages, table editors, the API, the admin; imports leave the others
+    alone): what was submitted stays as the reviewers saw it. The workflow's transitions are the only other writes."""
+    status = UseCase.objects.filter(pk=use_case.pk).values_list("status", flat=True).first()
+    if status is None:
+        return
+    use_case.status = status  # a copy read before a transition must not write its old status back
+    if status != UseCase.Status.DRAFT:
+        raise ValidationError(not_a_draft_message(use_case), code="not_a_draft")
+
+
 STALE_REVISION_MESSAGE = (
     "Someone else changed this use case since you opened it (your revision {expected}, now {current}). "
     "Reload it to see their changes; nothing of yours was saved."
@@ -84,6 +95,9 @@ def usecase_update(
     (no revision, no audit entry), so that a client that read the old revision is not refused for nothing."""
     if "revision" in data:
         raise ValidationError({"revision": "The revision is kept by the application."})
+    usecase_require_draft(use_case=use_case)
+    if data.get("status", use_case.status) != use_case.status:
+        raise ValidationError({"status": "The status changes through the workflow actions."})
     changes = model_changes(use_case, data)
     if not changes:
         usecase_check_revision(use_case=use_case, expected_revision=expected_revision)
@@ -127,6 +141,7 @@ def usecase_row_create(
             raise ValidationError({"scenario": "Choose a scenario of this use case."})
     else:
         data["use_case"] = use_case
+    usecase_require_draft(use_case=use_case)
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     if "position" not in data:
         probe = model(**{key: value for key, value in data.items() if not model._meta.get_field(key).many_to_many})
@@ -144,6 +159,7 @@ def usecase_row_update(
         raise ValidationError({"use_case": "A row cannot move to another use case."})
     if data.get("scenario") is not None and data["scenario"].use_case_id != use_case.pk:
         raise ValidationError({"scenario": "Choose a scenario of this use case."})
+    usecase_require_draft(use_case=use_case)
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     return model_update(user=user, instance=row, data=data, related=use_case)
 
@@ -151,6 +167,7 @@ def usecase_row_update(
 @transaction.atomic
 def usecase_row_delete(*, user, row: models.Model, expected_revision: int | None = None) -> None:
     use_case = row.owner_use_case
+    usecase_require_draft(use_case=use_case)
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     model_delete(user=user, instance=row, related=use_case)
 
@@ -170,6 +187,7 @@ def usecase_rows_reorder(
     siblings = list(usecase_row_siblings(rows[0]).order_by("position", "id"))
     if len(rows) != len(siblings) or {row.pk for row in siblings} != {row.pk for row in rows}:
         raise ValidationError("Give every row of the table exactly once to reorder it.")
+    usecase_require_draft(use_case=use_case)
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
     label = f"order of {type(rows[0])._meta.verbose_name_plural}"
     model_reorder(rows=rows)

@@ -248,6 +248,7 @@ def test_loading_twice_changes_nothing(demo):
 
 def test_a_use_case_already_present_is_left_as_its_authors_changed_it(demo):
     use_case = UseCase.objects.get(identifier="DEMO-GO-02")
+    UseCase.objects.filter(pk=use_case.pk).update(status=UseCase.Status.DRAFT)  # withdrawn, so that it can be edited
     step = Step.objects.filter(scenario__use_case=use_case, parent=None).first()
     usecase_row_delete(user=None, row=step)
     revision = UseCase.objects.get(pk=use_case.pk).revision
