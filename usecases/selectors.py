@@ -4,7 +4,6 @@ Every function returns only rows the user may see (`ucmr.permissions.visible_to`
 that shows them: the number of queries does not grow with the number of rows.
 """
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -68,15 +67,6 @@ def usecase_get(*, user, pk) -> UseCase:
 def usecase_by_mrid_get(*, user, mrid) -> UseCase:
     """As `usecase_get`, found by the mRID that names the use case in every repository holding it."""
     return get_object_or_404(visible_to(user, UseCase.objects.with_document()), mrid=mrid)
-
-
-def usecase_mrids_hidden(*, user, mrids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of `mrids` belong to use cases the user may not see (to be treated as if they did not exist)."""
-    return set(
-        UseCase.objects.filter(mrid__in=list(mrids))
-        .exclude(pk__in=visible_to(user, UseCase.objects.all()).values("pk"))
-        .values_list("mrid", flat=True)
-    )
 
 
 def usecase_header_list(*, user) -> QuerySet[UseCase]:

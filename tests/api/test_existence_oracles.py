@@ -3,6 +3,7 @@ answered exactly as one held by a use case it sees (create: the mRID is taken, n
 nothing holds (a relation: no such use case). Each test compares the two answers byte for byte after replacing the
 identifiers."""
 
+import json
 import uuid
 
 import pytest
@@ -89,3 +90,40 @@ def test_put_with_a_relation_to_a_hidden_use_case_answers_as_for_one_to_nothing(
 
     assert _answer(hidden, HIDDEN) == _answer(unknown, UNKNOWN)
     assert hidden.status_code == 400
+
+
+def _without_keys(value):
+    """An answer without the keys of new rows and the revision tags, which differ from one run to the next."""
+    if isinstance(value, dict):
+        return {key: _without_keys(item) for key, item in value.items() if key not in ("id", "links")}
+    if isinstance(value, list):
+        return [_without_keys(item) for item in value]
+    return value
+
+
+def test_a_relation_to_a_hidden_use_case_with_its_stub_is_answered_as_one_to_an_unknown_mrid(api, grid):
+    def create(ref: str) -> tuple[int, str]:
+        body = _with_relation(grid, ref)
+        body["document"]["mrid"] = "9d0c6f3a-0000-4000-8000-000000000001"
+        body["libraries"] = {"related_use_cases": [{"mrid": ref, "identifier": "UC-S", "name": "Stub"}]}
+        response = api.post("/api/use-cases/", body, format="json")
+        answer = response.status_code, json.dumps(_without_keys(response.json()), sort_keys=True).replace(ref, "<mRID>")
+        UseCase.objects.filter(workspace=grid).exclude(mrid=VISIBLE).delete()
+        return answer
+
+    hidden, unknown = create(HIDDEN), create(UNKNOWN)
+
+    assert hidden == unknown
+    assert hidden[0] == 201 and "Secret merger" not in hidden[1] and "UC-H" not in hidden[1]
+
+
+def test_an_import_into_a_hidden_workspace_is_answered_as_one_into_no_workspace(api, grid):
+    secret = UseCase.objects.get(mrid=HIDDEN).workspace
+
+    def start(workspace_id: int):
+        return api.post(f"/api/imports/?workspace={workspace_id}", b"<x/>", content_type="application/xml")
+
+    hidden, unknown = start(secret.pk), start(secret.pk + 1000)
+
+    assert _answer(hidden, str(secret.pk)) == _answer(unknown, str(secret.pk + 1000))
+    assert hidden.status_code == 400 and "Secret" not in hidden.content.decode()

@@ -18,7 +18,7 @@ from ucmr.api.jobs import JOB_ID_REGEX
 from ucmr.api.parsers import TextXmlParser, XmlParser
 from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
 from ucmr.api.viewsets import SelectorMixin
-from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require, user_can
+from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
 from ucmr.selectors import changes_redacted, job_get, object_history
 from usecases.api.serializers import (
     CompareSerializer,
@@ -32,9 +32,9 @@ from usecases.api.serializers import (
     UseCasePatchSerializer,
 )
 from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_patch, usecase_file_save
-from usecases.exchange.records import to_uuid
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
+    WORKSPACE_TO_CHOOSE,
     export_job_start,
     export_runs_as_job,
     import_job_confirm,
@@ -44,11 +44,10 @@ from usecases.exchange.services import (
 from usecases.exchange.views import export_file_response, selects_everything
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
-from usecases.selectors import usecase_brief_list, usecase_header_list, usecase_mrids_hidden
+from usecases.selectors import usecase_brief_list, usecase_header_list
 from usecases.services import not_a_draft_message, usecase_delete
 from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, usecase_versions_compare
 from usecases.workflow import TRANSITIONS, usecase_transition
-from usecases.xml import document as doc
 
 XML_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="An IEC 62559-3 variant C file (application/xml).")
 NOT_A_DRAFT_RESPONSE = OpenApiResponse(ErrorSerializer, description="Only drafts are edited: this use case is not one.")
@@ -80,44 +79,6 @@ class XmlRenderer(renderers.BaseRenderer):
         if response is not None:
             response["Content-Type"] = "application/json"
         return renderers.JSONRenderer().render(data)
-
-
-TAKEN_MRID = "A use case with this mRID already exists: leave the mRID out to create a new one, or PUT to replace it."
-
-
-def _refuse_taken_mrid(user, document, workspace) -> None:
-    """mRIDs are global: a new use case cannot take one that any use case holds. The answer is the same whether the
-    user may see that use case or not, and names neither it nor its workspace (no existence oracle). Asked where
-    the save would ask (after the workspace and the status), so that the order of refusals stays the same."""
-    if not document.mrid or workspace is None or not user_can(user, ADD, workspace):
-        return
-    if document.status not in ("", UseCase.Status.DRAFT):
-        return
-    if UseCase.objects.filter(mrid=to_uuid(document.mrid)).exists():
-        raise ValidationError({"document.mrid": TAKEN_MRID}, code="unique")
-
-
-def _refuse_hidden_references(user, document, libraries) -> None:
-    """A relation (1.7) to a use case the user may not see is refused as one to an mRID nothing holds."""
-    libraries = libraries or doc.Repository()
-    given = {document.mrid} | {stub.mrid for stub in libraries.use_cases}
-    refs = [
-        (f"document.relations[{index}].use_case_ref", relation.use_case_ref)
-        for index, relation in enumerate(document.relations)
-    ] + [
-        (f"libraries.use_cases[{number}].relations[{index}].use_case_ref", relation.use_case_ref)
-        for number, stub in enumerate(libraries.use_cases)
-        for index, relation in enumerate(stub.relations)
-    ]
-    refs = [(path, ref) for path, ref in refs if ref and ref not in given]
-    hidden = usecase_mrids_hidden(user=user, mrids={to_uuid(ref) for _, ref in refs})
-    errors = {
-        path: [f"No use case with the mRID {ref!r} in the document or the repository."]
-        for path, ref in refs
-        if to_uuid(ref) in hidden
-    }
-    if errors:
-        raise ValidationError(errors, code="does_not_exist")
 
 
 @extend_schema(tags=["use cases"])
@@ -184,8 +145,6 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         workspace = values.get("use_case", {}).get("workspace")
-        _refuse_taken_mrid(request.user, values["document"], workspace)
-        _refuse_hidden_references(request.user, values["document"], values.get("libraries"))
         item = usecase_file_save(
             user=request.user,
             document=values["document"],
@@ -205,7 +164,6 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         workspace = values.get("use_case", {}).get("workspace")
         if workspace is not None and workspace.pk != use_case.workspace_id:
             raise ValidationError({"workspace": "A use case does not move to another workspace by PUT."})
-        _refuse_hidden_references(request.user, values["document"], values.get("libraries"))
         item = usecase_file_save(
             user=request.user,
             document=values["document"],
@@ -452,7 +410,7 @@ class ImportViewSet(viewsets.GenericViewSet):
         if serializer.validated_data["workspace"] is not None:
             workspace = Workspace.objects.filter(pk=serializer.validated_data["workspace"]).first()
             if workspace is None:
-                raise ValidationError({"workspace": "No such workspace."})
+                raise ValidationError({"workspace": WORKSPACE_TO_CHOOSE})
         job = import_job_start(
             user=request.user,
             upload=upload,

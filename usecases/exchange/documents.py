@@ -24,7 +24,7 @@ from django.db import transaction
 from actors.models import Actor
 from requirements.models import Requirement
 from sgam.models import Domain, Layer, NistDomain, Zone
-from ucmr.permissions import ADD, CHANGE, user_can
+from ucmr.permissions import ADD, CHANGE, user_can, visible_to
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import
 from usecases.exchange.records import document_mrid, to_uuid
@@ -56,6 +56,9 @@ REFERENCE_MODELS = {
     "use_case": UseCase,
 }
 LIBRARY_LISTS = ("actors", "areas", "business_cases", "information_objects", "common_terms", "requirement_categories")
+# An mRID names one use case across the repository: whether the user may see the one holding it or not, the answer
+# is this, naming neither it nor its workspace (no existence oracle, SECURITY.md).
+TAKEN_MRID = "A use case with this mRID already exists: leave the mRID out to create a new one, or PUT to replace it."
 
 
 @dataclass
@@ -102,7 +105,7 @@ def usecase_file_save(
     else:
         workspace = _check_replace(user=user, document=document, use_case=use_case, expected=expected_revision)
     document.status = ""  # the workflow changes the status, never a document
-    _check_references(document, libraries)
+    _check_references(document, libraries, user=user)
     if use_case is not None:
         current = usecase_file_get(user=user, use_case=use_case)
         if _same_file(current, document, libraries):
@@ -147,12 +150,8 @@ def _check_create(*, user, document: doc.UseCase, workspace: Workspace | None) -
     if document.status not in ("", UseCase.Status.DRAFT):
         raise ValidationError({"document.status": "A new use case is a draft; the workflow changes its status."})
     if document.mrid:
-        existing = UseCase.objects.filter(mrid=to_uuid(document.mrid)).values_list("pk", flat=True).first()
-        if existing is not None:
-            raise ValidationError(
-                {"document.mrid": f"Use case {existing} has this mRID: replace it with PUT, or leave the mRID out."},
-                code="unique",
-            )
+        if UseCase.objects.filter(mrid=to_uuid(document.mrid)).exists():
+            raise ValidationError({"document.mrid": TAKEN_MRID}, code="unique")
     else:  # a fresh one, not one derived from the name: two new use cases may share a name
         document.mrid = str(uuid.uuid4())
     identifier = document.identifier.strip()
@@ -195,8 +194,9 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, str, Any]]:
                     yield from _walk(child, f"{here}[{index}]")
 
 
-def _check_references(document: doc.UseCase, libraries: doc.Repository) -> None:
-    """Refuse references to nothing and unknown SGAM/NIST codes, each with its path."""
+def _check_references(document: doc.UseCase, libraries: doc.Repository, *, user) -> None:
+    """Refuse references to nothing and unknown SGAM/NIST codes, each with its path. A related use case the user may
+    not see is nothing to them."""
     known: dict[str, set[str]] = defaultdict(set)
     for name in LIBRARY_LISTS:
         for item in getattr(libraries, name):
@@ -229,12 +229,10 @@ def _check_references(document: doc.UseCase, libraries: doc.Repository) -> None:
         missing = {ref for ref in refs if ref not in known[kind]}
         model = REFERENCE_MODELS.get(kind)
         if missing and model is not None:
-            found = {
-                str(value)
-                for value in model.objects.filter(mrid__in=[to_uuid(ref) for ref in missing]).values_list(
-                    "mrid", flat=True
-                )
-            }
+            holders = model.objects.filter(mrid__in=[to_uuid(ref) for ref in missing])
+            if model is UseCase:
+                holders = visible_to(user, holders)
+            found = {str(value) for value in holders.values_list("mrid", flat=True)}
             missing = {ref for ref in missing if str(to_uuid(ref)) not in found}
         for ref in missing:
             for path in refs[ref]:

@@ -461,6 +461,8 @@ class Run(UseCasePlanning):
         self.plans[kind].append((depth, plan))
 
     def delete(self, kind: str, instance: models.Model, before: dict, related: models.Model) -> None:
+        if kind == "relation" and self.relates_to_hidden(instance):
+            return
         self.deletions[kind].append((instance, before, related))
 
     def kind_of(self, model: type[models.Model]) -> str:

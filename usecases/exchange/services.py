@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 IMPORT_JOB_KIND = "xml_import"
 UPLOAD_DIRECTORY = "imports"
+# The same words for a workspace that does not exist and one the user may not add to (no existence oracle).
+WORKSPACE_TO_CHOOSE = "Choose a workspace you may add use cases to."
 EXPORT_DIRECTORY = "exports"
 
 
@@ -71,6 +73,8 @@ def import_job_start(
         raise PermissionDenied("You may not import use cases.")
     if policy not in POLICIES:
         raise ValidationError({"policy": f"Unknown policy {policy!r}."})
+    if workspace is not None and not user_can(user, ADD, workspace):
+        raise ValidationError({"workspace": WORKSPACE_TO_CHOOSE})
     if upload.size is not None and upload.size > max_bytes_setting():
         raise ValidationError({"file": f"The file is larger than the {max_bytes_setting():,} bytes an import accepts."})
     params = {

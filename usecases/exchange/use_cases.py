@@ -1,7 +1,16 @@
 """The use cases of a file matched to the repository's and planned for writing (a mixin of `loader.Run`, which
 holds the state): full use cases by mRID, then by identifier in their workspace; related use case stubs linked or
 made placeholders; the workspace each new use case goes to, created when the file names one that is missing (for
-a user who may create workspaces); use case IDs kept unique in their workspace."""
+a user who may create workspaces); use case IDs kept unique in their workspace.
+
+No existence oracle (SECURITY.md, "Existence"): use cases the user may not see take no part in the matching, as if
+they did not exist. Since an mRID names one use case across the repository, a full use case of the file whose mRID
+one of them holds is left out, reported as one the user may not change; a stub whose mRID one of them holds becomes
+a placeholder as an unknown one would, under a stand-in mRID derived from it (the export writes the file's mRID).
+A workspace the user may not add use cases to is refused with the same words whether it exists or not.
+
+Only drafts change: an existing use case in review, approved or published is left as it is (outcome "skipped",
+with a note), and an import never moves a use case's status (the workflow does)."""
 
 import uuid
 
@@ -24,6 +33,13 @@ class PlanNeedsWrites(Exception):
 
 DEFAULT_WORKSPACE_SLUG = "imported"
 PLACEHOLDER = "placeholder"
+NOT_CHANGEABLE_NOTE = "Use cases you may not change were left as they are"
+NOT_A_DRAFT_NOTE = (
+    "Use cases that are not drafts were left as they are (only drafts are edited; a manager can withdraw a use case "
+    "to draft)"
+)
+# How many stand-ins deep a stub's mRID is followed when each stand-in is itself a use case the user may not see.
+STAND_IN_DEPTH = 4
 USE_CASE_FIELDS = (
     "identifier",
     "name",
@@ -49,6 +65,7 @@ class UseCasePlanning:
     """Planning of the use cases: see the module's docstring."""
 
     def plan_use_cases(self) -> None:
+        self.set_aside_hidden_use_cases()
         seen: set[uuid.UUID] = set()
         for use_case in self.document.full_use_cases:
             uid = to_uuid(use_case.mrid) or derive_uuid("use_case", use_case.identifier, use_case.name)
@@ -70,6 +87,7 @@ class UseCasePlanning:
             merged = existing is not None
         if existing is not None:
             self.claimed.add(existing.pk)
+        hidden = existing is None and uid in self.hidden_mrids
         row = {
             "mrid": use_case.mrid or str(uid),
             "identifier": use_case.identifier,
@@ -78,6 +96,11 @@ class UseCasePlanning:
         }
         self.use_case_rows.append(row)
         placeholder = existing is not None and bool(bookkeeping(existing).get(PLACEHOLDER))
+        if hidden:  # its mRID is taken: refused as one the user may not change, where a new one would go
+            self.require_addable(workspace)
+            row["outcome"] = "skipped"
+            self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
+            return
         if existing is not None and not placeholder:
             if self.policy == "skip":
                 row["outcome"] = "skipped"
@@ -85,12 +108,17 @@ class UseCasePlanning:
                 return
             if existing.pk not in self.changeable["use_case"]:
                 row["outcome"] = "skipped"
-                self.report.note("", "Use cases you may not change were left as they are", use_case.name)
+                self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
+                self.targets["use_case"][use_case.mrid] = existing
+                return
+            if existing.status != UseCase.Status.DRAFT:
+                row["outcome"] = "skipped"
+                self.report.note("", NOT_A_DRAFT_NOTE, use_case.name)
                 self.targets["use_case"][use_case.mrid] = existing
                 return
         owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
         values = {field: getattr(use_case, field) for field in USE_CASE_FIELDS}
-        if use_case.status.strip():
+        if use_case.status.strip() and (existing is None or placeholder):
             values["status"] = use_case.status
         values, as_found = self.coerce(
             UseCase, values, owner=owner, what="use case", fills={"name": "(unnamed use case)", "status": "draft"}
@@ -136,6 +164,11 @@ class UseCasePlanning:
                 continue
             uid = to_uuid(stub.mrid) or derive_uuid("use_case", stub.identifier, stub.name)
             workspace = homes.get(stub.mrid) or self.workspace_for("")
+            stand_in = uid in self.hidden_mrids
+            if stand_in:
+                uid = self.stand_ins.get(uid)
+                if uid is None:  # every stand-in is hidden too: the relations to it are dropped, as to nothing
+                    continue
             existing = self.existing["use_case"].get(uid)
             if existing is None and stub.identifier.strip():
                 existing = self.identifiers.get((workspace.pk, stub.identifier.strip()))
@@ -152,7 +185,7 @@ class UseCasePlanning:
                     UseCase, values, owner=owner, what="use case", fills={"name": "(related use case)"}
                 )
                 values["identifier"] = self.claim_identifier(workspace, values["identifier"], None, as_found, owner)
-                book = {"mrid": raw_mrid(stub.mrid), "as_found": as_found, PLACEHOLDER: True}
+                book = {"mrid": stub.mrid if stand_in else raw_mrid(stub.mrid), "as_found": as_found, PLACEHOLDER: True}
                 values["extra"] = join_extra(stub.extra, book)
                 target = Plan(
                     kind="related_use_case",
@@ -190,10 +223,9 @@ class UseCasePlanning:
                 self.workspaces[name] = workspace
                 return workspace
         if self.user is not None and not may_create_workspaces(self.user):
-            raise PermissionDenied(
-                f"The file puts use cases in the workspace {name!r}, which does not exist, and you may not create "
-                "workspaces: choose a workspace to import into."
-            )
+            # Not saved: `require_addable` refuses it in the words it uses for one that exists (no existence oracle).
+            self.workspaces[name] = Workspace(name=name)
+            return self.workspaces[name]
         if not self.in_transaction:
             raise PlanNeedsWrites(f"The workspace {name!r} must be created first.")
         base = DEFAULT_WORKSPACE_SLUG if name == DEFAULT_WORKSPACE_NAME else (slugify(name)[:90] or "workspace")
@@ -225,6 +257,50 @@ class UseCasePlanning:
                 row["pk"] = instance.pk
             self.report.count("use_case", row["outcome"])
             self.report.use_cases.append(row)
+
+    def set_aside_hidden_use_cases(self) -> None:
+        """Take the use cases the user may not see out of the matching (`hidden_mrids` keeps their mRIDs, which
+        stay taken; their IDs stay taken in their workspaces), and find each a stand-in mRID for stubs: the first of
+        a chain derived from it that no use case holds or that holds a use case the user sees."""
+        self.hidden_mrids: set[uuid.UUID] = set()
+        self.stand_ins: dict[uuid.UUID, uuid.UUID] = {}
+        if self.user is None or not self.existing["use_case"]:
+            return
+        loaded = self.existing["use_case"]
+        self.hidden_mrids = set(loaded) - self.visible_mrids(loaded)
+        for mrid in self.hidden_mrids:
+            hidden = loaded.pop(mrid)
+            for key, holder in self.identifiers.items():
+                if holder is hidden:
+                    self.identifiers[key] = object()
+        chains = {mrid: [derive_uuid("use_case", "stand-in", mrid)] for mrid in self.hidden_mrids}
+        for chain in chains.values():
+            while len(chain) < STAND_IN_DEPTH:
+                chain.append(derive_uuid("use_case", "stand-in", chain[-1]))
+        every = {uid for chain in chains.values() for uid in chain}
+        found = {instance.mrid: instance for instance in UseCase.objects.filter(mrid__in=every)}
+        seen = self.visible_mrids(found)
+        for mrid, chain in chains.items():
+            stand_in = next((uid for uid in chain if uid not in found or uid in seen), None)
+            if stand_in is not None:
+                self.stand_ins[mrid] = stand_in
+                if stand_in in found:
+                    loaded[stand_in] = found[stand_in]
+
+    def relates_to_hidden(self, relation) -> bool:
+        """Whether an existing relation points at a use case the user may not see: not theirs to remove (the file
+        they write back cannot have it), so it is kept and not reported."""
+        if self.user is None:
+            return False
+        seen = self.__dict__.setdefault("related_seen", {})
+        if relation.related_id not in seen:
+            seen[relation.related_id] = visible_to(self.user, UseCase.objects.filter(pk=relation.related_id)).exists()
+        return not seen[relation.related_id]
+
+    def visible_mrids(self, use_cases: dict[uuid.UUID, UseCase]) -> set[uuid.UUID]:
+        pks = [instance.pk for instance in use_cases.values()]
+        seen = visible_to(self.user, UseCase.objects.filter(pk__in=pks)).values_list("mrid", flat=True)
+        return set(seen)
 
     def require_addable(self, workspace: Workspace) -> None:
         """New use cases only go where the user may add use cases (one query for all workspaces)."""
