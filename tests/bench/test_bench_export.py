@@ -5,7 +5,11 @@ not counted), measured in runs of their own, apart from the timed ones. Asserts 
 
 Each synthetic use case has libraries of its own (10 actors, information objects and requirements): the streamed
 export holds the libraries until the end, so here its peak still grows with them (a repository whose use cases
-share their libraries exports in about the same memory whatever their number: tests/usecases/exchange)."""
+share their libraries exports in about the same memory whatever their number: tests/usecases/exchange).
+
+The import is measured as a single pass (a dry run with `UCMR_IMPORT_STREAM_BYTES` above the file's size) and
+streamed in batches (the default for a file this large), and streamed for files of 500 and 2,000 use cases that
+share one library: there its peak should not grow with the number of use cases."""
 
 import time
 import tracemalloc
@@ -43,12 +47,24 @@ def test_bench_export_memory(settings, tmp_path):
     data = write_variant_c(document=synthetic_repository(USE_CASES))
     workspace = Workspace.objects.create(name="Benchmarks", slug="bench")
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    repository_import_xml(user=None, data=data, workspace=workspace, max_bytes=len(data))
-    import_seconds = time.perf_counter() - started
-    import_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    def imported(data: bytes, *, streamed: bool, dry_run: bool) -> tuple[float, int]:
+        settings.UCMR_IMPORT_STREAM_BYTES = 0 if streamed else len(data)
+        tracemalloc.start()
+        started = time.perf_counter()
+        repository_import_xml(user=None, data=data, workspace=workspace, max_bytes=len(data), dry_run=dry_run)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return seconds, peak
+
+    shared = {
+        count: imported(
+            write_variant_c(document=synthetic_repository(count, shared_libraries=True)), streamed=True, dry_run=True
+        )
+        for count in (500, USE_CASES)
+    }
+    single_seconds, single_peak = imported(data, streamed=False, dry_run=True)
+    import_seconds, import_peak = imported(data, streamed=True, dry_run=False)
     assert UseCase.objects.count() == USE_CASES
 
     def in_memory() -> bytes:
@@ -63,8 +79,8 @@ def test_bench_export_memory(settings, tmp_path):
     size = (tmp_path / "export.xml").stat().st_size
     assert size == len(in_memory())
 
-    def row(what: str, seconds: float, peak: int) -> tuple[str, ...]:
-        return what, f"{seconds:.1f} s", f"{peak / 1e6:,.0f} MB", f"{peak / USE_CASES / 1e3:.0f} kB"
+    def row(what: str, seconds: float, peak: int, count: int = USE_CASES) -> tuple[str, ...]:
+        return what, f"{seconds:.1f} s", f"{peak / 1e6:,.0f} MB", f"{peak / count / 1e3:.0f} kB"
 
     report(
         f"Export and import of {USE_CASES:,} use cases ({len(data) / 1e6:.1f} MB file; peak: tracemalloc)",
@@ -72,6 +88,11 @@ def test_bench_export_memory(settings, tmp_path):
         [
             row("export held in memory (before)", held_seconds, held_peak),
             row("export streamed (job, export_usecases; validated)", stream_seconds, stream_peak),
-            row("import of the file (traced run)", import_seconds, import_peak),
+            row("import in a single pass (before; dry run)", single_seconds, single_peak),
+            row("import streamed in batches (job, import_usecases)", import_seconds, import_peak),
+            *(
+                row(f"import streamed, {count:,} use cases sharing one library (dry run)", *shared[count], count)
+                for count in shared
+            ),
         ],
     )

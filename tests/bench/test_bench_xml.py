@@ -32,80 +32,89 @@ def _mrid(*parts) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "bench/" + "/".join(map(str, parts))))
 
 
-def synthetic_repository(use_cases: int = USE_CASES) -> doc.Repository:
+def synthetic_repository(use_cases: int = USE_CASES, *, shared_libraries: bool = False) -> doc.Repository:
     """The benchmark repository as a document: every use case with its own actors, information objects and
-    requirements, each step referring to two actors, an information object and a requirement."""
+    requirements (or, `shared_libraries`, all of them sharing one set), each step referring to two actors, an
+    information object and a requirement."""
     repository = doc.Repository(name="Benchmark")
+    actors: list = []
+    requirements: list = []
+    objects: list = []
     for n in range(use_cases):
-        actors = [
-            doc.Actor(mrid=_mrid("actor", n, a), name=f"Actor {n}-{a}", type="system", description=TEXT)
-            for a in range(ACTORS)
-        ]
-        requirements = [
-            doc.Requirement(mrid=_mrid("req", n, r), identifier=f"R-{n}-{r}", name=f"Requirement {r}", description=TEXT)
-            for r in range(REQUIREMENTS)
-        ]
-        objects = [
-            doc.InformationObject(
-                mrid=_mrid("io", n, i),
-                identifier=f"IO-{n}-{i}",
-                name=f"Information {i}",
-                description=TEXT,
-                requirement_refs=[requirements[i].mrid],
+        if not (shared_libraries and n):
+            actors = [
+                doc.Actor(mrid=_mrid("actor", n, a), name=f"Actor {n}-{a}", type="system", description=TEXT)
+                for a in range(ACTORS)
+            ]
+            requirements = [
+                doc.Requirement(
+                    mrid=_mrid("req", n, r), identifier=f"R-{n}-{r}", name=f"Requirement {r}", description=TEXT
+                )
+                for r in range(REQUIREMENTS)
+            ]
+            objects = [
+                doc.InformationObject(
+                    mrid=_mrid("io", n, i),
+                    identifier=f"IO-{n}-{i}",
+                    name=f"Information {i}",
+                    description=TEXT,
+                    requirement_refs=[requirements[i].mrid],
+                )
+                for i in range(INFORMATION_OBJECTS)
+            ]
+            repository.actors += actors
+            repository.information_objects += objects
+            repository.requirement_categories.append(
+                doc.RequirementCategory(
+                    mrid=_mrid("cat", n), identifier=f"C-{n}", name=f"Category {n}", requirements=requirements
+                )
             )
-            for i in range(INFORMATION_OBJECTS)
-        ]
-        repository.actors += actors
-        repository.information_objects += objects
-        repository.requirement_categories.append(
-            doc.RequirementCategory(
-                mrid=_mrid("cat", n), identifier=f"C-{n}", name=f"Category {n}", requirements=requirements
-            )
-        )
-        scenarios = [
-            doc.Scenario(
-                mrid=_mrid("scenario", n, s),
-                number=str(s + 1),
-                name=f"Scenario {s + 1}",
-                description=TEXT,
-                steps=[
-                    doc.Step(
-                        mrid=_mrid("step", n, s, t),
-                        number=str(t + 1),
-                        name=f"Step {t + 1}",
-                        description=TEXT,
-                        service="GET",
-                        producer_refs=[actors[t % ACTORS].mrid],
-                        receiver_refs=[actors[(t + 1) % ACTORS].mrid],
-                        information_object_refs=[objects[t % INFORMATION_OBJECTS].mrid],
-                        requirement_refs=[requirements[t % REQUIREMENTS].mrid],
-                    )
-                    for t in range(STEPS)
-                ],
-            )
-            for s in range(SCENARIOS)
-        ]
-        repository.use_cases.append(
-            doc.UseCase(
-                mrid=_mrid("uc", n),
-                identifier=f"BENCH-{n}",
-                name=f"Benchmark use case {n}",
-                scope=TEXT,
-                short_description=TEXT,
-                actor_groupings=[
-                    doc.ActorGrouping(
-                        mrid=_mrid("grouping", n),
-                        name="Actors",
-                        further_actor_information=[
-                            doc.FurtherActorInformation(mrid=_mrid("fai", n, a), actor_refs=[actor.mrid])
-                            for a, actor in enumerate(actors)
-                        ],
-                    )
-                ],
-                scenarios=scenarios,
-            )
-        )
+        repository.use_cases.append(_synthetic_use_case(n, actors, requirements, objects))
     return repository
+
+
+def _synthetic_use_case(n: int, actors: list, requirements: list, objects: list) -> doc.UseCase:
+    scenarios = [
+        doc.Scenario(
+            mrid=_mrid("scenario", n, s),
+            number=str(s + 1),
+            name=f"Scenario {s + 1}",
+            description=TEXT,
+            steps=[
+                doc.Step(
+                    mrid=_mrid("step", n, s, t),
+                    number=str(t + 1),
+                    name=f"Step {t + 1}",
+                    description=TEXT,
+                    service="GET",
+                    producer_refs=[actors[t % ACTORS].mrid],
+                    receiver_refs=[actors[(t + 1) % ACTORS].mrid],
+                    information_object_refs=[objects[t % INFORMATION_OBJECTS].mrid],
+                    requirement_refs=[requirements[t % REQUIREMENTS].mrid],
+                )
+                for t in range(STEPS)
+            ],
+        )
+        for s in range(SCENARIOS)
+    ]
+    return doc.UseCase(
+        mrid=_mrid("uc", n),
+        identifier=f"BENCH-{n}",
+        name=f"Benchmark use case {n}",
+        scope=TEXT,
+        short_description=TEXT,
+        actor_groupings=[
+            doc.ActorGrouping(
+                mrid=_mrid("grouping", n),
+                name="Actors",
+                further_actor_information=[
+                    doc.FurtherActorInformation(mrid=_mrid("fai", n, a), actor_refs=[actor.mrid])
+                    for a, actor in enumerate(actors)
+                ],
+            )
+        ],
+        scenarios=scenarios,
+    )
 
 
 @contextmanager

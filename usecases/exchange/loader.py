@@ -27,14 +27,17 @@ added (references to them are dropped), each reported as skipped with a warning;
 only created for a user who may create workspaces.
 """
 
+import dataclasses
+import io
 import re
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower, Trim
@@ -56,6 +59,7 @@ from usecases.exchange.report import ImportReport
 from usecases.exchange.rows import ExistingRows, RowPlanner, row_key
 from usecases.exchange.use_cases import (
     DEFAULT_WORKSPACE_NAME,
+    FORWARD,
     PlanNeedsWrites,
     UseCasePlanning,
     may_create_workspaces,
@@ -83,6 +87,8 @@ from usecases.models import (
 )
 from usecases.xml import document as doc
 from usecases.xml import read_document
+from usecases.xml.detect import stream_document
+from usecases.xml.parsing import check_size
 
 POLICIES = ("update", "skip")
 # The reader's `integrity_warnings` (dangling references, shared mRIDs): the loader says what it did about each,
@@ -140,11 +146,7 @@ def repository_import(
 ) -> ImportReport:
     """Write `document` into the repository in one transaction (rolled back when `dry_run`) and report what
     happened. `workspace`: where new use cases go (None: as the file says). The document is not changed."""
-    if policy not in POLICIES:
-        raise ValidationError(f"Unknown policy {policy!r}: use one of {', '.join(POLICIES)}.", code="invalid")
-    if user is not None and not (user_can(user, ADD, UseCase) or may_create_workspaces(user)):
-        raise PermissionDenied("You may not import use cases: you may add use cases to no workspace.")
-
+    _check_may_import(user=user, policy=policy)
     highest = 0
 
     def forward(percent: int, message: str) -> None:
@@ -156,7 +158,7 @@ def repository_import(
 
     def new_run() -> Run:
         report = ImportReport(dry_run=dry_run, policy=policy)
-        report.warnings += [warning for warning in document.warnings if not _INTEGRITY_WARNING.search(warning)]
+        report.warnings += _reader_warnings(document)
         return Run(user=user, document=document, workspace=workspace, policy=policy, report=report, progress=forward)
 
     # Reading what the repository holds and planning every write need no lock: done first, outside the
@@ -184,12 +186,7 @@ def repository_import(
             run.report.write_seconds = time.monotonic() - started
             if dry_run:
                 transaction.set_rollback(True)
-    report = run.report
-    if dry_run:
-        for row in report.use_cases:
-            row.pop("pk", None)
-    report.finish()
-    return report
+    return _finished(run.report)
 
 
 class _PlanStale(Exception):
@@ -199,22 +196,125 @@ class _PlanStale(Exception):
 def repository_import_xml(
     *,
     user,
-    data: bytes,
+    data: bytes | BinaryIO,
     workspace: Workspace | None,
     policy: str = "update",
     dry_run: bool = False,
     progress: Progress | None = None,
     max_bytes: int | None = None,
 ) -> ImportReport:
-    """Read untrusted bytes (any dialect we know; `XmlImportError` naming line and element when we cannot) and
-    import them as `repository_import` does."""
+    """Read untrusted bytes, or a seekable binary file (any dialect we know; `XmlImportError` naming line and
+    element when we cannot) and import them as `repository_import` does. A variant C file larger than
+    `UCMR_IMPORT_STREAM_BYTES` is read and written in batches (`repository_import_streamed`)."""
     step = progress or (lambda percent, message: None)
     step(1, "Reading the file")
-    document = read_document(data=data, max_bytes=max_bytes)
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    size = check_size(source, max_bytes=max_bytes)
+    streamed = stream_document(source=source) if size > settings.UCMR_IMPORT_STREAM_BYTES else None
+    if streamed is not None:
+        step(10, f"Read the libraries; {streamed.count} use case(s) to read and write in batches")
+        return repository_import_streamed(
+            user=user, streamed=streamed, workspace=workspace, policy=policy, dry_run=dry_run, progress=progress
+        )
+    source.seek(0)
+    document = read_document(data=source.read(), max_bytes=max_bytes)
     step(10, f"Read {len(document.full_use_cases)} use case(s) and the libraries")
     return repository_import(
         user=user, document=document, workspace=workspace, policy=policy, dry_run=dry_run, progress=progress
     )
+
+
+def repository_import_streamed(
+    *,
+    user,
+    streamed: doc.StreamedRepository,
+    workspace: Workspace | None,
+    policy: str = "update",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    batch_size: int | None = None,
+) -> ImportReport:
+    """`repository_import` of a file read in pieces, in memory that grows with its libraries and one batch, not
+    with its number of use cases. Still one transaction (all or nothing), planned inside it: the libraries first,
+    then the use cases `UCMR_IMPORT_BATCH` at a time, each batch resolving the libraries' objects to those the
+    first step wrote. A relation to a use case of a later batch is made to a placeholder, which that batch fills as
+    any import fills a placeholder; stubs are planned with the first batch that refers to them (the rest at the
+    end). The report is the one a single pass would give."""
+    _check_may_import(user=user, policy=policy)
+    size = batch_size or settings.UCMR_IMPORT_BATCH
+    head = streamed.head
+    full = streamed.full_use_cases
+    stubs = {stub.mrid: stub for stub in head.use_cases if stub.is_stub and stub.mrid and stub.mrid not in full}
+    report = ImportReport(dry_run=dry_run, policy=policy)
+    report.warnings += _reader_warnings(head)
+    batches = max(1, -(-streamed.count // size))
+    highest = 0
+
+    def runner(document: doc.Repository, first: int, last: int, label: str) -> Run:
+        def forward(percent: int, message: str) -> None:
+            nonlocal highest
+            highest = max(highest, first + (last - first) * percent // 100)
+            if progress is not None:
+                progress(highest, f"{label}: {message}")
+
+        run = Run(user=user, document=document, workspace=workspace, policy=policy, report=report, progress=forward)
+        run.in_transaction = True
+        return run
+
+    with transaction.atomic():
+        started = time.monotonic()
+        libraries = runner(dataclasses.replace(head, use_cases=[]), 10, 20, "Libraries")
+        libraries.run()
+        known = {
+            kind: {ref: resolve(target) for ref, target in libraries.targets[kind].items() if target is not None}
+            for kind in LIBRARY_MODELS
+        }
+        del libraries
+        seen: set[uuid.UUID] = set()
+        written: set[str] = set()  # mRIDs of the file's use cases and stubs written so far
+        for number, batch in enumerate(streamed.batches(size)):
+            refs = {relation.use_case_ref for use_case in batch.use_cases for relation in use_case.relations}
+            mine = {use_case.mrid for use_case in batch.use_cases}
+            later = [full[ref] for ref in refs if ref in full and ref not in written and ref not in mine]
+            document = doc.Repository(
+                use_cases=[*batch.use_cases, *(stubs[ref] for ref in refs if ref in stubs), *later]
+            )
+            first = 20 + 75 * number // batches
+            run = runner(document, first, 20 + 75 * (number + 1) // batches, f"Batch {number + 1} of {batches}")
+            run.seen_use_cases, run.forward = seen, {ref for ref in refs if ref in written or ref in full}
+            for kind, targets in known.items():
+                run.targets[kind].update(targets)
+            report.warnings += _reader_warnings(batch)
+            run.run()
+            written |= mine | {ref for ref in refs if ref in stubs or ref in full}
+        left = [stub for stub in head.use_cases if stub.is_stub and stub.mrid not in written and stub.mrid not in full]
+        if left:
+            runner(doc.Repository(use_cases=left), 95, 98, "Related use cases").run()
+        report.write_seconds = time.monotonic() - started
+        if dry_run:
+            transaction.set_rollback(True)
+    report.counts.pop(FORWARD, None)
+    return _finished(report)
+
+
+def _check_may_import(*, user, policy: str) -> None:
+    if policy not in POLICIES:
+        raise ValidationError(f"Unknown policy {policy!r}: use one of {', '.join(POLICIES)}.", code="invalid")
+    if user is not None and not (user_can(user, ADD, UseCase) or may_create_workspaces(user)):
+        raise PermissionDenied("You may not import use cases: you may add use cases to no workspace.")
+
+
+def _reader_warnings(document: doc.Repository) -> list[str]:
+    """The reader's warnings the report shows (see `_INTEGRITY_WARNING`)."""
+    return [warning for warning in document.warnings if not _INTEGRITY_WARNING.search(warning)]
+
+
+def _finished(report: ImportReport) -> ImportReport:
+    if report.dry_run:
+        for row in report.use_cases:
+            row.pop("pk", None)
+    report.finish()
+    return report
 
 
 class Run(UseCasePlanning):
@@ -253,6 +353,10 @@ class Run(UseCasePlanning):
         self.use_case_work: list[tuple[Plan, doc.UseCase, uuid.UUID]] = []
         self.use_case_rows: list[dict[str, Any]] = []
         self.claimed: set[int] = set()
+        # Across the batches of a streamed import: the use cases already planned, and the stubs that stand for a use
+        # case of a later batch (see `repository_import_streamed`).
+        self.seen_use_cases: set[uuid.UUID] = set()
+        self.forward: set[str] = set()
         # Planned inside the transaction that writes (the fallback of repository_import): may write as it plans.
         self.in_transaction = False
 

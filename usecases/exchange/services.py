@@ -122,15 +122,14 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
         if workspace is None:
             raise ImportFailed("The workspace chosen for this import no longer exists; nothing was imported.")
     try:
-        with default_storage.open(params["file"], "rb") as handle:
-            data = handle.read()
+        handle = default_storage.open(params["file"], "rb")
     except (KeyError, OSError) as error:
         raise ImportFailed("The uploaded file is no longer there; upload it again.") from error
     try:
-        with _visible_progress(job=job, progress=progress) as report_progress:
-            report = repository_import_xml(
+        with handle, _visible_progress(job=job, progress=progress) as report_progress:
+            report = repository_import_xml(  # from the file itself: a large one is read a batch at a time
                 user=job.user,
-                data=data,
+                data=handle,
                 workspace=workspace,
                 policy=params.get("policy", "update"),
                 dry_run=bool(params.get("dry_run")),

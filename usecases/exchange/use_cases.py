@@ -33,6 +33,9 @@ class PlanNeedsWrites(Exception):
 
 DEFAULT_WORKSPACE_SLUG = "imported"
 PLACEHOLDER = "placeholder"
+# The kind (in the report's counts, taken out at the end) of a placeholder that stands for a use case of the file
+# a later batch of a streamed import writes (`loader.repository_import_streamed`).
+FORWARD = "forward_use_case"
 NOT_CHANGEABLE_NOTE = "Use cases you may not change were left as they are"
 NOT_A_DRAFT_NOTE = (
     "Use cases that are not drafts were left as they are (only drafts are edited; a manager can withdraw a use case "
@@ -66,7 +69,7 @@ class UseCasePlanning:
 
     def plan_use_cases(self) -> None:
         self.set_aside_hidden_use_cases()
-        seen: set[uuid.UUID] = set()
+        seen = self.seen_use_cases
         for use_case in self.document.full_use_cases:
             uid = to_uuid(use_case.mrid) or derive_uuid("use_case", use_case.identifier, use_case.name)
             if uid in seen:
@@ -175,7 +178,8 @@ class UseCasePlanning:
                 existing = existing if isinstance(existing, UseCase) else None
             if existing is not None:
                 placeholder = bool(bookkeeping(existing).get(PLACEHOLDER))
-                self.report.count("related_use_case", "unchanged" if placeholder else "merged")
+                if stub.mrid not in self.forward:
+                    self.report.count("related_use_case", "unchanged" if placeholder else "merged")
                 target = existing
             else:
                 self.require_addable(workspace)
@@ -188,7 +192,7 @@ class UseCasePlanning:
                 book = {"mrid": stub.mrid if stand_in else raw_mrid(stub.mrid), "as_found": as_found, PLACEHOLDER: True}
                 values["extra"] = join_extra(stub.extra, book)
                 target = Plan(
-                    kind="related_use_case",
+                    kind=FORWARD if stub.mrid in self.forward else "related_use_case",
                     instance=UseCase(mrid=uid),
                     values=values,
                     links={"workspace": workspace},

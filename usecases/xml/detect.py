@@ -9,11 +9,12 @@
 
 import enum
 from collections.abc import Callable
+from typing import BinaryIO
 
 from lxml import etree
 
-from usecases.xml.document import Repository, integrity_warnings
-from usecases.xml.parsing import XmlImportError, parse_xml
+from usecases.xml.document import Repository, StreamedRepository, integrity_warnings
+from usecases.xml.parsing import XmlImportError, checked_events, parse_xml
 from usecases.xml.readers import variant_b, variant_c, variant_d
 
 
@@ -65,3 +66,14 @@ def read_root(*, root: etree._Element) -> Repository:
 def read_document(*, data: bytes, max_bytes: int | None = None) -> Repository:
     """Parse untrusted bytes safely, detect the dialect and read the document (`XmlImportError` if we cannot)."""
     return read_root(root=parse_xml(data=data, max_bytes=max_bytes))
+
+
+def stream_document(*, source: BinaryIO) -> StreamedRepository | None:
+    """A large file read in pieces (see `StreamedRepository`), when its dialect can be: variant C, the dialect of
+    our exports and of the files that run to thousands of use cases. None for the others (they are read whole)."""
+    events = checked_events(source)
+    _, root = next(events)
+    events.close()
+    if detect_dialect(root=root) is not Dialect.VARIANT_C:
+        return None
+    return variant_c.stream_variant_c(events=lambda: checked_events(source))

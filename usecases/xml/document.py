@@ -15,7 +15,7 @@ references), the loader decides what to do with it. Dialect content we have no f
 not place; it is not part of the content and not compared.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import ClassVar
@@ -399,6 +399,19 @@ class Repository(Node):
             for node in iter_nodes(category)
             if isinstance(node, RequirementCategory)
         ]
+
+
+@dataclass
+class StreamedRepository:
+    """A large file read in pieces: `head` holds its libraries, its stubs and its warnings (no full use case);
+    `batches(size)` reads the full use cases again from the file, `size` at a time, each batch a `Repository` of
+    those use cases and their warnings; `full_use_cases` stands for each of them by mRID (a stub: ID and name), so
+    that a relation to a use case of a later batch can be made before that batch is read; `count` how many."""
+
+    head: Repository
+    full_use_cases: dict[str, UseCase]
+    count: int
+    batches: Callable[[int], Iterator[Repository]]
 
 
 def iter_nodes(node: Node) -> Iterator[Node]:

@@ -15,6 +15,9 @@ A UTF-8 byte order mark (Modsarus writes one) is accepted, as are UTF-16 files w
 
 import io
 import re
+from collections import deque
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +25,7 @@ from lxml import etree
 
 DEFAULT_MAX_BYTES = 20_000_000  # as ucmr/settings.py defaults UCMR_XML_MAX_BYTES
 DEFAULT_MAX_DEPTH = 200
+CHUNK = 1 << 16
 
 
 class XmlImportError(ValidationError):
@@ -62,24 +66,47 @@ def parse_xml(*, data: bytes, max_bytes: int | None = None, max_depth: int = DEF
     """Parse untrusted bytes into an lxml element tree and return its root, or raise `XmlImportError`."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("parse_xml() takes the file's bytes, not text: the XML declaration decides the encoding.")
-    data = bytes(data)
+    source = io.BytesIO(bytes(data))
+    check_size(source, max_bytes=max_bytes)
+    ((_, last),) = deque(checked_events(source, max_depth=max_depth), maxlen=1)
+    return last.getroottree().getroot()
+
+
+def check_size(source: BinaryIO, *, max_bytes: int | None = None) -> int:
+    """The size of a seekable binary file, or `XmlImportError` when it is above the limit or holds nothing."""
     limit = max_bytes_setting() if max_bytes is None else max_bytes
-    if len(data) > limit:
-        line = data[:limit].count(b"\n") + 1
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    if size > limit:
+        line = 1
+        while source.tell() < limit and (chunk := source.read(min(CHUNK, limit - source.tell()))):
+            line += chunk.count(b"\n")
+        source.seek(0)
         raise XmlImportError(
-            f"The XML file is too large: {len(data):,} bytes, more than the limit of {limit:,} bytes "
+            f"The XML file is too large: {size:,} bytes, more than the limit of {limit:,} bytes "
             f"(reached at line {line}). Split it into smaller files or ask an administrator to raise "
             "UCMR_XML_MAX_BYTES.",
             code="xml_too_large",
             line=line,
             path="(whole file)",
         )
-    if not data.strip():
+    empty = True
+    while empty and (chunk := source.read(CHUNK)):
+        empty = not chunk.strip()
+    source.seek(0)
+    if empty:
         raise XmlImportError("The file is empty: line 1 holds no XML element.", code="xml_empty", line=1, path="")
+    return size
 
+
+def checked_events(source: BinaryIO, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Iterator[tuple[str, etree._Element]]:
+    """("start" | "end", element) for every element of a seekable binary file, parsed safely (see the module's
+    docstring) and read as it arrives, so that a caller may `clear()` what it has read: a file of any size is
+    then read in bounded memory. Errors become `XmlImportError` as in `parse_xml`."""
+    source.seek(0)
     stack: list[str] = []
     events = etree.iterparse(
-        io.BytesIO(data),
+        source,
         events=("start", "end"),
         resolve_entities=False,
         load_dtd=False,
@@ -91,6 +118,7 @@ def parse_xml(*, data: bytes, max_bytes: int | None = None, max_depth: int = DEF
         for event, element in events:
             if event == "end":
                 stack.pop()
+                yield event, element
                 continue
             stack.append(local_name(element))
             if len(stack) == 1:
@@ -104,13 +132,14 @@ def parse_xml(*, data: bytes, max_bytes: int | None = None, max_depth: int = DEF
                     line=element.sourceline,
                     path=path,
                 )
+            yield event, element
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, None)
         path = element_path(stack)
         encoding_problem = "encoding" in error.msg.lower()
         if not stack and encoding_problem:
             path = "(in the XML declaration)"
-        if not stack and _mentions_doctype(data):
+        if not stack and _mentions_doctype(source):
             raise XmlImportError(
                 f"The file declares a DOCTYPE, refused at {_where(line=line, column=column, path=path)}: use case "
                 "files need none, and DOCTYPEs can declare entities that read local files or other servers or "
@@ -128,7 +157,6 @@ def parse_xml(*, data: bytes, max_bytes: int | None = None, max_depth: int = DEF
             column=column,
             path=path,
         ) from error
-    return events.root
 
 
 def _refuse_doctype(*, root: etree._Element) -> None:
@@ -144,8 +172,11 @@ def _refuse_doctype(*, root: etree._Element) -> None:
         )
 
 
-def _mentions_doctype(data: bytes) -> bool:
-    return any("<!DOCTYPE".encode(codec) in data for codec in ("ascii", "utf-16-le", "utf-16-be"))
+def _mentions_doctype(source: BinaryIO) -> bool:
+    """Whether the file's beginning (where a DOCTYPE must stand) declares one."""
+    source.seek(0)
+    head = source.read(CHUNK)
+    return any("<!DOCTYPE".encode(codec) in head for codec in ("ascii", "utf-16-le", "utf-16-be"))
 
 
 def _strip_position(message: str) -> str:

@@ -42,16 +42,16 @@ class Command(BaseCommand):
         results, failed = [], False
         for name in files:
             try:
-                data = Path(name).read_bytes()
-                report = repository_import_xml(
-                    user=acting,
-                    data=data,
-                    workspace=target,
-                    policy="skip" if skip_existing else "update",
-                    dry_run=dry_run,
-                    progress=self.progress_bar(name) if not json else None,
-                    max_bytes=len(data),
-                )
+                with Path(name).open("rb") as data:  # a large file is read a batch at a time
+                    report = repository_import_xml(
+                        user=acting,
+                        data=data,
+                        workspace=target,
+                        policy="skip" if skip_existing else "update",
+                        dry_run=dry_run,
+                        progress=self.progress_bar(name) if not json else None,
+                        max_bytes=Path(name).stat().st_size,
+                    )
             except (OSError, ValidationError, PermissionDenied) as error:
                 failed = True
                 message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -6,6 +6,8 @@ as stub `UseCase` entries (identifier, mRID, name, nature only). Our own exports
 entries (see `usecases.xml.ucmr_keys`), which are turned back into fields here.
 """
 
+from collections.abc import Callable, Iterator
+
 from lxml import etree
 
 from usecases.xml.document import (
@@ -31,6 +33,7 @@ from usecases.xml.document import (
     RequirementCategory,
     Scenario,
     Step,
+    StreamedRepository,
     UseCase,
     UseCaseRelation,
     Version,
@@ -103,6 +106,8 @@ ACTIVITY_CHILDREN = {
     "Requirement",
     "service",
 }
+# Marks a full use case the first pass of `stream_variant_c` cleared (the second reads it).
+STREAMED = "{urn:ucmr:reader}streamed"
 LIBRARIES = {
     "ActorLibrary",
     "AreaLibrary",
@@ -120,6 +125,78 @@ def read_variant_c(*, root: etree._Element) -> Repository:
     repository = reader.repository(root)
     apply_entries(repository=repository)
     return repository
+
+
+def stream_variant_c(*, events: Callable[[], Iterator[tuple[str, etree._Element]]]) -> StreamedRepository:
+    """A variant C file read in two passes over `events` (see `parsing.checked_events`), in memory that does not
+    grow with its number of use cases: the first reads the libraries and the stubs (and only the mRID, ID and name
+    of each full use case), the second, run by `StreamedRepository.batches`, yields the full use cases a few at a
+    time, each element cleared once read."""
+    reader = _Reader()
+    index: dict[str, UseCase] = {}
+    count, last = 0, None
+    for event, element in events():
+        last = element
+        if event == "end" and _is_listed_use_case(element) and _is_full(element):
+            count += 1
+            stub = UseCase(
+                mrid_raw=text(element, "mRID"),
+                identifier=text(element, "identifier"),
+                name=text(element, "name"),
+                is_stub=True,
+            )
+            if stub.mrid:
+                index.setdefault(stub.mrid, stub)
+            element.clear()
+            element.set(STREAMED, "")
+    head = reader.repository(last.getroottree().getroot())
+    apply_entries(repository=head)
+
+    def batches(size: int) -> Iterator[Repository]:
+        reader, batch = _Reader(), Repository()
+        for event, element in events():
+            if event != "end" or element.getparent() is None:
+                continue
+            if _is_listed_use_case(element) and _is_full(element):
+                batch.use_cases.append(reader.use_case(element))
+                element.clear()
+                if len(batch.use_cases) == size:
+                    yield _finished(batch, reader)
+                    reader, batch = _Reader(), Repository()
+            elif element.getparent().getparent() is None and local_name(element) != "UseCaseLibrary":
+                element.clear()  # a library: the first pass read it
+        if batch.use_cases:
+            yield _finished(batch, reader)
+
+    return StreamedRepository(head=head, full_use_cases=index, count=count, batches=batches)
+
+
+def _finished(batch: Repository, reader: "_Reader") -> Repository:
+    apply_entries(repository=batch)
+    batch.warnings += reader.warnings
+    return batch
+
+
+def _is_full(element: etree._Element) -> bool:
+    """A use case written out, not a stub: it has more than an identifier, mRID, name and nature (and our own
+    `ucmr:` entries)."""
+    return any(
+        local_name(e) not in STUB_FIELDS
+        and not (local_name(e) == "CustomInformation" and text(e, "key").startswith(PREFIX))
+        for e in elements(element)
+    )
+
+
+def _is_listed_use_case(element: etree._Element) -> bool:
+    """A `UseCase` of the root's `UseCaseLibrary` (where every use case of the file stands)."""
+    library = element.getparent()
+    return (
+        local_name(element) == "UseCase"
+        and library is not None
+        and local_name(library) == "UseCaseLibrary"
+        and library.getparent() is not None
+        and library.getparent().getparent() is None
+    )
 
 
 class _Reader:
@@ -187,7 +264,9 @@ class _Reader:
                     self.category(element) for element in children(library, "RequirementCategory")
                 ]
             else:
-                repository.use_cases += [self.use_case(element) for element in children(library, "UseCase")]
+                repository.use_cases += [
+                    self.use_case(element) for element in children(library, "UseCase") if element.get(STREAMED) is None
+                ]
         repository.warnings += self.warnings
         return repository
 
@@ -220,12 +299,6 @@ class _Reader:
 
     def use_case(self, element: etree._Element) -> UseCase:
         unexpected(element, known=USE_CASE_CHILDREN, warnings=self.warnings)
-        content = [
-            e
-            for e in elements(element)
-            if local_name(e) not in STUB_FIELDS
-            and not (local_name(e) == "CustomInformation" and text(e, "key").startswith(PREFIX))
-        ]
         narrative = children(element, "Narrative")
         conditions = [
             self.condition(e, kind=kind)
@@ -236,7 +309,7 @@ class _Reader:
             mrid_raw=text(element, "mRID"),
             identifier=text(element, "identifier"),
             name=text(element, "name"),
-            is_stub=not content,
+            is_stub=not _is_full(element),
             scope=text(element, "scope"),
             narrative_mrid=text(narrative[0], "mRID") if narrative else "",
             short_description=text(narrative[0], "shortDescription") if narrative else "",
