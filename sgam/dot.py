@@ -14,16 +14,16 @@ import html
 import re
 import shutil
 import subprocess
+import textwrap
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 
 # Part of every content hash: change it when a change to sgam.rendering or here changes what diagrams look like.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 DEFAULT_TIMEOUT = 30  # seconds
 FONT = "Helvetica,Arial,sans-serif"
-LABEL_LIMIT = 80
 
 # Characters XML 1.0 cannot hold (Graphviz's HTML labels are XML).
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -45,12 +45,20 @@ class DotSource:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def text(value, limit: int = LABEL_LIMIT) -> str:
-    """User text as the content of an HTML-like label: shortened, escaped, line breaks as <BR/>."""
+def wrapped(value, width: int | None = None) -> list[str]:
+    """User text as the lines a label shows: its own line breaks kept, each line wrapped at `width` characters
+    (words longer than that broken); never shortened."""
     value = NOT_XML.sub("", str(value or "")).strip()
-    if len(value) > limit:
-        value = value[: limit - 1].rstrip() + "…"
-    return "<BR/>".join(html.escape(line, quote=True) for line in value.splitlines() or [""])
+    lines = value.splitlines() or [""]
+    if width is None:
+        return lines
+    return [part for line in lines for part in (textwrap.wrap(line, width, break_on_hyphens=False) or [""])]
+
+
+def text(value, width: int | None = None) -> str:
+    """User text as the content of an HTML-like label: escaped, wrapped at `width` characters, line breaks as
+    <BR/>."""
+    return "<BR/>".join(html.escape(line, quote=True) for line in wrapped(value, width))
 
 
 class HtmlLabel(str):

@@ -34,21 +34,32 @@ def actor_node(pk: int) -> str:
 
 
 def information_label(information_object) -> str:
-    return information_object.identifier or information_object.name
+    """What a diagram calls an information object: its name (its ID goes in the tooltip), its ID when it has no
+    name (a validation finding, not something the diagram makes up)."""
+    return information_object.name or information_object.identifier
+
+
+def information_tooltip(information_object) -> str:
+    return " ".join(part for part in (information_object.identifier, information_object.name) if part)
 
 
 def _information(step: StepFacts) -> list[str]:
-    return [information_label(item) for item in step.information_objects]
+    return [label for label in map(information_label, step.information_objects) if label]
+
+
+def _information_tooltips(step: StepFacts) -> list[str]:
+    return [tip for tip in map(information_tooltip, step.information_objects) if tip]
 
 
 def _exchange_label(information: list[str], scenario: Scenario, number: str) -> str:
-    what = ", ".join(information) if information else "(no information named)"
-    return f"{what} (sc. {scenario.number or scenario.position}, step {number})"
+    where = f"sc. {scenario.number or scenario.position}, step {number}"
+    return f"{', '.join(information)} ({where})" if information else where
 
 
 def actor_interaction_graph(*, facts: UseCaseFacts) -> nx.MultiDiGraph:
     """Nodes: every actor the use case names (`listed` tells whether 3.1 lists it). Edges: producer -> receiver,
-    one per step and pair, keyed `step-<pk>`, with the information exchanged (IDs) and the step's full number."""
+    one per step and pair, keyed `step-<pk>`, with the information exchanged (names; `information_ids`: ID and
+    name of each, for tooltips) and the step's full number."""
     graph = nx.MultiDiGraph(name=str(facts.use_case))
     listed = {role.actor_id for role in facts.roles}
     for actor in facts.actors:
@@ -70,8 +81,10 @@ def actor_interaction_graph(*, facts: UseCaseFacts) -> nx.MultiDiGraph:
                     key=f"step-{step.step.pk}",
                     step=step.step.pk,
                     scenario=scenario.scenario.pk,
+                    scenario_number=str(scenario.scenario.number or scenario.scenario.position),
                     number=step.number,
                     information=information,
+                    information_ids=_information_tooltips(step),
                     service=step.step.service,
                     label=_exchange_label(information, scenario.scenario, step.number),
                 )
@@ -93,10 +106,11 @@ class Frame:
 def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
     """The scenario's steps in reading order (each step before its sub-steps).
 
-    Nodes: lifelines, left to right in order of first appearance (`order`); `actor-unknown` stands for a producer
-    the step does not name. Edges: messages keyed `m<row>`, with `row` (top to bottom), the step's full
-    `number`, `name`, `service`, `information` and `depth`; a step without receivers is a message of its producer
-    to itself. `graph.graph["frames"]`: a `Frame` per step that has sub-steps (one header row, then its rows).
+    Nodes: lifelines, left to right in order of first appearance (`order`); `actor-unknown` (no label: drawn as the
+    start of a found message, not a lifeline) stands for a producer the step does not name. Edges: messages keyed
+    `m<row>`, with `row` (top to bottom), the step's full `number`, `name`, `service`, `information` (names),
+    `information_ids` and `depth`; a step without receivers is a message of its producer to itself.
+    `graph.graph["frames"]`: a `Frame` per step that has sub-steps (one header row, then its rows).
     """
     graph = nx.MultiDiGraph(name=str(scenario.scenario), scenario=scenario.scenario.pk)
     order = 0
@@ -132,7 +146,7 @@ def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
         if step.node.children and not producers and not receivers:
             continue  # a macro step that only groups its sub-steps: its frame says it all
         if not producers:
-            producers = [lifeline(None, "(no producer named)")]
+            producers = [lifeline(None, "")]
         information = _information(step)
         for producer in producers:
             for receiver in receivers or [producer]:
@@ -146,6 +160,7 @@ def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
                     name=step.step.name,
                     service=step.step.service,
                     information=information,
+                    information_ids=_information_tooltips(step),
                     depth=step.node.depth,
                 )
                 row += 1
@@ -167,9 +182,9 @@ def _distance(a: Cell, b: Cell) -> int:
 
 def sgam_plane_graph(*, facts: UseCaseFacts, placements: UseCasePlacements, layer_code: str) -> nx.DiGraph:
     """One SGAM layer. Nodes: an element (actor, information object, the use case) once per cell it occupies on
-    this layer, with `domain` and `zone` codes ("*" when open), `kind`, `pk`, `label` and `source` of the
-    placement. Edges: producer -> receiver between actors on this layer, aggregated per pair (between their
-    nearest cells), with the `information` exchanged and the step `numbers`."""
+    this layer, with `domain` and `zone` codes ("*" when open), `kind`, `pk`, `label` (a name), `tooltip` (the ID)
+    and `source` of the placement. Edges: producer -> receiver between actors on this layer, aggregated per pair
+    (between their nearest cells), with the `information` exchanged (names) and the step `numbers`."""
     reference = placements.reference
     layer = reference.layer(layer_code)
     use_case = facts.use_case
@@ -181,24 +196,27 @@ def sgam_plane_graph(*, facts: UseCaseFacts, placements: UseCasePlacements, laye
         zones=[(zone.code, zone.name) for zone in reference.zones],
     )
 
-    def add(kind: str, pk: int, label: str, cells: list[Cell]) -> list[tuple[str, Cell]]:
+    def add(kind: str, pk: int, label: str, cells: list[Cell], tooltip: str = "") -> list[tuple[str, Cell]]:
         added = []
         for cell in cells:
             if cell.layer.pk != layer.pk:
                 continue
             domain, zone = _cell_code(cell)
             node = f"{kind}-{pk}-in-{domain}-{zone}".replace("*", "any")
-            graph.add_node(node, kind=kind, pk=pk, label=label, domain=domain, zone=zone, source=cell.source)
+            graph.add_node(
+                node, kind=kind, pk=pk, label=label, tooltip=tooltip, domain=domain, zone=zone, source=cell.source
+            )
             added.append((node, cell))
         return added
 
-    add("usecase", use_case.pk, use_case.identifier or use_case.name, placements.use_case)
+    add("usecase", use_case.pk, use_case.name or use_case.identifier, placements.use_case, use_case.identifier)
     actor_cells = {
         actor.pk: add("actor", actor.pk, actor.name, placements.actors.get(actor.pk, [])) for actor in facts.actors
     }
     for information_object in facts.information_objects:
         cells = placements.information_objects.get(information_object.pk, [])
-        add("information", information_object.pk, information_label(information_object), cells)
+        label, tooltip = information_label(information_object), information_tooltip(information_object)
+        add("information", information_object.pk, label, cells, tooltip)
 
     for _, step in facts.steps():
         for producer in step.producers:

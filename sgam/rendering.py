@@ -5,12 +5,18 @@ The sequence diagram, the SGAM planes and the NIST domains are laid out here (po
 through `text` inside `html_label` (see `sgam.dot`).
 """
 
+import math
+from collections import defaultdict
+
 import networkx as nx
 
-from sgam.dot import LABEL_LIMIT, Dot, DotSource, bold, html_label, small, text
+from sgam.dot import Dot, DotSource, bold, html_label, small, text, wrapped
 from sgam.graphs import UNKNOWN_ACTOR, UNPLACED, exchanges_by_pair
 
-EDGE_LABEL_LINES = 4
+# Labels are wrapped, never shortened: layouts made here size their boxes and rows from the number of lines, with
+# the width of a character and the height of a line estimated from the font size (Helvetica, in points).
+CHAR_WIDTH = 0.56
+LINE_HEIGHT = 1.25
 
 
 def _pos(x: float, y: float) -> str:
@@ -21,12 +27,29 @@ def _inches(points: float) -> str:
     return f"{points / 72:.3f}"
 
 
+def _chars(width: float, font_size: float) -> int:
+    """How many characters of `font_size` fit in `width` points."""
+    return max(8, int(width / (font_size * CHAR_WIDTH)))
+
+
+def _lines_height(lines: int, font_size: float) -> float:
+    return lines * font_size * LINE_HEIGHT
+
+
+def _step_list(exchanges: list[dict]) -> str:
+    """The steps of some exchanges, by scenario: "sc. 1 step 2.2, 3; sc. 2 step 1"."""
+    by_scenario: dict[str, list[str]] = defaultdict(list)
+    for exchange in exchanges:
+        by_scenario[exchange["scenario_number"]].append(exchange["number"])
+    return "; ".join(f"sc. {scenario} step {', '.join(numbers)}" for scenario, numbers in by_scenario.items())
+
+
 # Actor interaction
 
 
 def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
-    """Actors as boxes (dashed red: not listed in 3.1), one arrow per producer -> receiver pair listing its
-    exchanges (information IDs and step numbers)."""
+    """Actors as boxes (dashed red: not listed in 3.1), one arrow per producer -> receiver pair listing every
+    exchange: the information exchanged (names; IDs in the tooltip) and the steps exchanging it."""
     dot = Dot(rankdir="LR", nodesep="0.4", ranksep="1.2", splines="true", overlap="false")
     for node, data in graph.nodes(data=True):
         style = {"style": "rounded,filled", "fillcolor": "#eef4fb", "color": "#4a6a8a"}
@@ -34,40 +57,104 @@ def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
             style.update(style="rounded,dashed", color="#b02a37", fillcolor="white")
         dot.node(
             node,
-            label=html_label(bold(text(data["label"])), "<BR/>", small(text(data["actor_type"]))),
+            label=html_label(bold(text(data["label"], 28)), "<BR/>", small(text(data["actor_type"], 32))),
+            tooltip=f"{data['label']} ({data['actor_type']})",
             shape="box",
             **style,
         )
     for (source, target), exchanges in exchanges_by_pair(graph).items():
-        lines = [text(exchange["label"], 60) for exchange in exchanges[:EDGE_LABEL_LINES]]
-        if len(exchanges) > EDGE_LABEL_LINES:
-            lines.append(f"… {len(exchanges) - EDGE_LABEL_LINES} more")
-        dot.edge(source, target, label=html_label("<BR/>".join(lines)), color="#4a6a8a")
+        by_information: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+        for exchange in exchanges:
+            by_information[tuple(exchange["information"])].append(exchange)
+        lines = []
+        for information, group in by_information.items():
+            steps = small(text(_step_list(group), 50), 8)
+            lines.append(f"{text(', '.join(information), 44)}<BR/>{steps}" if information else steps)
+        tooltip = sorted({item for exchange in exchanges for item in exchange.get("information_ids", [])})
+        dot.edge(
+            source,
+            target,
+            label=html_label("<BR/>".join(lines)),
+            tooltip="\n".join(tooltip) or "no information named",
+            color="#4a6a8a",
+        )
     return DotSource(dot.source)
 
 
 # Sequence diagram
 
-SEQ_COLUMN, SEQ_ROW, SEQ_HEAD_H, SEQ_HEAD_W, SEQ_FRAME_PAD, SEQ_SELF = 180.0, 34.0, 34.0, 150.0, 14.0, 36.0
+SEQ_COLUMN, SEQ_HEAD_W, SEQ_FRAME_PAD, SEQ_SELF, SEQ_FONT, SEQ_HEAD_FONT = 200.0, 170.0, 14.0, 36.0, 9.0, 10.0
+SEQ_FOUND = -SEQ_COLUMN * 0.6  # where a message of a producer the step does not name starts
+
+
+def _message_label(data: dict, width: float) -> tuple[str, int]:
+    """A message's label and its number of lines: number, name and service of the step, then its information."""
+    chars = _chars(width, SEQ_FONT)
+    service = f" [{data['service']}]" if data["service"] else ""
+    heading = wrapped(f"{data['number']} {data['name']}{service}", chars)
+    first, *rest = heading
+    number = data["number"]
+    markup = bold(text(number)) + " " + text(first[len(number) :]) if first.startswith(number) else text(first)
+    markup += "".join("<BR/>" + text(line) for line in rest)
+    count = len(heading)
+    if data["information"]:
+        information = wrapped(", ".join(data["information"]), _chars(width, 8))
+        markup += "<BR/>" + small(text("\n".join(information)), 8)
+        count += len(information)
+    return markup, count
 
 
 def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
-    """Lifelines left to right, messages top to bottom; a macro step is a frame around its sub-steps."""
+    """Lifelines left to right, messages top to bottom, each row as tall as its wrapped label; a macro step is a
+    frame around its sub-steps; a step naming no producer is a found message, from a dot left of the lifelines."""
     dot = Dot(outputorder="nodesfirst", splines="line")
-    lifelines = sorted(graph.nodes(data=True), key=lambda item: item[1]["order"])
+    lifelines = sorted(
+        ((node, data) for node, data in graph.nodes(data=True) if node != UNKNOWN_ACTOR),
+        key=lambda item: item[1]["order"],
+    )
     x_of = {node: index * SEQ_COLUMN for index, (node, _) in enumerate(lifelines)}
-    rows = graph.graph.get("rows", 0)
-    top = -SEQ_HEAD_H
-    bottom = top - (rows + 1) * SEQ_ROW
-    width = max(x_of.values(), default=0)
+    x_of[UNKNOWN_ACTOR] = SEQ_FOUND
+    width = max((x for node, x in x_of.items() if node != UNKNOWN_ACTOR), default=0)
+    head_chars = _chars(SEQ_HEAD_W - 12, SEQ_HEAD_FONT * 1.08)
+    head_lines = max((len(wrapped(data["label"], head_chars)) for _, data in lifelines), default=1)
+    head_h = _lines_height(head_lines, SEQ_HEAD_FONT) + 14
 
-    def y_of(row: int) -> float:
-        return top - (row + 1) * SEQ_ROW
+    messages = {data["row"]: (source, target, data) for source, target, data in graph.edges(data=True)}
+    frames = graph.graph.get("frames", [])
+    headers = {frame.first_row: frame for frame in frames}
 
-    for frame in graph.graph.get("frames", []):
+    def frame_bounds(frame) -> tuple[float, float]:
         indent = frame.depth * 6
-        left, right = -SEQ_HEAD_W / 2 - SEQ_FRAME_PAD + indent, width + SEQ_HEAD_W / 2 + SEQ_FRAME_PAD - indent
-        upper, lower = y_of(frame.first_row) + SEQ_ROW * 0.6, y_of(frame.last_row) - SEQ_ROW * 0.45
+        return -SEQ_HEAD_W / 2 - SEQ_FRAME_PAD + indent, width + SEQ_HEAD_W / 2 + SEQ_FRAME_PAD - indent
+
+    # Each row from the top down: its top, its arrow (messages) and its bottom.
+    labels: dict[int, tuple[str, float, float]] = {}  # row -> (markup, label width, height)
+    tops, arrows, bottoms = {}, {}, {}
+    cursor = -head_h / 2 - 16
+    for row in range(graph.graph.get("rows", 0)):
+        tops[row] = cursor
+        if row in messages:
+            source, target, data = messages[row]
+            span = abs(x_of[target] - x_of[source]) if source != target else 0
+            label_w = max(span, SEQ_COLUMN) - 20
+            markup, count = _message_label(data, label_w)
+            height = _lines_height(count, SEQ_FONT)
+            labels[row] = (markup, label_w, height)
+            arrows[row] = cursor - height - 6
+            bottoms[row] = arrows[row] - (16 if source == target else 6)
+        elif row in headers:
+            frame = headers[row]
+            left, right = frame_bounds(frame)
+            lines = wrapped(f"{frame.number} {frame.name}", _chars(right - left - 16, SEQ_FONT))
+            bottoms[row] = cursor - _lines_height(len(lines), SEQ_FONT) - 8
+        else:
+            bottoms[row] = cursor - 10
+        cursor = bottoms[row]
+    bottom = cursor - 16
+
+    for frame in frames:
+        left, right = frame_bounds(frame)
+        upper, lower = tops[frame.first_row] - 2, bottoms[frame.last_row] - 4
         dot.node(
             f"frame-{frame.step}",
             label="",
@@ -80,48 +167,45 @@ def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
             height=_inches(upper - lower),
             fixedsize="true",
         )
+        chars = _chars(right - left - 16, SEQ_FONT)
+        lines = wrapped(f"{frame.number} {frame.name}", chars)
+        label_w = max(len(line) for line in lines) * SEQ_FONT * CHAR_WIDTH
+        label_h = _lines_height(len(lines), SEQ_FONT)
         dot.node(
             f"frame-{frame.step}-label",
-            label=html_label(bold(text(frame.number, 20)), " ", text(frame.name)),
+            label=html_label(bold(text("\n".join(lines)))),
             shape="plaintext",
-            pos=_pos(left + 6 + len(frame.name[:LABEL_LIMIT]) * 2.6, upper - 9),
-            fontsize="9",
-            height="0.2",
+            pos=_pos(left + 8 + label_w / 2, upper - 4 - label_h / 2),
+            fontsize=str(SEQ_FONT),
+            width=_inches(label_w),
+            height=_inches(label_h),
+            margin="0",
         )
 
     for node, data in lifelines:
         x = x_of[node]
-        fill = "#fff3cd" if node == UNKNOWN_ACTOR else "#eef4fb"
         dot.node(
             node,
-            label=html_label(bold(text(data["label"], 40))),
+            label=html_label(bold(text(data["label"], head_chars))),
+            tooltip=data["label"],
             shape="box",
             style="rounded,filled",
-            fillcolor=fill,
+            fillcolor="#eef4fb",
             pos=_pos(x, 0),
             width=_inches(SEQ_HEAD_W),
-            height=_inches(SEQ_HEAD_H),
+            height=_inches(head_h),
             fixedsize="true",
         )
         dot.node(f"{node}-end", label="", shape="point", width="0.01", pos=_pos(x, bottom))
         dot.edge(node, f"{node}-end", style="dashed", color="#888888", arrowhead="none")
 
-    for source, target, data in graph.edges(data=True):
-        y = y_of(data["row"])
-        number = text(data["number"], 20)
-        what = text(data["name"], 50)
-        information = text(", ".join(data["information"]), 60)
-        service = text(data["service"], 30)
-        label = html_label(
-            bold(number),
-            " ",
-            what,
-            f" [{service}]" if service else "",
-            "<BR/>" + small(information, 8) if information else "",
-        )
-        start, end = f"{source}-m{data['row']}", f"{target}-m{data['row']}-to"
-        dot.node(start, label="", shape="point", width="0.04", pos=_pos(x_of[source], y))
-        if source == target:
+    for row, (source, target, data) in sorted(messages.items()):
+        y = arrows[row]
+        markup, label_w, label_h = labels[row]
+        start, end = f"{source}-m{row}", f"{target}-m{row}-to"
+        found = source == UNKNOWN_ACTOR
+        dot.node(start, label="", shape="point", width="0.1" if found else "0.04", pos=_pos(x_of[source], y))
+        if source == target and not found:
             corner, back = f"{start}-corner", f"{start}-back"
             dot.node(corner, label="", shape="point", width="0.01", pos=_pos(x_of[source] + SEQ_SELF, y))
             dot.node(back, label="", shape="point", width="0.01", pos=_pos(x_of[source] + SEQ_SELF, y - 10))
@@ -129,20 +213,31 @@ def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
             dot.edge(start, corner, arrowhead="none")
             dot.edge(corner, back, arrowhead="none")
             dot.edge(back, end, arrowsize="0.6")
-            label_x = x_of[source] + SEQ_SELF + 8 + SEQ_COLUMN * 0.35
+            label_x = x_of[source] + 10 + label_w / 2
+        elif source == target:  # neither producer nor receiver named: the label alone, by its dot
+            label_x = x_of[source] + 10 + label_w / 2
         else:
             dot.node(end, label="", shape="point", width="0.04", pos=_pos(x_of[target], y))
             dot.edge(start, end, arrowsize="0.7")
             label_x = (x_of[source] + x_of[target]) / 2
         dot.node(
-            f"{start}-label", label=label, shape="plaintext", fontsize="9", height="0.1", pos=_pos(label_x, y + 11)
+            f"{start}-label",
+            label=html_label(markup),
+            tooltip="\n".join(data.get("information_ids", [])) or data["name"],
+            shape="plaintext",
+            fontsize=str(SEQ_FONT),
+            width=_inches(label_w),
+            height=_inches(label_h),
+            margin="0",
+            pos=_pos(label_x, y + 4 + label_h / 2),
         )
     return DotSource(dot.source, engine="neato", pinned=True)
 
 
 # SGAM plane
 
-SGAM_CELL_W, SGAM_ELEMENT_H, SGAM_HEADER, SGAM_GAP = 170.0, 24.0, 90.0, 6.0
+SGAM_CELL_W, SGAM_EMPTY_W, SGAM_EMPTY_H, SGAM_HEADER, SGAM_GAP, SGAM_FONT = 180.0, 90.0, 26.0, 100.0, 6.0, 9.0
+SGAM_CELL_ROWS = 8  # a cell holding more elements than this shows them side by side, widening its domain
 SGAM_DOMAIN_COLORS = {
     "generation": "#e6f0e0",
     "transmission": "#e0ecf5",
@@ -159,8 +254,10 @@ SGAM_ELEMENT_STYLES = {
 
 
 def sgam_plane_dot(graph: nx.DiGraph) -> DotSource:
-    """Zones as rows (Market at the top), domains as columns, each element in its cell; a dashed outline marks a
-    placement the element inherits or derives; an extra column or row holds elements with an open domain or zone."""
+    """Zones as rows (Market at the top), domains as columns, as in the placement editor; each element in its cell,
+    its name wrapped; a row is as tall as its fullest cell, a row or column holding nothing is a thin strip. A
+    dashed outline marks a placement the element inherits or derives; an extra column or row holds elements with
+    an open domain or zone."""
     dot = Dot(outputorder="nodesfirst", splines="line")
     nodes = list(graph.nodes(data=True))
     domains = list(graph.graph["domains"])
@@ -169,71 +266,108 @@ def sgam_plane_dot(graph: nx.DiGraph) -> DotSource:
         domains.append(("*", "Any domain"))
     if any(data["zone"] == "*" for _, data in nodes):
         zones.append(("*", "Any zone"))
-    by_cell: dict[tuple[str, str], list[str]] = {}
+    by_cell: dict[tuple[str, str], list[str]] = defaultdict(list)
     for node, data in nodes:
-        by_cell.setdefault((data["domain"], data["zone"]), []).append(node)
-    per_cell = max((len(members) for members in by_cell.values()), default=0)
-    cell_h = max(60.0, per_cell * (SGAM_ELEMENT_H + SGAM_GAP) + 2 * SGAM_GAP)
-    column = {code: SGAM_HEADER + index * SGAM_CELL_W for index, (code, _) in enumerate(domains)}
-    row = {code: -(index * cell_h) for index, (code, _) in enumerate(zones)}
+        by_cell[(data["domain"], data["zone"])].append(node)
+    for members in by_cell.values():
+        members.sort(key=lambda member: (graph.nodes[member]["kind"], graph.nodes[member]["label"], member))
 
+    # Columns: a used domain as wide as its fullest cell needs (elements side by side beyond SGAM_CELL_ROWS).
+    sides = {
+        code: max((math.ceil(len(by_cell.get((code, zone), [])) / SGAM_CELL_ROWS) for zone, _ in zones), default=0)
+        for code, _ in domains
+    }
+    widths = {code: SGAM_CELL_W * sides[code] if sides[code] else SGAM_EMPTY_W for code, _ in domains}
+    element_chars = {"usecase": _chars(SGAM_CELL_W - 60, SGAM_FONT)}  # an ellipse holds less than a box
+    lines_of = {
+        node: wrapped(data["label"], element_chars.get(data["kind"], _chars(SGAM_CELL_W - 28, SGAM_FONT)))
+        for node, data in nodes
+    }
+
+    def element_h(node: str) -> float:
+        return _lines_height(len(lines_of[node]), SGAM_FONT) + (18 if graph.nodes[node]["kind"] == "usecase" else 10)
+
+    def stacks(code: str, zone: str) -> list[list[str]]:
+        members = by_cell.get((code, zone), [])
+        return [members[i : i + SGAM_CELL_ROWS] for i in range(0, len(members), SGAM_CELL_ROWS)]
+
+    def stack_h(stack: list[str]) -> float:
+        return sum(element_h(node) + SGAM_GAP for node in stack) + SGAM_GAP
+
+    heights = {
+        zone: max([stack_h(stack) for code, _ in domains for stack in stacks(code, zone)], default=0) or SGAM_EMPTY_H
+        for zone, _ in zones
+    }
+    left = {}
+    x = SGAM_HEADER
+    for code, _ in domains:
+        left[code], x = x, x + widths[code]
+    top = {}
+    y = 0.0
+    for zone, _ in zones:
+        top[zone], y = y, y - heights[zone]
+
+    header_lines = max(len(wrapped(name, _chars(widths[code] - 8, 10))) for code, name in domains)
+    header_y = _lines_height(header_lines, 10) / 2 + 6
     dot.node(
         "title",
-        label=html_label(bold(text(graph.graph["layer_name"] + " layer"))),
+        label=html_label(bold(text(graph.graph["layer_name"] + " layer", 14))),
         shape="plaintext",
-        pos=_pos(SGAM_HEADER / 2, cell_h / 2 + 18),
+        pos=_pos(SGAM_HEADER / 2, header_y),
     )
     for code, name in domains:
         dot.node(
             f"domain-{code}".replace("*", "any"),
-            label=html_label(bold(text(name))),
+            label=html_label(bold(text(name, _chars(widths[code] - 8, 10)))),
             shape="plaintext",
-            pos=_pos(column[code] + SGAM_CELL_W / 2, cell_h / 2 + 18),
+            pos=_pos(left[code] + widths[code] / 2, header_y),
         )
-    for code, name in zones:
+    for zone, name in zones:
         dot.node(
-            f"zone-{code}".replace("*", "any"),
-            label=html_label(bold(text(name))),
+            f"zone-{zone}".replace("*", "any"),
+            label=html_label(bold(text(name, 14))),
             shape="plaintext",
-            pos=_pos(SGAM_HEADER / 2, row[code]),
+            pos=_pos(SGAM_HEADER / 2, top[zone] - heights[zone] / 2),
         )
-        for domain_code, _ in domains:
+        for code, _ in domains:
             dot.node(
-                f"cell-{domain_code}-{code}".replace("*", "any"),
+                f"cell-{code}-{zone}".replace("*", "any"),
                 label="",
                 shape="box",
                 style="filled",
                 color="#bbbbbb",
-                fillcolor=SGAM_DOMAIN_COLORS.get(domain_code, "#f2f2f2"),
-                pos=_pos(column[domain_code] + SGAM_CELL_W / 2, row[code]),
-                width=_inches(SGAM_CELL_W),
-                height=_inches(cell_h),
+                fillcolor=SGAM_DOMAIN_COLORS.get(code, "#f2f2f2"),
+                pos=_pos(left[code] + widths[code] / 2, top[zone] - heights[zone] / 2),
+                width=_inches(widths[code]),
+                height=_inches(heights[zone]),
                 fixedsize="true",
             )
-    for (domain_code, zone_code), members in sorted(by_cell.items()):
-        first_y = row[zone_code] + (len(members) - 1) * (SGAM_ELEMENT_H + SGAM_GAP) / 2
-        for index, node in enumerate(sorted(members, key=lambda member: (graph.nodes[member]["kind"], member))):
-            data = graph.nodes[node]
-            style = dict(SGAM_ELEMENT_STYLES[data["kind"]])
-            if data["source"] in ("default", "derived"):
-                style["style"] += ",dashed"
-            dot.node(
-                node,
-                label=html_label(text(data["label"], 28)),
-                fontsize="9",
-                pos=_pos(column[domain_code] + SGAM_CELL_W / 2, first_y - index * (SGAM_ELEMENT_H + SGAM_GAP)),
-                width=_inches(SGAM_CELL_W - 20),
-                height=_inches(SGAM_ELEMENT_H),
-                fixedsize="true",
-                **style,
-            )
+    for (code, zone), _ in sorted(by_cell.items()):
+        for side, stack in enumerate(stacks(code, zone)):
+            y = top[zone] - (heights[zone] - stack_h(stack)) / 2 - SGAM_GAP
+            for node in stack:
+                data = graph.nodes[node]
+                style = dict(SGAM_ELEMENT_STYLES[data["kind"]])
+                if data["source"] in ("default", "derived"):
+                    style["style"] += ",dashed"
+                dot.node(
+                    node,
+                    label=html_label(text("\n".join(lines_of[node]))),
+                    tooltip=data.get("tooltip") or data["label"],
+                    fontsize=str(SGAM_FONT),
+                    pos=_pos(left[code] + (side + 0.5) * SGAM_CELL_W, y - element_h(node) / 2),
+                    width=_inches(SGAM_CELL_W - 20),
+                    height=_inches(element_h(node)),
+                    fixedsize="true",
+                    **style,
+                )
+                y -= element_h(node) + SGAM_GAP
     for source, target, data in graph.edges(data=True):
-        shown = data["information"][:3]
-        more = f" +{len(data['information']) - 3}" if len(data["information"]) > 3 else ""
         dot.edge(
             source,
             target,
-            label=html_label(small(text(", ".join(shown), 40) + more, 8, "#1f3b57")),
+            label=html_label(small(text(", ".join(data["information"]), 30), 8, "#1f3b57")),
+            tooltip="Steps " + ", ".join(data["numbers"]),
             color="#1f3b57",
             arrowsize="0.6",
         )
@@ -257,13 +391,13 @@ NIST_ROWS = (
     ("markets", "operations", "service_provider", UNPLACED),
     ("bulk_generation", "transmission", "distribution", "customer"),
 )
-NIST_BOX_W, NIST_GAP, NIST_HEADER, NIST_ACTOR_H = 210.0, 50.0, 40.0, 30.0
+NIST_BOX_W, NIST_GAP, NIST_HEADER, NIST_ACTOR_GAP, NIST_FONT = 210.0, 50.0, 40.0, 8.0, 9.0
 
 
 def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
     """Each NIST domain a box holding its actors, arranged as in the NIST conceptual model; blue arrows: the data
-    flows of the steps between domains (number of exchanges, information IDs); grey double arrows: the energy
-    flow along the power chain."""
+    flows of the steps between domains (number of exchanges, names of the information); grey double arrows: the
+    energy flow along the power chain. Actor names are wrapped, each box as tall as what it holds."""
     dot = Dot(outputorder="nodesfirst", splines="curved")
     domains = {data["code"]: (node, data) for node, data in graph.nodes(data=True) if data["kind"] == "domain"}
     actors_in: dict[str, list[tuple[str, dict]]] = {}
@@ -274,12 +408,30 @@ def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
         source: data for source, target, data in graph.edges(data=True) if data["kind"] == "data" and source == target
     }
 
-    def height(code: str) -> float:
-        return NIST_HEADER + max(1, len(actors_in.get(code, []))) * NIST_ACTOR_H + 10
+    actor_chars = _chars(NIST_BOX_W - 44, NIST_FONT)
+    lines_of = {node: wrapped(data["label"], actor_chars) for members in actors_in.values() for node, data in members}
 
+    def actor_h(node: str) -> float:
+        return _lines_height(len(lines_of[node]), NIST_FONT) + 10
+
+    def height(code: str) -> float:
+        members = actors_in.get(code, [])
+        return NIST_HEADER + (sum(actor_h(node) + NIST_ACTOR_GAP for node, _ in members) if members else 30) + 10
+
+    flows = {
+        (source, target): data
+        for source, target, data in graph.edges(data=True)
+        if data["kind"] == "data" and source != target
+    }
+    # The flow labels sit between the two rows of domains: the rows are as far apart as the longest label needs.
+    label_lines = [
+        sum(1 + len(wrapped(", ".join(item["information"]), 40)) for item in (flow, flows.get(pair[::-1])) if item)
+        for pair, flow in flows.items()
+    ]
+    row_gap = max([NIST_GAP, *(lines * 10.5 + 40 for lines in label_lines)])
     row_heights = [max(height(code) for code in row if code in domains) for row in NIST_ROWS]
     for row_index, row in enumerate(NIST_ROWS):
-        row_top = 0.0 if row_index == 0 else -(row_heights[0] + NIST_GAP)
+        row_top = 0.0 if row_index == 0 else -(row_heights[0] + row_gap)
         offset = (NIST_BOX_W + NIST_GAP) / 2 if row_index == 0 else 0
         for column, code in enumerate(row):
             if code not in domains:
@@ -288,7 +440,7 @@ def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
             x = offset + column * (NIST_BOX_W + NIST_GAP) + NIST_BOX_W / 2
             box_h = height(code)
             center_y = row_top - box_h / 2
-            title = bold(text(data["label"]))
+            title = bold(text(data["label"], 32))
             if node in internal:
                 count = internal[node]["count"]
                 title += "<BR/>" + small(f"{count} exchange{'s' if count != 1 else ''} within the domain", 8)
@@ -306,24 +458,46 @@ def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
                 fixedsize="true",
             )
             top = center_y + box_h / 2 - NIST_HEADER
-            for index, (actor, actor_data) in enumerate(sorted(actors_in.get(code, []), key=lambda i: i[1]["label"])):
+            for actor, actor_data in sorted(actors_in.get(code, []), key=lambda item: item[1]["label"]):
                 dot.node(
                     actor,
-                    label=html_label(text(actor_data["label"], 32)),
+                    label=html_label(text("\n".join(lines_of[actor]))),
+                    tooltip=actor_data["label"],
                     shape="box",
                     style="rounded,filled",
                     fillcolor="white",
-                    fontsize="9",
-                    pos=_pos(x, top - (index + 0.5) * NIST_ACTOR_H),
+                    fontsize=str(NIST_FONT),
+                    pos=_pos(x, top - actor_h(actor) / 2),
                     width=_inches(NIST_BOX_W - 30),
-                    height=_inches(NIST_ACTOR_H - 8),
+                    height=_inches(actor_h(actor)),
                     fixedsize="true",
                 )
+                top -= actor_h(actor) + NIST_ACTOR_GAP
     for source, target, data in graph.edges(data=True):
         if data["kind"] == "energy":
             dot.edge(source, target, dir="both", color="#9e9e9e", penwidth="4", arrowsize="0.5")
-        elif source != target:
-            shown = ", ".join(data["information"][:4]) + (" …" if len(data["information"]) > 4 else "")
-            label = html_label(bold(str(data["count"])), " ", small(text(shown, 50), 8, "#0d47a1"))
-            dot.edge(source, target, label=label, color="#1565c0", penwidth="1.5")
+    for (source, target), data in flows.items():
+        back = flows.get((target, source))
+        if back is not None and (target, source) < (source, target):
+            continue  # drawn with the other direction, as one double arrow
+        parts, steps = [], list(data["numbers"])
+        for flow, (sender, receiver) in ((data, (source, target)), (back, (target, source))):
+            if flow is None:
+                continue
+            heading = f"{flow['count']}"
+            if back is not None:  # say which way each flow goes
+                heading += f" {graph.nodes[sender]['label']} → {graph.nodes[receiver]['label']}"
+            shown = text(", ".join(flow["information"]), 40)
+            parts.append(bold(text(heading, 40)) + ("<BR/>" + small(shown, 8, "#0d47a1") if shown else ""))
+            if flow is back:
+                steps += back["numbers"]
+        dot.edge(
+            source,
+            target,
+            label=html_label("<BR/>".join(parts)),
+            tooltip="Steps " + ", ".join(steps),
+            dir="both" if back is not None else "forward",
+            color="#1565c0",
+            penwidth="1.5",
+        )
     return DotSource(dot.source, engine="neato", pinned=True)

@@ -60,15 +60,19 @@ def test_actor_interaction_graph_has_an_edge_per_exchange(known, loaded):
         (graph.nodes[source]["label"], graph.nodes[target]["label"], data["number"], tuple(data["information"]))
         for source, target, data in graph.edges(data=True)
     }
-    assert edges == {
-        ("DSO", "TSO", "1", ("IO-2",)),
-        ("DMS", "TSO", "2.2", ("IO-1",)),
-        ("DMS", "Aggregator", "2.2", ("IO-1",)),
-        ("TSO", "DSO", "3", ("IO-1",)),
-        ("Aggregator", "DSO", "1", ("IO-2",)),
+    assert edges == {  # information by name, its ID in the tooltip
+        ("DSO", "TSO", "1", ("Forecast",)),
+        ("DMS", "TSO", "2.2", ("Grid constraints",)),
+        ("DMS", "Aggregator", "2.2", ("Grid constraints",)),
+        ("TSO", "DSO", "3", ("Grid constraints",)),
+        ("Aggregator", "DSO", "1", ("Forecast",)),
+    }
+    assert {tuple(data["information_ids"]) for _, _, data in graph.edges(data=True)} == {
+        ("IO-1 Grid constraints",),
+        ("IO-2 Forecast",),
     }
     labels = {data["label"] for _, _, data in graph.edges(data=True)}
-    assert "IO-1 (sc. 1, step 2.2)" in labels and "IO-2 (sc. 2, step 1)" in labels
+    assert "Grid constraints (sc. 1, step 2.2)" in labels and "Forecast (sc. 2, step 1)" in labels
     assert all(graph.nodes[node]["listed"] for node in graph)
 
 
@@ -124,16 +128,16 @@ def test_sgam_plane_places_elements_in_their_cells_and_connects_them(known, load
     assert {
         (business.nodes[s]["label"], business.nodes[t]["label"], tuple(d["numbers"]), tuple(d["information"]))
         for s, t, d in business.edges(data=True)
-    } == {("DSO", "TSO", ("1",), ("IO-2",)), ("TSO", "DSO", ("3",), ("IO-1",))}
+    } == {("DSO", "TSO", ("1",), ("Forecast",)), ("TSO", "DSO", ("3",), ("Grid constraints",))}
 
     component = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code="component")
     assert [(data["label"], data["zone"]) for _, data in component.nodes(data=True)] == [("DMS", "station")]
     assert component.number_of_edges() == 0
 
     information = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code="information")
-    assert sorted((data["label"], data["source"]) for _, data in information.nodes(data=True)) == [
-        ("IO-1", "own"),
-        ("IO-2", "derived"),
+    assert sorted((data["label"], data["tooltip"], data["source"]) for _, data in information.nodes(data=True)) == [
+        ("Forecast", "IO-2 Forecast", "derived"),
+        ("Grid constraints", "IO-1 Grid constraints", "own"),
     ]
 
 
