@@ -60,7 +60,7 @@ class PlacementEditorView(ObjectPermissionMixin, View):
             "revision": self.use_case.revision,
             "layers": grid.layers,
             "layer": grid.layer,
-            "zones": grid.zones,
+            "domains": grid.domains,
             "rows": grid.rows,
             "placements": grid.placements,
             "nist_domains": grid.nist_domains,

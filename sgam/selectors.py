@@ -409,13 +409,14 @@ def nist_placement_list(*, user) -> QuerySet[NistPlacement]:
 
 @dataclass
 class PlacementEditorGrid:
-    """What the placement editor of a use case shows: the layers, the chosen layer's grid (domains by zones, each
-    cell placed or not), the SGAM placements, and the NIST domains (each placed or not)."""
+    """What the placement editor of a use case shows: the layers, the chosen layer's grid (zones by domains, each
+    cell placed or not; Market at the top, as the SGAM plane diagrams draw it), the SGAM placements, and the NIST
+    domains (each placed or not)."""
 
     layers: list[Layer]
     layer: Layer | None
-    zones: list[Zone]
-    rows: list[tuple[Domain, list[tuple[Zone, bool]]]]
+    domains: list[Domain]
+    rows: list[tuple[Zone, list[tuple[Domain, bool]]]]
     placements: list[SgamPlacement]
     nist_domains: list[tuple[NistDomain, bool]]
 
@@ -425,7 +426,7 @@ def usecase_placement_grid_get(*, use_case: UseCase, layer_code: str | None) -> 
     `layer_code` shows the first layer."""
     layers = list(layer_list())
     layer = next((item for item in layers if item.code == layer_code), layers[0] if layers else None)
-    zones = list(zone_list())
+    domains = list(domain_list())
     placements = list(use_case.sgam_placements.select_related("layer", "domain", "zone"))
     placed = {(item.layer_id, item.domain_id, item.zone_id) for item in placements}
     layer_id = layer.pk if layer else None
@@ -433,9 +434,10 @@ def usecase_placement_grid_get(*, use_case: UseCase, layer_code: str | None) -> 
     return PlacementEditorGrid(
         layers=layers,
         layer=layer,
-        zones=zones,
+        domains=domains,
         rows=[
-            (domain, [(zone, (layer_id, domain.pk, zone.pk) in placed) for zone in zones]) for domain in domain_list()
+            (zone, [(domain, (layer_id, domain.pk, zone.pk) in placed) for domain in domains])
+            for zone in reversed(list(zone_list()))
         ],
         placements=placements,
         nist_domains=[(domain, domain.pk in nist_placed) for domain in nist_domain_list()],

@@ -2,6 +2,7 @@
 placement services at the revision the editor was rendered at; refusals write nothing; permissions as the edit page."""
 
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -110,7 +111,7 @@ def test_toggling_a_nist_domain(client, world):
     assert added.status_code == 200
     assert list(world.use_case.nist_placements.values_list("nist_domain__code", flat=True)) == ["distribution"]
     assert 'aria-pressed="true"' in button(added.content.decode(), label)
-    assert "Domains by zones in the Component layer" in added.content.decode()
+    assert "Zones by domains in the Component layer" in added.content.decode()
     assert ChangeLogEntry.objects.filter(action="create", content_type__model="nistplacement").exists()
 
     removed = post(client, world, "nist_toggle", {"nist_domain": "distribution"})
@@ -209,3 +210,15 @@ def test_the_editor_needs_the_same_queries_whatever_the_number_of_placements(cli
         sgam_placement_add(user=world.author, subject=world.use_case, layer=layer, domain=domain, zone=zone)
     assert len(placements(world)) == 10
     assert queries() == empty
+
+
+def test_the_grid_has_zones_as_rows_and_domains_as_columns_as_the_sgam_diagrams(client, world):
+    client.force_login(world.author)
+
+    html = client.get(reverse("sgam:placement_editor", kwargs={"pk": world.use_case.pk})).content.decode()
+
+    table = html[html.index("<table") : html.index("</table>")]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    assert headers == ["Zone", *Domain.objects.order_by("order").values_list("name", flat=True)]
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]*)</th>', table)
+    assert rows == list(Zone.objects.order_by("-order").values_list("name", flat=True))  # Market at the top
