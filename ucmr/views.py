@@ -12,15 +12,15 @@ from ucmr.filters import ChangeLogEntryFilterSet
 from ucmr.jobs import job_label
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
 from ucmr.selectors import change_log_list, changes_redacted, job_get, job_queue_position, repository_counts
+from ucmr.worklist import unread_comment_count, watched_change_summaries, work_list_get
 from usecases.exchange.services import EXPORT_JOB_KIND, IMPORT_JOB_KIND, export_job_context, import_job_context
-from usecases.selectors import recent_changes
 
-RECENT_CHANGES_SHOWN = 20
 CHANGE_LOG_PAGE_SIZE = 50
 
 
 class HomeView(ObjectPermissionMixin, TemplateView):
-    """What the repository holds (as far as the user may see) and what changed last."""
+    """The user's work list (what waits for them, what others changed in their use cases) and what the repository
+    holds, as far as they may see."""
 
     public_read = True
     template_name = "ucmr/home.html"
@@ -29,7 +29,9 @@ class HomeView(ObjectPermissionMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             counts=repository_counts(user=user),
-            changes=changes_redacted(user=user, entries=list(recent_changes(user=user, limit=RECENT_CHANGES_SHOWN))),
+            work=work_list_get(user=user),
+            unread_comments=unread_comment_count(user=user),
+            summaries=watched_change_summaries(user=user),
             **kwargs,
         )
 

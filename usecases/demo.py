@@ -54,6 +54,7 @@ from usecases.models import (
     Step,
     UseCase,
     UseCaseRelation,
+    UseCaseSnapshot,
     VersionEntry,
     Workspace,
     WorkspaceMembership,
@@ -65,6 +66,8 @@ from usecases.services import (
     usecase_row_create,
     workspace_create,
 )
+from usecases.versions import usecase_snapshot_create
+from usecases.workflow import usecase_submission_freeze
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 LIBRARY_FILE = "library.json"
@@ -351,6 +354,23 @@ class _DemoLoader:
         self.place(subject=use_case, spec=spec, created=created)
         if created and spec.get("status", UseCase.Status.DRAFT) != UseCase.Status.DRAFT:
             model_update(user=self.user, instance=use_case, data={"status": spec["status"]})
+            self.freeze(use_case=use_case, spec=spec)
+        elif use_case.status == spec.get("status") != UseCase.Status.DRAFT:
+            if use_case.snapshots.exists():
+                self.tally(UseCaseSnapshot, created=False)
+            else:
+                self.freeze(use_case=use_case, spec=spec)  # loaded before the demo froze its versions
+
+    def freeze(self, *, use_case: UseCase, spec: Mapping[str, Any]) -> None:
+        """What the workflow would have frozen, through its services: the submission of a use case in review; for an
+        approved or published one, the last version of its version table (which the file writes itself)."""
+        if use_case.status == UseCase.Status.IN_REVIEW:
+            usecase_submission_freeze(user=self.user, use_case=use_case)
+        elif spec["versions"]:
+            usecase_snapshot_create(user=self.user, use_case=use_case, version_number=spec["versions"][-1]["number"])
+        else:
+            raise ValidationError("an approved or published use case names its version in the version table (1.2).")
+        self.tally(UseCaseSnapshot, created=True)
 
     def objective(self, objectives: Mapping[str, Objective | None], name: str) -> Objective | None:
         if name not in objectives:

@@ -57,6 +57,7 @@ class TransitionForm(forms.Form):
 
     revision = forms.IntegerField()
     comment = forms.CharField(required=False, max_length=5000)
+    list_in_version_table = forms.BooleanField(required=False)
 
 
 class ShareForm(forms.Form):

@@ -13,9 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement, RequirementCategory
-from ucmr.models import ChangeLogEntry
 from ucmr.permissions import visible_to
-from ucmr.selectors import change_log_list
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -129,11 +127,6 @@ def common_term_list(*, user) -> QuerySet[CommonTerm]:
 
 def common_term_get(*, user, pk) -> CommonTerm:
     return get_object_or_404(visible_to(user, CommonTerm.objects.all()), pk=pk)
-
-
-def recent_changes(*, user, limit: int = 20) -> QuerySet[ChangeLogEntry]:
-    """The latest entries of the audit trail the user may see, newest first (see `change_log_list`)."""
-    return change_log_list(user=user)[:limit]
 
 
 # The use case document, shaped for reading: the rows of with_document() grouped and nested in Python.

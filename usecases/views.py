@@ -82,6 +82,7 @@ from usecases.versions import (
 from usecases.workflow import (
     TRANSITIONS,
     my_work_get,
+    review_comparison_get,
     status_change_list,
     usecase_transition,
     usecase_transitions_allowed,
@@ -121,6 +122,7 @@ class UseCaseDetailView(SelectorDetailView):
             may_change=CHANGE in allowed,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
+            review_comparison=review_comparison_get(use_case=self.object),
             generated=generated,
             poll=PollSchedule.after(0),
             **kwargs,
@@ -279,6 +281,7 @@ class UseCaseTransitionView(ObjectPermissionMixin, View):
                 name=transition.name,
                 comment=form.cleaned_data["comment"],
                 expected_revision=form.cleaned_data["revision"],
+                list_in_version_table=form.cleaned_data["list_in_version_table"],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -8,7 +8,8 @@ Each transition is a service: it checks that the user may make it (ucmr.permissi
 status it starts from, refuses a stale revision (`expected_revision`, the revision the user's page showed), bumps
 the revision, changes the status, and records a `StatusChange` (with the comment) and the audit trail, all in one
 transaction. Approval and publication also append a row to the version table (1.2) and freeze the whole use case
-as a `UseCaseSnapshot`.
+as a `UseCaseSnapshot`. Each submission freezes it too, so that a reviewer (and the author, after a send-back) can
+compare a resubmission with what was reviewed; it is listed in the version table only when the author asks.
 """
 
 import re
@@ -24,7 +25,7 @@ from ucmr.permissions import CHANGE, PUBLISH, REVIEW, user_can, visible_to
 from ucmr.services import model_create, model_update
 from usecases.models import StatusChange, UseCase, UseCaseSnapshot, VersionEntry
 from usecases.services import usecase_bump_revision
-from usecases.versions import usecase_snapshot_create
+from usecases.versions import CURRENT, usecase_snapshot_create
 
 Status = UseCase.Status
 
@@ -123,9 +124,10 @@ def next_version_number(*, use_case: UseCase, published: bool) -> str:
 
 
 def _authors(*, use_case: UseCase, acting) -> str:
-    """Who changed the use case (or its rows) since its last frozen version, from the audit trail."""
+    """Who changed the use case (or its rows) since its last version in the version table, from the audit trail."""
+    listed = VersionEntry.objects.filter(use_case=use_case).values("number")
     last = (
-        UseCaseSnapshot.objects.filter(use_case=use_case)
+        UseCaseSnapshot.objects.filter(use_case=use_case, version_number__in=listed)
         .order_by("-sequence")
         .values_list("created", flat=True)
         .first()
@@ -148,7 +150,9 @@ def _authors(*, use_case: UseCase, acting) -> str:
     return ", ".join(names)
 
 
-def _freeze(*, user, use_case: UseCase, summary: str) -> UseCaseSnapshot:
+def usecase_version_freeze(*, user, use_case: UseCase, summary: str) -> UseCaseSnapshot:
+    """Append the next row of the version table (a minor number for an approval, a major one for a publication) and
+    freeze the use case as that version."""
     published = use_case.status == Status.PUBLISHED
     number = next_version_number(use_case=use_case, published=published)
     last = VersionEntry.objects.filter(use_case=use_case).aggregate(last=Max("position"))["last"] or 0
@@ -170,6 +174,58 @@ def _freeze(*, user, use_case: UseCase, summary: str) -> UseCaseSnapshot:
     return usecase_snapshot_create(user=user, use_case=use_case, version_number=number)
 
 
+SUBMITTED = "Submitted for review"
+
+
+def usecase_submission_freeze(*, user, use_case: UseCase, listed: bool = False) -> UseCaseSnapshot:
+    """Freeze the use case as submitted for review. `listed`: also as the next row of the version table (the next
+    minor number); otherwise the snapshot is named after the version its approval would make ("0.2 submission 1")."""
+    number = next_version_number(use_case=use_case, published=False)
+    if listed:
+        last = VersionEntry.objects.filter(use_case=use_case).aggregate(last=Max("position"))["last"] or 0
+        model_create(
+            user=user,
+            model=VersionEntry,
+            data={
+                "use_case": use_case,
+                "position": last + 1,
+                "number": number,
+                "date": timezone.now(),
+                "authors": _authors(use_case=use_case, acting=user),
+                "changes": f"{SUBMITTED} by {user.get_username()}.",
+                "approval_status": SUBMITTED,
+            },
+            related=use_case,
+        )
+    else:
+        earlier = UseCaseSnapshot.objects.filter(use_case=use_case, version_number__startswith=f"{number} submission ")
+        number = f"{number} submission {earlier.count() + 1}"
+    return usecase_snapshot_create(user=user, use_case=use_case, version_number=number)
+
+
+@dataclass(frozen=True)
+class ReviewComparison:
+    """What to compare to see what changed since a review: `old` and `new` are snapshot sequences or `current`."""
+
+    old: str
+    new: str
+    label: str
+
+
+def review_comparison_get(*, use_case: UseCase) -> ReviewComparison | None:
+    """In review after a resubmission: this submission against the one reviewed before. A draft sent back (or
+    withdrawn from review): its current state against what was submitted. None otherwise."""
+    frozen = list(
+        UseCaseSnapshot.objects.filter(use_case=use_case).order_by("-sequence").values_list("sequence", "status")
+    )
+    submissions = [sequence for sequence, status in frozen if status == Status.IN_REVIEW]
+    if use_case.status == Status.IN_REVIEW and frozen and frozen[0][1] == Status.IN_REVIEW and len(submissions) > 1:
+        return ReviewComparison(str(submissions[1]), str(submissions[0]), "Compare with the reviewed version")
+    if use_case.status == Status.DRAFT and frozen and frozen[0][1] == Status.IN_REVIEW:
+        return ReviewComparison(str(frozen[0][0]), CURRENT, "Compare with the submitted version")
+    return None
+
+
 @transaction.atomic
 def _refuse_with_validation_errors(use_case: UseCase) -> None:
     """A use case goes to review only without validation errors (warnings are allowed)."""
@@ -186,11 +242,17 @@ def _refuse_with_validation_errors(use_case: UseCase) -> None:
 
 @transaction.atomic
 def usecase_transition(
-    *, user, use_case: UseCase, name: str, comment: str = "", expected_revision: int | None = None
+    *,
+    user,
+    use_case: UseCase,
+    name: str,
+    comment: str = "",
+    expected_revision: int | None = None,
+    list_in_version_table: bool = False,
 ) -> UseCase:
     """Make the transition `name` (a key of TRANSITIONS). Raises PermissionDenied when the user may not make it,
     ValidationError when the use case is not in a status it starts from, the comment it needs is missing, or the
-    revision is stale. Returns the use case as saved."""
+    revision is stale. Returns the use case as saved. `list_in_version_table`: a submission is also a row there."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(f"Unknown workflow step '{name}'.")
@@ -227,13 +289,27 @@ def usecase_transition(
         related=locked,
     )
     if transition.freezes_version:
-        _freeze(user=user, use_case=locked, summary=comment)
+        usecase_version_freeze(user=user, use_case=locked, summary=comment)
+    if transition.name == "submit":
+        usecase_submission_freeze(user=user, use_case=locked, listed=list_in_version_table)
     return locked
 
 
-def usecase_submit(*, user, use_case: UseCase, comment: str = "", expected_revision: int | None = None) -> UseCase:
+def usecase_submit(
+    *,
+    user,
+    use_case: UseCase,
+    comment: str = "",
+    expected_revision: int | None = None,
+    list_in_version_table: bool = False,
+) -> UseCase:
     return usecase_transition(
-        user=user, use_case=use_case, name="submit", comment=comment, expected_revision=expected_revision
+        user=user,
+        use_case=use_case,
+        name="submit",
+        comment=comment,
+        expected_revision=expected_revision,
+        list_in_version_table=list_in_version_table,
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from actors.services import actor_create, actor_delete
+from actors.services import actor_create
 from tests.factories import (
     ActorFactory,
     CommonTermFactory,
@@ -17,8 +17,6 @@ from tests.factories import (
 )
 from ucmr.models import BackgroundJob
 from ucmr.views import HomeView, JobDetailView
-from usecases.models import Remark
-from usecases.services import common_term_create, usecase_create, usecase_row_create
 
 pytestmark = pytest.mark.django_db
 
@@ -59,34 +57,6 @@ def test_home_counts_what_the_repository_holds_as_far_as_the_user_may_see(reader
     text = response.content.decode()
     for count, label in [(3, "Use cases"), (4, "Actors"), (7, "Common terms")]:
         assert f'<div class="fs-3 fw-semibold">{count}</div>\n      <div class="text-body-secondary">{label}' in text
-
-
-def test_home_lists_recent_changes_newest_first_with_links(reader, staff_user):
-    actor = actor_create(user=staff_user, data={"name": "Aggregator", "type": "organisation"})
-    term = common_term_create(user=staff_user, data={"term": "Flexibility"})
-    gone = actor_create(user=staff_user, data={"name": "Obsolete <role>", "type": "role"})
-    gone_url = gone.get_absolute_url()
-    actor_delete(user=staff_user, actor=gone)
-
-    text = reader.get(reverse("home")).content.decode()
-
-    order = [text.index(shown) for shown in ("Obsolete &lt;role&gt;", "Flexibility", "Aggregator")]
-    assert order == sorted(order)
-    assert f'href="{actor.get_absolute_url()}"' in text
-    assert f'href="{term.get_absolute_url()}"' in text
-    assert f'href="{gone_url}"' not in text
-    assert "editor" in text and "Deleted" in text
-
-
-def test_home_links_a_change_to_a_row_to_its_use_case(reader, user, staff_user):
-    team = WorkspaceFactory()
-    WorkspaceMembershipFactory(workspace=team, user=user, role="viewer")
-    use_case = usecase_create(user=staff_user, workspace=team, data={"name": "Voltage control"})
-    usecase_row_create(user=staff_user, use_case=use_case, model=Remark, data={"text": "Check the <limits>."})
-
-    text = reader.get(reverse("home")).content.decode()
-
-    assert f'<a href="{use_case.get_absolute_url()}">Check the &lt;limits&gt;.</a>' in text
 
 
 def test_sign_in_and_sign_out(client, user):
@@ -183,4 +153,4 @@ def test_rendering_home_and_job_pages_runs_no_query(user, staff_user, django_ass
     with django_assert_num_queries(0):
         response.render()
 
-    assert ("Aggregator" if view is HomeView else '<h1 class="h3">Import <') in response.content.decode()
+    assert ("Actors" if view is HomeView else '<h1 class="h3">Import <') in response.content.decode()

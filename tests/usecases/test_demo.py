@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.urls import reverse
 
 from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
@@ -334,3 +335,24 @@ def test_ensure_demo_user_refuses_outside_development(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="development"):
         call_command("ensure_demo_user", stdout=StringIO())
+
+
+def test_demo_use_cases_past_draft_have_the_versions_the_workflow_would_have_frozen(demo, client, staff_user):
+    frozen = {
+        use_case.identifier: [(s.version_number, s.status) for s in use_case.snapshots.order_by("sequence")]
+        for use_case in UseCase.objects.exclude(status=UseCase.Status.DRAFT)
+    }
+    last_listed = {
+        use_case.identifier: use_case.versions.order_by("-position").values_list("number", flat=True).first()
+        for use_case in UseCase.objects.exclude(status=UseCase.Status.DRAFT)
+    }
+    for identifier, status in UseCase.objects.exclude(status=UseCase.Status.DRAFT).values_list("identifier", "status"):
+        if status == UseCase.Status.IN_REVIEW:
+            assert frozen[identifier] == [(f"{float(last_listed[identifier]) + 0.1:.1f} submission 1", status)]
+        else:
+            assert frozen[identifier] == [(last_listed[identifier], status)], identifier
+    published = UseCase.objects.filter(status=UseCase.Status.PUBLISHED).first()
+    client.force_login(staff_user)
+    page = client.get(reverse("usecases:usecase_versions", kwargs={"pk": published.pk})).content.decode()
+    assert "No version has been approved or published yet" not in page
+    assert f"{last_listed[published.identifier]}</a>" in page

@@ -94,11 +94,10 @@ def test_filter_choices_and_filters_name_nothing_invisible(viewer, world):
     assert names(by_nature) == set() and "Select a valid choice" in by_nature.content.decode()
 
 
-def test_home_counts_and_recent_changes_only_cover_visible_use_cases(viewer):
+def test_home_counts_and_work_list_only_cover_visible_use_cases(viewer):
     response = viewer.get(reverse("home"))
     assert response.context["counts"]["use_cases"] == 2
-    text = response.content.decode()
-    assert "Visible plan" in text and "Secret plan" not in text
+    assert "Secret plan" not in response.content.decode()
 
 
 def test_library_pages_count_and_list_only_visible_use_cases(viewer, world):
@@ -163,7 +162,7 @@ def test_anonymous_visitors_read_only_published_use_cases_where_the_setting_allo
     actor_page = client.get(world["actor"].get_absolute_url()).content.decode()
 
     assert names(listing) == {"Published plan"}
-    assert home.context["counts"]["use_cases"] == 1 and home.context["changes"] == []
+    assert home.context["counts"]["use_cases"] == 1 and home.context["summaries"] == []
     assert f'href="{reverse("login")}?next=/"' in home.content.decode()
     assert "Visible plan" not in actor_page and "Secret plan" not in actor_page
     assert client.get(world["visible"].get_absolute_url())["Location"].startswith(reverse("login"))

@@ -146,13 +146,15 @@ def test_the_whole_workflow_records_versions_and_frozen_copies(team):
     assert people["author"].username in versions[3].authors  # who changed it since the last frozen version
     snapshots = list(UseCaseSnapshot.objects.filter(use_case=use_case).order_by("sequence"))
     assert [(s.sequence, s.version_number, s.status) for s in snapshots] == [
-        (1, "0.4", "approved"),
-        (2, "1.0", "published"),
-        (3, "1.1", "approved"),
+        (1, "0.4 submission 1", "in_review"),  # each submission is frozen, unlisted in the version table
+        (2, "0.4", "approved"),
+        (3, "1.0", "published"),
+        (4, "1.1 submission 1", "in_review"),
+        (5, "1.1", "approved"),
     ]
-    assert snapshots[0].document["name"] == "Congestion" and snapshots[2].document["name"] == "Congestion v2"
+    assert snapshots[1].document["name"] == "Congestion" and snapshots[4].document["name"] == "Congestion v2"
     # Each frozen copy holds its own line of the version table.
-    version_rows = next(section for section in snapshots[1].document["sections"] if section["key"] == "1.2")
+    version_rows = next(section for section in snapshots[2].document["sections"] if section["key"] == "1.2")
     assert [row["cells"][0] for row in version_rows["tables"][0]["rows"]] == ["0.3", "0.4", "1.0"]
     assert [change.transition for change in StatusChange.objects.filter(use_case=use_case).order_by("time", "pk")] == [
         "submit",

@@ -13,7 +13,6 @@ register = template.Library()
 
 # Links a user typed or imported are only made clickable for these schemes (never javascript:, data:, ...).
 SAFE_LINK_SCHEMES = {"http", "https", "ftp", "mailto"}
-CHANGE_VALUE_SHOWN = 300
 
 STATUS_CLASSES = {
     "draft": "text-bg-secondary",
@@ -113,7 +112,7 @@ def nist_domains(subject) -> list:
 @register.filter
 def change_url(entry) -> str:
     """Where a change log entry's object is shown: the use case for a change to one of its rows, "" for an object
-    that is gone or has no page. Reads the `object_deleted` / `related_deleted` flags of `recent_changes()`."""
+    that is gone or has no page. Reads the `object_deleted` / `related_deleted` flags of `change_log_list()`."""
     targets = []
     if not getattr(entry, "related_deleted", False):
         targets.append((entry.related_content_type, entry.related_object_id))
@@ -132,17 +131,3 @@ def change_url(entry) -> str:
         except NoReverseMatch:
             continue
     return ""
-
-
-@register.filter
-def change_value(values, name: str) -> str:
-    """One field's value in a change log entry's before/after, as text (long values shortened)."""
-    value = (values or {}).get(name)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        value = ", ".join(str(item) for item in value)
-    text = str(value)
-    return text if len(text) <= CHANGE_VALUE_SHOWN else text[: CHANGE_VALUE_SHOWN - 1] + "…"

@@ -1,0 +1,182 @@
+"""The home page as a work list: what waits for the user (use cases to review or publish, drafts sent back to them,
+their own drafts and how they validate) and what others changed in the use cases they author, told per person and
+use case ("a reviewer changed 4 steps of UC-12"), not one line per database write. A fixed number of queries,
+however many use cases and changes there are."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from ucmr.change_text import change_text
+from ucmr.models import ChangeLogEntry
+from ucmr.permissions import CHANGE, PUBLISH, REVIEW, visible_to
+from usecases.models import StatusChange, UseCase, UseCaseSnapshot
+
+Status = UseCase.Status
+CHANGES_READ = 200  # the latest entries the summaries are made of
+SUMMARIES_SHOWN = 15
+# Rows the workflow writes along with a transition; the transition tells them.
+WORKFLOW_ROWS = {"statuschange", "usecasesnapshot", "versionentry"}
+
+
+@dataclass
+class WorkList:
+    to_review: list[UseCase]
+    to_publish: list[UseCase]
+    sent_back: list[UseCase]  # each with `last_comment` and `last_by` of its send-back, `last_frozen` (submission)
+    drafts: list[UseCase]  # each with its `validation_result` (or None before the first validation)
+    in_review: list[UseCase]
+
+
+def _latest_status_change(value: str) -> Subquery:
+    changes = StatusChange.objects.filter(use_case=OuterRef("pk")).order_by("-time", "-pk")
+    return Subquery(changes.values(value)[:1])
+
+
+def work_list_get(*, user) -> WorkList:
+    """What waits for the user, each list in one query; nothing for an anonymous visitor."""
+    if not user.is_authenticated:
+        return WorkList(to_review=[], to_publish=[], sent_back=[], drafts=[], in_review=[])
+    use_cases = UseCase.objects.listed().select_related("workspace").order_by("-modified", "-pk")
+    drafts = (
+        visible_to(user, use_cases.filter(status=Status.DRAFT, created_by=user), CHANGE)
+        .select_related("validation_result")
+        .annotate(
+            last_transition=_latest_status_change("transition"),
+            last_comment=_latest_status_change("comment"),
+            last_by=_latest_status_change("user_name"),
+            last_frozen=Subquery(
+                UseCaseSnapshot.objects.filter(use_case=OuterRef("pk")).order_by("-sequence").values("sequence")[:1]
+            ),
+        )
+    )
+    drafts = list(drafts)
+    return WorkList(
+        to_review=list(visible_to(user, use_cases.filter(status=Status.IN_REVIEW), REVIEW)),
+        to_publish=list(visible_to(user, use_cases.filter(status=Status.APPROVED), PUBLISH)),
+        sent_back=[draft for draft in drafts if draft.last_transition == "send_back"],
+        drafts=[draft for draft in drafts if draft.last_transition != "send_back"],
+        in_review=list(visible_to(user, use_cases.filter(status=Status.IN_REVIEW, created_by=user))),
+    )
+
+
+def unread_comment_count(*, user) -> int | None:
+    """HOOK for comments and mentions: how many of the user's notifications are unread. None until comments and
+    notifications land (the home page then shows the place without a number)."""
+    return None
+
+
+@dataclass
+class ChangeSummary:
+    """What one person did to one use case in a run of changes: `phrases` such as "changed 4 steps"."""
+
+    use_case: UseCase
+    user_name: str
+    time: datetime
+    phrases: list[str] = field(default_factory=list)
+    compare_url: str = ""
+    history_url: str = ""
+
+    @property
+    def sentence(self) -> str:
+        return _join(self.phrases)
+
+
+def _join(phrases: list[str]) -> str:
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+
+
+def _plural(count: int, noun: str, plural: str) -> str:
+    return f"{count} {noun if count == 1 else plural}"
+
+
+def _phrases(entries: list[ChangeLogEntry]) -> list[str]:
+    """One run of changes (oldest first) as phrases: the workflow steps in the words of their transitions, the use
+    case's own fields by name, rows counted by kind."""
+    steps, fields, rows = [], [], Counter()
+    transitions = any(entry.content_type.model == "statuschange" for entry in entries)
+    for entry in entries:
+        model_name = entry.content_type.model
+        text = change_text(entry)
+        if model_name == "statuschange":
+            steps.append(text.verb)
+        elif model_name == "usecase" and entry.action == ChangeLogEntry.Action.UPDATE:
+            fields += [value.label for value in text.values if value.label not in ("status", *fields)]
+        elif model_name == "usecase" and entry.action == ChangeLogEntry.Action.CREATE:
+            steps.append("created it")
+        elif model_name not in WORKFLOW_ROWS or not transitions:
+            model = entry.content_type.model_class()
+            meta = model._meta if model is not None else None
+            noun = (str(meta.verbose_name), str(meta.verbose_name_plural)) if meta else (model_name, model_name + "s")
+            rows[(text.verb, *noun)] += 1
+    phrases = list(steps)
+    if fields:
+        phrases.append("changed its " + _join(fields))
+    phrases += [f"{verb} {_plural(count, noun, plural)}" for (verb, noun, plural), count in rows.items()]
+    return phrases
+
+
+def _use_case_ids_as_text(use_cases: QuerySet) -> QuerySet:
+    return use_cases.order_by().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
+
+def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[ChangeSummary]:
+    """What others changed lately in the use cases the user created or changed, newest first: the latest
+    CHANGES_READ entries, a run of one person's consecutive changes to one use case told as one summary."""
+    if not user.is_authenticated:
+        return []
+    use_case_type = ContentType.objects.get_for_model(UseCase)
+    touched = (
+        ChangeLogEntry.objects.filter(user=user, related_content_type=use_case_type)
+        .annotate(use_case_pk=Cast("related_object_id", IntegerField()))
+        .values("use_case_pk")
+    )
+    watched = _use_case_ids_as_text(visible_to(user, UseCase.objects.filter(Q(created_by=user) | Q(pk__in=touched))))
+    entries = list(
+        ChangeLogEntry.objects.filter(
+            Q(content_type=use_case_type, object_id__in=watched)
+            | Q(related_content_type=use_case_type, related_object_id__in=watched)
+        )
+        .exclude(user=user)
+        .select_related("content_type", "related_content_type")
+        .order_by("-time", "-pk")[:CHANGES_READ]
+    )
+    runs: list[tuple[str, str, list[ChangeLogEntry]]] = []
+    for entry in entries:
+        use_case_id = entry.object_id if entry.content_type_id == use_case_type.pk else entry.related_object_id
+        if runs and runs[-1][:2] == (use_case_id, entry.user_name):
+            runs[-1][2].append(entry)
+        elif len(runs) < limit:
+            runs.append((use_case_id, entry.user_name, [entry]))
+        else:
+            break
+    use_cases = UseCase.objects.filter(pk__in={int(use_case_id) for use_case_id, _, _ in runs}).annotate(
+        last_frozen=Max("snapshots__sequence")
+    )
+    by_id = {str(use_case.pk): use_case for use_case in use_cases}
+    summaries = []
+    for use_case_id, user_name, run in runs:
+        use_case = by_id.get(use_case_id)
+        phrases = _phrases(list(reversed(run)))
+        if use_case is None or not phrases:
+            continue
+        compare = ""
+        if use_case.last_frozen:
+            url = reverse("usecases:usecase_compare", kwargs={"pk": use_case.pk})
+            compare = f"{url}?old={use_case.last_frozen}&new=current"
+        summaries.append(
+            ChangeSummary(
+                use_case=use_case,
+                user_name=user_name or "Someone",
+                time=run[0].time,
+                phrases=phrases,
+                compare_url=compare,
+                history_url=reverse("usecases:usecase_history", kwargs={"pk": use_case.pk}),
+            )
+        )
+    return summaries
