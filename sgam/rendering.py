@@ -94,7 +94,8 @@ def _message_label(data: dict, width: float) -> tuple[str, int]:
     heading = wrapped(f"{data['number']} {data['name']}{service}", chars)
     first, *rest = heading
     number = data["number"]
-    markup = bold(text(number)) + " " + text(first[len(number) :]) if first.startswith(number) else text(first)
+    # A space between the bold number and the name: a non-breaking one, as Graphviz drops a plain one there.
+    markup = bold(text(number)) + "&#160;" + text(first[len(number) :]) if first.startswith(number) else text(first)
     markup += "".join("<BR/>" + text(line) for line in rest)
     count = len(heading)
     if data["information"]:
@@ -427,6 +428,7 @@ def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
     label_lines = [
         sum(1 + len(wrapped(", ".join(item["information"]), 40)) for item in (flow, flows.get(pair[::-1])) if item)
         for pair, flow in flows.items()
+        if len({graph.nodes[node]["code"] in NIST_ROWS[0] for node in pair}) == 2  # from one row to the other
     ]
     row_gap = max([NIST_GAP, *(lines * 10.5 + 40 for lines in label_lines)])
     row_heights = [max(height(code) for code in row if code in domains) for row in NIST_ROWS]

@@ -29,7 +29,8 @@ from ucmr.jobs import Progress, job_start
 from ucmr.models import BackgroundJob
 from ucmr.permissions import ADD, user_can, visible_to, workspaces_of
 from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
-from usecases.exchange.loader import POLICIES, repository_import_xml
+from usecases.exchange.files import repository_import_file
+from usecases.exchange.loader import POLICIES
 from usecases.exchange.report import ImportReport
 from usecases.exchange.selectors import EXPORT_JOB_KIND, export_job_file_name
 from usecases.exchange.use_cases import may_create_workspaces
@@ -112,7 +113,8 @@ def import_confirmable(*, user, job: BackgroundJob) -> bool:
 
 
 def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
-    """The work of an `xml_import` job: read the kept file, import it as the user who started the job, report."""
+    """The work of an `xml_import` job: read the kept file (XML or a workbook), import it as the user who started
+    the job, report."""
     params = job.params
     if job.user is None:
         raise ImportFailed("The user who started this import no longer exists; nothing was imported.")
@@ -127,7 +129,7 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
         raise ImportFailed("The uploaded file is no longer there; upload it again.") from error
     try:
         with handle, _visible_progress(job=job, progress=progress) as report_progress:
-            report = repository_import_xml(  # from the file itself: a large one is read a batch at a time
+            report = repository_import_file(  # from the file itself: a large one is read a batch at a time
                 user=job.user,
                 data=handle,
                 workspace=workspace,
@@ -148,6 +150,7 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
 def _visible_progress(*, job: BackgroundJob, progress: Progress) -> Iterator[Progress]:
     """The import runs in one transaction; progress written on its connection would only show when it is over.
     On PostgreSQL a second connection writes it at once. (SQLite allows one writer: there it shows at the end.)"""
+                name=params.get("file_name", ""),
     if connection.vendor != "postgresql":
         yield progress
         return
