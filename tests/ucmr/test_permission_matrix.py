@@ -39,7 +39,10 @@ from tests.factories import (
 from ucmr.models import ApiToken, BackgroundJob
 from ucmr.permissions import object_grant_add, object_grants
 from ucmr.tokens import api_token_create
+from usecases.authoring.conflicts import order_fingerprint
+from usecases.authoring.tables import TABLES
 from usecases.models import CommonTerm, InformationObject, Step, UseCase, WorkspaceMembership
+from usecases.services import usecase_row_siblings
 from usecases.versions import usecase_snapshot_create
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +90,16 @@ def _status_of(world, pk: int) -> str:
 
 def _revision(use_case) -> dict:
     return {"revision": UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)}
+
+
+def _loaded(row) -> dict:
+    """What a table editor posts with a save or a delete of a row: its values as loaded."""
+    return {"fingerprint": TABLES["remarks"].fingerprint(row)}
+
+
+def _shown_order(row) -> dict:
+    """What a table editor posts with a move of a row: the order of its siblings as shown."""
+    return {"order": order_fingerprint(usecase_row_siblings(row).order_by("position", "pk"))}
 
 
 EVERY_SIGNED_IN = statuses(200)
@@ -273,7 +286,7 @@ CASES = [
         statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"},
-        data=lambda world: {"text": "Remark of the matrix", **_revision(world.draft)},
+        data=lambda world: {"text": "Remark of the matrix"},
         effect=lambda world: world.draft.remarks.filter(text="Remark of the matrix").exists(),
     ),
     Case(
@@ -286,7 +299,7 @@ CASES = [
         statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.first().pk},
-        data=lambda world: {"text": "Changed in the matrix", **_revision(world.draft)},
+        data=lambda world: {"text": "Changed in the matrix", **_loaded(world.draft.remarks.first())},
         effect=lambda world: world.draft.remarks.filter(text="Changed in the matrix").exists(),
     ),
     Case(
@@ -294,7 +307,7 @@ CASES = [
         statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.first().pk},
-        data=lambda world: _revision(world.draft),
+        data=lambda world: _loaded(world.draft.remarks.first()),
         effect=lambda world: world.draft.remarks.count() == 1,
     ),
     Case(
@@ -302,7 +315,7 @@ CASES = [
         statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks", "row": world.draft.remarks.last().pk},
-        data=lambda world: {"direction": "up", **_revision(world.draft)},
+        data=lambda world: {"direction": "up", **_shown_order(world.draft.remarks.last())},
         effect=lambda world: list(world.draft.remarks.values_list("text", flat=True)) == ["Remark 2", "Remark 1"],
     ),
     Case(

@@ -1,6 +1,7 @@
 """Editing the tables of a use case in place on its page (usecases.authoring): every editable table is listed,
-added to, changed, deleted from and reordered through the row services, with the revision the editor was rendered
-at; refusals change nothing and say why; permissions are those of the use case's edit page."""
+added to, changed, deleted from and reordered through the row services, each write compared with the row (or the
+order of the table) as the editor loaded it; refusals change nothing and say why; permissions are those of the use
+case's edit page."""
 
 import io
 import json
@@ -36,10 +37,11 @@ from tests.factories import (
 )
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grant_add
+from usecases.authoring.conflicts import order_fingerprint
 from usecases.authoring.tables import TABLES
-from usecases.authoring.views import STALE_MESSAGE
-from usecases.models import ActorRole, CommonTerm, Drawing, InformationObject, Step, UseCase, UseCaseRelation
-from usecases.services import usecase_update
+from usecases.authoring.views import DELETE_CHANGED_MESSAGE, ORDER_CHANGED_MESSAGE
+from usecases.models import ActorRole, CommonTerm, Drawing, InformationObject, Remark, Step, UseCase, UseCaseRelation
+from usecases.services import usecase_row_siblings, usecase_row_update, usecase_rows_reorder, usecase_update
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +70,7 @@ TABLE_DATA = {
         {"name": WRITTEN, "drawing_type": "use case overview", "uri_type": "image"},
         "name",
     ),
-    "remarks": ({"text": WRITTEN}, {"revision": "not a number"}, "text"),
+    "remarks": ({"text": WRITTEN}, {"fingerprint": "not one" * 10}, "text"),
     "actor-groupings": ({"name": WRITTEN}, {"name": "x" * 301}, "name"),
     "actors": (
         lambda w: {"actor_name": w.library_actor.name, "further_information": WRITTEN},
@@ -115,6 +117,7 @@ def world():
         workspace=workspace,
         use_case=use_case,
         author=member_of(workspace, "author"),
+        colleague=member_of(workspace, "author"),
         viewer=member_of(workspace, "viewer"),
         outsider=member_of(WorkspaceFactory(), "author"),
         actor=actor,
@@ -145,8 +148,20 @@ def rows_of(world, key: str) -> list:
     return list(table.rows(use_case=world.use_case, scenario=world.scenario if table.scoped else None))
 
 
-def post(client, world, name: str, key: str, data: dict, *, row=None, htmx=True, revision=None):
-    data = {"revision": revision_of(world.use_case) if revision is None else revision, **data}
+def as_loaded(name: str, key: str, row: int, *, use_case, scenario=None) -> dict:
+    """What the page posts with a write of an existing row: its values as loaded (a save, a delete), or the order of
+    its siblings as shown (a move)."""
+    table = TABLES[key]
+    shown = table.row_get(use_case=use_case, scenario=scenario if table.scoped else None, pk=row)
+    if name == "row_move" and table.ordered:
+        return {"order": order_fingerprint(usecase_row_siblings(shown).order_by("position", "pk"))}
+    return {"fingerprint": table.fingerprint(shown)}
+
+
+def post(client, world, name: str, key: str, data: dict, *, row=None, htmx=True, loaded: dict | None = None):
+    if loaded is None and row is not None:
+        loaded = as_loaded(name, key, row, use_case=world.use_case, scenario=world.scenario)
+    data = {**(loaded or {}), **data}
     return client.post(url(world, name, key, row), data, **(HTMX if htmx else {}))
 
 
@@ -168,7 +183,6 @@ def test_a_valid_new_row_appears_bumps_the_revision_and_is_logged(client, world,
     assert WRITTEN in response.content.decode()
     assert revision_of(world.use_case) == before + 1
     assert json.loads(response["HX-Trigger"]) == {"usecaseRevised": {"from": before, "to": before + 1}}
-    assert f'name="revision" value="{before + 1}"' in response.content.decode()
     if TABLES[key].ordered:
         row = rows_of(world, key)[-1]
         entry = ChangeLogEntry.objects.get(
@@ -253,35 +267,56 @@ def test_rows_move_up_and_down_among_their_siblings(client, world, key):
     assert ChangeLogEntry.objects.filter(action="update", object_id=str(world.use_case.pk)).count() == 2
 
 
+def _another(world, key: str, which: int) -> dict:
+    """What makes another new row of the table differ where its rows must (links, relations, actors)."""
+    if key == "relations":
+        return {"type": ("extend", "invoke")[which]}
+    if key == "actors":
+        return {"actor_name": ActorFactory(name=f"Another actor {which}").name}
+    return {} if TABLES[key].ordered else {TABLE_DATA[key][2]: f"Another {which}"}
+
+
 @pytest.mark.parametrize("key", KEYS)
-def test_a_write_from_a_stale_revision_is_refused_and_changes_nothing(client, world, key):
+def test_changes_elsewhere_in_the_use_case_refuse_no_write_of_the_table(client, world, key):
     client.force_login(world.author)
-    stale = revision_of(world.use_case)
-    usecase_update(user=world.author, use_case=world.use_case, data={"name": "Changed by someone else"})
+    mine, mine_too = create(client, world, key), create(client, world, key, **_another(world, key, 0))
+    scenario = world.scenario
+    loaded = as_loaded("row_update", key, mine.pk, use_case=world.use_case, scenario=scenario)
+    deleting = as_loaded("row_delete", key, mine_too.pk, use_case=world.use_case, scenario=scenario)
+    usecase_update(user=world.colleague, use_case=world.use_case, data={"name": "Changed by someone else"})
+    remark = Remark.objects.create(use_case=world.use_case, text="Theirs", position=99)
+    usecase_row_update(user=world.colleague, row=remark, data={"text": "Theirs, changed"})
     count = len(rows_of(world, key))
 
-    response = post(client, world, "row_create", key, _data(world, key, 0), revision=stale)
+    added = post(client, world, "row_create", key, {**_data(world, key, 0), **_another(world, key, 1)})
+    assert added.status_code == 200 and len(rows_of(world, key)) == count + 1
+    if TABLES[key].ordered:
+        field = TABLE_DATA[key][2]
+        changed = {**_data(world, key, 0), field: "Changed"}
+        saved = post(client, world, "row_update", key, changed, row=mine.pk, loaded=loaded)
+        assert saved.status_code == 200, saved.content.decode()
+        mine.refresh_from_db()
+        assert getattr(mine, field) == "Changed"
+    deleted = post(client, world, "row_delete", key, {}, row=mine_too.pk, loaded=deleting)
+    assert deleted.status_code == 200 and mine_too.pk not in [row.pk for row in rows_of(world, key)]
 
-    assert response.status_code == 409
-    assert STALE_MESSAGE in response.content.decode()
-    assert (len(rows_of(world, key)), revision_of(world.use_case)) == (count, stale + 1)
 
-
-def test_a_stale_move_or_delete_is_refused_too(client, world):
+def test_a_move_after_someone_reordered_the_table_and_a_delete_of_a_row_they_changed_are_refused(client, world):
     client.force_login(world.author)
-    first, second = create(client, world, "remarks"), create(client, world, "remarks")
-    stale = revision_of(world.use_case)
-    usecase_update(user=world.author, use_case=world.use_case, data={"name": "Changed by someone else"})
+    first, second, third = (create(client, world, "remarks") for _ in range(3))
+    move = as_loaded("row_move", "remarks", third.pk, use_case=world.use_case)
+    delete = as_loaded("row_delete", "remarks", first.pk, use_case=world.use_case)
+    usecase_rows_reorder(user=world.colleague, use_case=world.use_case, rows=[first, third, second])
+    usecase_row_update(user=world.colleague, row=first, data={"text": "Theirs"})
 
-    moved = post(client, world, "row_move", "remarks", {"direction": "up"}, row=second.pk, revision=stale)
-    deleted = post(client, world, "row_delete", "remarks", {}, row=first.pk, revision=stale)
-    changed = post(client, world, "row_update", "remarks", {"text": "Mine"}, row=first.pk, revision=stale)
+    moved = post(client, world, "row_move", "remarks", {"direction": "up"}, row=third.pk, loaded=move)
+    deleted = post(client, world, "row_delete", "remarks", {}, row=first.pk, loaded=delete)
 
-    assert (moved.status_code, deleted.status_code, changed.status_code) == (409, 409, 409)
-    assert all(STALE_MESSAGE in response.content.decode() for response in (moved, deleted, changed))
-    assert [row.pk for row in rows_of(world, "remarks")] == [first.pk, second.pk]
-    first.refresh_from_db()
-    assert first.text == WRITTEN
+    assert (moved.status_code, deleted.status_code) == (409, 409)
+    assert ORDER_CHANGED_MESSAGE in unescape(moved.content.decode())
+    assert DELETE_CHANGED_MESSAGE.format(noun="remark") in unescape(deleted.content.decode())
+    assert "Theirs" in deleted.content.decode()  # the table as it is now
+    assert [row.pk for row in rows_of(world, "remarks")] == [first.pk, third.pk, second.pk]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -379,7 +414,7 @@ def test_moving_steps_numbered_by_their_place_renumbers_them_and_keeps_other_num
     StepFactory(scenario=lettered, number="A", position=1)
     b = StepFactory(scenario=lettered, number="B", position=2)
     kwargs = {"pk": world.use_case.pk, "scenario": lettered.pk, "table": "steps", "row": b.pk}
-    data = {"direction": "up", "revision": revision_of(world.use_case)}
+    data = {"direction": "up", **as_loaded("row_move", "steps", b.pk, use_case=world.use_case, scenario=lettered)}
     assert client.post(reverse("usecases:row_move", kwargs=kwargs), data, **HTMX).status_code == 200
     assert list(lettered.steps.order_by("position").values_list("number", flat=True)) == ["B", "A"]
 
@@ -393,10 +428,12 @@ def test_an_author_picks_library_actors_or_adds_a_new_one_as_an_import_would(cli
     actor = Actor.objects.get(name="Brand new actor")
     assert ActorRole.objects.filter(use_case=world.use_case, actor=actor).exists()
 
-    stale = post(
-        client, world, "row_create", "actors", {"actor_name": "Never added", "new_actor_type": "system"}, revision=0
-    )
-    assert stale.status_code == 409 and not Actor.objects.filter(name="Never added").exists()
+    role = ActorRole.objects.get(use_case=world.use_case, actor=actor)
+    loaded = as_loaded("row_update", "actors", role.pk, use_case=world.use_case)
+    usecase_row_update(user=world.colleague, row=role, data={"further_information": "Theirs"})
+    renamed = {"actor_name": "Never added", "new_actor_type": "system"}
+    conflict = post(client, world, "row_update", "actors", renamed, row=role.pk, loaded=loaded)
+    assert conflict.status_code == 409 and not Actor.objects.filter(name="Never added").exists()
 
 
 def test_a_step_picks_information_and_requirements_by_label_or_adds_new_ones_to_the_library(client, world):
@@ -418,8 +455,11 @@ def test_a_step_picks_information_and_requirements_by_label_or_adds_new_ones_to_
     both = create(client, world, "steps", information_objects=[schedule.pk], add_information_object="Schedule")
     assert list(both.information_objects.all()) == [schedule]  # named twice, linked once
 
-    stale = post(client, world, "row_create", "steps", {"name": "Late", "add_requirement": "R-77 · Never"}, revision=0)
-    assert stale.status_code == 409 and not Requirement.objects.filter(identifier="R-77").exists()
+    loaded = as_loaded("row_update", "steps", both.pk, use_case=world.use_case, scenario=world.scenario)
+    usecase_row_update(user=world.colleague, row=both, data={"name": "Theirs"})
+    late = {"name": "Late", "add_requirement": "R-77 · Never"}
+    conflict = post(client, world, "row_update", "steps", late, row=both.pk, loaded=loaded)
+    assert conflict.status_code == 409 and not Requirement.objects.filter(identifier="R-77").exists()
 
 
 def test_a_user_who_may_not_add_to_the_library_is_told_so_and_nothing_is_written(client, world):
@@ -551,7 +591,8 @@ def test_terms_are_picked_from_the_library_or_added_and_removed_without_leaving_
 
     assert removed.status_code == 200 and list(world.use_case.common_terms.all()) == [prosumer]
     assert CommonTerm.objects.filter(pk=known.pk).exists()  # still in the library
-    assert post(client, world, "row_delete", "terms", {}, row=known.pk).status_code == 404
+    again = post(client, world, "row_delete", "terms", {}, row=known.pk, loaded={"fingerprint": "as shown"})
+    assert again.status_code == 409 and "deleted this term already" in again.content.decode()  # by the first tab
 
 
 def test_a_relation_offers_only_visible_use_cases_and_hides_the_name_of_others(client, world):
@@ -597,9 +638,9 @@ def _steps_budget(client, steps: int) -> dict[str, tuple[int, int]]:
     client.force_login(author)
 
     def write(name: str, data: dict, **row) -> tuple[int, int]:
-        revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
         path = reverse(f"usecases:{name}", kwargs={**kwargs, **row})
-        return _count_queries(client, "post", path, {"revision": revision, **data})
+        loaded = as_loaded(name, "steps", row["row"], use_case=use_case, scenario=scenario) if row else {}
+        return _count_queries(client, "post", path, {**loaded, **data})
 
     producers = [actor.pk for actor in step.producers.all()]
     step_data = {"name": "Renamed", "service": "GET", "producers": producers}

@@ -80,14 +80,16 @@ def usecase_actors(use_case) -> Any:
 
 
 class RowForm(forms.ModelForm):
-    """A row of one table of `use_case` (of `scenario` for a scenario's tables). `revision` is the use case's
-    revision the form was rendered at: the write is refused when someone else changed the use case since."""
+    """A row of one table of `use_case` (of `scenario` for a scenario's tables). A form of an existing row carries
+    `fingerprint`, the row's values as loaded (`fingerprint` of its table, see conflicts.py): the write is refused
+    when someone changed the row since; changes to other rows do not matter."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, use_case, scenario=None, user=None, **kwargs):
-        kwargs["initial"] = {"revision": use_case.revision, **kwargs.get("initial", {})}
+    def __init__(self, *args, use_case, scenario=None, user=None, fingerprint: str = "", **kwargs):
+        kwargs["initial"] = {"fingerprint": fingerprint, **kwargs.get("initial", {})}
         super().__init__(*args, **kwargs)
+        self.fields["fingerprint"].required = self.instance.pk is not None
         self.use_case, self.scenario, self.user = use_case, scenario, user
         # What a field names in the libraries: an existing object (picked), or a new one to add with the row
         # (additions), added by add_library_objects.
@@ -138,7 +140,7 @@ class RowForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values as the row services take them."""
-        return form_data(self, exclude=("revision",))
+        return form_data(self, exclude=("fingerprint",))
 
 
 class VersionEntryForm(RowForm):
@@ -259,7 +261,7 @@ class LinkForm(RowForm):
         model = self._meta.model
         picked = self.library.filter(**{f"{self.name_field}__iexact": name}).order_by("pk").first()
         if picked is None and self.may_add(model):
-            fields = {name_: cleaned.get(name_, "") for name_ in self.fields if name_ != "revision"}
+            fields = {name_: cleaned.get(name_, "") for name_ in self.fields if name_ != "fingerprint"}
             self.additions[self.name_field] = (model, {**fields, self.name_field: name})
         elif picked is None:
             self.add_error(self.name_field, f"The library has no {self.noun} “{name}”, and you may not add one.")
@@ -518,7 +520,9 @@ class ActorRoleForm(RowForm):
 
 
 class RowActionForm(forms.Form):
-    """A delete or a move posted from an editor, with the revision the editor was rendered at."""
+    """A delete or a move posted from an editor: with the row's values as the table showed them (`fingerprint`, for
+    a delete) or the order of its siblings (`order`, for a move)."""
 
-    revision = forms.IntegerField()
+    fingerprint = forms.CharField(required=False, max_length=64)
+    order = forms.CharField(required=False, max_length=64)
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")], required=False)

@@ -14,6 +14,7 @@ from sgam.services import sgam_placement_add
 from ucmr.permissions import visible_to
 from ucmr.richtext import is_rich_text, rich_text_html
 from usecases.authoring import forms
+from usecases.authoring.conflicts import row_fingerprint, row_lock_unchanged, rows_check_order
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -55,6 +56,8 @@ class TableRow:
     last: bool = False
     urls: dict[str, str] = field(default_factory=dict)
     opens: list[tuple[str, str]] = field(default_factory=list)  # (label, url) of tables opened from the row
+    fingerprint: str = ""  # its values as shown, which its delete compares (conflicts.py)
+    order: str = ""  # the order of its siblings as shown, which its move compares
 
 
 def _names(rows, attribute: str = "name") -> str:
@@ -127,26 +130,44 @@ class EditableTable:
         """The unsaved row a create form validates against (model clean() needs its owner)."""
         return self.model(**self.owner(use_case=use_case, scenario=scenario))
 
+    @property
+    def many(self) -> tuple[str, ...]:
+        """The many-to-many fields the row's form edits (part of what a conflict compares)."""
+        edited = self.form_class._meta.fields or ()
+        return tuple(field.name for field in self.model._meta.many_to_many if field.name in edited)
+
+    def fingerprint(self, row: models.Model) -> str:
+        """The row's values as its forms load them (see conflicts.py)."""
+        return row_fingerprint(row, many=self.many)
+
     @transaction.atomic
-    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
-        """Write the new row, with the new library objects its form names (all or nothing)."""
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form):
+        """Write the new row, with the new library objects its form names (all or nothing). A new row overwrites
+        nothing: it is added whatever else changed meanwhile."""
         form.add_library_objects(user=user)
         data = {**form.service_data(), **self.owner(use_case=use_case, scenario=scenario)}
         data.pop("use_case", None)
-        return usecase_row_create(
-            user=user, use_case=use_case, model=self.model, data=data, expected_revision=expected_revision
-        )
+        return usecase_row_create(user=user, use_case=use_case, model=self.model, data=data)
 
     @transaction.atomic
-    def update(self, *, user, row: models.Model, form, expected_revision: int):
+    def update(self, *, user, row: models.Model, form, fingerprint: str):
+        """Write the form to the row, refused when the row changed since the form was loaded (`fingerprint`)."""
+        row = row_lock_unchanged(row=row, fingerprint=fingerprint, many=self.many)
         form.add_library_objects(user=user)
-        return usecase_row_update(user=user, row=row, data=form.service_data(), expected_revision=expected_revision)
+        return usecase_row_update(user=user, row=row, data=form.service_data())
 
-    def delete(self, *, user, use_case: UseCase, row: models.Model, expected_revision: int) -> None:
-        usecase_row_delete(user=user, row=row, expected_revision=expected_revision)
+    @transaction.atomic
+    def delete(self, *, user, use_case: UseCase, row: models.Model, fingerprint: str) -> None:
+        """Delete the row, refused when it changed since the table showed it (`fingerprint`)."""
+        row = row_lock_unchanged(row=row, fingerprint=fingerprint, many=self.many)
+        usecase_row_delete(user=user, row=row)
 
-    def reorder(self, *, user, use_case: UseCase, rows: list[models.Model], expected_revision: int) -> None:
-        usecase_rows_reorder(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
+    @transaction.atomic
+    def reorder(self, *, user, use_case: UseCase, rows: list[models.Model], shown: list[models.Model], order: str):
+        """Put the siblings in the order `rows`, refused when they are no longer in the order the table showed
+        (`order`, the fingerprint of `shown`)."""
+        rows_check_order(siblings=shown, fingerprint=order)
+        usecase_rows_reorder(user=user, use_case=use_case, rows=rows)
 
 
 class StepTable(EditableTable):
@@ -197,19 +218,22 @@ class LinkTable(EditableTable):
     def new_instance(self, *, use_case: UseCase, scenario: Scenario | None) -> models.Model:
         return self.model()
 
-    def _set(self, *, user, use_case: UseCase, rows, expected_revision: int) -> None:
-        usecase_update(user=user, use_case=use_case, data={self.relation: rows}, expected_revision=expected_revision)
+    def _set(self, *, user, use_case: UseCase, rows) -> None:
+        usecase_update(user=user, use_case=use_case, data={self.relation: rows})
 
     @transaction.atomic
-    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form):
         form.add_library_objects(user=user)
         rows = [*self.linked(use_case).all(), form.chosen]
-        self._set(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
+        self._set(user=user, use_case=use_case, rows=rows)
         return form.chosen
 
-    def delete(self, *, user, use_case: UseCase, row: models.Model, expected_revision: int) -> None:
+    @transaction.atomic
+    def delete(self, *, user, use_case: UseCase, row: models.Model, fingerprint: str) -> None:
+        """Remove the object from the use case (the library keeps it); whatever a curator changed in the object
+        meanwhile, the link is what goes."""
         rows = [linked for linked in self.linked(use_case).all() if linked.pk != row.pk]
-        self._set(user=user, use_case=use_case, rows=rows, expected_revision=expected_revision)
+        self._set(user=user, use_case=use_case, rows=rows)
 
 
 class ActorRoleTable(EditableTable):
@@ -217,25 +241,24 @@ class ActorRoleTable(EditableTable):
     which is where the validation's "actor without SGAM placement" is fixed."""
 
     @transaction.atomic
-    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form, expected_revision: int):
-        role = super().create(
-            user=user, use_case=use_case, scenario=scenario, form=form, expected_revision=expected_revision
-        )
-        _place_actor_role(user=user, role=role, cell=form.placement(), expected_revision=None)
+    def create(self, *, user, use_case: UseCase, scenario: Scenario | None, form):
+        role = super().create(user=user, use_case=use_case, scenario=scenario, form=form)
+        _place_actor_role(user=user, role=role, cell=form.placement())
         return role
 
     @transaction.atomic
-    def update(self, *, user, row: models.Model, form, expected_revision: int):
+    def update(self, *, user, row: models.Model, form, fingerprint: str):
+        """A placement alone adds to the row's placements and overwrites nothing: only a change of the row is
+        compared with what was loaded."""
         if form.changes_the_row():
-            row = super().update(user=user, row=row, form=form, expected_revision=expected_revision)
-            expected_revision = None  # the row's write checked it
-        _place_actor_role(user=user, role=row, cell=form.placement(), expected_revision=expected_revision)
+            row = super().update(user=user, row=row, form=form, fingerprint=fingerprint)
+        _place_actor_role(user=user, role=row, cell=form.placement())
         return row
 
 
-def _place_actor_role(*, user, role: ActorRole, cell: dict | None, expected_revision: int | None) -> None:
+def _place_actor_role(*, user, role: ActorRole, cell: dict | None) -> None:
     if cell is not None and not SgamPlacement.objects.filter(actor_role=role, **cell).exists():
-        sgam_placement_add(user=user, subject=role, expected_revision=expected_revision, **cell)
+        sgam_placement_add(user=user, subject=role, **cell)
 
 
 class RelationTable(EditableTable):

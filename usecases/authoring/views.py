@@ -3,8 +3,13 @@ the writes (create, update, delete, move) through the row services.
 
 For htmx requests (`HX-Request`) they answer with the editor's partial: after a write the fresh table, with an
 `HX-Trigger` event `usecaseRevised` ({from, to}) that `static/js/authoring.js` uses to bring the page's revision
-up to date; a refusal answers 4xx with the editor to show (422 a form with errors, 409 someone else's change or a use
-case that is no longer a draft, 400 an incomplete post), which authoring.js lets htmx swap in. Without htmx a write
+up to date; a refusal answers 4xx with the editor to show (422 a form with errors, 409 a conflict or a use case that is
+no longer a draft, 400 an incomplete post), which authoring.js lets htmx swap in.
+
+Conflicts are per row (conflicts.py): a save or a delete is refused only when its row changed since it was loaded,
+a move only when its table's order changed; writes to other rows and other tables never refuse each other. A refused
+save shows both versions, theirs (saved) and yours (kept in the form, which then saves over theirs); the save of a
+row deleted meanwhile offers to add it again. Without htmx a write
 redirects back to the table on the use case page, and a page wraps the partials, so the editors work without script.
 
 Permissions are those of the edit page (`usecases:usecase_update`): a 404 for who may not see the use case, a 403 for
@@ -12,6 +17,7 @@ who may see but not change it; only drafts are edited.
 """
 
 import json
+from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -24,13 +30,30 @@ from django.views.generic import View
 from ucmr.admin import fresh_copy
 from ucmr.editing import add_service_errors
 from ucmr.permissions import CHANGE, ObjectPermissionMixin, require
+from usecases.authoring.conflicts import ROW_CHANGED, conflict_of, last_change, order_fingerprint, row_differences
 from usecases.authoring.forms import RowActionForm
 from usecases.authoring.tables import TABLES, table_get
 from usecases.models import Scenario, UseCase
 from usecases.selectors import usecase_header_get
 from usecases.services import not_a_draft_message, usecase_row_siblings
 
+# The placement editor (sgam/placement_views.py) still compares the use case's revision: a placement is a cell of one
+# grid the whole use case shares.
 STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
+CHANGED_MESSAGE = (
+    "Someone changed this {noun} while you were editing it. Nothing of yours was saved yet: your text is kept in the "
+    "form. Save again to replace their version with yours, or Cancel to keep theirs."
+)
+DELETED_MESSAGE = (
+    "Someone deleted this {noun} while you were editing it. Your text is kept in the form: save to add it as a new "
+    "{noun}, or Cancel to drop it."
+)
+DELETE_CHANGED_MESSAGE = (
+    "Someone changed this {noun} after the table was shown; it is shown as it is now. Nothing was deleted: delete it "
+    "again if you still mean to."
+)
+GONE_MESSAGE = "Someone else deleted this {noun} already; the table is shown as it is now."
+ORDER_CHANGED_MESSAGE = "Someone changed the order of this table meanwhile; it is shown as it is now. Nothing moved."
 INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
 REVISED_EVENT = "usecaseRevised"
 
@@ -75,6 +98,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         return self.not_a_draft() or self.read()
 
     def post(self, request, *args, **kwargs):
+        self.revision_before = self.use_case.revision  # the write moves it on (usecaseRevised says from what)
         return self.not_a_draft() or self.write()
 
     def read(self):
@@ -106,12 +130,14 @@ class TableEditorView(ObjectPermissionMixin, View):
 
     def form(self, *, data=None, instance=None):
         key = instance.pk if instance is not None else "new"
+        loaded = instance is not None and data is None  # a bound form posts the fingerprint it was loaded with
         return self.table.form_class(
             data,
             self.request.FILES if data is not None else None,
             instance=instance if instance is not None else self.table.new_instance(**self.owner),
             auto_id=f"{self.editor_id}-{key}-%s",
             user=self.request.user,
+            fingerprint=self.table.fingerprint(instance) if loaded else "",
             **self.owner,
         )
 
@@ -125,7 +151,6 @@ class TableEditorView(ObjectPermissionMixin, View):
             "table": self.table,
             "scenario": self.scenario,
             "editor_id": self.editor_id,
-            "revision": self.use_case.revision,
             "list_url": self.url("row_list"),
             "done_url": self.page_url,
             **kwargs,
@@ -133,8 +158,13 @@ class TableEditorView(ObjectPermissionMixin, View):
 
     def table_context(self, **kwargs) -> dict:
         rows = self.table.table_rows(self.table.rows(**self.owner), user=self.request.user)
+        siblings = defaultdict(list)  # a step moves among the steps of its parent, any other row in its table
+        for item in rows:
+            siblings[getattr(item.row, "parent_id", None)].append(item.row)
         for item in rows:
             item.urls = {name: self.url(f"row_{name}", row=item.row.pk) for name in ("update", "delete", "move")}
+            item.fingerprint = self.table.fingerprint(item.row)
+            item.order = order_fingerprint(siblings[getattr(item.row, "parent_id", None)])
             item.opens = [
                 (
                     TABLES[key].title,
@@ -153,31 +183,46 @@ class TableEditorView(ObjectPermissionMixin, View):
             return TemplateResponse(self.request, partial, context, status=status)
         return TemplateResponse(self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status)
 
-    def written(self, before: int, **context):
+    def written(self, **context):
         """The answer to a successful write: the fresh table, and the page's revision moved on."""
         if not is_htmx(self.request):
             messages.success(self.request, f"The {self.table.title} table is saved.")
             return redirect(self.page_url)
         self.use_case.refresh_from_db(fields=["revision", "modified"])
         response = self.respond("table", self.table_context(**context))
-        response["HX-Trigger"] = json.dumps({REVISED_EVENT: {"from": before, "to": self.use_case.revision}})
+        revised = {"from": self.revision_before, "to": self.use_case.revision}
+        response["HX-Trigger"] = json.dumps({REVISED_EVENT: revised})
         return response
 
-    def refused(self, error: ValidationError, *, form=None, revision: int | None = None):
+    def refused(self, error: ValidationError, *, form=None):
         """The answer to a write to the table the service refused: its words (on the form when there is one), or
-        the stale message with the table as it was rendered (every further write is refused until a reload)."""
-        if is_stale(error):
-            context = {"message": STALE_MESSAGE, "revision": revision}
-            status = 409
-        else:
-            context, status = {}, 422
-            if form is not None:
-                add_service_errors(form, error)
-            else:
-                context["message"] = " ".join(error.messages)
+        for a conflict what changed meanwhile, with the table as it is now."""
+        conflict = conflict_of(error)
+        if conflict == ROW_CHANGED:
+            return self.gone() if error.params["current"] is None else self.message(DELETE_CHANGED_MESSAGE)
+        if conflict is not None:
+            return self.message(ORDER_CHANGED_MESSAGE)
+        context = {}
         if form is not None:
+            add_service_errors(form, error)
             context["form"] = form
-        return self.respond("table", self.table_context(**context), status)
+        else:
+            context["message"] = " ".join(error.messages)
+        return self.respond("table", self.table_context(**context), 422)
+
+    def message(self, message: str, status: int = 409):
+        """The table as it is now, with why nothing was written."""
+        return self.respond("table", self.table_context(message=message.format(noun=self.table.noun)), status)
+
+    def gone(self):
+        return self.message(GONE_MESSAGE)
+
+    def get_row_or_none(self):
+        """The row the URL names, or None when it was deleted meanwhile."""
+        try:
+            return self.table.row_get(**self.owner, pk=self.kwargs["row"])
+        except Http404:
+            return None
 
 
 class RowListView(TableEditorView):
@@ -198,12 +243,11 @@ class RowCreateView(TableEditorView):
         form = self.form(data=self.request.POST)
         if not form.is_valid():
             return self.respond("table", self.table_context(form=form), status=422)
-        revision = form.cleaned_data["revision"]
         try:
-            self.table.create(user=self.request.user, **self.owner, form=form, expected_revision=revision)
+            self.table.create(user=self.request.user, **self.owner, form=form)
         except ValidationError as error:
-            return self.refused(error, form=form, revision=revision)
-        return self.written(revision, form=self.next_row_form())
+            return self.refused(error, form=form)
+        return self.written(form=self.next_row_form())
 
     def next_row_form(self):
         """After a row is added, the new-row form stays open for the next one, its first field focused."""
@@ -232,21 +276,54 @@ class RowUpdateView(TableEditorView):
         return self.respond("form", self.form_context(self.form(instance=self.get_row())))
 
     def write(self):
-        row = self.get_row()
+        if not self.table.ordered:
+            raise Http404(f"A {self.table.noun} is not edited in this table; remove it and add another.")
+        row = self.get_row_or_none()
+        if row is None:
+            return self.deleted_meanwhile()
         form = self.form(data=self.request.POST, instance=row)
         if not form.is_valid():
             return self.respond("form", self.form_context(form), status=422)
-        revision = form.cleaned_data["revision"]
+        fingerprint = form.cleaned_data["fingerprint"]
         try:
-            self.table.update(user=self.request.user, row=fresh_copy(row), form=form, expected_revision=revision)
+            self.table.update(user=self.request.user, row=fresh_copy(row), form=form, fingerprint=fingerprint)
         except ValidationError as error:
-            context = self.form_context(form)
-            if is_stale(error):
-                context.update(message=STALE_MESSAGE, revision=revision)
-                return self.respond("form", context, status=409)
+            if conflict_of(error) == ROW_CHANGED:
+                current = error.params["current"]
+                return self.changed_meanwhile(form, current) if current is not None else self.deleted_meanwhile()
             add_service_errors(form, error)
-            return self.respond("form", context, status=422)
-        return self.written(revision)
+            return self.respond("form", self.form_context(form), status=422)
+        return self.written()
+
+    def changed_meanwhile(self, form, current):
+        """Both versions: theirs (saved) beside yours (kept in the form, which now saves over theirs). When they
+        differ in nothing the form shows, there is nothing of theirs to lose: yours is saved."""
+        theirs = self.form(instance=current)
+        fingerprint = theirs.initial["fingerprint"]
+        differences = row_differences(yours=form, theirs=theirs)
+        if not differences:
+            try:
+                self.table.update(user=self.request.user, row=current, form=form, fingerprint=fingerprint)
+            except ValidationError as error:
+                add_service_errors(form, error)
+                return self.respond("form", self.form_context(form), status=422)
+            return self.written()
+        form.data = form.data.copy()
+        form.data["fingerprint"] = fingerprint  # saving again replaces theirs with yours, knowingly
+        context = self.form_context(form)
+        context.update(
+            message=CHANGED_MESSAGE.format(noun=self.table.noun),
+            differences=differences,
+            changed_by=last_change(current),
+        )
+        return self.respond("form", context, status=409)
+
+    def deleted_meanwhile(self):
+        """The save of a row deleted meanwhile: the text stays in the form, which now adds it as a new row."""
+        form = self.form(data=self.request.POST)
+        context = self.context(form=form, update_url=self.url("row_create"), deleted=True)
+        context["message"] = DELETED_MESSAGE.format(noun=self.table.noun)
+        return self.respond("form", context, status=409)
 
 
 class RowDeleteView(TableEditorView):
@@ -255,16 +332,18 @@ class RowDeleteView(TableEditorView):
     http_method_names = ["post"]
 
     def write(self):
-        row = self.table.row_get(**self.owner, pk=self.kwargs["row"])
+        row = self.get_row_or_none()
+        if row is None:
+            return self.gone()
         form = RowActionForm(self.request.POST)
-        if not form.is_valid():
+        if not form.is_valid() or not form.cleaned_data["fingerprint"]:
             return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
-        revision = form.cleaned_data["revision"]
+        fingerprint = form.cleaned_data["fingerprint"]
         try:
-            self.table.delete(user=self.request.user, use_case=self.use_case, row=row, expected_revision=revision)
+            self.table.delete(user=self.request.user, use_case=self.use_case, row=row, fingerprint=fingerprint)
         except ValidationError as error:
-            return self.refused(error, revision=revision)
-        return self.written(revision)
+            return self.refused(error)
+        return self.written()
 
 
 class RowMoveView(TableEditorView):
@@ -275,12 +354,14 @@ class RowMoveView(TableEditorView):
     def write(self):
         if not self.table.ordered:
             raise Http404(f"The {self.table.title} table keeps its own order.")
-        row = self.table.row_get(**self.owner, pk=self.kwargs["row"])
+        row = self.get_row_or_none()
+        if row is None:
+            return self.gone()
         form = RowActionForm(self.request.POST)
-        if not form.is_valid() or not form.cleaned_data["direction"]:
+        if not form.is_valid() or not form.cleaned_data["direction"] or not form.cleaned_data["order"]:
             return self.respond("table", self.table_context(message=INCOMPLETE_MESSAGE), status=400)
-        revision = form.cleaned_data["revision"]
-        siblings = list(usecase_row_siblings(row).order_by("position", "pk"))
+        shown = list(usecase_row_siblings(row).order_by("position", "pk"))
+        siblings = list(shown)
         index = next(index for index, sibling in enumerate(siblings) if sibling.pk == row.pk)
         other = index - 1 if form.cleaned_data["direction"] == "up" else index + 1
         if not 0 <= other < len(siblings):
@@ -288,8 +369,12 @@ class RowMoveView(TableEditorView):
         siblings[index], siblings[other] = siblings[other], siblings[index]
         try:
             self.table.reorder(
-                user=self.request.user, use_case=self.use_case, rows=siblings, expected_revision=revision
+                user=self.request.user,
+                use_case=self.use_case,
+                rows=siblings,
+                shown=shown,
+                order=form.cleaned_data["order"],
             )
         except ValidationError as error:
-            return self.refused(error, revision=revision)
-        return self.written(revision)
+            return self.refused(error)
+        return self.written()
