@@ -248,6 +248,11 @@ UCMR_XML_MAX_BYTES = env.int("UCMR_XML_MAX_BYTES", default=20_000_000)
 # at a time: memory then grows with the file's libraries and one batch, not with its number of use cases.
 UCMR_IMPORT_STREAM_BYTES = env.int("UCMR_IMPORT_STREAM_BYTES", default=8_000_000)
 UCMR_IMPORT_BATCH = env.int("UCMR_IMPORT_BATCH", default=100)
+# Excel workbooks (usecases/excel/reader.py): refused when their zip would unpack to more than this many bytes
+# (checked from the zip's directory, before anything is decompressed); of a sheet, only so many rows and columns read.
+UCMR_EXCEL_MAX_BYTES = env.int("UCMR_EXCEL_MAX_BYTES", default=50_000_000)
+UCMR_EXCEL_MAX_ROWS = env.int("UCMR_EXCEL_MAX_ROWS", default=1_000)
+UCMR_EXCEL_MAX_COLUMNS = env.int("UCMR_EXCEL_MAX_COLUMNS", default=1_000)
 # Exports of more use cases than this (and every "export all") run as a background job that writes a file.
 UCMR_EXPORT_SYNC_MAX = env.int("UCMR_EXPORT_SYNC_MAX", default=50)
 # The largest image a drawing (section 2) may upload in the pages.

@@ -42,3 +42,14 @@ class XmlParser(parsers.BaseParser):
 
 class TextXmlParser(XmlParser):
     media_type = "text/xml"
+
+
+class WorkbookParser(XmlParser):
+    """A raw Excel workbook body (an import): its bytes under the same key as an XML body, since the import tells
+    the two apart by their content."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MacroWorkbookParser(WorkbookParser):
+    media_type = "application/vnd.ms-excel.sheet.macroEnabled.12"

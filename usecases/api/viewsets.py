@@ -15,7 +15,7 @@ from rest_framework.reverse import reverse
 
 from ucmr.api.etags import ETagMixin, digest_etag, etag_matches
 from ucmr.api.jobs import JOB_ID_REGEX
-from ucmr.api.parsers import TextXmlParser, XmlParser
+from ucmr.api.parsers import MacroWorkbookParser, TextXmlParser, WorkbookParser, XmlParser
 from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
 from ucmr.api.viewsets import SelectorMixin
 from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
@@ -32,6 +32,7 @@ from usecases.api.serializers import (
     UseCasePatchSerializer,
 )
 from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_patch, usecase_file_save
+from usecases.exchange.files import EXCEL, file_kind
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
     WORKSPACE_TO_CHOOSE,
@@ -381,16 +382,33 @@ def _content(data: dict) -> dict:
     return {key: value for key, value in data.items() if key != "warnings"}
 
 
+NO_IMPORT_FILE = (
+    "Send the XML file or workbook as `file` (multipart) or as the body (application/xml, or an Excel media type)."
+)
+
+
 @extend_schema(tags=["imports"])
 class ImportViewSet(viewsets.GenericViewSet):
-    """XML imports: POST a file, get 202 and the address of the background job that imports it (`Location`)."""
+    """Imports: POST an XML file or an Excel workbook, get 202 and the address of the background job that imports it
+    (`Location`)."""
 
     serializer_class = ImportRequestSerializer
     lookup_value_regex = JOB_ID_REGEX
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, XmlParser, TextXmlParser]
+    parser_classes = [
+        parsers.MultiPartParser,
+        parsers.FormParser,
+        XmlParser,
+        TextXmlParser,
+        WorkbookParser,
+        MacroWorkbookParser,
+    ]
 
     @extend_schema(
-        request={"multipart/form-data": ImportRequestSerializer, "application/xml": OpenApiTypes.BINARY},
+        request={
+            "multipart/form-data": ImportRequestSerializer,
+            "application/xml": OpenApiTypes.BINARY,
+            WorkbookParser.media_type: OpenApiTypes.BINARY,
+        },
         parameters=[
             OpenApiParameter("workspace", int, description="With a raw body: where new use cases go."),
             OpenApiParameter("policy", str, description="With a raw body: update or skip."),
@@ -403,9 +421,11 @@ class ImportViewSet(viewsets.GenericViewSet):
         values = request.query_params if raw is not None else request.data
         serializer = ImportRequestSerializer(data={key: values.get(key) for key in values if key != "file"})
         serializer.is_valid(raise_exception=True)
-        upload = request.data.get("file") if raw is None else ContentFile(raw, name="upload.xml")
+        upload = request.data.get("file")
+        if raw is not None:
+            upload = ContentFile(raw, name="upload.xlsx" if file_kind(raw) == EXCEL else "upload.xml")
         if upload is None:
-            raise ValidationError({"file": "Send the XML file as `file` (multipart) or as the body (application/xml)."})
+            raise ValidationError({"file": NO_IMPORT_FILE})
         workspace = None
         if serializer.validated_data["workspace"] is not None:
             workspace = Workspace.objects.filter(pk=serializer.validated_data["workspace"]).first()

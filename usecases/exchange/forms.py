@@ -12,10 +12,10 @@ POLICY_CHOICES = [
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="IEC 62559-3 XML file",
-        help_text="Variant C (Modsarus, BRIDGE, OneNet, UCMR exports), the 2015 draft (variant B) or an OFFIS UCMR "
-        "export (variant D).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+        label="IEC 62559-3 XML file or Excel workbook",
+        help_text="Variant C (Modsarus, BRIDGE, OneNet, UCMR exports), the 2015 draft (variant B), an OFFIS UCMR "
+        "export (variant D), or a workbook of the BRIDGE IEC 62559-2 Excel template (.xlsx, .xlsm; macros never run).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml,.xlsx,.xlsm"}),
     )
     workspace = forms.ModelChoiceField(
         queryset=Workspace.objects.none(),

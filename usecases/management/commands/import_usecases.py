@@ -1,4 +1,5 @@
-"""`manage.py import_usecases FILE...`: import IEC 62559-3 XML files (variant B, C or D), each in one transaction."""
+"""`manage.py import_usecases FILE...`: import IEC 62559-3 XML files (variant B, C or D) and BRIDGE Excel workbooks
+(.xlsx, .xlsm; told apart by their content), each in one transaction."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from usecases.exchange.loader import repository_import_xml
+from usecases.exchange.files import repository_import_file
 from usecases.exchange.report import OUTCOMES, ImportReport
 from usecases.models import Workspace
 from usecases.services import workspace_create
@@ -17,8 +18,9 @@ BAR_WIDTH = 30
 
 class Command(BaseCommand):
     help = (
-        "Import IEC 62559-3 XML files (variant C, the 2015 draft, OFFIS UCMR exports). Each file is imported in one "
-        "transaction: whole or not at all. Importing a file again changes only what changed."
+        "Import IEC 62559-3 XML files (variant C, the 2015 draft, OFFIS UCMR exports) and workbooks of the BRIDGE "
+        "IEC 62559-2 Excel template (.xlsx, .xlsm: macros never run). Each file is imported in one transaction: whole "
+        "or not at all. Importing a file again changes only what changed."
     )
 
     def add_arguments(self, parser):
@@ -43,9 +45,10 @@ class Command(BaseCommand):
         for name in files:
             try:
                 with Path(name).open("rb") as data:  # a large file is read a batch at a time
-                    report = repository_import_xml(
+                    report = repository_import_file(
                         user=acting,
                         data=data,
+                        name=Path(name).name,
                         workspace=target,
                         policy="skip" if skip_existing else "update",
                         dry_run=dry_run,
