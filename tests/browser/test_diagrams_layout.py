@@ -27,7 +27,7 @@ from usecases.models import UseCase
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test commits
 
 PASSWORD = "Author-pw-15!"
-SCENARIOS, STEPS = 9, 8
+SCENARIOS, STEPS = 9, 34  # 306 steps
 REAL_FILE = "variant-c/edf-1_BUC2-coordination-of-distributed-flexibility.xml"
 SIDEWAYS = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
 
@@ -47,7 +47,8 @@ def author(workspace):
 
 @pytest.fixture
 def long_use_case(workspace) -> UseCase:
-    """A draft of nine scenarios, each of eight steps with long names, descriptions and actor names."""
+    """A draft of nine scenarios of 34 steps each, with long names, descriptions (an address that does not break)
+    and actor names."""
     use_case = UseCaseFactory(workspace=workspace, name="Long use case")
     actors = [
         ActorFactory(name=f"Distribution system operator's advanced management system number {n}", type=kind)
@@ -119,6 +120,12 @@ def test_a_long_use_case_fits_1280_px_on_its_page_and_in_its_steps_editor(page, 
         editor.get_by_role("columnheader", name=name, exact=True).bounding_box()["width"]
         for name in ("Event", "Service", "Actions")
     )
+
+    page.get_by_role("link", name="Edit scenarios, their conditions and steps").click()
+    scenarios = page.locator("#table-scenarios .table-editor")
+    expect(scenarios.get_by_role("button", name=re.compile(r"^Delete scenario")).first).to_be_visible()
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert _overflowing_tables(page) == []
 
 
 def test_a_deep_link_lands_on_its_scenario_after_the_diagrams_arrive(page, author, long_use_case):
