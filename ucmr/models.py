@@ -146,3 +146,63 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Notification(models.Model):
+    """Something that happened which one user should know: a line of their notification list (and, where they want
+    it, an e-mail). Written by the `notify` job after the change commits, only for recipients who may see the
+    `subject` then (ucmr.notifications); `title` and `url` are kept as sent, so the list needs no other row."""
+
+    class Event(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back to draft"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn to draft"
+        COMMENT = "comment", "Comment or reply"
+        MENTION = "mention", "Mention of you"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=20, choices=Event.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True, help_text="Kept when the user is deleted.")
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True, help_text="Plain text: the comment, or what the change said.")
+    url = models.CharField(max_length=500, blank=True)
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    read = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.url or reverse("notification_list")
+
+
+class NotificationSetting(models.Model):
+    """A user's choice of e-mail for one kind of event (no row: the default, e-mail on)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings")
+    event = models.CharField(max_length=20, choices=Notification.Event.choices)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user", "event"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_setting_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_event_display()} by e-mail {'on' if self.email else 'off'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notification_settings")

@@ -11,6 +11,8 @@ Who may do what:
   permission on every object of the model; a superuser holds every permission.
 - Published use cases are readable by every signed-in user, and by anonymous visitors when `UCMR_PUBLIC_READ` is
   on (the libraries then too). The libraries are readable by every signed-in user.
+- Comments on a use case are read by whoever may read it and written (`COMMENT`) by its viewers and up, not by every
+  reader of a published one; a workspace may leave commenting to its reviewers and managers.
 - A background job is seen by the user who started it (and administrators); the audit trail by those who may see
   the object a change belongs to (all of it by administrators).
 
@@ -43,7 +45,8 @@ from usecases.models import UseCase, Workspace
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 REVIEW, PUBLISH, SHARE, MANAGE = "review", "publish", "share", "manage"
-ACTIONS = (VIEW, ADD, CHANGE, DELETE, REVIEW, PUBLISH, SHARE, MANAGE)
+COMMENT = "comment"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE, REVIEW, PUBLISH, SHARE, MANAGE, COMMENT)
 
 ADMINISTRATORS_GROUP = "Administrators"
 CURATORS_GROUP = "Library curators"
@@ -76,6 +79,8 @@ USECASE_RULES = {
     PUBLISH: ("usecases.publish_usecase", ("publish_workspace_usecases",), ("publish_usecase",)),
     DELETE: ("usecases.delete_usecase", ("manage_workspace",), ()),
     SHARE: ("usecases.manage_workspace", ("manage_workspace",), ()),
+    # Its viewers and up, not every reader of a published use case; see _usecase_rule for reviewers-only workspaces.
+    COMMENT: ("usecases.view_usecase", WORKSPACE_PERMISSIONS, USECASE_GRANTS),
 }
 # A workspace action: the model-wide permission and the workspace permissions that allow it. ADD is adding a use
 # case to the workspace; VIEW is also allowed to whoever may see one of its use cases.
@@ -142,6 +147,9 @@ def _usecase_rule(user, action: str) -> Rule:
     rule = _granted(user, Workspace, workspace_codenames, field="workspace")
     if direct_codenames:
         rule |= _granted(user, UseCase, direct_codenames)
+    if action == COMMENT:  # a workspace may leave comments to its reviewers (and managers)
+        reviewers = _usecase_rule(user, REVIEW)
+        return True if reviewers is True else (rule & Q(workspace__comments_reviewers_only=False)) | reviewers
     return (rule | published) if action == VIEW else rule
 
 

@@ -40,6 +40,7 @@ RICH_TEXT_FIELDS: dict[str, frozenset[str]] = {
     "usecases.businesscase": frozenset({"description"}),
     "usecases.informationobject": frozenset({"description"}),
     "usecases.commonterm": frozenset({"definition"}),
+    "usecases.comment": frozenset({"text"}),
     "actors.actor": frozenset({"description"}),
     "requirements.requirementcategory": frozenset({"description"}),
     "requirements.requirement": frozenset({"description"}),

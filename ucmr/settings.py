@@ -240,6 +240,21 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 elif CELERY_BROKER_URL.startswith("ucmr-sqla+sqlite"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.5, "connect_args": {"timeout": 30}}
 
+# E-mail of notifications (ucmr/notifications.py), sent by a job after the change commits. With DEBUG the default
+# backend prints them on the console; otherwise SMTP to EMAIL_HOST. UCMR_BASE_URL makes the links in e-mails whole.
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default=f"django.core.mail.backends.{'console' if DEBUG else 'smtp'}.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UCMR <ucmr@localhost>")
+UCMR_BASE_URL = env.str("UCMR_BASE_URL", default="http://127.0.0.1:8000")
+
 UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
 # Published use cases (and the libraries) may be read without signing in.
 UCMR_PUBLIC_READ = env.bool("UCMR_PUBLIC_READ", default=False)

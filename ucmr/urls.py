@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ucmr import token_views, views
+from ucmr import notification_views, token_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -13,6 +13,13 @@ urlpatterns = [
     path("accounts/tokens/", token_views.ApiTokenListView.as_view(), name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", token_views.ApiTokenRevokeView.as_view(), name="api_token_revoke"),
     path("changes/", views.ChangeLogView.as_view(), name="change_log"),
+    path("notifications/", notification_views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/bell/", notification_views.NotificationBellView.as_view(), name="notification_bell"),
+    path("notifications/mark/", notification_views.NotificationMarkView.as_view(), name="notification_mark"),
+    path(
+        "notifications/settings/", notification_views.NotificationSettingsView.as_view(), name="notification_settings"
+    ),
+    path("notifications/<int:pk>/", notification_views.NotificationOpenView.as_view(), name="notification_open"),
     path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("", include("usecases.urls")),
     path("", include("actors.urls")),

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from ucmr.merge_views import LibraryMergeView
-from usecases import views
+from usecases import comment_views, views
 from usecases.exchange import views as exchange_views
 from usecases.models import CommonTerm, InformationObject
 
@@ -36,6 +36,23 @@ urlpatterns = [
         name="usecase_withdraw",
     ),
     path("use-cases/<int:pk>/history/", views.UseCaseHistoryView.as_view(), name="usecase_history"),
+    path("use-cases/<int:pk>/comments/", comment_views.CommentCreateView.as_view(), name="comment_create"),
+    path(
+        "use-cases/<int:pk>/comments/<int:thread>/reply/",
+        comment_views.CommentReplyView.as_view(),
+        name="comment_reply",
+    ),
+    path(
+        "use-cases/<int:pk>/comments/<int:thread>/resolve/",
+        comment_views.CommentResolveView.as_view(),
+        name="comment_resolve",
+    ),
+    path(
+        "use-cases/<int:pk>/comments/<int:thread>/reopen/",
+        comment_views.CommentResolveView.as_view(resolved=False),
+        name="comment_reopen",
+    ),
+    path("use-cases/<int:pk>/watch/", comment_views.UseCaseWatchView.as_view(), name="usecase_watch"),
     path("use-cases/<int:pk>/share/", views.UseCaseShareView.as_view(), name="usecase_share"),
     path("use-cases/<int:pk>/share/revoke/", views.UseCaseUnshareView.as_view(), name="usecase_unshare"),
     path("use-cases/<int:pk>/versions/", views.UseCaseVersionListView.as_view(), name="usecase_versions"),

@@ -15,6 +15,7 @@ from ucmr.pages import SelectorDetailView, SelectorListView
 from ucmr.permissions import (
     ADD,
     CHANGE,
+    COMMENT,
     MANAGE,
     PUBLISH,
     REVIEW,
@@ -39,6 +40,7 @@ from usecases.access import (
     workspace_page_list,
 )
 from usecases.authoring.locate import findings_with_editors
+from usecases.comments import comment_summary_get
 from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet, UseCaseFilterSet
 from usecases.forms import (
     CommonTermForm,
@@ -110,7 +112,7 @@ class UseCaseDetailView(SelectorDetailView):
 
     def get_context_data(self, **kwargs):
         document = usecase_document(user=self.request.user, use_case=self.object)
-        allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE))
+        allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE, COMMENT))
         generated = usecase_generated_get(use_case=self.object)
         findings = generated.validation.findings
         findings_with_editors(
@@ -122,6 +124,7 @@ class UseCaseDetailView(SelectorDetailView):
             may_change=CHANGE in allowed,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
+            comments=comment_summary_get(user=self.request.user, use_case=self.object, may_comment=COMMENT in allowed),
             review_comparison=review_comparison_get(use_case=self.object),
             generated=generated,
             poll=PollSchedule.after(0),

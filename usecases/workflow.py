@@ -23,6 +23,7 @@ from django.utils import timezone
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import CHANGE, PUBLISH, REVIEW, user_can, visible_to
 from ucmr.services import model_create, model_update
+from usecases.comments import usecase_transition_notify
 from usecases.models import StatusChange, UseCase, UseCaseSnapshot, VersionEntry
 from usecases.services import usecase_bump_revision
 from usecases.versions import CURRENT, usecase_snapshot_create
@@ -292,6 +293,7 @@ def usecase_transition(
         usecase_version_freeze(user=user, use_case=locked, summary=comment)
     if transition.name == "submit":
         usecase_submission_freeze(user=user, use_case=locked, listed=list_in_version_table)
+    usecase_transition_notify(user=user, use_case=locked, transition=transition.name, comment=comment)
     return locked
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.api.matrix_access import ACCESS_MATRIX_API_CASES
+from tests.api.matrix_comments import COMMENT_API_CASES
 from tests.api.matrix_libraries import LIBRARY_API_CASES
 from tests.api.matrix_usecases import USECASE_API_CASES
 from tests.ucmr.test_permission_matrix import (
@@ -21,7 +22,7 @@ from tests.ucmr.test_permission_matrix import (
 
 pytestmark = pytest.mark.django_db
 
-API_CASES = USECASE_API_CASES + LIBRARY_API_CASES + ACCESS_MATRIX_API_CASES
+API_CASES = USECASE_API_CASES + LIBRARY_API_CASES + ACCESS_MATRIX_API_CASES + COMMENT_API_CASES
 DONE = (200, 201, 202, 204)
 
 

@@ -711,7 +711,8 @@ def test_every_url_pattern_has_a_matrix_entry():
     # Those modules build on this one.
     from tests.api.test_permission_matrix import API_CASES
     from tests.usecases.exchange.test_permission_matrix import EXCHANGE_CASES
+    from tests.usecases.matrix_comments import COMMENT_PAGE_CASES
 
-    covered = {case.url_name for case in CASES + EXCHANGE_CASES + API_CASES}
+    covered = {case.url_name for case in CASES + EXCHANGE_CASES + API_CASES + COMMENT_PAGE_CASES}
     missing = sorted(set(_url_names(get_resolver().url_patterns)) - covered)
     assert not missing, f"URL patterns without a permission-matrix entry: {missing}"

@@ -21,6 +21,7 @@ from ucmr.permissions import (
     ACTIONS,
     ADD,
     CHANGE,
+    COMMENT,
     DELETE,
     MANAGE,
     PUBLISH,
@@ -44,12 +45,12 @@ pytestmark = pytest.mark.django_db
 
 # The role -> permission table of the README, as the policy answers it for a draft of the role's workspace.
 ROLE_TABLE = {
-    "viewer": {VIEW},
-    "author": {VIEW, CHANGE},
-    "reviewer": {VIEW, REVIEW},
-    "manager": {VIEW, CHANGE, REVIEW, PUBLISH, SHARE, DELETE},
+    "viewer": {VIEW, COMMENT},
+    "author": {VIEW, CHANGE, COMMENT},
+    "reviewer": {VIEW, REVIEW, COMMENT},
+    "manager": {VIEW, CHANGE, REVIEW, PUBLISH, SHARE, DELETE, COMMENT},
     "curator": set(),
-    "administrator": {VIEW, CHANGE, REVIEW, PUBLISH, SHARE, DELETE},
+    "administrator": {VIEW, CHANGE, REVIEW, PUBLISH, SHARE, DELETE, COMMENT},
     "no_role": set(),
 }
 
@@ -105,8 +106,8 @@ def test_direct_grants_to_a_user_or_a_group_reach_that_use_case_only():
     object_grant_add(shared, grantee=guest, codename="change_usecase")
     object_grant_add(shared, grantee=partners, codename="view_usecase")
 
-    assert allowed_actions(guest, shared) == {VIEW, CHANGE}
-    assert allowed_actions(colleague, shared) == {VIEW}
+    assert allowed_actions(guest, shared) == {VIEW, CHANGE, COMMENT}
+    assert allowed_actions(colleague, shared) == {VIEW, COMMENT}
     assert allowed_actions(guest, other) == allowed_actions(colleague, other) == set()
     assert list(visible_to(colleague, UseCase.objects.all())) == [shared]
 
@@ -118,7 +119,7 @@ def test_group_workspace_roles_count_like_a_member_role():
     person = UserFactory()
     person.groups.add(reviewers)
 
-    assert allowed_actions(person, UseCaseFactory(workspace=workspace)) == {VIEW, REVIEW}
+    assert allowed_actions(person, UseCaseFactory(workspace=workspace)) == {VIEW, REVIEW, COMMENT}
 
 
 def test_model_wide_permissions_imply_the_object_permissions():
@@ -137,7 +138,7 @@ def test_changing_a_role_replaces_its_permissions_and_removing_it_removes_them()
     person = member_of(workspace, "manager")
 
     workspace_role_set(member=person, workspace=workspace, role="viewer")
-    assert allowed_actions(person, draft) == {VIEW}
+    assert allowed_actions(person, draft) == {VIEW, COMMENT}
     workspace_role_set(member=person, workspace=workspace, role=None)
     assert allowed_actions(person, draft) == set()
 

@@ -46,9 +46,12 @@ DEFAULT_MAX_BYTES = 50_000_000  # total uncompressed size of the zip's members
 DEFAULT_MAX_ROWS = 1_000
 DEFAULT_MAX_COLUMNS = 1_000
 MAX_MEMBERS = 10_000
+XML_PARTS = (".xml", ".rels", ".vml")
+PROLOG_BYTES = 65_536  # an XML part's declaration, comments and DOCTYPE must end within this many bytes
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
+EMPTY_ZIP_SIGNATURE = b"PK\x05\x06"
 
 PLACEHOLDERS = frozenset({"n/a", "na", "n.a.", "-", "--", "\u2013", "/", "?", "(none)", "none", "tbd."})
 ENUM_PREFIXES = ("iec62559.drawingclassification.", "iec62559.resourcetype.")
@@ -100,23 +103,14 @@ class _Sheet:
 
 
 def is_workbook(data: bytes | BinaryIO) -> bool:
-    """Whether the content is an Office Open XML workbook (a zip holding xl/workbook.xml), by content, not name.
-    An OLE file (an encrypted workbook or a legacy .xls) counts, so that it is refused with a clear message."""
+    """Whether the content is to be read as a workbook: any zip (the Office Open XML container) or OLE file (what an
+    encrypted workbook or a legacy .xls is), told by its first bytes, not its name. `check_workbook` then refuses,
+    with the reason, the ones that are no workbook we read."""
     source = _source(data)
     start = source.tell()
     head = source.read(8)
     source.seek(start)
-    if head == OLE_SIGNATURE:
-        return True
-    if not head.startswith(ZIP_SIGNATURE):
-        return False
-    try:
-        with zipfile.ZipFile(source) as archive:
-            return any(info.filename == "xl/workbook.xml" for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    finally:
-        source.seek(start)
+    return head == OLE_SIGNATURE or head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE))
 
 
 def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> list[str]:
@@ -132,7 +126,7 @@ def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
             "unprotected .xlsx and import that.",
             code="excel_encrypted",
         )
-    if not head.startswith(ZIP_SIGNATURE):
+    if not head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         raise ExcelImportError("This is not an Excel workbook (.xlsx or .xlsm).", code="excel_not_workbook")
     try:
         with zipfile.ZipFile(source) as archive:
@@ -156,6 +150,16 @@ def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
         )
     if any(info.flag_bits & 0x1 for info in members):
         raise ExcelImportError("The workbook's parts are encrypted.", code="excel_encrypted")
+    with zipfile.ZipFile(source) as archive:
+        for info in members:
+            if info.filename.lower().endswith(XML_PARTS) and _declares_doctype(archive, info):
+                source.seek(start)
+                raise ExcelImportError(
+                    f"The workbook's part {info.filename} declares a DOCTYPE, which no workbook needs and which can "
+                    "hide entity expansion: refused.",
+                    code="excel_doctype",
+                )
+    source.seek(start)
     warnings = []
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         warnings.append("The workbook holds macros (VBA): they were neither run nor read.")
@@ -166,6 +170,20 @@ def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
             "show linked values were read as last saved."
         )
     return warnings
+
+
+_PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+
+
+def _declares_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an XML part has a DOCTYPE before its root element (read from its first bytes only)."""
+    with archive.open(info) as stream:
+        head = stream.read(PROLOG_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    rest = head[_PROLOG.match(head).end() :]
+    return rest[:9].upper() == b"<!DOCTYPE" or (not rest.startswith(b"<") and len(head) == PROLOG_BYTES)
 
 
 def max_bytes_setting() -> int:

@@ -1,8 +1,8 @@
 """One entry for every imported file: bytes (or a seekable binary file) -> the neutral document -> the repository.
 
-What a file is comes from its content, not its name: a zip holding xl/workbook.xml (or an OLE file, which is what
-an encrypted workbook is, refused with a clear message) is an Excel workbook read by `usecases.excel.reader`;
-anything else is IEC 62559-3 XML, imported as `loader.repository_import_xml` always did (a large variant C file in
+What a file is comes from its content, not its name: a zip (or an OLE file, which is what an encrypted workbook is)
+goes to `usecases.excel.reader`, which reads a workbook and refuses, saying why, a zip that is none; anything else
+is IEC 62559-3 XML, imported as `loader.repository_import_xml` always did (a large variant C file in
 batches). Both end in `loader.repository_import`, with its matching, reports and permissions.
 """
 

@@ -1,4 +1,5 @@
 from usecases.models.access import WorkspaceMembership
+from usecases.models.comments import Comment, CommentThread, UseCaseWatch
 from usecases.models.library import Area, BusinessCase, CommonTerm, InformationObject, Workspace
 from usecases.models.scenario import Scenario, Step
 from usecases.models.usecase import (
@@ -22,6 +23,8 @@ __all__ = [
     "ActorRole",
     "Area",
     "BusinessCase",
+    "Comment",
+    "CommentThread",
     "CommonTerm",
     "Condition",
     "CustomInformation",
@@ -37,6 +40,7 @@ __all__ = [
     "UseCase",
     "UseCaseRelation",
     "UseCaseSnapshot",
+    "UseCaseWatch",
     "VersionEntry",
     "Workspace",
     "WorkspaceMembership",

@@ -16,6 +16,11 @@ class Workspace(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
+    comments_reviewers_only = models.BooleanField(
+        "only reviewers comment",
+        default=False,
+        help_text="On: only reviewers and managers comment on its use cases; off: every member who may see one.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
