@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -96,8 +96,8 @@ def _plural(count: int, noun: str, plural: str) -> str:
 
 
 def _phrases(entries: list[ChangeLogEntry]) -> list[str]:
-    """One run of changes (oldest first) as phrases: the workflow steps in the words of their transitions, the use
-    case's own fields by name, rows counted by kind."""
+    """One run of changes (oldest first) as phrases: the use case's own fields by name, rows counted by kind, then
+    the workflow steps in the words of their transitions."""
     steps, fields, rows = [], [], Counter()
     transitions = any(entry.content_type.model == "statuschange" for entry in entries)
     for entry in entries:
@@ -114,10 +114,15 @@ def _phrases(entries: list[ChangeLogEntry]) -> list[str]:
             meta = model._meta if model is not None else None
             noun = (str(meta.verbose_name), str(meta.verbose_name_plural)) if meta else (model_name, model_name + "s")
             rows[(text.verb, *noun)] += 1
-    phrases = list(steps)
-    if fields:
-        phrases.append("changed its " + _join(fields))
+    created = ["created it"] if "created it" in steps else []
+    phrases = created + (["changed its " + _join(fields)] if fields else [])
     phrases += [f"{verb} {_plural(count, noun, plural)}" for (verb, noun, plural), count in rows.items()]
+    # The workflow steps last: a run of edits ends with the submission that sent them to review.
+    phrases += [
+        step if count == 1 else f"{step} ({count} times)"
+        for step, count in Counter(steps).items()
+        if step != "created it"
+    ]
     return phrases
 
 
@@ -142,33 +147,41 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
             Q(content_type=use_case_type, object_id__in=watched)
             | Q(related_content_type=use_case_type, related_object_id__in=watched)
         )
-        .exclude(user=user)
         .select_related("content_type", "related_content_type")
         .order_by("-time", "-pk")[:CHANGES_READ]
     )
-    runs: list[tuple[str, str, list[ChangeLogEntry]]] = []
+    # The user's own changes are no news to them, but they end the runs of others around them.
+    runs: list[tuple[str, int | None, str, list[ChangeLogEntry]]] = []
     for entry in entries:
         use_case_id = entry.object_id if entry.content_type_id == use_case_type.pk else entry.related_object_id
-        if runs and runs[-1][:2] == (use_case_id, entry.user_name):
-            runs[-1][2].append(entry)
-        elif len(runs) < limit:
-            runs.append((use_case_id, entry.user_name, [entry]))
+        if runs and runs[-1][:3] == (use_case_id, entry.user_id, entry.user_name):
+            runs[-1][3].append(entry)
+        elif sum(run[1] != user.pk for run in runs) < limit:
+            runs.append((use_case_id, entry.user_id, entry.user_name, [entry]))
         else:
             break
-    use_cases = UseCase.objects.filter(pk__in={int(use_case_id) for use_case_id, _, _ in runs}).annotate(
-        last_frozen=Max("snapshots__sequence")
-    )
-    by_id = {str(use_case.pk): use_case for use_case in use_cases}
+    runs = [run for run in runs if run[1] != user.pk]
+    ids = {int(use_case_id) for use_case_id, *_ in runs}
+    by_id = {str(use_case.pk): use_case for use_case in UseCase.objects.filter(pk__in=ids)}
+    frozen = UseCaseSnapshot.objects.filter(use_case_id__in=ids).order_by("sequence")
+    versions = [
+        (str(use_case_id), sequence, created)
+        for use_case_id, sequence, created in frozen.values_list("use_case_id", "sequence", "created")
+    ]
     summaries = []
-    for use_case_id, user_name, run in runs:
+    for use_case_id, _, user_name, run in runs:
         use_case = by_id.get(use_case_id)
         phrases = _phrases(list(reversed(run)))
         if use_case is None or not phrases:
             continue
+        # Compared with the last version frozen before the run began: what this person's changes did since.
+        before = [
+            sequence for frozen_id, sequence, created in versions if frozen_id == use_case_id and created < run[-1].time
+        ]
         compare = ""
-        if use_case.last_frozen:
+        if before:
             url = reverse("usecases:usecase_compare", kwargs={"pk": use_case.pk})
-            compare = f"{url}?old={use_case.last_frozen}&new=current"
+            compare = f"{url}?old={before[-1]}&new=current"
         summaries.append(
             ChangeSummary(
                 use_case=use_case,

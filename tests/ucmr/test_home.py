@@ -94,7 +94,7 @@ def test_what_others_changed_is_told_per_person_and_use_case(client, team):
     text = response.content.decode()
     assert f"<strong>{people['co_author'].username}</strong> changed its name and changed 4 steps." in text
     compare = reverse("usecases:usecase_compare", kwargs={"pk": use_case.pk})
-    assert f'href="{compare}?old=1&amp;new=current">compare with the last version' in text
+    assert f'href="{compare}?old=1&amp;new=current">compare with the version before' in text
     assert "Not the author" not in text
 
 
