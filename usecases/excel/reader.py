@@ -494,7 +494,7 @@ class _InformationIndex:
         self.by_length = sorted(self.ids, key=len, reverse=True)
 
     def resolve(self, text: str) -> tuple[list[str], list[str]]:
-        whole = self._one(text)
+        whole = self._one(text, prefix=False)
         if whole:
             return [whole], []
         found, unresolved = [], []
@@ -517,7 +517,7 @@ class _InformationIndex:
     def _identifier_of(self, mrid: str) -> str:
         return next((key for key, value in self.ids.items() if value == mrid), "")
 
-    def _one(self, text: str) -> str:
+    def _one(self, text: str, *, prefix: bool = True) -> str:
         token = fold(text)
         if not token:
             return ""
@@ -526,7 +526,7 @@ class _InformationIndex:
         bare = fold(_without_brackets(token))
         if bare in self.ids:
             return self.ids[bare]
-        for identifier in self.by_length:  # "INF01 No. of events for the day."
+        for identifier in self.by_length if prefix else ():  # "INF01 No. of events for the day."
             if token.startswith(identifier) and not token[len(identifier) : len(identifier) + 1].isalnum():
                 return self.ids[identifier]
         return self.names.get(token) or self.names.get(bare, "")
