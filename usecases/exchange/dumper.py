@@ -105,6 +105,16 @@ class RepositoryExportBatches:
         placeholders = list(UseCase.objects.filter(pk__in=self.placeholders))
         return self.dumper.libraries(placeholders=placeholders)
 
+    def full_stubs(self) -> list[doc.UseCase]:
+        """The full use cases of the export as stubs (mRID, ID, name), read before any batch: what a relation to a
+        use case of another batch names in a format that names it (the Excel template does)."""
+        fields = ("mrid", "identifier", "name", "nature", "extra")
+        return [
+            self.dumper.stub(use_case)
+            for start in range(0, len(self.full), 1000)
+            for use_case in UseCase.objects.filter(pk__in=self.full[start : start + 1000]).only(*fields)
+        ]
+
 
 def _by_position(rows: Iterable) -> list:
     return sorted(rows, key=lambda row: (row.position, row.pk))

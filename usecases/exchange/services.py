@@ -11,10 +11,12 @@ a bigger one, and every export of all use cases, is an `xml_export` job (`export
 deletes it.
 """
 
+import io
 import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,6 +30,8 @@ from django.db.models import QuerySet
 from ucmr.jobs import Progress, job_start
 from ucmr.models import BackgroundJob
 from ucmr.permissions import ADD, user_can, visible_to, workspaces_of
+from usecases.excel.writer import CONTENT_TYPE as XLSX_CONTENT_TYPE
+from usecases.excel.writer import Library, WorkbookWriter, write_workbook
 from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
 from usecases.exchange.files import repository_import_file
 from usecases.exchange.loader import POLICIES
@@ -45,6 +49,20 @@ UPLOAD_DIRECTORY = "imports"
 # The same words for a workspace that does not exist and one the user may not add to (no existence oracle).
 WORKSPACE_TO_CHOOSE = "Choose a workspace you may add use cases to."
 EXPORT_DIRECTORY = "exports"
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format use cases are exported in: IEC 62559-3 variant C, or the BRIDGE Excel template."""
+
+    extension: str
+    content_type: str
+
+
+EXPORT_FORMATS = {
+    "xml": ExportFormat(extension="xml", content_type="application/xml"),
+    "xlsx": ExportFormat(extension="xlsx", content_type=XLSX_CONTENT_TYPE),
+}
 
 
 class ImportFailed(Exception):
@@ -132,6 +150,7 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
             report = repository_import_file(  # from the file itself: a large one is read a batch at a time
                 user=job.user,
                 data=handle,
+                name=params.get("file_name", ""),
                 workspace=workspace,
                 policy=params.get("policy", "update"),
                 dry_run=bool(params.get("dry_run")),
@@ -150,7 +169,6 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
 def _visible_progress(*, job: BackgroundJob, progress: Progress) -> Iterator[Progress]:
     """The import runs in one transaction; progress written on its connection would only show when it is over.
     On PostgreSQL a second connection writes it at once. (SQLite allows one writer: there it shows at the end.)"""
-                name=params.get("file_name", ""),
     if connection.vendor != "postgresql":
         yield progress
         return
@@ -192,6 +210,20 @@ def usecases_export_xml(*, user, use_cases: QuerySet[UseCase]) -> bytes:
     return data
 
 
+def usecases_export_xlsx(*, user, use_cases: QuerySet[UseCase]) -> bytes:
+    """The use cases of `use_cases` that `user` may see as a workbook in the BRIDGE Excel template's layout, one
+    sheet each (without the diagrams UCMR generates: the template has no way to mark them as not the author's)."""
+    buffer = io.BytesIO()
+    write_workbook(document=repository_export(user=user, use_cases=use_cases, generated_drawings=False), output=buffer)
+    return buffer.getvalue()
+
+
+def usecases_export(*, user, use_cases: QuerySet[UseCase], export_format: str) -> bytes:
+    """The use cases of `use_cases` that `user` may see as one file in `export_format` (a key of EXPORT_FORMATS)."""
+    export = usecases_export_xlsx if export_format == "xlsx" else usecases_export_xml
+    return export(user=user, use_cases=use_cases)
+
+
 def export_runs_as_job(*, user, use_cases: QuerySet[UseCase], everything: bool) -> bool:
     """Whether this export is a background job: every export of all use cases (`everything`: no filter, no ids),
     and any of more than `UCMR_EXPORT_SYNC_MAX` use cases the user may see."""
@@ -199,11 +231,14 @@ def export_runs_as_job(*, user, use_cases: QuerySet[UseCase], everything: bool) 
 
 
 @transaction.atomic
-def export_job_start(*, user, use_cases: QuerySet[UseCase], file_name: str = "use-cases.xml") -> BackgroundJob:
+def export_job_start(*, user, use_cases: QuerySet[UseCase], export_format: str = "xml") -> BackgroundJob:
     """Start the job that writes these use cases (the selection as it is now; the job exports those of them the
-    user may see when it runs) as one variant C file."""
+    user may see when it runs) as one file in `export_format`: variant C, or a workbook."""
+    if export_format not in EXPORT_FORMATS:
+        raise ValidationError({"format": f"Unknown export format {export_format!r}."})
     pks = sorted(use_cases.order_by().values_list("pk", flat=True).distinct())
-    return job_start(user=user, kind=EXPORT_JOB_KIND, params={"use_cases": pks, "file_name": file_name})
+    params = {"use_cases": pks, "file_name": f"use-cases.{export_format}", "format": export_format}
+    return job_start(user=user, kind=EXPORT_JOB_KIND, params=params)
 
 
 def export_job_context(*, job: BackgroundJob) -> dict[str, Any]:
@@ -213,18 +248,22 @@ def export_job_context(*, job: BackgroundJob) -> dict[str, Any]:
 
 
 def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
-    """The work of an `xml_export` job: stream the file to a temporary file, check it, keep it in the storage."""
+    """The work of an `xml_export` job: stream the file (variant C, or a workbook for the format `xlsx`) to a
+    temporary file, check it, keep it in the storage."""
     if job.user is None:
         raise ExportFailed("The user who started this export no longer exists; nothing was exported.")
     params = job.params
+    extension = EXPORT_FORMATS[params.get("format", "xml")].extension
+    write = usecases_export_xlsx_write if extension == "xlsx" else usecases_export_write
     use_cases = UseCase.objects.filter(pk__in=params.get("use_cases") or [])
-    with tempfile.NamedTemporaryFile(suffix=".xml") as handle:
-        count = usecases_export_write(user=job.user, use_cases=use_cases, output=handle, progress=progress)
+    with tempfile.NamedTemporaryFile(suffix=f".{extension}") as handle:
+        count = write(user=job.user, use_cases=use_cases, output=handle, progress=progress)
         size = handle.tell()
         handle.seek(0)
-        output = default_storage.save(f"{EXPORT_DIRECTORY}/{job.pk}.xml", File(handle))
+        output = default_storage.save(f"{EXPORT_DIRECTORY}/{job.pk}.{extension}", File(handle))
     progress(100, f"Exported {count:,} use case(s)")
-    return {"output": output, "file_name": params.get("file_name", "use-cases.xml"), "count": count, "bytes": size}
+    file_name = params.get("file_name", f"use-cases.{extension}")
+    return {"output": output, "file_name": file_name, "count": count, "bytes": size, "format": extension}
 
 
 def usecases_export_write(
@@ -254,4 +293,32 @@ def usecases_export_write(
     output.flush()
     report(90, "Checking the file against the schema")
     validate_variant_c_file(path=Path(output.name))
+    return total
+
+
+def usecases_export_xlsx_write(
+    *,
+    user,
+    use_cases: QuerySet[UseCase],
+    output: BinaryIO,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """`usecases_export_xlsx` streamed to `output`: the use cases are read `batch_size` at a time and each sheet goes
+    to a temporary file as it is written, so memory grows with a batch and the libraries, not with the number of
+    use cases. Returns that number (the workbook has one sheet per full use case)."""
+    report = progress or (lambda percent, message: None)
+    batches = RepositoryExportBatches(user=user, use_cases=use_cases, generated_drawings=False, batch_size=batch_size)
+    targets = batches.full_stubs()  # what a relation to a use case of another batch names
+    writer = WorkbookWriter()
+    total = len(batches)
+    report(1, f"Exporting {total:,} use case(s)")
+    for documents in batches:
+        library = Library.of(batches.libraries(), targets)
+        for document in documents:
+            writer.add(document, library=library)
+        report(1 + 89 * writer.count // max(total, 1), f"Written {writer.count:,} of {total:,} use cases")
+    report(90, "Saving the workbook")
+    writer.finish(output=output)
+    output.flush()
     return total
