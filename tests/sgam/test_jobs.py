@@ -21,13 +21,22 @@ from usecases.services import usecase_update
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def draft_known(known):
+    """The known use case as a draft: only drafts are edited."""
+    type(known.use_case).objects.filter(pk=known.use_case.pk).update(status="draft")
+    known.use_case.refresh_from_db()
+    return known
+
+
 def jobs_of(use_case) -> list[tuple[str, str]]:
     return sorted(BackgroundJob.objects.filter(params__use_case=use_case.pk).values_list("kind", "status"))
 
 
 def test_changes_in_one_transaction_queue_one_validation_and_render_nothing(
-    known, staff_user, django_capture_on_commit_callbacks
+    draft_known, staff_user, django_capture_on_commit_callbacks
 ):
+    known = draft_known
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for name in ("First", "Second", "Third"):
             usecase_update(user=staff_user, use_case=known.use_case, data={"name": name})
@@ -39,7 +48,8 @@ def test_changes_in_one_transaction_queue_one_validation_and_render_nothing(
     assert not RenderedDiagram.objects.filter(use_case=known.use_case).exists()  # diagrams wait for a viewer
 
 
-def test_ten_quick_edits_give_one_validation_of_the_latest_revision(known, staff_user, monkeypatch):
+def test_ten_quick_edits_give_one_validation_of_the_latest_revision(draft_known, staff_user, monkeypatch):
+    known = draft_known
     """Each edit commits on its own, while no worker has taken the first validation yet."""
     monkeypatch.setattr(run_job, "apply_async", lambda *args, **kwargs: None)  # a broker nobody consumes yet
     for number in range(10):
