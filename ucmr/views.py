@@ -12,7 +12,7 @@ from ucmr.filters import ChangeLogEntryFilterSet
 from ucmr.jobs import job_label
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
 from ucmr.selectors import change_log_list, changes_redacted, job_get, job_queue_position, repository_counts
-from ucmr.worklist import unread_comment_count, watched_change_summaries, work_list_get
+from ucmr.worklist import unread_comments_get, watched_change_summaries, work_list_get
 from usecases.exchange.services import EXPORT_JOB_KIND, IMPORT_JOB_KIND, export_job_context, import_job_context
 
 CHANGE_LOG_PAGE_SIZE = 50
@@ -30,7 +30,7 @@ class HomeView(ObjectPermissionMixin, TemplateView):
         return super().get_context_data(
             counts=repository_counts(user=user),
             work=work_list_get(user=user),
-            unread_comments=unread_comment_count(user=user),
+            unread_comments=unread_comments_get(user=user),
             summaries=watched_change_summaries(user=user),
             **kwargs,
         )

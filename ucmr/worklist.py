@@ -13,13 +13,15 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from ucmr.change_text import change_text
-from ucmr.models import ChangeLogEntry
+from ucmr.models import ChangeLogEntry, Notification
+from ucmr.notifications import notification_list
 from ucmr.permissions import CHANGE, PUBLISH, REVIEW, visible_to
 from usecases.models import StatusChange, UseCase, UseCaseSnapshot
 
 Status = UseCase.Status
 CHANGES_READ = 200  # the latest entries the summaries are made of
 SUMMARIES_SHOWN = 15
+UNREAD_SHOWN = 5
 # Rows the workflow writes along with a transition; the transition tells them.
 WORKFLOW_ROWS = {"statuschange", "usecasesnapshot", "versionentry"}
 
@@ -65,10 +67,22 @@ def work_list_get(*, user) -> WorkList:
     )
 
 
-def unread_comment_count(*, user) -> int | None:
-    """HOOK for comments and mentions: how many of the user's notifications are unread. None until comments and
-    notifications land (the home page then shows the place without a number)."""
-    return None
+@dataclass
+class UnreadComments:
+    """The user's unread notifications of comments and mentions: how many, and the latest of them."""
+
+    count: int
+    latest: list[Notification]
+
+
+def unread_comments_get(*, user) -> UnreadComments:
+    """Comments and mentions the user has not read yet (two queries; none for an anonymous visitor)."""
+    unread = notification_list(user=user, unread=True).filter(
+        event__in=(Notification.Event.COMMENT, Notification.Event.MENTION)
+    )
+    if not user.is_authenticated:
+        return UnreadComments(count=0, latest=[])
+    return UnreadComments(count=unread.count(), latest=list(unread[:UNREAD_SHOWN]))
 
 
 @dataclass

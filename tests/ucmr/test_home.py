@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sgam.models import ValidationResult
 from tests.factories import UserFactory, WorkspaceFactory, make_complete_use_case, member_of
+from ucmr.models import Notification
 from usecases.models import Step
 from usecases.services import usecase_row_update, usecase_update
 from usecases.workflow import usecase_approve, usecase_send_back, usecase_submit
@@ -64,7 +65,7 @@ def test_each_role_sees_what_waits_for_it(client, team):
     assert "2 errors" in text and "ready to submit · 1 warning" in text
     compare = reverse("usecases:usecase_compare", kwargs={"pk": sent_back.pk})
     assert f'href="{compare}?old=1&amp;new=current">compare with the submitted version' in text
-    assert 'id="comments-and-mentions"' in text  # the place the unread comments and mentions go
+    assert "No unread comment or mention." in text
 
     reviewer, _ = _sections(client, people["reviewer"])
     assert reviewer["to_review"] == ["In review"] and reviewer["drafts"] == [] and reviewer["sent_back"] == []
@@ -106,6 +107,7 @@ def _busy_repository(workspace, people, count):
         usecase_row_update(user=people["co_author"], row=step, data={"name": f"Step {n} renamed"})
         if n % 3 == 0:
             usecase_submit(user=author, use_case=use_case)
+        Notification.objects.create(recipient=people["author"], event=Notification.Event.COMMENT, title=f"On {n}")
         if n % 3 == 1:
             usecase_submit(user=author, use_case=use_case)
             usecase_send_back(user=people["reviewer"], use_case=use_case, comment="Again.")
@@ -126,3 +128,32 @@ def test_home_runs_as_many_queries_for_many_use_cases_and_changes_as_for_few(
     work = response.context["work"]
     assert len(work.drafts) + len(work.sent_back) + len(work.to_review) + len(response.context["summaries"]) > 4
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_unread_comments_and_mentions_are_counted_and_the_latest_listed(client, team):
+    workspace, people = team
+    use_case = _use_case(workspace, people["author"], "Congestion")
+    for n in range(7):
+        Notification.objects.create(
+            recipient=people["author"],
+            event=Notification.Event.MENTION if n % 2 else Notification.Event.COMMENT,
+            title=f"Comment {n} on {use_case}",
+            url=use_case.get_absolute_url(),
+        )
+    Notification.objects.create(
+        recipient=people["author"], event=Notification.Event.COMMENT, title="Old", read=timezone.now()
+    )
+    Notification.objects.create(recipient=people["author"], event=Notification.Event.SUBMITTED, title="Workflow news")
+    Notification.objects.create(recipient=people["reviewer"], event=Notification.Event.MENTION, title="Not for her")
+
+    client.force_login(people["author"])
+    response = client.get(reverse("home"))
+    unread = response.context["unread_comments"]
+    text = response.content.decode()
+    assert unread.count == 7 and [n.title for n in unread.latest] == [
+        f"Comment {n} on {use_case}" for n in (6, 5, 4, 3, 2)
+    ]
+    assert "7 unread" in text and "Old" not in text and "Workflow news" not in text and "Not for her" not in text
+    first = unread.latest[0]
+    assert f'href="{reverse("notification_open", kwargs={"pk": first.pk})}"' in text
+    assert f'href="{reverse("notification_list")}">All notifications' in text
