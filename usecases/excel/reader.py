@@ -915,7 +915,7 @@ class _SheetReader:
         previous: doc.Scenario | None = None
         assigned_by_order = []
         for column, step in steps:
-            scenario, how = matcher.match(
+            scenario = matcher.match(
                 number=self.text("step.scenario_number", column),
                 name=self.text("step.scenario_name", column),
                 step_number=step.number,
@@ -923,8 +923,6 @@ class _SheetReader:
             if scenario is None:
                 scenario = previous or scenarios[0]
                 assigned_by_order.append(column_letter(column))
-            elif how:
-                step.extra["scenario_matched_by"] = how
             previous = scenario
             scenario.steps.append(step)
         if assigned_by_order and len(scenarios) > 1:
@@ -1085,21 +1083,14 @@ class _ScenarioMatcher:
                 self.integers.setdefault(int(digits[0]), scenario)
         self.names = {_name_key(s.name): s for s in scenarios if s.name}
 
-    def match(self, *, number: str, name: str, step_number: str) -> tuple[doc.Scenario | None, str]:
-        if number:
-            found = self.by_number(number)
-            if found:
-                return found, ""
-        if name:
+    def match(self, *, number: str, name: str, step_number: str) -> doc.Scenario | None:
+        found = self.by_number(number) if number else None
+        if found is None and name:
             found = self.by_name(name)
-            if found:
-                return found, "scenario name"
         digits = _NUMBER_TOKEN.findall(step_number)
-        if len(digits) >= 2 and "." in step_number:
+        if found is None and len(digits) >= 2 and "." in step_number:
             found = self.integers.get(int(digits[0]))
-            if found:
-                return found, "step number"
-        return None, ""
+        return found
 
     def by_number(self, text: str) -> doc.Scenario | None:
         key = fold(text).replace(" ", "")

@@ -155,3 +155,10 @@ def test_producers_resolve_by_the_abbreviation_in_brackets_and_by_initials(iec_d
     producers = {actor.name for step in Step.objects.all() for actor in step.producers.all()}
 
     assert "Market operator" in producers  # written "MO" and "MO (flexi register)" in the steps
+
+
+def test_the_blank_template_imports_nothing_and_says_its_sheet_is_empty(iec_dir):
+    report = _import(iec_dir / "examples" / "excel" / "IEC62559-2_TEMPLATE.xlsx")
+
+    assert not UseCase.objects.exists()
+    assert any("'IEC62559-2' is an empty use case template: skipped" in warning for warning in report.warnings)
