@@ -164,12 +164,14 @@ def test_the_viewer_shows_every_diagram_of_the_demo_and_a_real_file_full_size(pa
     demo_load(user=None)
     repository_import_xml(user=None, data=(iec_dir / "examples" / REAL_FILE).read_bytes(), workspace=None)
     real = UseCase.objects.listed().get(identifier="")
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "curator", PASSWORD)
     sizes = []
     for use_case in UseCase.objects.listed().order_by("identifier"):
         page.goto(use_case.get_absolute_url())
         _settled(page)
+        assert page.evaluate(SIDEWAYS) <= 0, use_case
+        assert _overflowing_tables(page) == [], use_case
         openers = page.locator(".card-header [data-diagram-open]")
         assert openers.count() == page.locator("[data-diagram-key]").count() >= 4
         for index in range(openers.count()):
@@ -191,7 +193,7 @@ def test_the_viewer_shows_every_diagram_of_the_demo_and_a_real_file_full_size(pa
             )
             name = f"{use_case.identifier or 'real-edf-1'}-{key.split('-')[0]}-{index:02d}"
             viewer.screenshot(path=tmp_path / f"{name}-fit.png")
-            if natural[0] > 1400 or natural[1] > 820:
+            if natural[0] > 1250 or natural[1] > 820:
                 viewer.get_by_role("button", name="Actual size").click()
                 viewer.screenshot(path=tmp_path / f"{name}-100.png")
             page.keyboard.press("Escape")
