@@ -1,5 +1,5 @@
 """The home page as a work list: what waits for the user (use cases to review or publish, drafts sent back to them,
-their own drafts and how they validate) and what others changed in the use cases they author, told per person and
+their own drafts and how they validate) and what others changed in the use cases they watch, told per person and
 use case ("a reviewer changed 4 steps of UC-12"), not one line per database write. A fixed number of queries,
 however many use cases and changes there are."""
 
@@ -16,7 +16,7 @@ from ucmr.change_text import change_text
 from ucmr.models import ChangeLogEntry, Notification
 from ucmr.notifications import notification_list
 from ucmr.permissions import CHANGE, PUBLISH, REVIEW, visible_to
-from usecases.models import StatusChange, UseCase, UseCaseSnapshot
+from usecases.models import StatusChange, UseCase, UseCaseSnapshot, UseCaseWatch
 
 Status = UseCase.Status
 CHANGES_READ = 200  # the latest entries the summaries are made of
@@ -145,8 +145,9 @@ def _use_case_ids_as_text(use_cases: QuerySet) -> QuerySet:
 
 
 def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[ChangeSummary]:
-    """What others changed lately in the use cases the user created or changed, newest first: the latest
-    CHANGES_READ entries, a run of one person's consecutive changes to one use case told as one summary."""
+    """What others changed lately in the use cases the user watches (created, changed or chose to watch, unless they
+    stopped), newest first: the latest CHANGES_READ entries, a run of one person's consecutive changes to one use case
+    told as one summary."""
     if not user.is_authenticated:
         return []
     use_case_type = ContentType.objects.get_for_model(UseCase)
@@ -155,7 +156,16 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
         .annotate(use_case_pk=Cast("related_object_id", IntegerField()))
         .values("use_case_pk")
     )
-    watched = _use_case_ids_as_text(visible_to(user, UseCase.objects.filter(Q(created_by=user) | Q(pk__in=touched))))
+    watches = UseCaseWatch.objects.filter(user=user)
+    chosen, stopped = watches.filter(watching=True), watches.filter(watching=False)
+    watched = _use_case_ids_as_text(
+        visible_to(
+            user,
+            UseCase.objects.filter(
+                Q(created_by=user) | Q(pk__in=touched) | Q(pk__in=chosen.values("use_case_id"))
+            ).exclude(pk__in=stopped.values("use_case_id")),
+        )
+    )
     entries = list(
         ChangeLogEntry.objects.filter(
             Q(content_type=use_case_type, object_id__in=watched)

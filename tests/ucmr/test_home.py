@@ -8,6 +8,7 @@ from django.utils import timezone
 from sgam.models import ValidationResult
 from tests.factories import UserFactory, WorkspaceFactory, make_complete_use_case, member_of
 from ucmr.models import Notification
+from usecases.comments import usecase_watch_set
 from usecases.models import Step
 from usecases.services import usecase_row_update, usecase_update
 from usecases.workflow import usecase_approve, usecase_send_back, usecase_submit
@@ -157,3 +158,17 @@ def test_unread_comments_and_mentions_are_counted_and_the_latest_listed(client, 
     first = unread.latest[0]
     assert f'href="{reverse("notification_open", kwargs={"pk": first.pk})}"' in text
     assert f'href="{reverse("notification_list")}">All notifications' in text
+
+
+def test_a_use_case_one_chose_to_watch_is_followed_and_one_stopped_watching_is_not(client, team):
+    workspace, people = team
+    followed = _use_case(workspace, people["co_author"], "Followed")
+    dropped = _use_case(workspace, people["author"], "Dropped")
+    usecase_watch_set(user=people["author"], use_case=followed, watching=True)
+    usecase_watch_set(user=people["author"], use_case=dropped, watching=False)
+    for use_case in (followed, dropped):
+        usecase_update(user=people["co_author"], use_case=use_case, data={"name": f"{use_case.name}, renamed"})
+
+    client.force_login(people["author"])
+    summaries = client.get(reverse("home")).context["summaries"]
+    assert [(s.use_case.name, s.sentence) for s in summaries] == [("Followed, renamed", "changed its name")]
