@@ -15,8 +15,9 @@ from usecases.comments import (
     comment_thread_resolve,
     comment_thread_start,
     usecase_watch_set,
+    workspace_comments_reviewers_only_set,
 )
-from usecases.models import UseCase
+from usecases.models import UseCase, Workspace
 
 
 def _use_case(user, pk: int) -> UseCase:
@@ -88,3 +89,17 @@ class UseCaseWatchView(LoginRequiredMixin, View):
             else "You no longer hear of this use case (except what is addressed to you).",
         )
         return _back(use_case)
+
+
+class WorkspaceCommentSettingView(LoginRequiredMixin, View):
+    """A manager leaves commenting to reviewers (`reviewers_only=on`) or opens it to every member (`off`)."""
+
+    def post(self, request, slug: str):
+        workspace = get_object_or_404(visible_to(request.user, Workspace.objects.all(), VIEW), slug=slug)
+        reviewers_only = request.POST.get("reviewers_only") == "on"
+        workspace_comments_reviewers_only_set(user=request.user, workspace=workspace, reviewers_only=reviewers_only)
+        messages.success(
+            request,
+            "Only reviewers and managers comment now." if reviewers_only else "Every member may comment now.",
+        )
+        return redirect(workspace.get_absolute_url())

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from ucmr.models import Notification
 from ucmr.notifications import notify
-from ucmr.permissions import COMMENT, VIEW, object_grants, user_can, visible_to
+from ucmr.permissions import COMMENT, MANAGE, VIEW, object_grants, require, user_can, visible_to
 from ucmr.richtext import rich_text_clean, rich_text_plain
 from ucmr.services import model_create, model_update
 from usecases.models import (
@@ -36,6 +36,7 @@ from usecases.models import (
     Step,
     UseCase,
     UseCaseWatch,
+    Workspace,
     WorkspaceMembership,
 )
 from usecases.models.comments import SECTIONS
@@ -277,6 +278,13 @@ def comment_summary_get(*, user, use_case: UseCase, may_comment: bool) -> Commen
         watching=usecase_is_watched(user=user, use_case=use_case),
         rows=rows,
     )
+
+
+@transaction.atomic
+def workspace_comments_reviewers_only_set(*, user, workspace: Workspace, reviewers_only: bool) -> Workspace:
+    """Leave commenting on the workspace's use cases to its reviewers and managers, or open it to every member."""
+    require(user, MANAGE, workspace)
+    return model_update(user=user, instance=workspace, data={"comments_reviewers_only": reviewers_only})
 
 
 # Watching

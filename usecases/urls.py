@@ -67,6 +67,11 @@ urlpatterns = [
     path("workspaces/<slug:slug>/", views.WorkspaceDetailView.as_view(), name="workspace_detail"),
     path("workspaces/<slug:slug>/members/", views.WorkspaceMemberSetView.as_view(), name="workspace_member_set"),
     path(
+        "workspaces/<slug:slug>/comments/",
+        comment_views.WorkspaceCommentSettingView.as_view(),
+        name="workspace_comment_setting",
+    ),
+    path(
         "workspaces/<slug:slug>/members/<int:pk>/remove/",
         views.WorkspaceMemberRemoveView.as_view(),
         name="workspace_member_remove",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tests.ucmr.test_permission_matrix import EVERY_SIGNED_IN, MEMBERS, Case, roles, statuses
 from ucmr.models import Notification, NotificationSetting
-from usecases.models import Comment, CommentThread, UseCaseWatch
+from usecases.models import Comment, CommentThread, UseCaseWatch, Workspace
 
 WRITERS_ON_DRAFT = statuses(404, **roles(302, *MEMBERS, "administrator"))
 WRITERS_ON_PUBLISHED = statuses(403, **roles(302, *MEMBERS, "administrator"))
@@ -99,6 +99,14 @@ COMMENT_PAGE_CASES = [
         data=lambda world: {"watching": "on"},
         effect=lambda world: UseCaseWatch.objects.filter(use_case=world.published, watching=True).exists(),
         label="published",
+    ),
+    Case(
+        "usecases:workspace_comment_setting",
+        statuses(403, **roles(302, "manager", "administrator")),  # grid: seen by all (its published use case)
+        method="post",
+        kwargs=lambda world: {"slug": world.grid.slug},
+        data=lambda world: {"reviewers_only": "on"},
+        effect=lambda world: Workspace.objects.filter(pk=world.grid.pk, comments_reviewers_only=True).exists(),
     ),
     Case("notification_list", EVERY_SIGNED_IN),
     Case("notification_bell", EVERY_SIGNED_IN),

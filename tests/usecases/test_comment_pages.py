@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory, WorkspaceFactory, make_complete_use_case, member_of
-from ucmr.models import Notification
+from ucmr.models import ChangeLogEntry, Notification
 from usecases.comments import comment_reply, comment_thread_resolve, comment_thread_start
 from usecases.models import CommentThread, Step, UseCase
 
@@ -262,3 +262,20 @@ def test_the_settings_page_chooses_email_per_event(client):
     page = client.get(reverse("notification_settings")).content.decode()
     assert 'value="sent_back" id="email-sent_back" checked' in page
     assert 'value="comment" id="email-comment" checked' not in page
+
+
+def test_a_manager_leaves_comments_to_reviewers_on_the_workspace_page(client, team):
+    use_case, people = team
+    workspace = use_case.workspace
+    client.force_login(people["manager"])
+    page = client.get(workspace.get_absolute_url()).content.decode()
+    assert "Leave comments to reviewers" in page
+
+    client.post(reverse("usecases:workspace_comment_setting", args=[workspace.slug]), {"reviewers_only": "on"})
+    workspace.refresh_from_db()
+    assert workspace.comments_reviewers_only
+    change = ChangeLogEntry.objects.filter(object_id=str(workspace.pk), content_type__model="workspace").latest("pk")
+    assert change.user == people["manager"] and change.after["comments_reviewers_only"] is True
+    client.force_login(people["viewer"])
+    response = client.post(reverse("usecases:comment_create", args=[use_case.pk]), {"text": "x"})
+    assert response.status_code == 403
