@@ -141,6 +141,8 @@ def _authors(*, use_case: UseCase, acting) -> str:
             related_object_id=str(use_case.pk),
         )
     ).exclude(user_name="")
+    # Review comments change nothing of the use case: their writers are not its authors.
+    changes = changes.exclude(content_type__app_label="usecases", content_type__model__in=("commentthread", "comment"))
     if last is not None:
         changes = changes.filter(time__gt=last)
     names = sorted(set(changes.values_list("user_name", flat=True)))

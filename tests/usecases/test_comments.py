@@ -266,3 +266,12 @@ def test_email_follows_each_users_choice_per_event(team, django_capture_on_commi
     message = mail.outbox[0]
     assert use_case.name in message.subject
     assert f"http://127.0.0.1:8000{use_case.get_absolute_url()}" in message.body
+
+
+def test_who_only_commented_is_no_author_in_the_version_table(team):
+    use_case, people = team
+    usecase_submit(user=people["author"], use_case=use_case)
+    comment_thread_start(user=people["viewer"], use_case=use_case, section="1.4", text="Looks good.")
+    usecase_approve(user=people["reviewer"], use_case=use_case)
+    authors = use_case.versions.order_by("-position").first().authors.split(", ")
+    assert authors == ["author", "reviewer"]  # who submitted and who approved; not who only commented
