@@ -343,6 +343,7 @@ def sgam_plane_dot(graph: nx.DiGraph) -> DotSource:
                 height=_inches(heights[zone]),
                 fixedsize="true",
             )
+    columns: dict[str, tuple[str, int]] = {}  # node -> (domain, side): elements one above the other
     for (code, zone), _ in sorted(by_cell.items()):
         for side, stack in enumerate(stacks(code, zone)):
             y = top[zone] - (heights[zone] - stack_h(stack)) / 2 - SGAM_GAP
@@ -362,15 +363,25 @@ def sgam_plane_dot(graph: nx.DiGraph) -> DotSource:
                     fixedsize="true",
                     **style,
                 )
+                columns[node] = (code, side)
                 y -= element_h(node) + SGAM_GAP
+    # An arrow between two elements stacked in one column would run through them, its label over their names: it
+    # runs along their right or left side instead (alternately, so that two such labels do not cover each other).
+    sides_used: dict[tuple[str, int], int] = defaultdict(int)
     for source, target, data in graph.edges(data=True):
+        ports = {}
+        if columns[source] == columns[target]:
+            port = "e" if sides_used[columns[source]] % 2 == 0 else "w"
+            sides_used[columns[source]] += 1
+            ports = {"tailport": port, "headport": port}
         dot.edge(
             source,
             target,
             label=html_label(small(text(", ".join(data["information"]), 30), 8, "#1f3b57")),
-            tooltip="Steps " + ", ".join(data["numbers"]),
+            tooltip="Steps " + ", ".join(dict.fromkeys(data["numbers"])),
             color="#1f3b57",
             arrowsize="0.6",
+            **ports,
         )
     return DotSource(dot.source, engine="neato", pinned=True)
 
@@ -497,7 +508,7 @@ def nist_dot(graph: nx.MultiDiGraph) -> DotSource:
             source,
             target,
             label=html_label("<BR/>".join(parts)),
-            tooltip="Steps " + ", ".join(steps),
+            tooltip="Steps " + ", ".join(dict.fromkeys(steps)),
             dir="both" if back is not None else "forward",
             color="#1565c0",
             penwidth="1.5",
