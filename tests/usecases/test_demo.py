@@ -354,5 +354,5 @@ def test_demo_use_cases_past_draft_have_the_versions_the_workflow_would_have_fro
     published = UseCase.objects.filter(status=UseCase.Status.PUBLISHED).first()
     client.force_login(staff_user)
     page = client.get(reverse("usecases:usecase_versions", kwargs={"pk": published.pk})).content.decode()
-    assert "No version has been approved or published yet" not in page
+    assert "No version has been submitted, approved or published yet" not in page
     assert f"{last_listed[published.identifier]}</a>" in page

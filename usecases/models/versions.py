@@ -1,5 +1,5 @@
-"""The record of the review workflow: each change of status, and the frozen copy of every approved or published
-version."""
+"""The record of the review workflow: each change of status, and the frozen copy of every submitted, approved or
+published version."""
 
 from django.conf import settings
 from django.db import models
@@ -35,7 +35,8 @@ class StatusChange(models.Model):
 
 
 class UseCaseSnapshot(models.Model):
-    """The whole use case as it was when a version was approved or published, as JSON (see usecases.versions).
+    """The whole use case as it was when it was submitted for review, approved or published, as JSON (see
+    usecases.versions).
 
     Written once by the workflow; the application has no way to change or delete it.
     """

@@ -1,5 +1,6 @@
 """Frozen versions of a use case: the whole document as JSON (`document`), the immutable copies the workflow
-makes at each approval and publication (`snapshots`), and the readable difference between two of them (`diff`)."""
+makes at each submission, approval and publication (`snapshots`), and the readable difference between two of
+them (`diff`)."""
 
 from usecases.versions.diff import SectionDiff, Segment, TextChange, document_diff, text_change
 from usecases.versions.document import FORMAT, HIDDEN_USE_CASE, document_redacted, usecase_document_json

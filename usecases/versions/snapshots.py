@@ -15,7 +15,8 @@ from usecases.versions.document import document_redacted, usecase_document_json
 
 @transaction.atomic
 def usecase_snapshot_create(*, user, use_case: UseCase, version_number: str) -> UseCaseSnapshot:
-    """Freeze the use case as it is now. Called by the workflow (approval, publication), in its transaction."""
+    """Freeze the use case as it is now. Called by the workflow (submission, approval, publication) in its
+    transaction, and by the demo."""
     last = UseCaseSnapshot.objects.filter(use_case=use_case).aggregate(last=Max("sequence"))["last"] or 0
     signed_in = user is not None and user.is_authenticated
     snapshot = UseCaseSnapshot.objects.create(
