@@ -13,8 +13,18 @@ urlpatterns = [
     path("use-cases/import/", exchange_views.ImportView.as_view(), name="import"),
     path("use-cases/import/<uuid:pk>/confirm/", exchange_views.ImportConfirmView.as_view(), name="import_confirm"),
     path("use-cases/export.xml", exchange_views.UseCaseListExportView.as_view(), name="usecase_list_export"),
+    path(
+        "use-cases/export.xlsx",
+        exchange_views.UseCaseListExportView.as_view(export_format="xlsx"),
+        name="usecase_list_export_xlsx",
+    ),
     path("use-cases/exports/<uuid:pk>/", exchange_views.ExportDownloadView.as_view(), name="export_download"),
     path("use-cases/<int:pk>/export.xml", exchange_views.UseCaseExportView.as_view(), name="usecase_export"),
+    path(
+        "use-cases/<int:pk>/export.xlsx",
+        exchange_views.UseCaseExportView.as_view(export_format="xlsx"),
+        name="usecase_export_xlsx",
+    ),
     path("use-cases/<int:pk>/", views.UseCaseDetailView.as_view(), name="usecase_detail"),
     path("use-cases/<int:pk>/print/", views.UseCasePrintView.as_view(), name="usecase_print"),
     path("use-cases/<int:pk>/edit/", views.UseCaseUpdateView.as_view(), name="usecase_update"),

@@ -119,6 +119,21 @@ USECASE_API_CASES = [
         api_statuses(404, author=200, administrator=200),
         kwargs=lambda world: {"job": str(export_job(user=world.users["author"]).pk)},
     ),
+    # Workbooks: the same answers as XML.
+    Case("api:usecase-xlsx", READERS_OF_GRID, kwargs=_detail("draft")),
+    Case("api:usecase-xlsx", EVERY_SIGNED_IN, kwargs=_detail("published"), public=200, label="published"),
+    Case("api:usecase-export-xlsx", EVERY_SIGNED_IN, data=lambda world: {"status": "published"}, public=200),
+    Case(
+        "api:usecase-export-xlsx",
+        api_statuses(202),
+        effect=lambda world: BackgroundJob.objects.filter(kind="xml_export", params__format="xlsx").exists(),
+        label="all",
+    ),
+    Case(
+        "api:usecase-xlsx-download",
+        api_statuses(404, author=200, administrator=200),
+        kwargs=lambda world: {"job": str(export_job(user=world.users["author"], export_format="xlsx").pk)},
+    ),
     Case(
         "api:usecase-submit",
         AUTHORS_OF_GRID,

@@ -1,10 +1,9 @@
 """Use cases over the API: lists, whole documents (read, create, replace), PATCH of scalar fields, the workflow,
-XML export, frozen versions and their differences, the audit history; and XML imports as background jobs."""
+XML and Excel export, frozen versions and their differences, the audit history; and XML imports as background jobs."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import parsers, renderers, serializers, status, viewsets
@@ -35,14 +34,15 @@ from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_f
 from usecases.exchange.files import EXCEL, file_kind
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
+    EXPORT_FORMATS,
     WORKSPACE_TO_CHOOSE,
     export_job_start,
     export_runs_as_job,
     import_job_confirm,
     import_job_start,
-    usecases_export_xml,
+    usecases_export,
 )
-from usecases.exchange.views import export_file_response, selects_everything
+from usecases.exchange.views import export_file_response, selects_everything, usecase_file_stem
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase, Workspace
 from usecases.selectors import usecase_brief_list, usecase_header_list
@@ -51,6 +51,11 @@ from usecases.versions import usecase_snapshot_get, usecase_snapshot_list, useca
 from usecases.workflow import TRANSITIONS, usecase_transition
 
 XML_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, description="An IEC 62559-3 variant C file (application/xml).")
+XLSX_RESPONSE = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="A workbook in the BRIDGE Excel template's layout, one sheet per use case "
+    "(application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).",
+)
 NOT_A_DRAFT_RESPONSE = OpenApiResponse(ErrorSerializer, description="Only drafts are edited: this use case is not one.")
 
 
@@ -59,9 +64,12 @@ class NotADraft(APIException):
     default_code = "not_a_draft"
 
 
-def _xml_response(data: bytes, file_name: str) -> Response:
-    response = Response(data, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+def _file_response(data: bytes, file_name: str, export_format: str) -> Response:
+    """`data` as an attachment named `file_name` plus the format's extension."""
+    found = EXPORT_FORMATS[export_format]
+    content_type = f"{found.content_type}; charset=utf-8" if export_format == "xml" else found.content_type
+    response = Response(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.{found.extension}"'
     return response
 
 
@@ -82,12 +90,20 @@ class XmlRenderer(renderers.BaseRenderer):
         return renderers.JSONRenderer().render(data)
 
 
+class XlsxRenderer(XmlRenderer):
+    """The workbook downloads: bytes as they are, errors as JSON."""
+
+    media_type = EXPORT_FORMATS["xlsx"].content_type
+    format = "xlsx"
+    charset = None
+
+
 @extend_schema(tags=["use cases"])
 class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     """IEC 62559-2 use cases. Lists are brief; one use case is its whole document. Writes need the ETag you read
     in `If-Match` to be safe from overwriting someone else's change (a stale one gets 412)."""
 
-    public_actions = ("list", "retrieve", "xml", "export")
+    public_actions = ("list", "retrieve", "xml", "export", "xlsx", "export_xlsx")
     permission_actions = {
         **{name.replace("-", "_"): transition.action for name, transition in TRANSITIONS.items()},
         "versions": VIEW,
@@ -108,6 +124,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         return {
             "list": UseCaseListSerializer,
             "export": UseCaseListSerializer,
+            "export_xlsx": UseCaseListSerializer,
             "partial_update": UseCasePatchSerializer,
             "submit": TransitionSerializer,
             "approve": TransitionSerializer,
@@ -212,15 +229,25 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             raise NotADraft(not_a_draft_message(use_case))
         return use_case
 
-    # XML
+    # XML and Excel
 
     @extend_schema(responses={200: XML_RESPONSE})
     @action(detail=True, methods=["get"], url_path="xml", renderer_classes=[XmlRenderer])
     def xml(self, request, pk=None):
         """The use case with the library objects it uses, as an IEC 62559-3 variant C file."""
+        return self._export_one("xml")
+
+    @extend_schema(responses={200: XLSX_RESPONSE})
+    @action(detail=True, methods=["get"], url_path="xlsx", renderer_classes=[XlsxRenderer])
+    def xlsx(self, request, pk=None):
+        """The use case as a workbook in the BRIDGE Excel template's layout."""
+        return self._export_one("xlsx")
+
+    def _export_one(self, export_format: str) -> Response:
         use_case = self.get_object()
-        data = usecases_export_xml(user=request.user, use_cases=UseCase.objects.filter(pk=use_case.pk))
-        return _xml_response(data, f"{slugify(use_case.identifier or use_case.name)[:60] or 'use-case'}.xml")
+        use_cases = UseCase.objects.filter(pk=use_case.pk)
+        data = usecases_export(user=self.request.user, use_cases=use_cases, export_format=export_format)
+        return _file_response(data, usecase_file_stem(use_case), export_format)
 
     @extend_schema(
         responses={200: XML_RESPONSE, 202: JobSerializer},
@@ -232,6 +259,21 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         """The use cases the list's filters select (all pages, or those named by `id`) as one variant C file. More
         than `UCMR_EXPORT_SYNC_MAX` of them, or all use cases (no filter, no `id`), are written by a background
         job: 202 with the job (`Location`); its `links.download` is the file once it has succeeded."""
+        return self._export_many("xml")
+
+    @extend_schema(
+        responses={200: XLSX_RESPONSE, 202: JobSerializer},
+        parameters=[OpenApiParameter("id", int, many=True)],
+        operation_id="use_cases_xlsx_export",
+    )
+    @action(detail=False, methods=["get"], url_path="xlsx", renderer_classes=[XlsxRenderer, renderers.JSONRenderer])
+    def export_xlsx(self, request):
+        """The use cases the list's filters select (all pages, or those named by `id`) as one workbook, one sheet
+        per use case; a background job (202) for more than `UCMR_EXPORT_SYNC_MAX` or all of them, as for XML."""
+        return self._export_many("xlsx")
+
+    def _export_many(self, export_format: str) -> Response:
+        request = self.request
         use_cases = self.filter_queryset(self.get_queryset())
         ids = request.query_params.getlist("id")
         if ids:
@@ -242,13 +284,14 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         if export_runs_as_job(user=request.user, use_cases=use_cases, everything=everything):
             if not request.user.is_authenticated:
                 raise NotAuthenticated("Sign in to export this many use cases: the export runs as a background job.")
-            job = export_job_start(user=request.user, use_cases=use_cases)
+            job = export_job_start(user=request.user, use_cases=use_cases, export_format=export_format)
             job.refresh_from_db()  # with eager tasks the job has already run
             data = JobSerializer(job, context=self.get_serializer_context()).data
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = request.accepted_renderer.media_type
             return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
-        return _xml_response(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
+        data = usecases_export(user=request.user, use_cases=use_cases, export_format=export_format)
+        return _file_response(data, "use-cases", export_format)
 
     @extend_schema(responses={200: XML_RESPONSE}, operation_id="use_cases_xml_export_download")
     @action(
@@ -262,9 +305,26 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     )
     def export_download(self, request, job=None):
         """The file an export job wrote, for those who may see the job (who started it, administrators); else 404."""
-        if not request.user.is_authenticated:
+        return self._job_file(job)
+
+    @extend_schema(responses={200: XLSX_RESPONSE}, operation_id="use_cases_xlsx_export_download")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"xlsx/(?P<job>{JOB_ID_REGEX})",
+        url_name="xlsx-download",
+        renderer_classes=[XlsxRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def export_xlsx_download(self, request, job=None):
+        """The workbook an export job wrote, for those who may see the job; else 404."""
+        return self._job_file(job)
+
+    def _job_file(self, job: str):
+        if not self.request.user.is_authenticated:
             raise NotAuthenticated()
-        found, name = export_job_file_get(user=request.user, pk=job)
+        found, name = export_job_file_get(user=self.request.user, pk=job)
         return export_file_response(job=found, name=name)
 
     # The review workflow

@@ -1,6 +1,7 @@
 """Pages of the XML exchange: the import form (a background job, a dry run first), its confirmation, and the
-downloads of one use case or of the filtered use case list. Every download goes through the permission policy:
-a user exports only what they may see."""
+downloads of one use case or of the filtered use case list, as IEC 62559-3 XML or as a workbook in the BRIDGE Excel
+template's layout (`export_format`). Every download goes through the permission policy: a user exports only what
+they may see."""
 
 from collections.abc import Mapping
 
@@ -17,13 +18,14 @@ from ucmr.selectors import job_get
 from usecases.exchange.forms import ImportForm
 from usecases.exchange.selectors import export_job_file_get, usecase_export_get
 from usecases.exchange.services import (
+    EXPORT_FORMATS,
     export_job_start,
     export_runs_as_job,
     import_job_confirm,
     import_job_start,
     import_workspaces,
     may_import,
-    usecases_export_xml,
+    usecases_export,
 )
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.filters import UseCaseFilterSet
@@ -37,16 +39,30 @@ def selects_everything(params: Mapping[str, str]) -> bool:
 
 def export_file_response(*, job, name: str) -> FileResponse:
     """The file an export job wrote, streamed from the storage as an attachment."""
-    file_name = (job.result or {}).get("file_name") or "use-cases.xml"
+    result = job.result or {}
+    export_format = EXPORT_FORMATS[result.get("format", "xml")]
+    file_name = result.get("file_name") or f"use-cases.{export_format.extension}"
     return FileResponse(
-        default_storage.open(name, "rb"), as_attachment=True, filename=file_name, content_type="application/xml"
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=file_name,
+        content_type=export_format.content_type,
     )
 
 
-def _xml_download(data: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+def export_download(data: bytes, *, file_name: str, export_format: str) -> HttpResponse:
+    """An export written in the request, as an attachment named `file_name` plus the format's extension."""
+    content_type = EXPORT_FORMATS[export_format].content_type
+    if export_format == "xml":
+        content_type += "; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.{EXPORT_FORMATS[export_format].extension}"'
     return response
+
+
+def usecase_file_stem(use_case) -> str:
+    """The name of one use case's export file, without its extension."""
+    return slugify(use_case.identifier or use_case.name)[:60] or "use-case"
 
 
 class ImportView(ObjectPermissionMixin, FormView):
@@ -96,23 +112,25 @@ class ImportConfirmView(ObjectPermissionMixin, View):
 
 
 class UseCaseExportView(ObjectPermissionMixin, View):
-    """One use case (with the library objects it uses) as IEC 62559-3 variant C."""
+    """One use case (with the library objects it uses) as IEC 62559-3 variant C, or as a workbook."""
 
     public_read = True
+    export_format = "xml"
 
     def get(self, request, pk):
         use_cases = usecase_export_get(user=request.user, pk=pk)
         use_case = use_cases.get()
-        data = usecases_export_xml(user=request.user, use_cases=use_cases)
-        return _xml_download(data, f"{slugify(use_case.identifier or use_case.name)[:60] or 'use-case'}.xml")
+        data = usecases_export(user=request.user, use_cases=use_cases, export_format=self.export_format)
+        return export_download(data, file_name=usecase_file_stem(use_case), export_format=self.export_format)
 
 
 class UseCaseListExportView(ObjectPermissionMixin, View):
-    """The use cases the list shows with the same filters (all pages), as one variant C file: at once for a few,
-    else (and for all use cases) written by a background job, whose page offers the file. Visitors who are not
-    signed in export only the few."""
+    """The use cases the list shows with the same filters (all pages), as one variant C file or one workbook: at
+    once for a few, else (and for all use cases) written by a background job, whose page offers the file. Visitors
+    who are not signed in export only the few."""
 
     public_read = True
+    export_format = "xml"
 
     def get(self, request):
         filterset = UseCaseFilterSet(request.GET or None, queryset=usecase_list(user=request.user), request=request)
@@ -122,8 +140,10 @@ class UseCaseListExportView(ObjectPermissionMixin, View):
         if export_runs_as_job(user=request.user, use_cases=use_cases, everything=selects_everything(request.GET)):
             if not request.user.is_authenticated:
                 return self.handle_no_permission()
-            return redirect(export_job_start(user=request.user, use_cases=use_cases).get_absolute_url())
-        return _xml_download(usecases_export_xml(user=request.user, use_cases=use_cases), "use-cases.xml")
+            job = export_job_start(user=request.user, use_cases=use_cases, export_format=self.export_format)
+            return redirect(job.get_absolute_url())
+        data = usecases_export(user=request.user, use_cases=use_cases, export_format=self.export_format)
+        return export_download(data, file_name="use-cases", export_format=self.export_format)
 
 
 class ExportDownloadView(ObjectPermissionMixin, View):

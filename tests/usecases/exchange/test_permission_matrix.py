@@ -21,11 +21,17 @@ from usecases.xml.readers.variant_c import NAMESPACE
 pytestmark = pytest.mark.django_db
 
 
-def export_job(*, user) -> BackgroundJob:
+def export_job(*, user, export_format: str = "xml") -> BackgroundJob:
     """A succeeded export job of `user` with its file kept."""
     job = BackgroundJob.objects.create(kind="xml_export", user=user, status=BackgroundJob.Status.SUCCEEDED)
-    output = default_storage.save(f"exports/{job.pk}.xml", ContentFile(FILE))
-    job.result = {"output": output, "file_name": "use-cases.xml", "count": 1, "bytes": len(FILE)}
+    output = default_storage.save(f"exports/{job.pk}.{export_format}", ContentFile(FILE))
+    job.result = {
+        "output": output,
+        "file_name": f"use-cases.{export_format}",
+        "count": 1,
+        "bytes": len(FILE),
+        "format": export_format,
+    }
     job.save(update_fields=["result"])
     return job
 
@@ -85,6 +91,34 @@ EXCHANGE_CASES = [
         "usecases:export_download",
         statuses(404, author=200, administrator=200),
         kwargs=lambda scene: {"pk": export_job(user=scene.users["author"]).pk},
+    ),
+    Case(
+        "usecases:export_download",
+        statuses(404, author=200, administrator=200),
+        kwargs=lambda scene: {"pk": export_job(user=scene.users["author"], export_format="xlsx").pk},
+        label="workbook",
+    ),
+    # Workbooks: the same answers as XML.
+    Case("usecases:usecase_export_xlsx", READERS_OF_GRID, kwargs=lambda scene: {"pk": scene.draft.pk}),
+    Case(
+        "usecases:usecase_export_xlsx",
+        EVERY_SIGNED_IN,
+        kwargs=lambda scene: {"pk": scene.published.pk},
+        public=200,
+        label="published",
+    ),
+    Case(
+        "usecases:usecase_export_xlsx",
+        statuses(404, administrator=200),
+        kwargs=lambda scene: {"pk": scene.hidden.pk},
+        label="other-workspace",
+    ),
+    Case("usecases:usecase_list_export_xlsx", EVERY_SIGNED_IN, data=lambda scene: {"status": "published"}, public=200),
+    Case(
+        "usecases:usecase_list_export_xlsx",
+        statuses(302),
+        effect=lambda scene: BackgroundJob.objects.filter(kind="xml_export", params__format="xlsx").exists(),
+        label="all",
     ),
 ]
 ROLES = tuple(EXCHANGE_CASES[0].expected)

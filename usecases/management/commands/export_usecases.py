@@ -1,5 +1,6 @@
-"""`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema.
-Streamed (`usecases_export_write`): memory does not grow with the number of use cases."""
+"""`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema, or
+(`--format xlsx`) as one workbook in the BRIDGE Excel template's layout, a sheet per use case. Streamed
+(`usecases_export_write`, `usecases_export_xlsx_write`): memory does not grow with the number of use cases."""
 
 import codecs
 import tempfile
@@ -9,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from usecases.exchange.services import usecases_export_write
+from usecases.exchange.services import EXPORT_FORMATS, usecases_export_write, usecases_export_xlsx_write
 from usecases.models import UseCase, Workspace
 
 
 class Command(BaseCommand):
     help = (
         "Export use cases (all of them, or those of a workspace or with the IDs given) with the library objects "
-        "they use, as IEC 62559-3 variant C. The file is validated before it is written."
+        "they use, as IEC 62559-3 variant C (validated before it is written) or as a BRIDGE Excel workbook."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +27,26 @@ class Command(BaseCommand):
             "--identifier", nargs="+", metavar="ID", default=[], help="Only the use cases with these IDs."
         )
         parser.add_argument("--user", help="Export what this user may see (default: the system, which sees all).")
+        parser.add_argument(
+            "--format",
+            dest="export_format",
+            choices=sorted(EXPORT_FORMATS),
+            default="xml",
+            help="xml: IEC 62559-3 variant C (the default); xlsx: the BRIDGE Excel template, a sheet per use case.",
+        )
 
-    def handle(self, *args, output: str, workspace: str | None, identifier: list[str], user: str | None, **options):
+    def handle(
+        self,
+        *args,
+        output: str,
+        workspace: str | None,
+        identifier: list[str],
+        user: str | None,
+        export_format: str,
+        **options,
+    ):
+        if output == "-" and export_format == "xlsx":
+            raise CommandError("A workbook is a binary file: give its name with -o, not '-'.")
         acting = None
         if user:
             acting = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -45,10 +64,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No use case with the ID(s): {', '.join(missing)}.")
         # Written beside the destination and moved there once valid: an invalid export leaves nothing behind.
         directory = Path(output).resolve().parent if output != "-" else None
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".export-", suffix=".xml", delete=False) as handle:
+        write = usecases_export_xlsx_write if export_format == "xlsx" else usecases_export_write
+        suffix = f".{EXPORT_FORMATS[export_format].extension}"
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".export-", suffix=suffix, delete=False) as handle:
             written = Path(handle.name)
             try:
-                count = usecases_export_write(user=acting, use_cases=use_cases, output=handle)
+                count = write(user=acting, use_cases=use_cases, output=handle)
             except ValidationError as error:
                 written.unlink()
                 raise CommandError(
