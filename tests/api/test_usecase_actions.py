@@ -119,7 +119,7 @@ def test_the_workflow_runs_through_the_api(grid):
     assert client_of(manager).post(f"{url}/publish/").json()["status"] == "published"
 
     versions = client_of(author).get(f"{url}/versions/").json()
-    assert [version["status"] for version in versions] == ["published", "approved"]
+    assert [version["status"] for version in versions] == ["published", "approved", "in_review"]  # frozen at submission
     frozen = client_of(author).get(versions[-1]["url"]).json()
     assert frozen["document"]["sections"]
     compare = client_of(author).get(f"{url}/versions/compare/", {"old": "1", "new": "current"})
