@@ -91,7 +91,8 @@ def flatmap_path_parameters(context, path_parameters):
     if not known:
         return st.just(path_parameters)
     real = {name: st.sampled_from(values) for name, values in known.items()}
-    return st.one_of(st.just(path_parameters), st.fixed_dictionaries({**path_parameters, **real}))
+    generated = {name: st.just(value) for name, value in path_parameters.items()}  # those no address is known of
+    return st.one_of(st.just(path_parameters), st.fixed_dictionaries({**generated, **real}))
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentThreadSerializer(serializers.ModelSerializer):
     row = serializers.UUIDField(source="row_mrid", read_only=True, allow_null=True)
+    row_kind = serializers.ChoiceField(
+        choices=CommentThread.RowKind.choices, allow_blank=True, read_only=True, help_text="Empty: not on a row."
+    )
     row_removed = serializers.SerializerMethodField()
     created_by = serializers.CharField(source="created_by_name", read_only=True)
     resolved_by = serializers.CharField(source="resolved_by_name", read_only=True)
