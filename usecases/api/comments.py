@@ -91,6 +91,9 @@ class UseCaseCommentViewSet(viewsets.GenericViewSet):
     pagination_class = None  # a use case's threads come whole, as its page shows them
     filter_backends = []
 
+    def get_queryset(self):
+        return comment_thread_list(use_case=self.use_case())
+
     def use_case(self) -> UseCase:
         use_cases = visible_to(self.request.user, UseCase.objects.select_related("workspace"), VIEW)
         return get_object_or_404(use_cases, pk=self.kwargs["use_case_pk"])
