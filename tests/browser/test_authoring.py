@@ -45,7 +45,16 @@ def _open_new_row(editor, noun: str) -> None:
         expect(editor.locator("details[data-new-row] form [autofocus]")).to_be_focused()
 
 
-def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="", typed: dict | None = None):
+def _pick(form, label: str, name: str) -> None:
+    """Pick `name` in the library picker (a token field with type-ahead, static/js/pickers.js) labelled `label`."""
+    picker = form.get_by_role("combobox", name=label, exact=True)
+    picker.click()
+    picker.fill(name)
+    form.locator("#" + picker.get_attribute("aria-controls")).get_by_text(name, exact=True).click()
+    picker.press("Escape")
+
+
+def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="", new: dict | None = None):
     _open_new_row(steps, "step")
     form = steps.locator("details[data-new-row] form")
     form.get_by_label("Name of process/activity").fill(name)
@@ -54,11 +63,13 @@ def _add_step(steps, name: str, *, number="", parent="", producer="", receiver="
     if parent:
         form.get_by_label("Sub-step of").select_option(label=parent)
     if producer:
-        form.get_by_label("Information producer (actor)").select_option(label=producer)
+        _pick(form, "Information producer (actor)", producer)
     if receiver:
-        form.get_by_label("Information receiver (actor)").select_option(label=receiver)
-    for label, text in (typed or {}).items():  # type-ahead fields: picked from the library, or new
-        form.get_by_label(label, exact=True).fill(text)
+        _pick(form, "Information receiver (actor)", receiver)
+    for noun, (identifier, new_name) in (new or {}).items():  # new library objects, added with the step
+        form.get_by_role("button", name=f"New {noun}…").click()
+        form.get_by_label(f"New {noun} 1: ID").fill(identifier)
+        form.get_by_label(f"New {noun} 1: Name").fill(new_name)
     form.get_by_role("button", name="Add step").click()
     expect(steps.get_by_role("cell", name=name, exact=True)).to_be_visible()
 
@@ -111,7 +122,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     scenarios = page.locator(".table-editor").filter(has_text="Editing 4.1 Scenarios")
     scenarios.get_by_text("New scenario", exact=True).click()
     scenarios.get_by_label("Scenario name").fill("Normal operation")
-    scenarios.get_by_label("Primary actors").select_option(label="Aggregator")
+    _pick(scenarios, "Primary actors", "Aggregator")
     scenarios.get_by_role("button", name="Add scenario").click()
     expect(scenarios.get_by_role("cell", name="Normal operation", exact=True)).to_be_visible()
     scenarios.get_by_role("link", name="4.2 Steps of scenario Normal operation").click()
@@ -122,10 +133,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
         number="1",
         producer="Aggregator",
         receiver="Battery management system",
-        typed={
-            "Add information exchanged": "IO-1 · Charging schedule",
-            "Add requirement": "R-1 · Schedule within 15 minutes",
-        },
+        new={"information": ("IO-1", "Charging schedule"), "requirement": ("R-1", "Schedule within 15 minutes")},
     )
     _add_step(steps, "Carry out the schedule", number="2", producer="Battery management system")
     bms = "Battery management system"
@@ -135,7 +143,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
         "Report the state of charge",
         number="3",
         producer="Home battery",
-        typed={"Add information exchanged": "IO-2 · State of charge"},
+        new={"information": ("IO-2", "State of charge")},
     )
     expect(steps.get_by_role("cell", name="2.1", exact=True)).to_be_visible()
     step_rows = Step.objects.filter(scenario__use_case=use_case)
@@ -193,7 +201,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     finding.get_by_role("link", name=re.compile("^Fix")).click()
     form = page.locator("[data-editing]")
     expect(form.get_by_label("Name of process/activity")).to_have_value("Report the state of charge")
-    form.get_by_label("Information receiver (actor)").select_option(label="Aggregator")
+    _pick(form, "Information receiver (actor)", "Aggregator")
     form.get_by_role("button", name="Save").click()
     expect(validation.locator("li", has_text=re.compile("names no receiver"))).to_have_count(0)
     expect(validation.locator(".badge", has_text=re.compile("^0 errors$"))).to_be_visible()

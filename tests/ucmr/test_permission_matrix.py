@@ -273,6 +273,16 @@ CASES = [
         kwargs=lambda world: {"pk": world.draft.pk},
         label="get-is-refused",
     ),
+    # The library pickers' search (usecases.authoring.picker_views): the libraries for everyone signed in; the actors
+    # of one use case for who may see it.
+    Case("usecases:library_search", EVERY_SIGNED_IN, kwargs=lambda world: {"library": "information"}),
+    Case(
+        "usecases:library_search",
+        READERS_OF_GRID,
+        kwargs=lambda world: {"library": "actors"},
+        data=lambda world: {"use_case": world.draft.pk},
+        label="actors-of-a-use-case",
+    ),
     # Editing the tables of a draft in place (usecases.authoring): as the edit page.
     Case("usecases:row_list", AUTHORS_OF_GRID, kwargs=lambda world: {"pk": world.draft.pk, "table": "remarks"}),
     Case(

@@ -436,28 +436,31 @@ def test_an_author_picks_library_actors_or_adds_a_new_one_as_an_import_would(cli
     assert conflict.status_code == 409 and not Actor.objects.filter(name="Never added").exists()
 
 
-def test_a_step_picks_information_and_requirements_by_label_or_adds_new_ones_to_the_library(client, world):
+def test_a_step_picks_information_and_requirements_by_id_and_name_or_adds_new_ones_to_the_library(client, world):
     client.force_login(world.author)
     schedule = InformationObjectFactory(identifier="IO-1", name="Schedule")
     limit = RequirementFactory(identifier="R-1", name="Limit")
     form = client.get(url(world, "row_list", "steps"), **HTMX).content.decode()
-    assert '<option value="IO-1 · Schedule">' in form and '<option value="R-1 · Limit">' in form
+    assert f'<option value="{schedule.pk}">IO-1 · Schedule</option>' in form
+    assert f'<option value="{limit.pk}">R-1 · Limit</option>' in form
 
-    picked = create(client, world, "steps", add_information_object="io-1", add_requirement="R-1 · Limit")
+    named = {"new_information-0-identifier": "io-1", "new_requirement-0-identifier": "R-1"}
+    picked = create(client, world, "steps", **named, **{"new_requirement-0-name": "limit"})
     assert list(picked.information_objects.all()) == [schedule] and list(picked.requirements.all()) == [limit]
 
-    added = create(client, world, "steps", add_information_object="IO-9 · Forecast", add_requirement="Latency")
+    new = {"new_information-0-identifier": "IO-9", "new_information-0-name": "Forecast"}
+    added = create(client, world, "steps", **new, **{"new_requirement-0-name": "Latency"})
     forecast = InformationObject.objects.get(identifier="IO-9", name="Forecast")
     latency = Requirement.objects.get(identifier="", name="Latency")
     assert list(added.information_objects.all()) == [forecast] and list(added.requirements.all()) == [latency]
     assert ChangeLogEntry.objects.filter(action="create", object_id=str(forecast.pk)).exists()
 
-    both = create(client, world, "steps", information_objects=[schedule.pk], add_information_object="Schedule")
+    both = create(client, world, "steps", information_objects=[schedule.pk], **{"new_information-0-name": "Schedule"})
     assert list(both.information_objects.all()) == [schedule]  # named twice, linked once
 
     loaded = as_loaded("row_update", "steps", both.pk, use_case=world.use_case, scenario=world.scenario)
     usecase_row_update(user=world.colleague, row=both, data={"name": "Theirs"})
-    late = {"name": "Late", "add_requirement": "R-77 · Never"}
+    late = {"name": "Late", "new_requirement-0-identifier": "R-77", "new_requirement-0-name": "Never"}
     conflict = post(client, world, "row_update", "steps", late, row=both.pk, loaded=loaded)
     assert conflict.status_code == 409 and not Requirement.objects.filter(identifier="R-77").exists()
 
@@ -466,7 +469,7 @@ def test_a_user_who_may_not_add_to_the_library_is_told_so_and_nothing_is_written
     guest = UserFactory()  # may change this one use case, shared with them, but add nothing
     object_grant_add(world.use_case, grantee=guest, codename="change_usecase")
     client.force_login(guest)
-    refused = post(client, world, "row_create", "steps", {"name": "Step", "add_information_object": "Unknown data"})
+    refused = post(client, world, "row_create", "steps", {"name": "Step", "new_information-0-name": "Unknown data"})
     assert refused.status_code == 422
     assert "The library has no information object “Unknown data”, and you may not add one." in unescape(
         refused.content.decode()

@@ -1,13 +1,13 @@
 """The row forms of the table editors. They parse input and limit choices to what the use case holds; the row
 services validate and write (their refusals are put on the form by the views)."""
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 
 from actors.models import Actor
@@ -18,6 +18,8 @@ from sgam.models import Domain, Layer, Zone
 from ucmr.admin import form_data
 from ucmr.permissions import visible_to
 from usecases.access import may_add_to_library
+from usecases.authoring.pickers import LibraryPicker, NewObjects, library_match
+from usecases.authoring.selectors import library_label
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -42,7 +44,6 @@ from usecases.selectors import step_rows, step_tree
 from usecases.services import business_case_create, common_term_create, information_object_create
 
 TEXT = forms.Textarea(attrs={"rows": 2})
-LABEL_SEPARATOR = " · "
 
 # How the editors add a library object an author names that the library does not have yet.
 LIBRARY_CREATE = {
@@ -52,26 +53,6 @@ LIBRARY_CREATE = {
     InformationObject: information_object_create,
     Requirement: requirement_create,
 }
-
-
-def library_label(item) -> str:
-    """What a type-ahead offers for an information object or a requirement: "ID · name" (or the one it has)."""
-    return LABEL_SEPARATOR.join(part for part in (item.identifier, item.name) if part)
-
-
-def library_find(model, text: str) -> tuple[Any, dict[str, str]]:
-    """The library object an author means by `text` (one of the labels offered, an ID or a name, in any case),
-    or None and the fields of the new object the text describes ("ID · name", or a name alone)."""
-    identifier, _, name = text.partition(LABEL_SEPARATOR.strip())
-    identifier, name = identifier.strip(), name.strip()
-    if not name:
-        identifier, name = "", identifier
-    if identifier:
-        matches = model.objects.filter(identifier__iexact=identifier)
-        found = matches.filter(name__iexact=name).first() or matches.first()
-    else:
-        found = model.objects.filter(Q(identifier__iexact=name) | Q(name__iexact=name)).order_by("pk").first()
-    return found, {"identifier": identifier, "name": name}
 
 
 def usecase_actors(use_case) -> Any:
@@ -102,21 +83,49 @@ class RowForm(forms.ModelForm):
         """Whether the user may add `model` objects to the library from this form (as an import may)."""
         return self.user is not None and may_add_to_library(self.user, model)
 
-    def pick_or_add(self, name: str, model: type[models.Model]):
-        """The library object field `name` names: an existing one, or (for who may add) a new one to add with the
-        row; None with an error on the field otherwise."""
-        text = (self.cleaned_data.get(name) or "").strip()
-        if not text:
-            return None
-        found, fields = library_find(model, text)
-        if found is not None:
-            self.picked[name] = found
-        elif self.may_add(model):
-            self.additions[name] = (model, fields)
-        else:
-            noun = model._meta.verbose_name
-            self.add_error(name, f"The library has no {noun} “{text}”, and you may not add one.")
-        return found
+    def pickers(self, *, actors: tuple[str, ...] = (), libraries: dict[str, str] | None = None) -> None:
+        """Make token fields of the form's library fields: `actors` pick among the use case's actors, `libraries`
+        (field: library of the search endpoint) in a whole library."""
+        for name in actors:
+            self.fields[name].widget = widget = LibraryPicker(library="actors")
+            widget.choices = self.fields[name].choices
+            widget.search_params = f"use_case={self.use_case.pk}"
+        for name, library in (libraries or {}).items():
+            field = self.fields[name]
+            field.widget = widget = LibraryPicker(library=library)
+            field.label_from_instance = library_label
+            widget.choices = field.choices
+
+    def new_objects(self, name: str, *, key: str, noun: str, category: bool = False) -> None:
+        """Under the picker of field `name`, rows that name new library objects to add with the row."""
+        fields = ("identifier", "name", "category") if category else ("identifier", "name")
+        new = NewObjects.from_data(key=key, noun=noun, fields=fields, data=self.data, auto_id=self.auto_id or "id_%s")
+        self.fields[name].widget.new_objects = new
+
+    def pick_or_add_new(self, name: str) -> None:
+        """The objects the new-object rows of field `name` name: those the library has are picked, the others
+        added with the row (for who may add), with an error on the field otherwise."""
+        new = self.fields[name].widget.new_objects
+        model = self.fields[name].queryset.model
+        objects, errors = new.cleaned(model)
+        for error in errors:
+            self.add_error(name, error)
+        for number, (what, data) in enumerate(objects):
+            found = library_match(model, data)
+            if found is not None:
+                self.picked[f"{name}-{number}"] = found
+            elif not data["name"] and not model._meta.get_field("name").blank:
+                self.add_error(name, f"{what}: give its name (the library has no {data['identifier']}).")
+            elif self.may_add(model):
+                self.additions[f"{name}-{number}"] = (model, data)
+            else:
+                label, noun = library_label(SimpleNamespace(**data)), model._meta.verbose_name
+                self.add_error(name, f"The library has no {noun} “{label}”, and you may not add one.")
+
+    def library_objects(self, name: str) -> list[models.Model]:
+        """The library objects named in the new-object rows of field `name`: picked, or added (once added)."""
+        keys = [key for key in {*self.picked, *self.added} if key.rpartition("-")[0] == name]
+        return [self.library_object(key) for key in sorted(keys, key=lambda key: int(key.rpartition("-")[2]))]
 
     def add_library_objects(self, *, user) -> None:
         """Add the new library objects the form names, in the caller's transaction, before its row is written."""
@@ -326,6 +335,7 @@ class ScenarioForm(RowForm):
     def limit_choices(self) -> None:
         self.fields["primary_actors"].queryset = usecase_actors(self.use_case)
         self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
+        self.pickers(actors=("primary_actors",), libraries={"requirements": "requirements"})
 
 
 class ActorGroupingForm(RowForm):
@@ -338,24 +348,14 @@ class ActorGroupingForm(RowForm):
 
 class StepForm(RowForm):
     """A step of the scenario: producers and receivers among the use case's actors, information objects and
-    requirements from the libraries (picked from the lists, or named in the type-ahead fields: a name the library
-    does not have adds it), and a parent step of the same scenario to nest it under."""
+    requirements from the libraries (token fields with type-ahead, pickers.py; new objects named under them, as
+    many as needed, with ID, name and, for a requirement, category), and a parent step of the same scenario to nest
+    it under."""
 
-    add_information_object = forms.CharField(
-        label="Add information exchanged",
-        required=False,
-        max_length=420,
-        help_text="Type to pick from the library, or write “ID · name” of new information to add it.",
-    )
-    add_requirement = forms.CharField(
-        label="Add requirement",
-        required=False,
-        max_length=420,
-        help_text="Type to pick from the library, or write “R-ID · name” of a new requirement to add it.",
-    )
-    ADDED_TO = {
-        "add_information_object": ("information_objects", InformationObject),
-        "add_requirement": ("requirements", Requirement),
+    # The fields under which new library objects are named: (the inputs' prefix, the noun, with a category).
+    NEW_OBJECTS = {
+        "information_objects": ("new_information", "information", False),
+        "requirements": ("new_requirement", "requirement", True),
     }
 
     class Meta:
@@ -407,31 +407,29 @@ class StepForm(RowForm):
         self.fields["receivers"].queryset = usecase_actors(self.use_case)
         self.fields["information_objects"].queryset = InformationObject.objects.order_by("identifier", "name", "pk")
         self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
-        for name in ("service", *self.ADDED_TO):
-            self.fields[name].widget.attrs["list"] = self.list_id(name)
+        self.fields["service"].widget.attrs["list"] = self.list_id("service")
+        self.pickers(
+            actors=("producers", "receivers"),
+            libraries={"information_objects": "information", "requirements": "requirements"},
+        )
+        for name, (key, noun, category) in self.NEW_OBJECTS.items():
+            self.new_objects(name, key=key, noun=noun, category=category)
 
     @property
     def datalists(self) -> list[tuple[str, list[str]]]:
-        return [
-            (self.list_id("service"), list(Step.Service.values)),
-            *(
-                (self.list_id(name), [library_label(item) for item in model.objects.order_by("identifier", "name")])
-                for name, (_, model) in self.ADDED_TO.items()
-            ),
-        ]
+        return [(self.list_id("service"), list(Step.Service.values))]
 
     def clean(self):
         cleaned = super().clean()
-        for name, (_, model) in self.ADDED_TO.items():
-            self.pick_or_add(name, model)
+        for name in self.NEW_OBJECTS:
+            self.pick_or_add_new(name)
         return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = super().service_data()
-        for name, (field, _) in self.ADDED_TO.items():
-            item = self.library_object(name)
-            if item is not None and item not in data[field]:
-                data[field] = [*data[field], item]
+        for name in self.NEW_OBJECTS:
+            named = [item for item in self.library_objects(name) if item not in data[name]]
+            data[name] = [*data[name], *dict.fromkeys(named)]
         return data
 
 

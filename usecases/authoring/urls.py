@@ -3,7 +3,7 @@ others do not: the same names reverse to either form."""
 
 from django.urls import path
 
-from usecases.authoring import views
+from usecases.authoring import picker_views, views
 
 ENDPOINTS = [
     ("", views.RowListView, "row_list"),
@@ -17,4 +17,4 @@ urlpatterns = [
     path(f"use-cases/<int:pk>/{owner}tables/<slug:table>/{suffix}", view.as_view(), name=name)
     for owner in ("", "scenarios/<int:scenario>/")
     for suffix, view, name in ENDPOINTS
-]
+] + [path("library/search/<slug:library>/", picker_views.LibrarySearchView.as_view(), name="library_search")]

@@ -1,0 +1,202 @@
+// The library pickers of the table editors (usecases/authoring/pickers.py): every select[data-picker] becomes a
+// token field (Tom Select, static/vendor/tom-select) that starts with the selected options only and asks the search
+// endpoint (data-search-url) for the others as the author types, or on opening it. Clicking an option adds it
+// (no Ctrl needed); the list stays open for the next one; a token's × or Backspace removes it. Under a picker with
+// new-object rows (data-new-objects), "Add new …" in the list, or the button under it, opens a row for a new
+// library object (ID, name, category): as many as the author wants, sent with the row. Without script the select
+// and the rows work as they are.
+(function () {
+  "use strict";
+
+  const PAGE_SIZE = 20;
+
+  function searchUrl(select, query) {
+    const url = new URL(select.dataset.searchUrl, window.location.href);
+    url.searchParams.set("q", query);
+    url.searchParams.set("page_size", String(PAGE_SIZE));
+    return url;
+  }
+
+  function text(element, content) {
+    element.textContent = content;
+    return element;
+  }
+
+  // New-object rows: the server renders the filled-in rows and two blank ones; with script the blank ones go,
+  // and rows come from the template when asked for.
+  function isBlank(row) {
+    return Array.from(row.querySelectorAll("input")).every(function (input) {
+      return !input.value.trim();
+    });
+  }
+
+  function renumber(box) {
+    const noun = box.dataset.noun;
+    box.querySelectorAll("[data-new-object-row]").forEach(function (row, index) {
+      const number = String(index + 1);
+      row.querySelectorAll("label").forEach(function (label) {
+        label.textContent = label.textContent.replace(/^(New \S+) [^:]+:/, "$1 " + number + ":");
+      });
+      const remove = row.querySelector("[data-remove-new-object]");
+      remove.setAttribute("aria-label", "Remove new " + noun + " " + number);
+    });
+    const rows = box.querySelectorAll("[data-new-object-row]").length;
+    box.querySelector("[data-new-objects-title]").hidden = rows === 0;
+  }
+
+  function setupRow(box, row) {
+    const remove = row.querySelector("[data-remove-new-object]");
+    remove.hidden = false;
+    remove.addEventListener("click", function () {
+      const next = row.nextElementSibling || row.previousElementSibling;
+      row.remove();
+      renumber(box);
+      const focus = next ? next.querySelector("input") : box.querySelector("[data-add-new-object]");
+      focus.focus();
+    });
+  }
+
+  function addNewRow(box, name) {
+    const index = box.dataset.nextIndex;
+    box.dataset.nextIndex = String(Number(index) + 1);
+    const template = box.querySelector("template[data-new-object-template]");
+    const holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__index__/g, index);
+    const row = holder.firstElementChild;
+    box.querySelector("[data-new-object-rows]").appendChild(row);
+    setupRow(box, row);
+    renumber(box);
+    const nameInput = row.querySelector(".new-object-name");
+    if (name) {
+      nameInput.value = name;
+    }
+    row.querySelector(".new-object-identifier").focus();
+    return row;
+  }
+
+  function setupNewObjects(box) {
+    if (box.dataset.ready) {
+      return;
+    }
+    box.dataset.ready = "true";
+    box.querySelectorAll("[data-new-object-row]").forEach(function (row) {
+      if (isBlank(row)) {
+        row.remove();
+      } else {
+        setupRow(box, row);
+      }
+    });
+    renumber(box);
+    const button = box.querySelector("[data-add-new-object]");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      addNewRow(box, "");
+    });
+  }
+
+  function setupPicker(select) {
+    if (select.tomselect) {
+      return;
+    }
+    Array.from(select.options).forEach(function (option) {
+      if (!option.selected) {
+        option.remove();  // the others come from the search endpoint
+      }
+    });
+    const box = select.dataset.newObjects && document.getElementById(select.dataset.newObjects);
+    const noun = box ? box.dataset.noun : "";
+    const more = {};
+    const settings = {
+      plugins: { remove_button: { title: "Remove" } },
+      valueField: "id",
+      labelField: "text",
+      searchField: ["text"],
+      maxOptions: null,
+      placeholder: select.dataset.picker === "actors" ? "Type a name…" : "Type an ID or a name…",
+      hidePlaceholder: true,
+      preload: "focus",
+      hideSelected: true,
+      closeAfterSelect: false,
+      loadThrottle: 250,
+      // The list follows each key at once: a delayed refresh would open it (and take the focus back) after the
+      // author picked with Enter and moved on with Tab.
+      refreshThrottle: 0,
+      load: function (query, callback) {
+        const picker = this;
+        fetch(searchUrl(select, query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : Promise.reject(response.status);
+          })
+          .then(function (data) {
+            more[query] = data.more;
+            // Results that come after the author left the field do not open its list (and take the focus) again.
+            picker.isFocused = picker.isFocused && document.activeElement === picker.control_input;
+            callback(data.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      },
+      render: {
+        no_results: function (data) {
+          return text(document.createElement("div"), "Nothing in the library matches “" + data.input + "”.");
+        },
+        loading: function () {
+          return text(document.createElement("div"), "Searching…");
+        },
+        option_create: function (data, escape) {
+          return '<div class="create">Add new ' + escape(noun) + " <strong>" + escape(data.input) + "</strong>…</div>";
+        },
+      },
+      onItemAdd: function () {
+        this.setTextboxValue("");  // ready for the next name
+        this.refreshOptions(false);
+      },
+      onLoad: function () {
+        const footer = this.dropdown.querySelector(".picker-more");
+        if (footer) {
+          footer.remove();
+        }
+        if (more[this.lastQuery || ""]) {
+          const hint = text(document.createElement("div"), "More match: type more of the ID or name.");
+          hint.className = "picker-more form-text px-2";
+          this.dropdown.appendChild(hint);
+        }
+      },
+    };
+    if (box) {
+      settings.create = function (input, callback) {
+        callback();
+        this.setTextboxValue("");
+        this.close();
+        addNewRow(box, input.trim());
+      };
+    }
+    const picker = new TomSelect(select, settings);
+    picker.wrapper.classList.add("library-picker");
+    // The label now names the type-ahead; the select behind it keeps the name too.
+    const label = document.querySelector('label[for="' + CSS.escape(picker.control_input.id) + '"]');
+    if (label && label.id) {
+      select.setAttribute("aria-labelledby", label.id);
+    }
+    // Escape closes an open list without cancelling the form (authoring.js cancels on Escape).
+    let wasOpen = false;
+    picker.wrapper.addEventListener("keydown", function (event) {
+      wasOpen = picker.isOpen;
+    }, true);
+    picker.wrapper.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && wasOpen) {
+        event.stopPropagation();
+      }
+    });
+  }
+
+  function setup(root) {
+    root.querySelectorAll(".new-objects").forEach(setupNewObjects);
+    root.querySelectorAll("select[data-picker]").forEach(setupPicker);
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    setup(event.detail.elt);
+  });
+})();
