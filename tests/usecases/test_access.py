@@ -9,7 +9,7 @@ from guardian.models import GroupObjectPermission, UserObjectPermission
 
 from tests.factories import UseCaseFactory, UserFactory, WorkspaceFactory, member_of, with_repository_role
 from ucmr.models import ChangeLogEntry
-from ucmr.permissions import CHANGE, VIEW, allowed_actions, object_grant_add, object_grants
+from ucmr.permissions import CHANGE, COMMENT, VIEW, allowed_actions, object_grant_add, object_grants
 from usecases.access import (
     grantee_by_name,
     usecase_share,
@@ -39,7 +39,7 @@ def test_adding_a_member_grants_the_role_and_is_audited(workspace, manager):
 
     membership = workspace_member_set(user=manager, workspace=workspace, member=newcomer, role="author")
 
-    assert allowed_actions(newcomer, draft) == {VIEW, CHANGE}
+    assert allowed_actions(newcomer, draft) == {VIEW, CHANGE, COMMENT}
     entry = ChangeLogEntry.objects.get(content_type__model="workspacemembership", action="create")
     assert entry.user == manager and entry.after["role"] == "author"
     assert entry.related_object_id == str(workspace.pk) and entry.object_id == str(membership.pk)
@@ -51,7 +51,7 @@ def test_a_new_role_replaces_the_old_one_and_removal_takes_every_permission(work
     membership = WorkspaceMembership.objects.get(user=member)
 
     workspace_member_set(user=manager, workspace=workspace, member=member, role="reviewer")
-    assert allowed_actions(member, draft) == {VIEW, "review"}
+    assert allowed_actions(member, draft) == {VIEW, "review", COMMENT}
     workspace_member_remove(user=manager, membership=membership)
     assert allowed_actions(member, draft) == set()
 
@@ -98,8 +98,8 @@ def test_sharing_a_use_case_with_a_user_and_a_group_and_revoking(workspace, mana
     usecase_share(user=manager, use_case=draft, grantee=guest, permission="change")
     grant = usecase_share(user=manager, use_case=draft, grantee=partners, permission="view")
 
-    assert allowed_actions(guest, draft) == {VIEW, CHANGE}
-    assert allowed_actions(colleague, draft) == {VIEW}
+    assert allowed_actions(guest, draft) == {VIEW, CHANGE, COMMENT}
+    assert allowed_actions(colleague, draft) == {VIEW, COMMENT}
     with pytest.raises(ValidationError, match="may already"):
         usecase_share(user=manager, use_case=draft, grantee=guest, permission="change")
 

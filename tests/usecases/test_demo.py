@@ -326,8 +326,8 @@ def test_ensure_demo_user_makes_an_administrator_and_people_for_every_role(demo,
     }
     in_review = UseCase.objects.filter(status="in_review").first()
     analyst, reviewer = user_model.objects.get(username="analyst"), user_model.objects.get(username="reviewer")
-    assert allowed_actions(reviewer, in_review) == {"view", "review"}
-    assert allowed_actions(analyst, in_review) == {"view", "change"}
+    assert allowed_actions(reviewer, in_review) == {"view", "review", "comment"}
+    assert allowed_actions(analyst, in_review) == {"view", "change", "comment"}
     assert user_model.objects.get(username="curator").has_perm("actors.change_actor")
 
 
