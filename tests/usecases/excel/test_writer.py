@@ -303,3 +303,14 @@ def test_the_memory_of_a_streamed_workbook_does_not_grow_with_the_number_of_use_
     assert UseCase.objects.count() == 200
     # Four times the use cases, four times the sheets: the stream holds a batch, the libraries and one sheet.
     assert large / small < 3, (small, large)
+
+
+def test_the_use_case_page_and_the_list_offer_the_workbook(viewer):
+    use_case = UseCase.objects.get(identifier="UC-1")
+    client = _client(viewer)
+
+    page = client.get(use_case.get_absolute_url()).content.decode()
+    listing = client.get(reverse("usecases:usecase_list"), {"q": "UC-1"}).content.decode()
+
+    assert f'href="{reverse("usecases:usecase_export_xlsx", kwargs={"pk": use_case.pk})}" id="export-xlsx"' in page
+    assert f'id="export-xlsx" href="{reverse("usecases:usecase_list_export_xlsx")}?q=UC-1"' in listing
