@@ -276,6 +276,7 @@ def test_a_manager_leaves_comments_to_reviewers_on_the_workspace_page(client, te
     assert workspace.comments_reviewers_only
     change = ChangeLogEntry.objects.filter(object_id=str(workspace.pk), content_type__model="workspace").latest("pk")
     assert change.user == people["manager"] and change.after["comments_reviewers_only"] is True
+    assert _api(people["viewer"]).get(f"/api/workspaces/{workspace.slug}/").json()["comments_reviewers_only"] is True
     client.force_login(people["viewer"])
     response = client.post(reverse("usecases:comment_create", args=[use_case.pk]), {"text": "x"})
     assert response.status_code == 403

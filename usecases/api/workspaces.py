@@ -22,10 +22,23 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["url", "id", "name", "slug", "description", "created", "my_role", "use_case_count"]
-        read_only_fields = ["created"]
+        fields = [
+            "url",
+            "id",
+            "name",
+            "slug",
+            "description",
+            "comments_reviewers_only",
+            "created",
+            "my_role",
+            "use_case_count",
+        ]
+        read_only_fields = ["created", "comments_reviewers_only"]
         extra_kwargs = {
             "slug": {"required": False, "allow_blank": True, "help_text": "Made from the name when left out."},
+            "comments_reviewers_only": {
+                "help_text": "Only reviewers and managers comment on its use cases (its managers set this on its page)."
+            },
         }
 
 
