@@ -7,6 +7,8 @@ from django.db import transaction
 
 from actors.models import Actor
 from sgam.followup import library_object_changed
+from sgam.models import SgamPlacement
+from sgam.services import sgam_placement_add
 from ucmr.services import model_create, model_delete, model_update
 
 
@@ -16,8 +18,11 @@ def actor_create(*, user, data: Mapping[str, Any]) -> Actor:
 
 
 @transaction.atomic
-def actor_update(*, user, actor: Actor, data: Mapping[str, Any]) -> Actor:
+def actor_update(*, user, actor: Actor, data: Mapping[str, Any], placement: Mapping[str, Any] | None = None) -> Actor:
+    """Change the actor; `placement` (layer, domain, zone) adds an SGAM cell to its default placement."""
     updated = model_update(user=user, instance=actor, data=data)
+    if placement is not None and not SgamPlacement.objects.filter(actor=updated, **placement).exists():
+        sgam_placement_add(user=user, subject=updated, **placement)
     library_object_changed(obj=updated)
     return updated
 

@@ -1,7 +1,7 @@
 """Pages of the actor library: everyone signed in reads it, curators write it."""
 
 from actors.filters import ActorFilterSet
-from actors.forms import ActorForm
+from actors.forms import ActorForm, ActorUpdateForm
 from actors.models import Actor
 from actors.selectors import actor_get, actor_list
 from actors.services import actor_create, actor_update
@@ -41,10 +41,11 @@ class ActorCreateView(ServiceCreateView):
 
 class ActorUpdateView(ServiceUpdateView):
     model = Actor
-    form_class = ActorForm
+    form_class = ActorUpdateForm
+    own_object_fields = ("description",)
 
     def save(self, form, data):
-        return actor_update(user=self.request.user, actor=self.stored_object(), data=data)
+        return actor_update(user=self.request.user, actor=self.stored_object(), data=data, placement=form.placement())
 
 
 class ActorHistoryView(ObjectHistoryView):

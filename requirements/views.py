@@ -70,6 +70,7 @@ class RequirementCreateView(ServiceCreateView):
 class RequirementUpdateView(ServiceUpdateView):
     model = Requirement
     form_class = RequirementForm
+    own_object_fields = ("description",)
 
     def save(self, form, data):
         return requirement_update(user=self.request.user, requirement=self.stored_object(), data=data)

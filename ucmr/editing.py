@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.forms import modelform_factory
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import CreateView, ListView, UpdateView
 
 from ucmr.admin import form_data, fresh_copy
-from ucmr.permissions import ADD, CHANGE, VIEW, ObjectPermissionMixin, require, visible_to
+from ucmr.permissions import ADD, CHANGE, VIEW, ObjectPermissionMixin, require, user_can, visible_to
 from ucmr.selectors import changes_redacted, object_history
 
 HISTORY_PAGE_SIZE = 50
@@ -74,6 +75,15 @@ class ServiceUpdateView(ServiceFormMixin, ObjectPermissionMixin, UpdateView):
     an object the user may not see, a 403 for one they may see but not change."""
 
     permission_action = CHANGE
+    # What may be changed by who may change this object but not every object of its model (the creator of a
+    # library object, ucmr.permissions.CREATOR_EDITED): the form's declared fields and these; all when empty.
+    own_object_fields: tuple[str, ...] = ()
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        if self.own_object_fields and not user_can(self.request.user, CHANGE, self.model):
+            return modelform_factory(self.model, form=form_class, fields=self.own_object_fields)
+        return form_class
 
     def get_object(self, queryset=None):
         obj = get_object_or_404(visible_to(self.request.user, self.model.objects.all(), VIEW), pk=self.kwargs["pk"])

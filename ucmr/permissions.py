@@ -9,6 +9,8 @@ Who may do what:
 - Repository-wide roles are Django groups with model-wide permissions ("Administrators": every permission of the
   project's apps; "Library curators": writing the libraries). A model-wide permission implies the object
   permission on every object of the model; a superuser holds every permission.
+- The analyst who added an actor, requirement or information object to the library (with a use case) may change it
+  while no use case but one they may change uses it (`CREATOR_EDITED`).
 - Published use cases are readable by every signed-in user, and by anonymous visitors when `UCMR_PUBLIC_READ` is
   on (the libraries then too). The libraries are readable by every signed-in user.
 - Comments on a use case are read by whoever may read it and written (`COMMENT`) by its viewers and up, not by every
@@ -22,6 +24,8 @@ on: an object the user may not see is a 404; one they may see but not change is 
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
@@ -30,8 +34,23 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import BigIntegerField, BooleanField, Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
+from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
@@ -99,6 +118,9 @@ LIBRARY_MODELS = {
     ("usecases", "area"),
     ("usecases", "businesscase"),
 }
+# Library objects their creator (who added one with a use case, as an analyst may) may also change, while no use
+# case but one they may change uses it: the description they wrote, an actor's placement.
+CREATOR_EDITED = {("actors", "actor"), ("requirements", "requirement"), ("usecases", "informationobject")}
 # Records the application writes and nobody changes: their rows are seen with their use case, never written.
 USECASE_RECORDS = {("usecases", "statuschange"), ("usecases", "usecasesnapshot")}
 # How a row of a use case's tables reaches its use case, where not through a `use_case` field.
@@ -232,9 +254,10 @@ def _rule(user, model: type[models.Model], action: str) -> Rule:
     if label == ("usecases", "workspacemembership"):
         return _membership_rule(user, action)
     if label in LIBRARY_MODELS:
-        if action == VIEW:
-            return _signed_in(user) or _public_read()
-        return _signed_in(user) and user.has_perm(f"{label[0]}.{action}_{label[1]}")
+        library = _library_rule(user, model, action)
+        if library is True or action != CHANGE or label not in CREATOR_EDITED or not _signed_in(user):
+            return library
+        return _creator_rule(user, model)
     if model is ChangeLogEntry:
         return _change_log_rule(user, action)
     if model is BackgroundJob:
@@ -245,6 +268,41 @@ def _rule(user, model: type[models.Model], action: str) -> Rule:
         return _usecase_row_rule(user, model, action)
     # Anything else follows Django's own model permissions.
     return _signed_in(user) and user.has_perm(f"{label[0]}.{action}_{label[1]}")
+
+
+def _library_rule(user, model: type[models.Model], action: str) -> bool:
+    """What the whole library allows: reading to everyone signed in, writing to model-wide permissions."""
+    if action == VIEW:
+        return _signed_in(user) or _public_read()
+    app_label, model_name = _label(model)
+    return _signed_in(user) and user.has_perm(f"{app_label}.{action}_{model_name}")
+
+
+def _creator_rule(user, model: type[models.Model]) -> Q:
+    """The library objects `user` created (the audit trail says so) that at most one use case uses, one they may
+    change: theirs to correct until another use case relies on them."""
+    from ucmr.merge import USAGE_PATHS  # which relations use a library object; merge imports this module
+
+    app_label, model_name = _label(model)
+    created = ChangeLogEntry.objects.filter(
+        action=ChangeLogEntry.Action.CREATE,
+        user=user,
+        content_type__app_label=app_label,
+        content_type__model=model_name,
+        object_id=Cast(OuterRef("pk"), CharField()),
+    )
+    object_use_cases = (
+        Q(pk__in=model._base_manager.filter(pk=OuterRef(OuterRef("pk"))).values(path))
+        for path in USAGE_PATHS[(app_label, model_name)]
+    )
+    using = UseCase._base_manager.order_by().filter(reduce(or_, object_use_cases))
+    count = using.annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    rule = Q(Exists(created)) & Q(LessThanOrEqual(Subquery(count, output_field=IntegerField()), 1))
+    changeable = _usecase_rule(user, CHANGE)
+    if changeable is True:
+        return rule
+    others = using if changeable is False else using.exclude(changeable)
+    return rule & ~Q(Exists(others))
 
 
 def _has_usecase_field(model: type[models.Model]) -> bool:
@@ -301,6 +359,8 @@ def user_can(user, action: str, obj: models.Model | type[models.Model]) -> bool:
     if isinstance(obj, type):
         if action == ADD and _label(obj) == ("usecases", "usecase"):
             return visible_to(user, Workspace.objects.order_by(), ADD).exists()
+        if _label(obj) in LIBRARY_MODELS:  # every object of the library (what curators may do)
+            return _library_rule(user, obj, action)
         rule = _rule(user, obj, action)
         if not isinstance(rule, bool):
             raise ValueError(f"Whether a user may {action} a {obj._meta.verbose_name} depends on which; ask an object.")

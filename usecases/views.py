@@ -505,6 +505,7 @@ class InformationObjectCreateView(ServiceCreateView):
 class InformationObjectUpdateView(ServiceUpdateView):
     model = InformationObject
     form_class = InformationObjectForm
+    own_object_fields = ("description",)
 
     def save(self, form, data):
         return information_object_update(user=self.request.user, information_object=self.stored_object(), data=data)
