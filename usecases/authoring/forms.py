@@ -381,17 +381,32 @@ class StepForm(RowForm):
         }
         help_texts = {
             "number": "Left empty, the page numbers the step by its place, but it has no number of its own: an "
-            "exported file carries none, and the validation warns."
+            "exported file carries none, and the validation warns (“Step without number”)."
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None and not self.instance.number.strip() and not self.is_bound:
+        if self.is_bound:
+            return
+        if self.instance.pk is not None and not self.instance.number.strip():
             # What the validation's "step without number" says the step is shown as, so that saving numbers it.
             shown = self.shown_number()
             self.initial["number"] = shown
             help_text = f"The step had no number; the page showed it as {shown}, by its place. Saved, it is its own."
             self.fields["number"].help_text = help_text
+        elif self.instance.pk is None and self.scenario is not None and not self.initial.get("number"):
+            self.initial["number"] = self.next_number()
+
+    def next_number(self) -> str:
+        """The number for a new last step of the scenario itself: the next one where its steps are numbered 1, 2, ...
+        (by hand or by their place); empty where they are numbered otherwise (A, B, ...)."""
+        numbers = [
+            number.strip()
+            for number in Step.objects.filter(scenario=self.scenario, parent=None).values_list("number", flat=True)
+        ]
+        if not all(number.isdigit() or not number for number in numbers):
+            return ""
+        return str(max([len(numbers), *(int(number) for number in numbers if number)]) + 1)
 
     def shown_number(self) -> str:
         steps = Step.objects.filter(scenario=self.scenario).order_by("position", "pk")
