@@ -139,10 +139,14 @@
       },
       render: {
         no_results: function (data) {
-          return text(document.createElement("div"), "Nothing in the library matches “" + data.input + "”.");
+          const note = text(document.createElement("div"), "Nothing in the library matches “" + data.input + "”.");
+          note.className = "no-results";
+          return note;
         },
         loading: function () {
-          return text(document.createElement("div"), "Searching…");
+          const note = text(document.createElement("div"), "Searching…");
+          note.className = "no-results";
+          return note;
         },
         option_create: function (data, escape) {
           return '<div class="create">Add new ' + escape(noun) + " <strong>" + escape(data.input) + "</strong>…</div>";
