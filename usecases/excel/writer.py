@@ -25,6 +25,7 @@ Written so that `usecases.excel.reader` reads back what was written:
 
 import re
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import IO, Any
@@ -104,12 +105,13 @@ class WorkbookWriter:
     def __init__(self) -> None:
         self.workbook = Workbook(write_only=True)
         self.titles: set[str] = set()
+        self.styles: dict = {}  # style ids of this workbook, by combination (`_cell`)
         self.count = 0
 
     def add(self, use_case: doc.UseCase, *, library: Library) -> None:
         values = sheet_values(use_case, library=library)
         sheet = self.workbook.create_sheet(self._title(use_case))
-        _write_sheet(sheet, values)
+        _write_sheet(sheet, values, self.styles)
         self.count += 1
 
     def finish(self, *, output: IO[bytes]) -> None:
@@ -428,7 +430,7 @@ def _membership_by_type(columns: list, listed: list[doc.ActorGrouping]) -> bool:
 # The sheet
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]]) -> None:
+def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]], styles: dict) -> None:
     widths = {row.block: len(values.get(row.key, ())) for row in ROWS if row.block != SINGLE}
     columns = max([TEMPLATE_VALUE_COLUMNS, *widths.values()])
     sheet.column_dimensions["A"].width = 29
@@ -438,35 +440,35 @@ def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]]) -> Non
     for index, row in enumerate(ROWS):
         if row.key:
             width = max(TEMPLATE_VALUE_COLUMNS, widths[row.block]) if row.block != SINGLE else 1
-            cells = _value_cells(sheet, values.get(row.key, []), width)
+            cells = _value_cells(sheet, values.get(row.key, []), width, styles)
         else:
             following = next((later for later in ROWS[index + 1 :] if later.key), None)
             block = following.block if following is not None else SINGLE
             width = max(TEMPLATE_VALUE_COLUMNS, widths[block]) if block != SINGLE and row.label else 1
-            cells = [_cell(sheet, None, fill=_SUBHEADING_FILL) for _ in range(width)]
-        sheet.append([_heading_cell(sheet, row), _label_cell(sheet, row), *cells])
+            cells = [_cell(sheet, None, styles, fill=_SUBHEADING_FILL) for _ in range(width)]
+        sheet.append([_heading_cell(sheet, row, styles), _label_cell(sheet, row, styles), *cells])
 
 
-def _heading_cell(sheet: WriteOnlyWorksheet, row: Row) -> Cell | None:
+def _heading_cell(sheet: WriteOnlyWorksheet, row: Row, styles: dict) -> Cell | None:
     if not row.heading:
         return None
-    return _cell(sheet, row.heading, font=_HEADING_FONT, fill=_HEADING_FILL, alignment=_HEADING_ALIGNMENT)
+    return _cell(sheet, row.heading, styles, font=_HEADING_FONT, fill=_HEADING_FILL, alignment=_HEADING_ALIGNMENT)
 
 
-def _label_cell(sheet: WriteOnlyWorksheet, row: Row) -> Cell | None:
+def _label_cell(sheet: WriteOnlyWorksheet, row: Row, styles: dict) -> Cell | None:
     comment = guidance.COMMENTS.get(row.row)
     if not row.label and comment is None:
         return None
-    cell = _cell(sheet, row.label or None, font=None if row.key or row.row == 1 else _SUBHEADING_FONT)
+    cell = _cell(sheet, row.label or None, styles, font=None if row.key or row.row == 1 else _SUBHEADING_FONT)
     if comment is not None:
         cell.comment = Comment(comment, guidance.AUTHOR, width=300, height=160)
     return cell
 
 
-def _value_cells(sheet: WriteOnlyWorksheet, values: list[Any], width: int) -> list[Cell]:
+def _value_cells(sheet: WriteOnlyWorksheet, values: list[Any], width: int, styles: dict) -> list[Cell]:
     padded = [*values, *[None] * (width - len(values))]
     return [
-        _cell(sheet, _cell_value(value), fill=_MANDATORY_FILL if column == 0 else _OPTIONAL_FILL, wrapped=True)
+        _cell(sheet, _cell_value(value), styles, fill=_MANDATORY_FILL if column == 0 else _OPTIONAL_FILL, wrapped=True)
         for column, value in enumerate(padded)
     ]
 
@@ -483,19 +485,31 @@ def _cell_value(value: Any) -> Any:
 def _cell(
     sheet: WriteOnlyWorksheet,
     value: Any,
+    styles: dict,
     *,
     font: Font | None = None,
     fill: PatternFill | None = None,
     alignment: Alignment | None = None,
     wrapped: bool = False,
 ) -> Cell:
+    """A cell with its style. The workbook's style ids of each combination are worked out once (`styles`, by
+    combination) and copied: setting a font or fill looks it up by hash, most of the time of writing a sheet."""
     cell = WriteOnlyCell(sheet, value=value)
+    alignment = alignment or (_WRAPPED if wrapped else None)
+    number_format = None
+    if isinstance(value, datetime):
+        number_format = _DATE_FORMAT if value.time() == time() else _DATE_TIME_FORMAT
+    key = (id(font), id(fill), id(alignment), number_format)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return cell
     if font is not None:
         cell.font = font
     if fill is not None:
         cell.fill = fill
-    if alignment is not None or wrapped:
-        cell.alignment = alignment or _WRAPPED
-    if isinstance(value, datetime):
-        cell.number_format = _DATE_FORMAT if value.time() == time() else _DATE_TIME_FORMAT
+    if alignment is not None:
+        cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
+    styles[key] = copy(cell._style)
     return cell
