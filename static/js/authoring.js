@@ -1,8 +1,9 @@
 // The table editors of a use case page (usecases/authoring). htmx swaps only 2xx answers by default; an editor's
 // refusals come as 400 (incomplete post), 409 (someone else changed the use case, or it is no longer a draft) and
 // 422 (the form has errors), each with the editor to show, so those are swapped in too. After a write, the server
-// sends the event usecaseRevised {from, to}: every form of the page still at the revision before that write (and the
-// revision shown in the header) moves to the new one. Forms at an older revision stay stale, as they should.
+// sends the event usecaseRevised {from, to}: every form of the page still at the revision before that write (the
+// workflow's, the placement editor's; the table editors compare rows, not revisions) and the revision shown in the
+// header move to the new one. Forms at an older revision stay stale, as they should.
 (function () {
   "use strict";
 
@@ -218,4 +219,265 @@
       }
     });
   });
+
+  // Input is never lost (issue 15). A form of an editor "has changes" when a field differs from what it was
+  // rendered with, or when it came back from the server with text not saved yet (data-unsaved: errors, a conflict).
+  // Closing it (Cancel, Escape, Done, any request that would replace it) asks first, and so does leaving the page.
+  // While a save is in flight its form is inert (the keys typed meanwhile are kept, not sent to another field);
+  // afterwards the focus goes back where it was (or to the new-row form's first field after a row was added) and the
+  // keys typed meanwhile are written there.
+  const DISCARD_QUESTION = "This form has changes that are not saved. Discard them?";
+  let saving = null;  // {xhr, form, editorId, newRow, fieldId, index, start, end, typed, status}
+  let leaving = false;
+
+  const loadedStates = new WeakMap();  // form -> its values as rendered
+
+  // What the form would send, empty fields left out (the pickers add and remove empty rows of fields as they go).
+  function formState(form) {
+    const values = [];
+    new FormData(form).forEach(function (value, name) {
+      const text = typeof value === "string" ? value : value.name;
+      if (name !== "csrfmiddlewaretoken" && text !== "") {
+        values.push([name, text]);
+      }
+    });
+    return JSON.stringify(values);
+  }
+
+  function noteLoaded(form) {
+    if (!loadedStates.has(form)) {
+      loadedStates.set(form, formState(form));
+    }
+  }
+
+  // The state as loaded is taken once the other htmx:load handlers (the pickers) have set their fields up, or when
+  // the user first enters the form, whichever comes first.
+  document.addEventListener("htmx:load", function (event) {
+    const root = event.detail.elt;
+    const forms = Array.from(root.querySelectorAll("[data-editor-id] form"));
+    if (root.matches && root.matches("[data-editor-id] form")) {
+      forms.push(root);
+    }
+    window.setTimeout(function () {
+      forms.forEach(noteLoaded);
+    }, 0);
+  });
+
+  document.addEventListener("focusin", function (event) {
+    const form = event.target.closest && event.target.closest("[data-editor-id] form");
+    if (form) {
+      noteLoaded(form);
+    }
+  }, true);
+
+  function formChanged(form) {
+    if (form.hasAttribute("data-unsaved")) {
+      return true;
+    }
+    return loadedStates.has(form) && formState(form) !== loadedStates.get(form);
+  }
+
+  function changedForms(root, except) {
+    if (!root || !root.querySelectorAll) {
+      return [];
+    }
+    const forms = Array.from(root.querySelectorAll("[data-editor-id] form"));
+    if (root.matches && root.matches("[data-editor-id] form")) {
+      forms.push(root);
+    }
+    return forms.filter(function (form) {
+      return form !== except && formChanged(form);
+    });
+  }
+
+  // Any request that replaces an editor with changes (Cancel, Escape, Edit of another row, a delete or a move of the
+  // table, a table opened in its place), except the save of the form itself.
+  // A refresh the user did not ask for (a poll, the validation panel after a save) waits instead: it asks nothing
+  // and throws nothing away. The form being saved is not lost: its answer replaces it.
+  const USER_EVENTS = ["click", "submit", "keydown", "change"];
+  let discardConfirmed = false;  // Done asked already
+
+  document.addEventListener("htmx:confirm", function (event) {
+    const elt = event.detail.elt;
+    const own = elt.tagName === "FORM" ? elt : null;
+    const lost = changedForms(event.detail.target, own).filter(function (form) {
+      return !saving || form !== saving.form;
+    });
+    if (!lost.length || discardConfirmed) {
+      discardConfirmed = false;
+      return;
+    }
+    event.preventDefault();
+    const trigger = event.detail.triggeringEvent;
+    if (!trigger || !USER_EVENTS.includes(trigger.type)) {
+      return;
+    }
+    trigger.preventDefault();  // a link that htmx does not follow is not followed at all
+    if (window.confirm(DISCARD_QUESTION)) {
+      event.detail.issueRequest(false);  // htmx still asks its own question (hx-confirm) after ours
+    }
+  });
+
+  // Done closes the editor, asking first when a form has changes. On the use case page the table's section comes back
+  // as the page shows it now; a table opened inside another editor just closes. Elsewhere (an editor as a page of its
+  // own) Done leaves the page, and beforeunload does not ask again.
+  document.addEventListener("click", function (event) {
+    const done = event.target.closest && event.target.closest("[data-editor-id] [data-done]");
+    if (!done) {
+      return;
+    }
+    const editor = editorOf(done);
+    const url = new URL(done.href, window.location.href);
+    if (url.pathname !== window.location.pathname) {
+      if (changedForms(editor).length && !window.confirm(DISCARD_QUESTION)) {
+        event.preventDefault();
+      } else {
+        leaving = true;
+      }
+      return;
+    }
+    event.preventDefault();
+    const parent = editor.parentElement;
+    const home = parent && parent.id === "table-" + editor.dataset.editorId ? parent : null;
+    if (changedForms(editor).length && !window.confirm(DISCARD_QUESTION)) {
+      return;
+    }
+    if (home) {
+      discardConfirmed = true;
+      htmx.ajax("GET", url.pathname, { target: home, select: "#" + CSS.escape(home.id), swap: "outerHTML" });
+    } else {
+      editor.remove();
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!leaving && changedForms(document).length) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  function isTextField(element) {
+    return !!element && (element.tagName === "TEXTAREA" ||
+      (element.tagName === "INPUT" && /^(text|search|url|email|tel|number)$/.test(element.type)));
+  }
+
+  function firstField(container) {
+    return container && container.querySelector("input:not([type=hidden]), select, textarea");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const form = event.detail.elt;
+    if (form.tagName !== "FORM" || !editorOf(form) || !firstField(form)) {
+      return;  // only a form the user types into (not a delete or a move)
+    }
+    const active = document.activeElement;
+    const inside = active && form.contains(active) ? active : null;
+    saving = {
+      xhr: event.detail.xhr,
+      form: form,
+      editorId: editorOf(form).dataset.editorId,
+      newRow: !!form.closest("details[data-new-row]"),
+      fieldId: inside && inside.id,
+      index: Array.from(form.elements).indexOf(inside),  // a button has no id: the same place in the form
+      start: isTextField(inside) ? inside.selectionStart : null,
+      end: isTextField(inside) ? inside.selectionEnd : null,
+      typed: "",
+      status: 0,
+    };
+    form.inert = true;  // no focus, no typing, no clicks until the answer is in
+    form.setAttribute("aria-busy", "true");
+    form.classList.add("opacity-50");
+  });
+
+  // While a save is in flight, the keys that would have gone into its form are kept for afterwards.
+  document.addEventListener("keydown", function (event) {
+    if (!saving || !(event.target === document.body || saving.form.contains(event.target))) {
+      return;
+    }
+    if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      saving.typed += event.key;
+    } else if (event.key === "Backspace") {
+      saving.typed = saving.typed.slice(0, -1);
+    } else if (["Shift", "Control", "Alt", "Meta", "CapsLock"].includes(event.key)) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+
+  function typeInto(field, text) {
+    if (!text || !isTextField(field)) {
+      return;
+    }
+    const start = field.selectionStart === null ? field.value.length : field.selectionStart;
+    const end = field.selectionEnd === null ? start : field.selectionEnd;
+    field.setRangeText(text, start, end, "end");
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function finishSave(settled) {
+    const done = saving;
+    if (!done) {
+      return;
+    }
+    saving = null;
+    let target = null;
+    if (done.form.isConnected) {  // not swapped (an error, the repository busy): the form is as it was
+      done.form.inert = false;
+      done.form.removeAttribute("aria-busy");
+      done.form.classList.remove("opacity-50");
+      target = done.fieldId && document.getElementById(done.fieldId);
+    } else {
+      const selector = '[data-editor-id="' + CSS.escape(done.editorId) + '"]';
+      const editor = settled.matches(selector) ? settled : settled.querySelector(selector);
+      if (!editor) {
+        return;
+      }
+      const added = done.newRow && done.status >= 200 && done.status < 300;
+      if (added) {  // the next row's form, kept open: its first field
+        target = firstField(editor.querySelector("details[data-new-row] form"));
+      } else if (done.status >= 400) {  // the form back with errors or a conflict: the field that had the focus
+        const form = editor.querySelector(done.newRow ? "details[data-new-row] form" : "form");
+        const same = form && done.index >= 0 ? form.elements[done.index] : null;
+        target = (done.fieldId && document.getElementById(done.fieldId)) || same || firstField(form);
+      }
+    }
+    if (target) {
+      target.focus();
+      if (isTextField(target) && done.start !== null && done.status >= 400) {
+        const length = target.value.length;
+        target.setSelectionRange(Math.min(done.start, length), Math.min(done.end, length));
+      }
+    }
+    typeInto(document.activeElement, done.typed);
+  }
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (saving && event.detail.xhr === saving.xhr) {
+      saving.status = event.detail.xhr.status;
+      if (saving.form.isConnected) {
+        finishSave(null);
+      }
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (saving && saving.status) {
+      finishSave(event.target);
+    }
+  });
+
+  // Every new-row form focuses its first field when it opens (unless the focus is in the form already).
+  document.addEventListener("toggle", function (event) {
+    const details = event.target;
+    if (saving || !details.matches || !details.matches("details[data-new-row]") || !details.open) {
+      return;
+    }
+    const form = details.querySelector("form");
+    const first = firstField(form);
+    if (first && !form.contains(document.activeElement)) {
+      first.focus();
+    }
+  }, true);
 })();

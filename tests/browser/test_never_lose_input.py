@@ -1,0 +1,144 @@
+"""Authoring that never loses input (issue 15), in the browser: a form with changes asks before it is closed, keys
+typed while a save is in flight land in the right field, every new-row form has the focus, and a conflict on the same
+row shows both versions with the typed text kept."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import ObjectiveFactory, UseCaseFactory, WorkspaceFactory, member_of
+from usecases.models import Objective
+from usecases.services import usecase_row_update
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test commits
+
+PASSWORD = "Analyst-pw-47!"
+
+
+@pytest.fixture
+def draft():
+    workspace = WorkspaceFactory(name="Grid operations", slug="grid")
+    author = member_of(workspace, "author", username="analyst")
+    author.set_password(PASSWORD)
+    author.save()
+    use_case = UseCaseFactory(workspace=workspace, created_by=author, name="Congestion management")
+    objective = ObjectiveFactory(use_case=use_case, name="Keep the feeder within its limits", description="")
+    return use_case, objective, member_of(workspace, "author", username="colleague")
+
+
+def _open_editor(page, use_case, label: str, title: str):
+    sign_in(page, "analyst", PASSWORD)
+    page.goto(f"/use-cases/{use_case.pk}/")
+    page.get_by_role("link", name=f"Edit {label}").click()
+    editor = page.locator(".table-editor").filter(has_text=f"Editing {title}")
+    expect(editor).to_be_visible()
+    return editor
+
+
+def test_every_new_row_form_has_the_focus_when_it_opens(page, draft):
+    use_case, _, _ = draft
+    editor = _open_editor(page, use_case, "key performance indicators", "1.5 Key performance indicators")
+
+    editor.get_by_text("New KPI", exact=True).click()
+
+    expect(editor.get_by_label("ID")).to_be_focused()
+
+
+def test_a_half_typed_row_asks_before_done_cancel_or_escape_close_it(page, draft):
+    use_case, objective, _ = draft
+    questions = []
+
+    def answer(dialog, accept: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    editor = _open_editor(page, use_case, "objectives", "1.3 Objectives")
+    editor.get_by_text("New objective", exact=True).click()
+    expect(editor.locator("details[data-new-row]").get_by_label("Name")).to_be_focused()
+    page.keyboard.type("Avoid overloading the transformer")
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    editor.get_by_role("link", name="Done").click()
+    name = editor.locator("details[data-new-row]").get_by_label("Name")
+    expect(name).to_have_value("Avoid overloading the transformer")  # kept: said no
+    assert questions == ["This form has changes that are not saved. Discard them?"]
+
+    # Editing another row would replace the new row's form: asked too (yes this time).
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    editor.get_by_role("link", name=f"Edit objective {objective.name}").click()
+    form = page.locator("[data-editing]")
+    form.get_by_label("Description").fill("Half a thought")
+    assert len(questions) == 2
+
+    # A row's edit form: Escape asks.
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.keyboard.press("Escape")
+    expect(form.get_by_label("Description")).to_have_value("Half a thought")
+    assert len(questions) == 3
+
+    # Said yes, Cancel brings the table back; Done then closes the editor without asking (nothing typed any more).
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    form.get_by_role("link", name="Cancel").click()
+    editor = page.locator(".table-editor").filter(has_text="Editing 1.3 Objectives")
+    expect(editor.get_by_role("cell", name=objective.name, exact=True)).to_be_visible()
+    editor.get_by_role("link", name="Done").click()
+    expect(page.get_by_role("link", name="Edit objectives")).to_be_visible()
+    assert len(questions) == 4
+    assert Objective.objects.filter(use_case=use_case).count() == 1
+
+
+def test_keys_typed_while_a_save_is_slow_land_in_the_next_rows_field(page, draft):
+    use_case, _, _ = draft
+    editor = _open_editor(page, use_case, "objectives", "1.3 Objectives")
+    editor.get_by_text("New objective", exact=True).click()
+    expect(editor.locator("details[data-new-row]").get_by_label("Name")).to_be_focused()
+    page.keyboard.type("Operate the charge points")
+    editor.locator("details[data-new-row]").get_by_label("Description").click()
+    page.keyboard.type("Within the grid's limits.")
+
+    # A slow network: every answer takes a second and a half.
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    slow = {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1}
+    network.send("Network.emulateNetworkConditions", slow)
+    page.keyboard.press("Control+Enter")
+    expect(editor.locator("details[data-new-row] form")).to_have_attribute("aria-busy", "true")
+    page.keyboard.type("Congestion signal gateway")  # the next objective, typed before the first is saved
+    expect(editor.get_by_role("cell", name="Operate the charge points", exact=True)).to_be_visible()
+    network.send("Network.emulateNetworkConditions", {**slow, "latency": 0})
+
+    added = Objective.objects.get(use_case=use_case, name="Operate the charge points")
+    assert added.description == "Within the grid's limits."
+    next_name = editor.locator("details[data-new-row]").get_by_label("Name")
+    expect(next_name).to_have_value("Congestion signal gateway")
+    expect(next_name).to_be_focused()
+    expect(editor.locator("details[data-new-row]").get_by_label("Description")).to_have_value("")
+
+
+def test_a_conflict_on_the_same_row_shows_both_versions_and_keeps_the_typed_text(page, draft, tmp_path):
+    use_case, objective, colleague = draft
+    editor = _open_editor(page, use_case, "objectives", "1.3 Objectives")
+    editor.get_by_role("link", name=f"Edit objective {objective.name}").click()
+    form = page.locator("[data-editing]")
+    form.get_by_label("Description").fill("Shed flexible load first, then curtail generation.")
+    usecase_row_update(user=colleague, row=objective, data={"description": "Curtail generation first."})
+
+    form.get_by_label("Description").press("Control+Enter")
+
+    conflict = page.locator("[data-conflict]")
+    expect(conflict).to_contain_text("Someone changed this objective while you were editing it.")
+    expect(conflict).to_contain_text("Last changed by colleague")
+    row = conflict.get_by_role("row", name="Description")
+    expect(row.get_by_role("cell").nth(0)).to_have_text("Curtail generation first.")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("Shed flexible load first, then curtail generation.")
+    typed = page.locator("[data-editing]").get_by_label("Description")
+    expect(typed).to_have_value("Shed flexible load first, then curtail generation.")
+    expect(typed).to_be_focused()  # where it was before the save
+    page.screenshot(path=str(tmp_path / "conflict.png"), full_page=False)
+    page.locator("[data-editing]").screenshot(path=str(tmp_path / "conflict-editor.png"))
+
+    page.locator("[data-editing]").get_by_role("button", name="Save mine over theirs").click()
+    expect(page.locator("[data-editing]")).to_have_count(0)
+    expect(page.locator("[data-grid]").get_by_role("cell", name="Shed flexible load first")).to_be_visible()
+    objective.refresh_from_db()
+    assert objective.description == "Shed flexible load first, then curtail generation."
