@@ -16,6 +16,7 @@ class ActorViewSet(ServiceViewSet):
     public_actions = ("list", "retrieve")  # anonymous clients too, where UCMR_PUBLIC_READ is on
     ordering_fields = ["name", "type", "created", "modified"]
     ordering = ["name", "pk"]
+    own_object_fields = ("description",)
 
     def perform_create(self, serializer):
         return actor_create(user=self.request.user, data=serializer.validated_data)

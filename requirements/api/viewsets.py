@@ -47,6 +47,7 @@ class RequirementViewSet(ServiceViewSet):
     filterset_class = RequirementFilterSet
     ordering_fields = ["identifier", "name", "created", "modified"]
     ordering = ["category__identifier", "category__name", "category_id", "identifier", "name", "pk"]
+    own_object_fields = ("description",)
 
     def perform_create(self, serializer):
         return requirement_create(user=self.request.user, data=serializer.validated_data)

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from actors.models import Actor
 from sgam.models import Domain, SgamPlacement, Zone
@@ -109,3 +110,18 @@ def test_the_creator_of_an_actor_edits_its_description_and_default_placement(cli
     ActorRoleFactory(actor=actor, use_case=UseCaseFactory(workspace=world.workspace))  # even one they may change
     assert _edit(client, actor, {"description": "Not any more"}).status_code == 403
     assert Actor.objects.get(pk=actor.pk).description == "In the garage"
+
+
+def test_the_api_lets_the_creator_change_the_description_only_and_as_long_as_the_page_does(client, world):
+    created = _add_information_inline(client, world, "Forecast")
+    api = APIClient()
+    api.force_authenticate(world.author)
+    url = reverse("api:information-object-detail", kwargs={"pk": created.pk})
+
+    assert api.patch(url, {"description": "Day-ahead"}, format="json").status_code == 200
+    renamed = api.patch(url, {"name": "Renamed", "description": "Day-ahead"}, format="json")
+    assert renamed.status_code == 403 and "only the description" in str(renamed.json())
+    assert api.patch(url, {"name": "Forecast"}, format="json").status_code == 200  # unchanged: nothing refused
+    StepFactory(scenario=ScenarioFactory(use_case=world.hidden)).information_objects.add(created)
+    assert api.patch(url, {"description": "Later"}, format="json").status_code == 403
+    assert InformationObject.objects.get(pk=created.pk).description == "Day-ahead"

@@ -1,12 +1,13 @@
 """The base of the API's viewsets: reads through a selector (already permission-filtered and eager-loaded), the
 app's FilterSet, ETags, and writes through the services (`perform_create/update/destroy` in each viewset)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
 from ucmr.api.etags import ETagMixin, ETagWriteMixin
-from ucmr.permissions import ADD, require
+from ucmr.permissions import ADD, CHANGE, require, user_can
 
 
 class SelectorMixin:
@@ -23,9 +24,27 @@ class ServiceViewSet(ETagWriteMixin, SelectorMixin, viewsets.ModelViewSet):
     """CRUD over one model. `perform_create` must return the created object (the response shows it)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    # What may be changed by who may change this object but not every object of its model (the creator of a
+    # library object, ucmr.permissions.CREATOR_EDITED), as on the edit pages (ucmr.editing); all when empty.
+    own_object_fields: tuple[str, ...] = ()
 
     def check_add(self) -> None:
         require(self.request.user, ADD, self.get_queryset().model)
+
+    def check_own_object_fields(self) -> None:
+        """Refuse (403) a change of other fields than `own_object_fields` by who may change only this object."""
+        model = self.get_queryset().model
+        if not self.own_object_fields or user_can(self.request.user, CHANGE, model):
+            return
+        shown = self.get_serializer(self.get_object()).data
+        others = [name for name, value in self.request.data.items() if name in shown and shown[name] != value]
+        if set(others) - set(self.own_object_fields):
+            allowed = " and ".join(self.own_object_fields)
+            raise PermissionDenied(f"You may change only the {allowed} of this {model._meta.verbose_name}.")
+
+    def update(self, request, *args, **kwargs):
+        self.check_own_object_fields()
+        return super().update(request, *args, **kwargs)
 
     @transaction.atomic
     def create(self, request, *args, **kwargs):

@@ -61,6 +61,7 @@ class InformationObjectViewSet(ServiceViewSet):
     filterset_class = InformationObjectFilterSet
     ordering_fields = ["identifier", "name", "data_class", "created", "modified"]
     ordering = ["identifier", "name", "pk"]
+    own_object_fields = ("description",)
 
     def perform_create(self, serializer):
         return information_object_create(user=self.request.user, data=serializer.validated_data)
