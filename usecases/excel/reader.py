@@ -73,7 +73,9 @@ _STEP_CONTENT = (
 _ACTOR_SPLIT = re.compile(r"\s*(?:[,;/&\n]|\band\b|\s\+\s)\s*", re.IGNORECASE)
 _INFORMATION_SPLIT = re.compile(r"\s*[,;\n]\s*")
 _BRACKETED = re.compile(r"\(([^()]*)\)")
-_LIST_MARK = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa]+\s+|\d+[.)]\s*|[a-z][.)]\s+)", re.IGNORECASE)
+# A letter followed by ")" marks a list item; one followed by "." is as often an initial ("A. Lindqvist").
+_LIST_MARK = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa]+\s+|\d+[.)]\s*|[a-z]\)\s+)", re.IGNORECASE)
+_LINE_SPLIT = re.compile(r"\s*[,;\n]\s*")
 _PUNCTUATION_ONLY = re.compile(r"^[?\-\u2013/.*]+$")
 _NUMBER_TOKEN = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\w]+")
@@ -463,15 +465,18 @@ class _ActorIndex:
         if whole:
             return [whole], []
         found, unresolved = [], []
-        for part in _split_outside_brackets(_ACTOR_SPLIT, text):
-            token = _list_item(part)
-            if not token:
-                continue
-            mrid = self._one(token)
-            if mrid:
-                found.append(mrid)
-            else:
-                unresolved.append(token)
+        for line in _split_outside_brackets(_LINE_SPLIT, text):  # each line whole first: "EMS/SCADA" is one actor
+            mrid = self._one(line)
+            parts = [line] if mrid else _split_outside_brackets(_ACTOR_SPLIT, line)
+            for part in parts:
+                token = _list_item(part)
+                if not token:
+                    continue
+                mrid = self._one(token)
+                if mrid:
+                    found.append(mrid)
+                else:
+                    unresolved.append(token)
         return list(dict.fromkeys(found)), unresolved
 
     def _one(self, text: str) -> str:
