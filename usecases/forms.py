@@ -4,6 +4,7 @@ their refusals are shown on the form (ucmr.editing.add_service_errors)."""
 from django import forms
 
 from usecases.access import SHARE_PERMISSIONS
+from usecases.authoring.conflicts import row_fingerprint
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
@@ -25,9 +26,10 @@ USECASE_FIELDS = [
 
 class UseCaseForm(forms.ModelForm):
     """The scalar fields of sections 1.1 to 1.7. The status is the workflow's; the tables are edited row by row.
-    `revision` is the revision the page was opened at: saving over a newer one is refused."""
+    `fingerprint` is these fields as the page loaded them (usecases/authoring/conflicts.py): saving over someone's
+    change of them is refused; a change of a table meanwhile (which moves the revision on) is not."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:
         model = UseCase
@@ -36,7 +38,11 @@ class UseCaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["revision"].initial = self.instance.revision
+        self.fields["fingerprint"].initial = self.fingerprint_of(self.instance)
+
+    @staticmethod
+    def fingerprint_of(use_case: UseCase) -> str:
+        return row_fingerprint(use_case, only=USECASE_FIELDS)
 
 
 class UseCaseCreateForm(forms.ModelForm):

@@ -3,6 +3,7 @@ object and common term libraries."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -39,10 +40,12 @@ from usecases.access import (
     workspace_membership_get,
     workspace_page_list,
 )
+from usecases.authoring.conflicts import row_differences, row_lock_unchanged
 from usecases.authoring.locate import findings_with_editors
 from usecases.comments import comment_summary_get
 from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet, UseCaseFilterSet
 from usecases.forms import (
+    USECASE_FIELDS,
     CommonTermForm,
     InformationObjectForm,
     MemberForm,
@@ -224,13 +227,20 @@ class UseCaseCreateView(ServiceCreateView):
         return usecase_create(user=self.request.user, workspace=data.pop("workspace"), data=data)
 
 
+USECASE_CHANGED_MESSAGE = (
+    "Someone changed these fields while you were editing them ({differences}). Nothing of yours was saved yet: your "
+    "text is kept in the form. Save again to replace their version with yours."
+)
+
+
 class UseCaseUpdateView(ServiceUpdateView):
-    """Sections 1.1 to 1.7 of a draft. The form carries the revision it was opened at: a save over someone
-    else's newer change is refused and nothing is overwritten."""
+    """Sections 1.1 to 1.7 of a draft. The form carries its fields as it loaded them: a save over someone's change
+    of them is refused with both versions named and the typed text kept (saved again, it replaces theirs); changes
+    elsewhere in the use case meanwhile (a table, the placement) refuse nothing."""
 
     model = UseCase
     form_class = UseCaseForm
-    form_exclude = ("revision",)
+    form_exclude = ("fingerprint",)
 
     def get_object(self, queryset=None):
         use_case = usecase_header_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -254,13 +264,23 @@ class UseCaseUpdateView(ServiceUpdateView):
         form = self.get_form()
         return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
+    @transaction.atomic
     def save(self, form, data):
-        return usecase_update(
-            user=self.request.user,
-            use_case=self.stored_object(),
-            data=data,
-            expected_revision=form.cleaned_data["revision"],
-        )
+        use_case = self.stored_object()
+        fingerprint = form.cleaned_data["fingerprint"]
+        try:
+            row_lock_unchanged(row=use_case, fingerprint=fingerprint, only=USECASE_FIELDS)
+        except ValidationError as error:
+            current = error.params["current"]
+            if current is None:
+                raise
+            differences = row_differences(yours=form, theirs=UseCaseForm(instance=current))
+            if differences:
+                form.data = form.data.copy()
+                form.data["fingerprint"] = UseCaseForm.fingerprint_of(current)  # saved again, it replaces theirs
+                named = "; ".join(f"{item.label}: theirs “{item.theirs}”, yours “{item.yours}”" for item in differences)
+                raise ValidationError(USECASE_CHANGED_MESSAGE.format(differences=named)) from error
+        return usecase_update(user=self.request.user, use_case=use_case, data=data)
 
 
 class UseCaseTransitionView(ObjectPermissionMixin, View):

@@ -3,6 +3,8 @@ for the author, and the forms it opens fix what the finding says. What only a li
 warning; curators get the library object's edit page. The real files of ../shared/iec62559/examples, imported,
 submit cleanly or are refused only by findings with a Fix."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -72,6 +74,11 @@ def test_rules_about_library_objects_are_warnings_with_a_fix_for_curators(client
     assert 'name="identifier"' in _opens_a_form(client, editor, htmx=False)
 
 
+def _loaded(html: str) -> str:
+    """The fingerprint of the row as the form loaded it, which a save posts back."""
+    return re.search(r'name="fingerprint" value="([0-9a-f]+)"', html).group(1)
+
+
 def test_the_fix_of_an_actor_without_placement_places_it(client, draft):
     author = member_of(draft.workspace, "author")
     client.force_login(author)
@@ -92,7 +99,7 @@ def test_the_fix_of_an_actor_without_placement_places_it(client, draft):
             "further_information": role.further_information,
             "sgam_domain": Domain.objects.get(code="distribution").pk,
             "sgam_zone": Zone.objects.get(code="field").pk,
-            "revision": draft.revision,
+            "fingerprint": _loaded(html),
         },
         HTTP_HX_REQUEST="true",
     )
@@ -122,7 +129,7 @@ def test_the_fix_of_a_step_without_number_numbers_it_as_shown(client, draft):
         "receivers": [actor.pk for actor in step.receivers.all()],
         "information_objects": [item.pk for item in step.information_objects.all()],
         "requirements": [item.pk for item in step.requirements.all()],
-        "revision": UseCase.objects.get(pk=draft.pk).revision,
+        "fingerprint": _loaded(html),
     }
     assert client.post(finding.editor, data, HTTP_HX_REQUEST="true").status_code == 200
     assert "UC016" not in {finding.rule for finding in usecase_findings(use_case_id=draft.pk)}

@@ -23,6 +23,7 @@ from tests.factories import (
     with_repository_role,
 )
 from ucmr.models import ChangeLogEntry
+from usecases.forms import UseCaseForm
 from usecases.models import Step, UseCase
 from usecases.services import usecase_row_create, usecase_update
 
@@ -85,7 +86,7 @@ def test_use_case_pages_record_creation_and_changes(client):
     use_case = UseCase.objects.get(name="Voltage control")
     client.post(
         reverse("usecases:usecase_update", kwargs={"pk": use_case.pk}),
-        {"name": "Voltage control", "scope": "LV grids.", "revision": use_case.revision},
+        {"name": "Voltage control", "scope": "LV grids.", "fingerprint": UseCaseForm.fingerprint_of(use_case)},
     )
 
     created, updated = ChangeLogEntry.objects.filter(object_id=str(use_case.pk)).order_by("pk")

@@ -41,6 +41,7 @@ from ucmr.permissions import object_grant_add, object_grants
 from ucmr.tokens import api_token_create
 from usecases.authoring.conflicts import order_fingerprint
 from usecases.authoring.tables import TABLES
+from usecases.forms import UseCaseForm
 from usecases.models import CommonTerm, InformationObject, Step, UseCase, WorkspaceMembership
 from usecases.services import usecase_row_siblings
 from usecases.versions import usecase_snapshot_create
@@ -224,7 +225,7 @@ CASES = [
         statuses(404, **roles(403, "viewer", "reviewer"), **roles(302, "author", "manager", "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk},
-        data=lambda world: {"name": "Renamed in the matrix", **_revision(world.draft)},
+        data=lambda world: {"name": "Renamed in the matrix", "fingerprint": UseCaseForm.fingerprint_of(world.draft)},
         effect=lambda world: UseCase.objects.get(pk=world.draft.pk).name == "Renamed in the matrix",
     ),
     Case(

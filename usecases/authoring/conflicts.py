@@ -35,10 +35,14 @@ def _compared(field: models.Field) -> bool:
     return not (field.primary_key or field.name == "position" or automatic)
 
 
-def row_fingerprint(row: models.Model, *, many: Iterable[str] = ()) -> str:
-    """The row's values (and the objects its many-to-many fields `many` name) as a short digest. The many-to-many
-    values come from the prefetch cache when there is one, so a table's rows cost no query each."""
-    values = {field.attname: field.value_from_object(row) for field in row._meta.concrete_fields if _compared(field)}
+def row_fingerprint(row: models.Model, *, many: Iterable[str] = (), only: Iterable[str] | None = None) -> str:
+    """The row's values (and the objects its many-to-many fields `many` name) as a short digest; `only` limits the
+    fields compared (the use case's own fields on its edit page, not its revision). The many-to-many values come
+    from the prefetch cache when there is one, so a table's rows cost no query each."""
+    fields = [field for field in row._meta.concrete_fields if _compared(field)]
+    if only is not None:
+        fields = [field for field in fields if field.name in set(only)]
+    values = {field.attname: field.value_from_object(row) for field in fields}
     for name in many:
         values[name] = sorted(item.pk for item in getattr(row, name).all())
     return _digest(values)
@@ -49,13 +53,15 @@ def order_fingerprint(rows: Iterable[models.Model]) -> str:
     return _digest([row.pk for row in rows])
 
 
-def row_lock_unchanged(*, row: models.Model, fingerprint: str, many: Iterable[str] = ()) -> models.Model:
+def row_lock_unchanged(
+    *, row: models.Model, fingerprint: str, many: Iterable[str] = (), only: Iterable[str] | None = None
+) -> models.Model:
     """The row as stored, locked until the caller's transaction ends; refused (code `row_changed`, the row as it is
     now in `params["current"]`) when its values are no longer those the form was loaded with."""
     current = type(row)._default_manager.select_for_update().filter(pk=row.pk).first()
     if current is None:
         raise ValidationError("This row was deleted meanwhile.", code=ROW_CHANGED, params={"current": None})
-    if row_fingerprint(current, many=many) != fingerprint:
+    if row_fingerprint(current, many=many, only=only) != fingerprint:
         raise ValidationError("This row was changed meanwhile.", code=ROW_CHANGED, params={"current": current})
     return current
 

@@ -528,8 +528,8 @@ class ActorRoleForm(RowForm):
         return {"layer": layer, "domain": domain, "zone": zone} if domain or zone else None
 
     def changes_the_row(self) -> bool:
-        """Whether the form changes the row itself, not only its placement."""
-        return bool(set(self.changed_data) - set(self.PLACEMENT_FIELDS))
+        """Whether the form changes the row itself, not only its placement (the fingerprint is no change)."""
+        return bool(set(self.changed_data) - {*self.PLACEMENT_FIELDS, "fingerprint"})
 
 
 class RowActionForm(forms.Form):
