@@ -26,9 +26,10 @@ class AutoSchema(SpectacularAutoSchema):
         return operation
 
     def error_statuses(self, operation: dict) -> list[int]:
-        """401 (no or a bad token), 403 (not allowed) and 429 (throttled) anywhere; 404 where a path names an object
-        or a page is asked for; 400 where the client sends values or a write may be refused (a library object still
-        in use cannot be deleted); 412 where a write checks If-Match; 413 and 415 where a body is read."""
+        """401 (no or a bad token), 403 (not allowed) and 429 (throttled) anywhere; 404 where a path names an object,
+        a page or a format is asked for; 400 where the client sends values or a write may be refused (a library
+        object still in use cannot be deleted); 412 where a write checks If-Match; 413 and 415 where a body is
+        read."""
         parameters = {(parameter["in"], parameter["name"]) for parameter in operation.get("parameters", [])}
         locations = {location for location, _ in parameters}
         has_body = "requestBody" in operation
@@ -36,8 +37,8 @@ class AutoSchema(SpectacularAutoSchema):
             self.method in WRITES or (self.method == "POST" and getattr(self.view, "detail", False))
         )
         statuses = [401, 403, 429]
-        if "path" in locations or ("query", "page") in parameters:
-            statuses.append(404)
+        if "path" in locations or ("query", "page") in parameters or ("query", "format") in parameters:
+            statuses.append(404)  # DRF answers an unknown `?format=` with a 404 too
         if self.method != "GET" or "query" in locations:
             statuses.append(400)
         if checks_if_match:
