@@ -34,7 +34,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def migrated_data(request):
     """Transactional tests end with a flush that empties every table, the rows the migrations wrote included
-    (SGAM and NIST reference data, content types, permissions); the next transactional test gets them back here.
+    (SGAM and NIST reference data, content types, permissions, the role groups); the next transactional test gets
+    them back here.
     (Django's serialized rollback would reload them, but pytest-django serializes no database for it.)"""
     marker = request.node.get_closest_marker("django_db")
     marked = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
@@ -55,6 +56,9 @@ def migrated_data(request):
     ContentType.objects.clear_cache()
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     import_module("sgam.migrations.0002_reference_data").create_reference_data(apps, None)
+    from django.contrib.auth.models import Group, Permission
+
+    import_module("ucmr.migrations.0002_role_groups").role_groups_grant(Group, Permission)
 
 
 @pytest.fixture

@@ -21,8 +21,11 @@ def create_role_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    group_model = apps.get_model("auth", "Group")
-    permission_model = apps.get_model("auth", "Permission")
+    role_groups_grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def role_groups_grant(group_model, permission_model) -> None:
+    """The two groups with their permissions (the test suite calls this too, after a flush empties the tables)."""
     administrators, _ = group_model.objects.get_or_create(name=ADMINISTRATORS)
     administrators.permissions.add(
         *permission_model.objects.filter(content_type__app_label__in=PROJECT_APPS),
