@@ -468,7 +468,23 @@
     }
   });
 
-  // Every new-row form focuses its first field when it opens (unless the focus is in the form already).
+  // Every new-row form focuses its first field when it opens (unless the focus is in the form already): at once on
+  // the click that opens it, so that keys typed right after the click cannot go elsewhere (the toggle event comes
+  // a task later), and on the toggle event for any other way of opening it.
+  document.addEventListener("click", function (event) {
+    const summary = event.target.closest ? event.target.closest("details[data-new-row] > summary") : null;
+    if (!summary || saving || summary.parentElement.open) {
+      return;
+    }
+    event.preventDefault();
+    const details = summary.parentElement;
+    details.open = true;
+    const first = firstField(details.querySelector("form"));
+    if (first) {
+      first.focus();
+    }
+  });
+
   document.addEventListener("toggle", function (event) {
     const details = event.target;
     if (saving || !details.matches || !details.matches("details[data-new-row]") || !details.open) {

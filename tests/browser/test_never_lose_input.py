@@ -40,8 +40,10 @@ def test_every_new_row_form_has_the_focus_when_it_opens(page, draft):
     editor = _open_editor(page, use_case, "key performance indicators", "1.5 Key performance indicators")
 
     editor.get_by_text("New KPI", exact=True).click()
+    page.keyboard.type("KPI-9")  # at once, as a quick typist does: nothing may go elsewhere first
 
     expect(editor.get_by_label("ID")).to_be_focused()
+    expect(editor.get_by_label("ID")).to_have_value("KPI-9")
 
 
 def test_a_half_typed_row_asks_before_done_cancel_or_escape_close_it(page, draft):
