@@ -94,3 +94,26 @@ def test_bench_excel_import(iec_dir):
         ("workbook", "size", "use cases / steps", "openpyxl read", "read_workbook", "ratio", "import", "again"),
         rows,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_excel_export_memory(tmp_path):
+    """The streamed workbook export (`usecases_export_xlsx_write`, as the job and `export_usecases --format xlsx`
+    run it) of 50 and of 200 synthetic use cases: tracemalloc's peak, to see how it grows with the use cases."""
+    import tracemalloc
+
+    from tests.usecases.exchange.test_export_jobs import _synthetic
+    from usecases.exchange.services import usecases_export_xlsx_write
+
+    rows = []
+    for count, start in ((50, 0), (150, 50)):
+        _synthetic(count, start=start)
+        tracemalloc.start()
+        started = time.perf_counter()
+        with (tmp_path / "export.xlsx").open("w+b") as output:
+            usecases_export_xlsx_write(user=None, use_cases=UseCase.objects.all(), output=output, batch_size=25)
+        seconds, peak = time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        total = UseCase.objects.count()
+        rows.append((f"{total} use cases", f"{seconds:.1f} s", f"{peak / 1e6:.1f} MB", f"{peak / total / 1e3:.0f} kB"))
+    report("Excel export, streamed (peak: tracemalloc)", ("workbook", "time", "peak memory", "per use case"), rows)

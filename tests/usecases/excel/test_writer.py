@@ -3,7 +3,6 @@ labels in column B at its rows, one column per object, its comments and colours)
 same workbook streamed batch by batch, and its ways out: the pages, the API, export jobs and `export_usecases`."""
 
 import io
-import tracemalloc
 from io import StringIO
 
 import pytest
@@ -280,29 +279,6 @@ def test_export_usecases_writes_a_workbook(tmp_path):
 def test_export_usecases_refuses_to_write_a_workbook_to_the_terminal():
     with pytest.raises(CommandError, match="binary"):
         call_command("export_usecases", "--format", "xlsx", "-o", "-", stdout=StringIO())
-
-
-def _peak(tmp_path) -> int:
-    tracemalloc.start()
-    try:
-        with (tmp_path / "export.xlsx").open("w+b") as output:
-            usecases_export_xlsx_write(user=None, use_cases=UseCase.objects.all(), output=output, batch_size=25)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def test_the_memory_of_a_streamed_workbook_does_not_grow_with_the_number_of_use_cases(tmp_path):
-    from tests.usecases.exchange.test_export_jobs import _synthetic
-
-    _synthetic(50)
-    small = _peak(tmp_path)
-    _synthetic(150, start=50)
-    large = _peak(tmp_path)
-
-    assert UseCase.objects.count() == 200
-    # Four times the use cases, four times the sheets: the stream holds a batch, the libraries and one sheet.
-    assert large / small < 3, (small, large)
 
 
 def test_the_use_case_page_and_the_list_offer_the_workbook(viewer):
