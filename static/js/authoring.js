@@ -344,11 +344,45 @@
     }
     if (home) {
       discardConfirmed = true;
-      htmx.ajax("GET", url.pathname, { target: home, select: "#" + CSS.escape(home.id), swap: "outerHTML" });
+      refreshAfterDone(editor, home, url);
     } else {
       editor.remove();
     }
   });
+
+  // The sections whose tables follow from others' rows (4.2 lists the steps of each scenario, 5 the information the
+  // steps exchange, 6 the requirements they name) come back with the closed table's own section, from one fetch of
+  // the page; a section in which another editor is open keeps it, and only the closed table's place is refreshed.
+  const DERIVED_SECTIONS = ["section-4", "section-5", "section-6"];
+
+  function refreshAfterDone(editor, home, url) {
+    fetch(url.pathname, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(new Error(String(response.status)));
+    }).then(function (html) {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      const targets = DERIVED_SECTIONS.map(function (id) {
+        return document.getElementById(id);
+      }).filter(function (section) {
+        if (!section || !fresh.getElementById(section.id) || section.querySelector(".htmx-request")) {
+          return false;  // an editor on its way in (opened since Done) would land in a replaced section
+        }
+        return !Array.prototype.some.call(section.querySelectorAll("[data-editor-id]"), function (other) {
+          return other !== editor && !editor.contains(other) && !other.contains(editor);
+        });
+      });
+      if (!targets.some(function (section) { return section.contains(home); })) {
+        targets.push(home);
+      }
+      targets.forEach(function (target) {
+        const replacement = fresh.getElementById(target.id);
+        if (replacement) {
+          htmx.swap(target, replacement.outerHTML, { swapStyle: "outerHTML" });
+        }
+      });
+    }).catch(function () {
+      window.location.reload();
+    });
+  }
 
   window.addEventListener("beforeunload", function (event) {
     if (!leaving && changedForms(document).length) {

@@ -144,3 +144,22 @@ def test_a_conflict_on_the_same_row_shows_both_versions_and_keeps_the_typed_text
     expect(page.locator("[data-grid]").get_by_role("cell", name="Shed flexible load first")).to_be_visible()
     objective.refresh_from_db()
     assert objective.description == "Shed flexible load first, then curtail generation."
+
+
+def test_done_brings_back_the_sections_that_follow_from_the_edited_table(page, draft):
+    """4.2 lists the steps of each scenario: after scenarios are added and the editor is closed, it lists them
+    (it said "No scenarios." until the page was reloaded)."""
+    use_case, _, _ = draft
+    editor = _open_editor(page, use_case, "scenarios, their conditions and steps", "4.1 Scenarios")
+    editor.get_by_text("New scenario", exact=True).click()
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Normal operation")
+    page.keyboard.press("Control+Enter")
+    expect(editor.locator("tbody")).to_contain_text("Normal operation")
+
+    editor.get_by_role("link", name="Done").click()
+
+    expect(page.locator(".table-editor")).to_have_count(0)
+    expect(page.locator("#section-4")).not_to_contain_text("No scenarios.")
+    expect(page.get_by_role("link", name="Edit steps of scenario 1 Normal operation")).to_be_visible()
