@@ -158,8 +158,16 @@ def usecase_version_freeze(*, user, use_case: UseCase, summary: str) -> UseCaseS
     freeze the use case as that version."""
     published = use_case.status == Status.PUBLISHED
     number = next_version_number(use_case=use_case, published=published)
-    last = VersionEntry.objects.filter(use_case=use_case).aggregate(last=Max("position"))["last"] or 0
     verb = "Published" if published else "Approved"
+    _version_entry_add(
+        user=user, use_case=use_case, number=number, changes=summary or f"{verb} by {user.get_username()}.", status=verb
+    )
+    return usecase_snapshot_create(user=user, use_case=use_case, version_number=number)
+
+
+def _version_entry_add(*, user, use_case: UseCase, number: str, changes: str, status: str) -> None:
+    """The next row of the use case's version table (1.2)."""
+    last = VersionEntry.objects.filter(use_case=use_case).aggregate(last=Max("position"))["last"] or 0
     model_create(
         user=user,
         model=VersionEntry,
@@ -169,12 +177,11 @@ def usecase_version_freeze(*, user, use_case: UseCase, summary: str) -> UseCaseS
             "number": number,
             "date": timezone.now(),
             "authors": _authors(use_case=use_case, acting=user),
-            "changes": summary or f"{verb} by {user.get_username()}.",
-            "approval_status": verb,
+            "changes": changes,
+            "approval_status": status,
         },
         related=use_case,
     )
-    return usecase_snapshot_create(user=user, use_case=use_case, version_number=number)
 
 
 SUBMITTED = "Submitted for review"
@@ -185,20 +192,12 @@ def usecase_submission_freeze(*, user, use_case: UseCase, listed: bool = False) 
     minor number); otherwise the snapshot is named after the version its approval would make ("0.2 submission 1")."""
     number = next_version_number(use_case=use_case, published=False)
     if listed:
-        last = VersionEntry.objects.filter(use_case=use_case).aggregate(last=Max("position"))["last"] or 0
-        model_create(
+        _version_entry_add(
             user=user,
-            model=VersionEntry,
-            data={
-                "use_case": use_case,
-                "position": last + 1,
-                "number": number,
-                "date": timezone.now(),
-                "authors": _authors(use_case=use_case, acting=user),
-                "changes": f"{SUBMITTED} by {user.get_username()}.",
-                "approval_status": SUBMITTED,
-            },
-            related=use_case,
+            use_case=use_case,
+            number=number,
+            changes=f"{SUBMITTED} by {user.get_username()}.",
+            status=SUBMITTED,
         )
     else:
         earlier = UseCaseSnapshot.objects.filter(use_case=use_case, version_number__startswith=f"{number} submission ")
