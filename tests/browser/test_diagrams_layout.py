@@ -1,8 +1,10 @@
 """Issue 15, parts 4 and 5 in the browser: a use case of nine scenarios of long steps fits 1280 px without sideways
 scrolling, on its page and in its steps editor; a deep link lands on its scenario after the diagrams have arrived;
 the diagram viewer opens every diagram at full size and zooms and pans. Screenshots of every diagram of the demo and
-of a real imported file are written to the test's directory (under pytest's basetemp) to be looked at."""
+of a real imported file are written to the test's directory (under pytest's basetemp) with UCMR_SCREENSHOTS=1, to be
+looked at."""
 
+import os
 import re
 
 import pytest
@@ -25,6 +27,7 @@ from usecases.exchange.loader import repository_import_xml
 from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server reads what the test commits
+SCREENSHOTS = bool(os.environ.get("UCMR_SCREENSHOTS"))
 
 PASSWORD = "Author-pw-15!"
 SCENARIOS, STEPS = 9, 34  # 306 steps
@@ -192,10 +195,12 @@ def test_the_viewer_shows_every_diagram_of_the_demo_and_a_real_file_full_size(pa
                 f" px, full size {natural[0]:.0f}x{natural[1]:.0f} px"
             )
             name = f"{use_case.identifier or 'real-edf-1'}-{key.split('-')[0]}-{index:02d}"
-            viewer.screenshot(path=tmp_path / f"{name}-fit.png")
+            if SCREENSHOTS:  # to look at them (UCMR_SCREENSHOTS=1); CI spends its time on the assertions
+                viewer.screenshot(path=tmp_path / f"{name}-fit.png")
             if natural[0] > 1250 or natural[1] > 820:
                 viewer.get_by_role("button", name="Actual size").click()
-                viewer.screenshot(path=tmp_path / f"{name}-100.png")
+                if SCREENSHOTS:
+                    viewer.screenshot(path=tmp_path / f"{name}-100.png")
             page.keyboard.press("Escape")
             expect(viewer).not_to_be_visible()
     (tmp_path / "sizes.txt").write_text("\n".join(sizes) + "\n")
