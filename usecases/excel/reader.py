@@ -18,7 +18,6 @@ the object's position, so that importing a workbook again lands on what the firs
 """
 
 import difflib
-import io
 import posixpath
 import re
 import zipfile
@@ -34,6 +33,7 @@ from lxml import etree
 from usecases.excel import layout
 from usecases.excel.layout import FIRST_VALUE_COLUMN, LABEL_COLUMN, Row, column_letter, normalise_label
 from usecases.xml import document as doc
+from usecases.xml.parsing import binary_source
 from usecases.xml.vocabulary import (
     derived_mrid,
     normalise_actor_type,
@@ -108,7 +108,7 @@ def is_workbook(data: bytes | BinaryIO) -> bool:
     """Whether the content is to be read as a workbook: any zip (the Office Open XML container) or OLE file (what an
     encrypted workbook or a legacy .xls is), told by its first bytes, not its name. `check_workbook` then refuses,
     with the reason, the ones that are no workbook we read."""
-    source = _source(data)
+    source = binary_source(data)
     start = source.tell()
     head = source.read(8)
     source.seek(start)
@@ -118,7 +118,7 @@ def is_workbook(data: bytes | BinaryIO) -> bool:
 def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> list[str]:
     """Refuse what we will not open (`ExcelImportError`), from the zip's directory alone, before anything is
     decompressed; the warnings (macros, external links) of a workbook we will read."""
-    source = _source(data)
+    source = binary_source(data)
     start = source.tell()
     head = source.read(8)
     source.seek(start)
@@ -192,14 +192,10 @@ def max_bytes_setting() -> int:
     return int(getattr(settings, "UCMR_EXCEL_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _source(data: bytes | BinaryIO) -> BinaryIO:
-    return io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
-
-
 def read_workbook(*, data: bytes | BinaryIO, name: str = "", max_bytes: int | None = None) -> doc.Repository:
     """Read untrusted workbook bytes (or a seekable binary file) into a Repository, one use case per use case
     sheet. `name`: the file's name, for the repository's name and messages."""
-    source = _source(data)
+    source = binary_source(data)
     warnings = check_workbook(source, max_bytes=max_bytes)
     max_rows = int(getattr(settings, "UCMR_EXCEL_MAX_ROWS", DEFAULT_MAX_ROWS))
     max_columns = int(getattr(settings, "UCMR_EXCEL_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))

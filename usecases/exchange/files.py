@@ -6,7 +6,6 @@ is IEC 62559-3 XML, imported as `loader.repository_import_xml` always did (a lar
 batches). Both end in `loader.repository_import`, with its matching, reports and permissions.
 """
 
-import io
 from typing import BinaryIO
 
 from usecases.excel.reader import is_workbook, read_workbook
@@ -15,6 +14,7 @@ from usecases.exchange.report import ImportReport
 from usecases.models import Workspace
 from usecases.xml import document as doc
 from usecases.xml import read_document
+from usecases.xml.parsing import binary_source
 
 EXCEL = "excel"
 XML = "xml"
@@ -27,7 +27,7 @@ def file_kind(data: bytes | BinaryIO) -> str:
 
 def document_read(*, data: bytes | BinaryIO, name: str = "", max_bytes: int | None = None) -> doc.Repository:
     """A workbook or an XML file as the neutral document (`ValidationError` when we will not read it)."""
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    source = binary_source(data)
     if is_workbook(source):
         return read_workbook(data=source, name=name)
     return read_document(data=source.read(), max_bytes=max_bytes)
@@ -46,7 +46,7 @@ def repository_import_file(
 ) -> ImportReport:
     """Import a workbook or an XML file as `loader.repository_import` does. `max_bytes` bounds an XML file; a
     workbook is bounded by `UCMR_EXCEL_MAX_BYTES` (what it unpacks to) and the rows and columns read."""
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    source = binary_source(data)
     if not is_workbook(source):
         return repository_import_xml(
             user=user,

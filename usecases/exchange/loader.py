@@ -28,7 +28,6 @@ only created for a user who may create workspaces.
 """
 
 import dataclasses
-import io
 import re
 import time
 import uuid
@@ -88,7 +87,7 @@ from usecases.models import (
 from usecases.xml import document as doc
 from usecases.xml import read_document
 from usecases.xml.detect import stream_document
-from usecases.xml.parsing import check_size
+from usecases.xml.parsing import binary_source, check_size
 
 POLICIES = ("update", "skip")
 # The reader's `integrity_warnings` (dangling references, shared mRIDs): the loader says what it did about each,
@@ -208,7 +207,7 @@ def repository_import_xml(
     `UCMR_IMPORT_STREAM_BYTES` is read and written in batches (`repository_import_streamed`)."""
     step = progress or (lambda percent, message: None)
     step(1, "Reading the file")
-    source = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+    source = binary_source(data)
     size = check_size(source, max_bytes=max_bytes)
     streamed = stream_document(source=source) if size > settings.UCMR_IMPORT_STREAM_BYTES else None
     if streamed is not None:

@@ -72,6 +72,11 @@ def parse_xml(*, data: bytes, max_bytes: int | None = None, max_depth: int = DEF
     return last.getroottree().getroot()
 
 
+def binary_source(data: bytes | BinaryIO) -> BinaryIO:
+    """The file's bytes, or an open binary file, as a seekable binary file (bytes are not copied)."""
+    return io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
+
+
 def check_size(source: BinaryIO, *, max_bytes: int | None = None) -> int:
     """The size of a seekable binary file, or `XmlImportError` when it is above the limit or holds nothing."""
     limit = max_bytes_setting() if max_bytes is None else max_bytes
