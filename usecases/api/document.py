@@ -17,7 +17,7 @@ from rest_framework import serializers
 
 from usecases.xml import document as doc
 
-HIDDEN_FIELDS = {"mrid_raw", "warnings", "is_stub"}
+HIDDEN_FIELDS = {"mrid_raw", "warnings", "is_stub", "content", "filename", "digest"}  # a drawing's embedded image
 _made: dict[type, type[serializers.Serializer]] = {}
 
 

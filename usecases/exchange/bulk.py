@@ -13,6 +13,7 @@ the loader writes one model at a time, parents first).
 """
 
 import datetime
+import functools
 import json
 import uuid
 from collections import defaultdict
@@ -64,6 +65,11 @@ def _fields(model: type[models.Model]) -> tuple[list[models.Field], list[models.
         concrete = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not f.primary_key]
         _FIELDS_CACHE[model] = (concrete, list(model._meta.many_to_many))
     return _FIELDS_CACHE[model]
+
+
+@functools.cache
+def _file_fields(model: type[models.Model]) -> list[models.FileField]:
+    return [field for field in model._meta.concrete_fields if isinstance(field, models.FileField)]
 
 
 def snapshot(instance: models.Model, many: dict[str, list[int]]) -> dict[str, Any]:
@@ -137,6 +143,7 @@ class Writer:
         self.created_pks: dict[type, set[int]] = {}
         self.counted = True
         self.now = timezone.now()
+        self.stored_files: list[models.fields.files.FieldFile] = []
 
     def _content_type(self, instance: models.Model) -> int:
         model = type(instance)
@@ -183,6 +190,7 @@ class Writer:
                 setattr(instance, name, resolve(target))
             for attname, value in plan.values.items():
                 setattr(instance, attname, value)
+            self._store_files(instance)
             if not plan.existing:
                 created.append(plan)
                 continue
@@ -199,6 +207,16 @@ class Writer:
             raise ValidationError(
                 f"The file's {model._meta.verbose_name_plural} conflict with data in the repository: {error}"
             ) from error
+
+    def _store_files(self, instance: models.Model) -> None:
+        """A file the plan gives (a drawing's embedded image) goes to storage now, under the name its field makes
+        (a bulk update would not store it, and the snapshot then holds that name). A dry run's are removed by
+        `finish()`."""
+        for field in _file_fields(type(instance)):
+            file = getattr(instance, field.attname)
+            if file and not file._committed:
+                file.save(file.name, file.file, save=False)
+                self.stored_files.append(file)
 
     def _count(self, plan: Plan, outcome: str) -> None:
         if self.counted:
@@ -305,6 +323,10 @@ class Writer:
             library_object_changed(obj=instance)
         insert_rows(ChangeLogEntry, ENTRY_FIELDS, self.entries)
         self.entries = []
+        if self.report.dry_run:  # the rows naming them are rolled back
+            for file in self.stored_files:
+                file.storage.delete(file.name)
+        self.stored_files = []
 
 
 ENTRY_FIELDS = (

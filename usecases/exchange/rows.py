@@ -10,12 +10,17 @@ numbers used twice among siblings (the repetition is suffixed " (2)", the export
 references to objects neither the file nor the repository has (dropped), an actor listed twice in a use case.
 """
 
+import hashlib
 import uuid
 from collections import defaultdict
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 
 from sgam.models import NistPlacement, SgamPlacement
 from usecases.exchange.bulk import Plan, snapshot
@@ -37,6 +42,7 @@ from usecases.models import (
     UseCaseRelation,
     VersionEntry,
 )
+from usecases.models.images import image_check
 from usecases.xml import document
 
 if TYPE_CHECKING:
@@ -77,6 +83,18 @@ class ExistingRows:
             (instance, snapshot(instance, self.many.get((model, instance.pk), {})))
             for model, instance in [*rows, *self.repeated]
         ]
+
+
+def stored_digest(image: Any) -> str:
+    """SHA-256 of a stored image file ("" when the file is gone)."""
+    digest = hashlib.sha256()
+    try:
+        with image.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 16), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def placement_key(placement: models.Model) -> tuple:
@@ -352,22 +370,48 @@ class RowPlanner:
     ) -> None:
         if uid is None:
             return
+        values = {
+            "name": drawing.name,
+            "drawing_type": drawing.drawing_type,
+            "uri": drawing.uri,
+            "uri_type": drawing.uri_type,
+        }
+        image = self.drawing_image(drawing, self.existing.peek(Drawing, uid))
+        if image is not None:
+            values["image"] = image
         self.row(
             Drawing,
             "drawing",
             uid=uid,
             node=drawing,
-            values={
-                "name": drawing.name,
-                "drawing_type": drawing.drawing_type,
-                "uri": drawing.uri,
-                "uri_type": drawing.uri_type,
-            },
+            values=values,
             fills={"name": "(unnamed drawing)", "drawing_type": Drawing.Type.OTHER, "uri_type": Drawing.UriType.IMAGE},
             what=f"drawing {drawing.name!r}",
             links={"scenario": None, "step": None, **links},
             book={"mrid": mrid},
         )
+
+    def drawing_image(self, drawing: document.Drawing, existing: models.Model | None) -> ContentFile | None:
+        """The image a file embeds in a drawing (an Excel picture), to store in `Drawing.image` as an upload would
+        be: within UCMR_DRAWING_MAX_BYTES, and a PNG, JPEG, GIF or WebP within UCMR_DRAWING_MAX_PIXELS. None when
+        there is none, when the drawing holds the same bytes already (a re-import stores no new file), or when it
+        is refused: then the drawing is kept without it, with a warning."""
+        if not drawing.content:
+            return None
+        what = f"drawing {drawing.name!r}"
+        limit = settings.UCMR_DRAWING_MAX_BYTES
+        if len(drawing.content) > limit:
+            self.run.report.note(self.owner, f"images larger than {filesizeformat(limit)} were left out", what)
+            return None
+        image = ContentFile(drawing.content, name=drawing.filename or "image")
+        try:
+            image_check(image)
+        except ValidationError as error:
+            self.run.report.note(self.owner, f"images were left out: {' '.join(error.messages)}", what)
+            return None
+        if existing is not None and existing.image and stored_digest(existing.image) == drawing.digest:
+            return None
+        return image
 
     def actor_grouping(self, grouping: document.ActorGrouping, index: int) -> None:
         uid = self.identities.claim("actor_grouping", grouping, index)

@@ -15,6 +15,7 @@ references), the loader decides what to do with it. Dialect content we have no f
 not place; it is not part of the content and not compared.
 """
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -222,12 +223,25 @@ class Remark(Node):
 
 @dataclass(kw_only=True)
 class Drawing(Node):
+    """A drawing of section 2. `content`: the bytes of an image the file embeds (an Excel workbook's picture), with
+    the name it had there (`filename`); neither is compared nor shown, `digest` (SHA-256 of the bytes, set from
+    them) stands for them, so that merging and idempotence compare a digest and not megabytes. A drawing read from
+    XML has none: its image, if any, is the `uri`."""
+
     KIND: ClassVar[str] = "drawing"
 
     name: str = ""
     drawing_type: str = "use case overview"
     uri: str = ""
     uri_type: str = "image"
+    content: bytes = field(default=b"", compare=False, repr=False)
+    filename: str = field(default="", compare=False, repr=False)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.content and not self.digest:
+            self.digest = hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass(kw_only=True)
