@@ -84,7 +84,7 @@ def test_an_encrypted_workbook_is_refused_by_its_ole_signature():
 def test_a_zip_that_is_no_workbook_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("ppt/presentation.xml", "<p:presentation/>")  # a Word document goes to the Word reader
 
     assert "not an Excel workbook" in _refused(buffer.getvalue(), "excel_not_workbook")
 

@@ -1,0 +1,1342 @@
+"""IEC 62559-2 Word documents (.docx, .docm) -> the neutral document (`usecases.xml.document.Repository`).
+
+One document is one use case, in the NIST 2014 layout or the older TC8 2012 one (`usecases.word.layout`). The
+document is untrusted: `check_document` looks at the zip's directory before anything is decompressed (an OLE file,
+which is what an encrypted document or a legacy .doc is, a zip that is no Word document, parts that would unpack to
+more than `UCMR_EXCEL_MAX_BYTES` or a text part above `UCMR_XML_MAX_BYTES`, a DOCTYPE in any XML part), with the
+workbook reader's zip checks; macros (a .docm's vbaProject) are dropped before python-docx opens the package, and
+linked (external) pictures and other external targets are never fetched: each is reported.
+
+Sections are found by their headings' titles, tables by their caption row, else by their header row, else by the
+heading they stand under; numbers are a hint only (NIST numbers References 3.3, TC8 Remarks 1.5). Columns are read
+by their header labels, so that a column moved, added or missing is no matter. Each steps table belongs to the
+scenario its "Scenario Name :" row or its heading names (matched as the Excel reader matches), else to the next
+scenario without steps, with a warning. Producers, receivers, information and primary actors are resolved by name,
+abbreviation or ID as the Excel reader resolves them; the raw text stays in `extra` beside the link.
+
+Rich text fields (`ucmr.richtext.RICH_TEXT_FIELDS`) keep the cell's paragraphs, lists, bold, italic, underline and
+links as an HTML fragment (plain paragraphs stay plain text, one per line); short fields are plain text. Pictures
+become drawings of the use case.
+
+mRIDs are derived (uuid5) from the use case's ID and name (or the file's name when it has neither) and each object's
+position, so that importing the document again lands on what the first import created.
+"""
+
+import html
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from docx.opc.constants import CONTENT_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as REL
+from docx.oxml.ns import qn
+from docx.package import Package
+from docx.table import Table as DocxTable
+from docx.table import _Cell as DocxCell
+from docx.text.hyperlink import Hyperlink
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from usecases.excel.reader import (
+    EMPTY_ZIP_SIGNATURE,
+    MAX_MEMBERS,
+    OLE_SIGNATURE,
+    XML_PARTS,
+    ZIP_SIGNATURE,
+    _ActorIndex,
+    _declares_doctype,
+    _InformationIndex,
+    _list_item,
+    _pair,
+    _ScenarioMatcher,
+    _service,
+    cell_text,
+    fold,
+    lenient_date,
+    max_bytes_setting,
+)
+from usecases.word import layout
+from usecases.xml import document as doc
+from usecases.xml.parsing import binary_source
+from usecases.xml.parsing import max_bytes_setting as xml_max_bytes_setting
+from usecases.xml.vocabulary import derived_mrid, normalise_actor_type
+
+DEFAULT_MAX_TABLES = 1_000
+DEFAULT_MAX_ROWS = 1_000  # per table
+MAX_COLUMNS = 63  # Word's own limit
+DOCUMENT_PART = "word/document.xml"
+_NAMESPACE = "word"
+_MAIN_TYPES = (
+    CONTENT_TYPE.WML_DOCUMENT_MAIN,
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # the main stream of a legacy binary .doc (an OLE file)
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_WORD_NAMES = (".docx", ".docm", ".dotx", ".dotm", ".doc")
+
+_RELATIONSHIP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_R_EMBED = f"{{{_RELATIONSHIP_NS}}}embed"
+_R_LINK = f"{{{_RELATIONSHIP_NS}}}link"
+_R_ID = f"{{{_RELATIONSHIP_NS}}}id"
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+_INCLUDE_PICTURE = re.compile(r"INCLUDEPICTURE\s+\"?([^\"\s]+)", re.IGNORECASE)
+
+# The document's fields that keep formatting (what `ucmr.richtext.RICH_TEXT_FIELDS` lists for their models).
+RICH_KEYS = frozenset(
+    {
+        "scope",
+        "short_description",
+        "complete_description",
+        "version.changes",
+        "kpi.description",
+        "assumption",
+        "prerequisite",
+        "remark",
+        "grouping.description",
+        "actor.description",
+        "actor.further_information",
+        "reference.description",
+        "reference.impact",
+        "scenario.description",
+        "scenario.triggering_event",
+        "scenario.precondition",
+        "scenario.postcondition",
+        "step.event",
+        "step.description",
+        "information.description",
+        "common_term.definition",
+        "category.description",
+        "requirement.description",
+        "condition.precondition",
+        "condition.assumption",
+    }
+)
+_EMPHASIS = (("bold", "b"), ("italic", "i"), ("underline", "u"))
+_R_ID_SPLIT = re.compile(r"\s*[,;\n]\s*")
+
+
+class WordImportError(ValidationError):
+    """A document we will not read; the message says why, in words the upload form and the API show."""
+
+
+# Opening
+
+
+def is_word_document(data: bytes | BinaryIO, *, name: str = "") -> bool:
+    """Whether the content is a Word document, told by its content: a zip whose directory holds word/document.xml,
+    or an OLE file that is a legacy .doc. An encrypted document is an OLE file that says nothing of what it holds:
+    the file's `name` decides it (else it is left to the workbook reader, which refuses it as encrypted too)."""
+    source = binary_source(data)
+    start = source.tell()
+    head = source.read(8)
+    source.seek(start)
+    if head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
+        try:
+            with zipfile.ZipFile(source) as archive:
+                return DOCUMENT_PART in archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return False
+        finally:
+            source.seek(start)
+    if head == OLE_SIGNATURE:
+        streams = _ole_streams(source)
+        return _WORD_STREAM in streams or (_ENCRYPTED_STREAM in streams and name.casefold().endswith(_WORD_NAMES))
+    return False
+
+
+def _ole_streams(source: BinaryIO) -> bytes:
+    """The stream names an OLE file's directory may hold (the whole file, scanned up to the import limit)."""
+    start = source.tell()
+    found = b""
+    chunk_size, limit = 1 << 16, max_bytes_setting()
+    previous = b""
+    while source.tell() - start < limit and (chunk := source.read(chunk_size)):
+        window = previous + chunk
+        for stream in (_WORD_STREAM, _ENCRYPTED_STREAM):
+            if stream in window and stream not in found:
+                found += stream
+        previous = chunk[-64:]
+    source.seek(start)
+    return found
+
+
+def check_document(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> list[str]:
+    """Refuse what we will not open (`WordImportError`), from the zip's directory alone before anything is
+    decompressed; the warnings (macros) of a document we will read."""
+    source = binary_source(data)
+    start = source.tell()
+    head = source.read(8)
+    source.seek(start)
+    if head == OLE_SIGNATURE:
+        kind = "an old binary .doc file" if _WORD_STREAM in _ole_streams(source) else "an encrypted document"
+        raise WordImportError(
+            f"This is {kind}, or a password-protected Word document: save it as an unprotected .docx and import that.",
+            code="word_encrypted",
+        )
+    if not head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
+        raise WordImportError("This is not a Word document (.docx or .docm).", code="word_not_document")
+    try:
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise WordImportError(f"The document is a damaged zip file ({error}).", code="word_damaged") from error
+    finally:
+        source.seek(start)
+    by_name = {info.filename: info for info in members}
+    if DOCUMENT_PART not in by_name:
+        raise WordImportError(
+            "This zip file is not a Word document: it holds no word/document.xml.", code="word_not_document"
+        )
+    limit = max_bytes or max_bytes_setting()
+    total = sum(info.file_size for info in members)
+    if len(members) > MAX_MEMBERS or total > limit:
+        raise WordImportError(
+            f"The document would unpack to {total:,} bytes in {len(members):,} parts, more than the {limit:,} bytes "
+            "an import accepts.",
+            code="word_too_large",
+        )
+    text_limit = xml_max_bytes_setting()
+    if by_name[DOCUMENT_PART].file_size > text_limit:
+        raise WordImportError(
+            f"The document's text (word/document.xml) would unpack to {by_name[DOCUMENT_PART].file_size:,} bytes, "
+            f"more than the {text_limit:,} bytes an import reads.",
+            code="word_too_large",
+        )
+    if any(info.flag_bits & 0x1 for info in members):
+        raise WordImportError("The document's parts are encrypted.", code="word_encrypted")
+    with zipfile.ZipFile(source) as archive:
+        for info in members:
+            if info.filename.lower().endswith(XML_PARTS) and _declares_doctype(archive, info):
+                source.seek(start)
+                raise WordImportError(
+                    f"The document's part {info.filename} declares a DOCTYPE, which no Word document needs and which "
+                    "can hide entity expansion: refused.",
+                    code="word_doctype",
+                )
+    source.seek(start)
+    if any(posixpath.basename(name).lower() in _MACRO_PARTS for name in by_name):
+        return ["The document holds macros (VBA): they were left out unread and never run."]
+    return []
+
+
+def _open_package(source: BinaryIO, archive_names: list[str]):
+    """The main document part, opened by python-docx from a copy of the package without its macros when it has any
+    (or a main part typed as a macro document or template, which python-docx does not open as such)."""
+    with zipfile.ZipFile(source) as archive:
+        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in archive_names else b""
+        needs_copy = any(posixpath.basename(name).lower() in _MACRO_PARTS for name in archive_names) or any(
+            kind.encode() in content_types for kind in _MAIN_TYPES[1:]
+        )
+        if needs_copy:
+            source = io.BytesIO(_without_macros(archive))
+    part = Package.open(source).main_document_part
+    if part.content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
+        raise WordImportError(
+            f"The document's main part is {part.content_type!r}, not a Word document's.", code="word_not_document"
+        )
+    return part
+
+
+def _without_macros(archive: zipfile.ZipFile) -> bytes:
+    """The package again (its size checked), without its VBA parts and the relationships to them, its main part typed
+    as a plain document's."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for info in archive.infolist():
+            name = info.filename
+            if posixpath.basename(name).lower() in _MACRO_PARTS or name.lower().endswith(
+                tuple(f"{part}.rels" for part in _MACRO_PARTS)
+            ):
+                continue
+            content = archive.read(info)
+            if name == "[Content_Types].xml":
+                for kind in _MAIN_TYPES[1:]:
+                    content = content.replace(kind.encode(), CONTENT_TYPE.WML_DOCUMENT_MAIN.encode())
+            elif name.endswith(".rels"):
+                content = _without_macro_relationships(content)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _without_macro_relationships(content: bytes) -> bytes:
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+    root = etree.fromstring(content, parser)
+    for relationship in list(root):
+        if posixpath.basename(relationship.get("Target", "")).lower() in _MACRO_PARTS:
+            root.remove(relationship)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def read_word_document(*, data: bytes | BinaryIO, name: str = "", max_bytes: int | None = None) -> doc.Repository:
+    """Read untrusted document bytes (or a seekable binary file) into a Repository of one use case. `name`: the
+    file's name, for the repository's name, the use case's when the document gives none, and messages."""
+    source = binary_source(data)
+    warnings = check_document(source, max_bytes=max_bytes)
+    start = source.tell()
+    with zipfile.ZipFile(source) as archive:
+        names = archive.namelist()
+    source.seek(start)
+    try:
+        part = _open_package(source, names)
+        document = part.document
+    except WordImportError:
+        raise
+    except Exception as error:  # python-docx raises many kinds (KeyError, ValueError, lxml errors) for damaged files
+        raise WordImportError(f"The document cannot be read: {error}", code="word_damaged") from error
+    reader = _DocumentReader(part=part, document=document, file_name=name)
+    reader.warnings += warnings
+    return reader.read()
+
+
+# Cells
+
+
+@dataclass
+class _Picture:
+    name: str
+    content: bytes = b""
+    filename: str = ""
+    link: str = ""  # the target of a linked picture (never fetched)
+
+
+@dataclass
+class _Cell:
+    """A cell's content: `text` plain (paragraphs one per line), `rich` its stored form (plain text, or an HTML
+    fragment when it has lists, emphasis or links), `items` one per non-empty paragraph, the hyperlink targets and
+    pictures it holds. `identity` tells the grid positions of one merged cell apart from another cell's."""
+
+    text: str = ""
+    rich: str = ""
+    items: list[str] = field(default_factory=list)
+    rich_items: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    pictures: list[_Picture] = field(default_factory=list)
+    identity: int = 0
+
+    @property
+    def label(self) -> str:
+        return layout.normalise(self.text)
+
+
+_EMPTY = _Cell()
+
+
+class _TextReader:
+    """Paragraphs -> text and rich text, with the document's styles and list definitions looked up once."""
+
+    def __init__(self, part) -> None:
+        self.part = part
+        self.styles = {
+            style.get(qn("w:styleId")): (
+                style.find(qn("w:name")).get(qn("w:val")) if style.find(qn("w:name")) is not None else ""
+            )
+            for style in part.styles.element.findall(qn("w:style"))
+        }
+        self.list_formats: dict[tuple[str, str], str] = {}
+        numbering = part.part_related_by(REL.NUMBERING).element if self._has(REL.NUMBERING) else None
+        if numbering is not None:
+            abstract = {
+                node.get(qn("w:abstractNumId")): {
+                    level.get(qn("w:ilvl")): (
+                        level.find(qn("w:numFmt")).get(qn("w:val")) if level.find(qn("w:numFmt")) is not None else ""
+                    )
+                    for level in node.findall(qn("w:lvl"))
+                }
+                for node in numbering.findall(qn("w:abstractNum"))
+            }
+            for num in numbering.findall(qn("w:num")):
+                reference = num.find(qn("w:abstractNumId"))
+                levels = abstract.get(reference.get(qn("w:val")) if reference is not None else "", {})
+                for level, number_format in levels.items():
+                    self.list_formats[(num.get(qn("w:numId")), level)] = number_format
+        self.external_pictures: list[str] = []
+
+    def _has(self, reltype: str) -> bool:
+        return any(rel.reltype == reltype for rel in self.part.rels.values())
+
+    def style_name(self, paragraph: Paragraph) -> str:
+        style_id = paragraph._p.style
+        return self.styles.get(style_id, style_id or "")
+
+    def list_kind(self, paragraph: Paragraph) -> str:
+        """ "ul" or "ol" for a list item, else ""."""
+        numbering = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        style = self.style_name(paragraph).casefold()
+        if numbering is not None:
+            num_id = numbering.find(qn("w:numId"))
+            level = numbering.find(qn("w:ilvl"))
+            num = num_id.get(qn("w:val")) if num_id is not None else ""
+            if num == "0":
+                return ""
+            number_format = self.list_formats.get((num, level.get(qn("w:val")) if level is not None else "0"), "")
+            return "ul" if number_format in ("bullet", "none", "") else "ol"
+        if style.startswith("list bullet"):
+            return "ul"
+        if style.startswith("list number"):
+            return "ol"
+        return ""
+
+    def cell(self, cell: DocxCell, identity: int) -> _Cell:
+        paragraphs = cell.paragraphs
+        result = _Cell(identity=identity)
+        plain_lines, html_parts, formatted = [], [], False
+        open_list = ""
+        for paragraph in paragraphs:
+            html_text, plain, is_formatted = self.paragraph(paragraph, result)
+            plain_line = plain.replace("\xa0", " ").strip()
+            kind = self.list_kind(paragraph) if plain_line else ""
+            formatted = formatted or is_formatted or bool(kind)
+            if plain_line:
+                result.items.append(plain_line)
+                result.rich_items.append(html_text.strip() if is_formatted else html.escape(plain_line))
+            plain_lines.append(plain_line)
+            if kind != open_list and open_list:
+                html_parts.append(f"</{open_list}>")
+                open_list = ""
+            if kind:
+                if not open_list:
+                    html_parts.append(f"<{kind}>")
+                    open_list = kind
+                html_parts.append(f"<li>{html_text.strip()}</li>")
+            elif plain_line:
+                html_parts.append(f"<p>{html_text.strip()}</p>")
+        if open_list:
+            html_parts.append(f"</{open_list}>")
+        result.text = "\n".join(plain_lines).strip("\n")
+        result.text = re.sub(r"\n{3,}", "\n\n", result.text)
+        result.rich = "".join(html_parts) if formatted else result.text
+        return result
+
+    def paragraph(self, paragraph: Paragraph, cell: _Cell) -> tuple[str, str, bool]:
+        """(HTML, plain text, whether it has emphasis or links) of a paragraph; its pictures and link targets are
+        added to `cell`."""
+        html_parts, plain_parts, formatted = [], [], False
+        for item in paragraph.iter_inner_content():
+            if isinstance(item, Hyperlink):
+                text = item.text
+                address = self._address(item)
+                plain_parts.append(text)
+                if address:
+                    cell.links.append(address)
+                    html_parts.append(f'<a href="{html.escape(address)}">{_escape(text)}</a>')
+                    formatted = True
+                else:
+                    html_parts.append(_escape(text))
+                continue
+            text = item.text
+            plain_parts.append(text)
+            wrapped = _escape(text)
+            if text.strip():
+                for attribute, tag in _EMPHASIS:
+                    if getattr(item, attribute):
+                        wrapped = f"<{tag}>{wrapped}</{tag}>"
+                        formatted = True
+            html_parts.append(wrapped)
+        self.pictures(paragraph._p, cell)
+        return "".join(html_parts), "".join(plain_parts), formatted
+
+    def _address(self, hyperlink: Hyperlink) -> str:
+        try:
+            address = hyperlink.address
+        except KeyError:
+            return ""
+        if address and hyperlink.fragment:
+            address = f"{address}#{hyperlink.fragment}"
+        return address
+
+    def pictures(self, element, cell: _Cell) -> None:
+        """The pictures drawn in `element`: embedded ones with their bytes, linked ones by their target only."""
+        for blip in element.iter(_BLIP, _IMAGEDATA):
+            drawing = next(blip.iterancestors(qn("w:drawing")), None)
+            properties = drawing.find(f".//{_DOC_PR}") if drawing is not None else None
+            name = (properties.get("descr") or properties.get("name") or "") if properties is not None else ""
+            for attribute in (_R_EMBED, _R_LINK, _R_ID):
+                rid = blip.get(attribute)
+                if not rid:
+                    continue
+                rel = self.part.rels.get(rid)
+                if rel is None:
+                    continue
+                if rel.is_external:
+                    cell.pictures.append(_Picture(name=name, link=rel.target_ref))
+                else:
+                    image = rel.target_part
+                    filename = posixpath.basename(str(image.partname))
+                    cell.pictures.append(_Picture(name=name or filename, content=image.blob, filename=filename))
+                break
+        for instruction in element.iter(qn("w:instrText"), qn("w:fldSimple")):
+            text = instruction.text if instruction.tag == qn("w:instrText") else instruction.get(qn("w:instr"), "")
+            match = _INCLUDE_PICTURE.search(text or "")
+            if match:
+                cell.pictures.append(_Picture(name=match.group(1), link=match.group(1)))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text.replace("\xa0", " "), quote=False).replace("\n", "<br>")
+
+
+@dataclass
+class _Grid:
+    """A table as rows of cells, one per grid column (a merged cell repeated over the columns and rows it spans)."""
+
+    rows: list[list[_Cell]]
+    truncated: bool = False
+
+    def caption(self) -> str:
+        """The first row's text when it is one cell spanning the whole row."""
+        if not self.rows:
+            return ""
+        first = self.rows[0]
+        if not first or len({cell.identity for cell in first}) != 1:
+            return ""
+        # In a table of one column every row is one cell: there only a caption of the template's is one.
+        if len(first) == 1 and layout.table_for_caption(first[0].text) is None:
+            return ""
+        return first[0].text
+
+
+def _grid(table: DocxTable, text: _TextReader, *, max_rows: int) -> _Grid:
+    rows: list[list[_Cell]] = []
+    truncated = False
+    for number, tr in enumerate(table._tbl.tr_lst):
+        if number >= max_rows:
+            truncated = True
+            break
+        row: list[_Cell] = [_EMPTY] * (tr.grid_before or 0)
+        for tc in tr.tc_lst:
+            span = max(1, min(tc.grid_span or 1, MAX_COLUMNS))
+            if tc.vMerge == "continue" and rows:
+                above = rows[-1]
+                cells = [above[index] if index < len(above) else _EMPTY for index in range(len(row), len(row) + span)]
+            else:
+                cell = text.cell(DocxCell(tc, table), identity=id(tc))
+                cells = [cell] * span
+            row.extend(cells)
+            if len(row) >= MAX_COLUMNS:
+                truncated = truncated or len(row) > MAX_COLUMNS
+                row = row[:MAX_COLUMNS]
+                break
+        rows.append(row)
+    return _Grid(rows=rows, truncated=truncated)
+
+
+# Building the document
+
+
+@dataclass
+class _Found:
+    """A table of the template found in the document: its layout entry, grid, and the heading it stands under."""
+
+    table: layout.Table
+    grid: _Grid
+    heading: str
+    number: int  # its place among the document's tables, for messages
+
+
+class _DocumentReader:
+    def __init__(self, *, part, document, file_name: str) -> None:
+        self.part = part
+        self.document = document
+        self.file_name = file_name
+        self.warnings: list[str] = []
+        self.text = _TextReader(part)
+        self.found: dict[str, list[_Found]] = {}
+        self.loose_pictures: list[_Picture] = []
+        self.unresolved: dict[str, dict[str, list[str]]] = {"actor": {}, "information": {}, "requirement": {}}
+
+    # walking the body
+
+    def read(self) -> doc.Repository:
+        self.walk()
+        return self.build()
+
+    def walk(self) -> None:
+        max_tables = int(getattr(settings, "UCMR_WORD_MAX_TABLES", DEFAULT_MAX_TABLES))
+        max_rows = int(getattr(settings, "UCMR_WORD_MAX_ROWS", DEFAULT_MAX_ROWS))
+        heading, tables, skipped_text = "", 0, []
+        for item in self.document.iter_inner_content():
+            if isinstance(item, Paragraph):
+                found = self.heading_of(item)
+                if found is not None:
+                    heading = found
+                    continue
+                loose = _Cell()
+                self.text.pictures(item._p, loose)
+                self.loose_pictures += loose.pictures
+                if item.text.strip() and not loose.pictures:
+                    skipped_text.append(item.text.strip())
+                continue
+            tables += 1
+            if tables > max_tables:
+                self.warnings.append(f"The document has more than {max_tables:,} tables: only that many were read.")
+                break
+            grid = _grid(item, self.text, max_rows=max_rows)
+            if grid.truncated:
+                self.warnings.append(
+                    f"Table {tables} is larger than {max_rows:,} rows or {MAX_COLUMNS} columns: only that much of it "
+                    "was read."
+                )
+            table = self.identify(grid, heading)
+            if table is None:
+                if any(cell.text or cell.pictures for row in grid.rows for cell in row):
+                    caption = grid.caption() or (grid.rows[0][0].text if grid.rows and grid.rows[0] else "")
+                    self.warnings.append(
+                        f"Table {tables} ({caption[:60]!r}) is none of the template's tables: skipped."
+                    )
+                continue
+            self.found.setdefault(table.key, []).append(_Found(table=table, grid=grid, heading=heading, number=tables))
+        if skipped_text:
+            listed = "; ".join(repr(text[:60]) for text in skipped_text[:3])
+            more = f" and {len(skipped_text) - 3} more" if len(skipped_text) > 3 else ""
+            self.warnings.append(
+                f"{len(skipped_text)} paragraph(s) outside the template's tables were not imported: {listed}{more}."
+            )
+
+    def heading_of(self, paragraph: Paragraph) -> str | None:
+        """The heading's text when the paragraph is one (a Heading style, or the title of a template section)."""
+        text = " ".join(paragraph.text.replace("\xa0", " ").split())
+        if not text or len(text) > 200:
+            return None
+        style = self.text.style_name(paragraph).casefold()
+        if style.startswith("heading") or layout.heading_for(text) is not None or layout.is_steps_title(text):
+            return text
+        return None
+
+    def identify(self, grid: _Grid, heading: str) -> layout.Table | None:
+        """The template's table: by its caption, else by a header row among its first rows, else by its heading."""
+        caption = grid.caption()
+        table = layout.table_for_caption(caption) if caption else None
+        if table is not None:
+            return table
+        best, score = None, 0
+        for row in grid.rows[:4]:
+            labels = {cell.label for cell in row if cell.label}
+            for candidate in layout.TABLES:
+                if candidate.form not in (layout.RECORDS, layout.GROUPED):
+                    continue
+                hits = sum(
+                    1 for column in (*candidate.group_columns, *candidate.columns) if labels & set(column.labels)
+                )
+                if hits >= 2 and hits > score:
+                    best, score = candidate, hits
+        if best is not None:
+            return best
+        first = grid.rows[0] if grid.rows else []
+        if len(first) > 1 and len({cell.identity for cell in first}) == 1:
+            return None  # a caption of no table of the template's
+        section = layout.heading_for(heading) if heading else None
+        if section is None and heading and layout.is_steps_title(heading):
+            section = layout.HEADINGS_BY_KEY["steps"]
+        if section is not None:
+            return next((table for table in layout.TABLES if table.section == section.key), None)
+        return None
+
+    # reading tables
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def mrid(self, *parts: object) -> str:
+        return derived_mrid(_NAMESPACE, self.identity, *(str(part) for part in parts))
+
+    def tables(self, key: str) -> list[_Found]:
+        return self.found.get(key, [])
+
+    def first(self, key: str) -> _Found | None:
+        found = self.tables(key)
+        if len(found) > 1 and key not in ("actors", "steps", "requirements", "remarks", "diagrams"):
+            self.warn(
+                f"The document has {len(found)} {found[0].table.caption!r} tables: the first (table "
+                f"{found[0].number}) was read, the others were left out."
+            )
+        return found[0] if found else None
+
+    def records(self, found: _Found) -> list[dict[str, _Cell]]:
+        """The rows under a RECORDS table's header row, as {column key: cell}; rows with nothing in them left out."""
+        header_index, columns = _header(found.grid, found.table.columns)
+        if header_index is None:
+            self.warn(f"Table {found.number} ({found.table.caption!r}) has no header row we know: skipped.")
+            return []
+        return [
+            values
+            for row in found.grid.rows[header_index + 1 :]
+            for values in [_values(row, columns)]
+            if any(cell.text or cell.pictures for cell in values.values())
+        ]
+
+    def labelled(self, found: _Found) -> dict[str, _Cell]:
+        """The values of a LABEL_COLUMN (label cell, value cell) or LABEL_ROWS (label row above value row) table."""
+        values: dict[str, _Cell] = {}
+        rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
+        pending: str | None = None
+        for row in rows:
+            if not row:
+                continue
+            column = found.table.column_for(row[0].text) if row[0].text else None
+            if found.table.form == layout.LABEL_COLUMN and column is not None:
+                value = next((cell for cell in row[1:] if cell.identity != row[0].identity), _EMPTY)
+                values[column.key] = value
+                continue
+            if column is not None:
+                pending = column.key
+                continue
+            if pending is not None:
+                values[pending] = row[0]
+                pending = None
+            elif row[0].text:
+                self.warn(
+                    f"In the {found.table.caption!r} table, {row[0].text[:60]!r} follows no label we know: left out."
+                )
+        return values
+
+    def value(self, cells: dict[str, _Cell], key: str) -> str:
+        """A field's stored text: rich text for the rich fields, else plain (placeholders such as "n/a" empty)."""
+        cell = cells.get(key, _EMPTY)
+        if key in RICH_KEYS and cell.rich != cell.text:
+            return cell.rich
+        return cell_text(cell.text)
+
+    # the use case
+
+    def build(self) -> doc.Repository:
+        identification = self.first("identification")
+        rows = self.records(identification) if identification else []
+        ids = rows[0] if rows else {}
+        if len(rows) > 1:
+            self.warn(f"Section 1.1 names {len(rows)} use cases: the first was read, a document holds one.")
+        identifier, name = cell_text(ids.get("identifier", _EMPTY).text), cell_text(ids.get("name", _EMPTY).text)
+        stem = posixpath.basename(self.file_name).rsplit(".", 1)[0] if self.file_name else ""
+        self.identity = f"{identifier}\x1f{name}" if identifier or name else f"document\x1f{stem}"
+        scope, narrative, classification = (
+            self.labelled(found) if (found := self.first(key)) else {}
+            for key in ("scope", "narrative", "classification")
+        )
+        use_case = doc.UseCase(
+            mrid=self.mrid("use_case"),
+            identifier=identifier,
+            name=name or stem or "Untitled use case",
+            area=cell_text(ids.get("area", _EMPTY).text),
+            scope=self.value(scope, "scope"),
+            narrative_mrid=self.mrid("narrative"),
+            short_description=self.value(narrative, "short_description"),
+            complete_description=self.value(narrative, "complete_description"),
+            level_of_depth=self.value(classification, "level_of_depth"),
+            prioritisation=self.value(classification, "prioritisation"),
+            classification=self.value(classification, "classification"),
+            keywords=self.value(classification, "keywords"),
+        )
+        nature = self.value(classification, "nature")
+        if _labelled_as(self.tables("classification"), "view"):  # TC8's "View" stands where NIST has "Nature"
+            use_case.view_point = nature
+        else:
+            use_case.nature = nature
+        if not name:
+            self.warn(f"The use case has no name (section 1.1): named {use_case.name!r} after the file.")
+        relations = self.value(classification, "relations")
+        if relations:
+            use_case.extra["relations"] = relations
+        use_case.versions = self.versions()
+        use_case.objectives = [
+            doc.Objective(mrid=self.mrid("objective", number), name=_list_item(text))
+            for number, text in enumerate(scope.get("objectives", _EMPTY).items, start=1)
+            if cell_text(_list_item(text))
+        ]
+        use_case.business_case_refs = self.business_cases(scope.get("business_cases", _EMPTY))
+        self.business_case_list: list[doc.BusinessCase]
+        use_case.kpis = self.kpis(use_case.objectives)
+        use_case.conditions = self.conditions()
+        use_case.remarks = self.remarks()
+        use_case.drawings = self.drawings()
+        actors, use_case.actor_groupings = self.actors()
+        use_case.references = self.references()
+        categories = self.requirements()
+        requirement_ids = {
+            fold(requirement.identifier): requirement.mrid
+            for category in categories
+            for requirement in category.requirements
+            if requirement.identifier
+        }
+        information, information_items = self.information(requirement_ids)
+        use_case.scenarios = self.scenarios(actors, information, requirement_ids)
+        terms = self.common_terms()
+        use_case.common_term_refs = [term.mrid for term in terms]
+        use_case.custom_information = self.custom_information()
+        self.report_unresolved()
+        if not self.found:
+            self.warn(
+                "The document holds none of the IEC 62559-2 template's tables (captions such as 'Use case "
+                "identification' or 'Actors'): the use case is empty."
+            )
+        elif not _has_content(use_case):
+            self.warn("The document is an empty template: every table of it is blank, so the use case is empty.")
+        repository = doc.Repository(
+            mrid=derived_mrid(_NAMESPACE, "repository", use_case.mrid),
+            name=self.file_name,
+            actors=list(self.actor_library.values()),
+            business_cases=self.business_case_list,
+            information_objects=information_items,
+            requirement_categories=categories,
+            common_terms=terms,
+            use_cases=[use_case],
+        )
+        repository.warnings = self.warnings
+        return repository
+
+    def versions(self) -> list[doc.Version]:
+        found = self.first("versions")
+        versions = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            date, date_text = lenient_date(cell_text(row.get("version.date", _EMPTY).text))
+            authors = [
+                _list_item(author)
+                for author in re.split(r"\s*[,;\n]\s*", cell_text(row.get("version.authors", _EMPTY).text))
+                if _list_item(author)
+            ]
+            version = doc.Version(
+                mrid=self.mrid("version", number),
+                number=self.value(row, "version.number"),
+                date=date,
+                authors=[
+                    doc.Author(mrid=self.mrid("author", number, index), name=author)
+                    for index, author in enumerate(authors)
+                ],
+                changes=self.value(row, "version.changes"),
+                approval_status=self.value(row, "version.approval_status"),
+            )
+            for key in ("version.domain_expert", "version.expertise", "version.title"):
+                if self.value(row, key):
+                    version.extra[key.partition(".")[2]] = self.value(row, key)
+            if date_text:
+                version.extra["date"] = date_text
+                self.warn(f"Version {version.number or number}: the date {date_text!r} is not a date we read.")
+            versions.append(version)
+        return versions
+
+    def business_cases(self, cell: _Cell) -> list[str]:
+        self.business_case_list = []
+        refs = []
+        for line in cell.items:
+            for name in (_list_item(part) for part in line.split(",")):
+                if not cell_text(name):
+                    continue
+                mrid = derived_mrid(_NAMESPACE, "business_case", fold(name))
+                if mrid not in refs:
+                    self.business_case_list.append(doc.BusinessCase(mrid=mrid, name=name))
+                    refs.append(mrid)
+        return refs
+
+    def kpis(self, objectives: list[doc.Objective]) -> list[doc.Kpi]:
+        by_name = {fold(objective.name): objective.mrid for objective in objectives}
+        found = self.first("kpis")
+        kpis = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            kpi = doc.Kpi(
+                mrid=self.mrid("kpi", number),
+                identifier=self.value(row, "kpi.identifier"),
+                name=self.value(row, "kpi.name"),
+                description=self.value(row, "kpi.description"),
+            )
+            reference = cell_text(row.get("kpi.objectives", _EMPTY).text)
+            if reference:
+                kpi.extra["objectives"] = reference
+                if fold(reference) in {"all", "all objectives"}:
+                    kpi.objective_refs = [objective.mrid for objective in objectives]
+                else:
+                    parts = [reference, *(_list_item(part) for part in re.split(r"[,\n]", reference))]
+                    kpi.objective_refs = list(dict.fromkeys(by_name[fold(p)] for p in parts if fold(p) in by_name))
+            kpis.append(kpi)
+        return kpis
+
+    def conditions(self) -> list[doc.Condition]:
+        conditions = []
+        found = self.first("conditions")
+        values = self.labelled(found) if found else {}
+        for kind in doc.USE_CASE_CONDITION_KINDS:
+            cell = values.get(kind, _EMPTY)
+            for number, item in enumerate(_paragraph_items(cell), start=1):
+                conditions.append(doc.Condition(mrid=self.mrid(kind, number), kind=kind, description=item))
+        tc8 = self.first("tc8_conditions")
+        for number, row in enumerate(self.records(tc8) if tc8 else [], start=1):
+            for key, kind in (("condition.assumption", "assumption"), ("condition.precondition", "prerequisite")):
+                text = self.value(row, key)
+                if not text:
+                    continue
+                condition = doc.Condition(
+                    mrid=self.mrid("tc8", kind, number),
+                    kind=kind,
+                    name=self.value(row, "condition.actor"),
+                    description=text,
+                )
+                event = self.value(row, "condition.triggering_event")
+                if event:
+                    condition.extra["triggering_event"] = event
+                conditions.append(condition)
+        order = {kind: index for index, kind in enumerate(doc.USE_CASE_CONDITION_KINDS)}
+        return sorted(conditions, key=lambda condition: order[condition.kind])
+
+    def remarks(self) -> list[doc.Remark]:
+        texts = [
+            self.value({"remark": cell}, "remark")
+            for found in self.tables("remarks")
+            for cell in _value_cells(found.grid)
+        ]
+        return [
+            doc.Remark(mrid=self.mrid("remark", number), text=text)
+            for number, text in enumerate((text for text in texts if text), start=1)
+        ]
+
+    def drawings(self) -> list[doc.Drawing]:
+        """Pictures of section 2's table, then those standing alone (figures after it) or anywhere else."""
+        pictures = [
+            picture
+            for found in self.tables("diagrams")
+            for cell in _value_cells(found.grid)
+            for picture in cell.pictures
+        ]
+        for found_list in self.found.values():
+            for found in found_list:
+                if found.table.key == "diagrams":
+                    continue
+                for row in found.grid.rows:
+                    for cell in {cell.identity: cell for cell in row}.values():
+                        pictures += cell.pictures
+        pictures += self.loose_pictures
+        linked = [picture for picture in pictures if picture.link]
+        if linked:
+            targets = ", ".join(picture.link[:80] for picture in linked[:3])
+            self.warn(
+                f"{len(linked)} linked picture(s) ({targets}) point outside the document: they were not fetched; add "
+                "the images to the use case's diagrams by hand."
+            )
+        embedded = [picture for picture in pictures if picture.content]
+        return [
+            doc.Drawing(
+                mrid=self.mrid("drawing", number),
+                name=picture.name,
+                drawing_type="use case overview",
+                uri="",
+                content=picture.content,
+                filename=picture.filename,
+            )
+            for number, picture in enumerate(embedded, start=1)
+        ]
+
+    def actors(self) -> tuple[_ActorIndex, list[doc.ActorGrouping]]:
+        """Actors, one Actors table per grouping (a table may also hold several groupings, each with its group rows).
+        Actors without a grouping go to a grouping "Actors"."""
+        self.actor_library: dict[str, doc.Actor] = {}
+        groupings: list[doc.ActorGrouping] = []
+        by_name: dict[str, doc.ActorGrouping] = {}
+        ungrouped = doc.ActorGrouping(mrid=self.mrid("grouping", "actors"), name="Actors")
+        for table_number, found in enumerate(self.tables("actors"), start=1):
+            for group_number, (group, members) in enumerate(self.grouped(found), start=1):
+                grouping = ungrouped
+                group_name = cell_text(group.get("grouping.name", _EMPTY).text)
+                if group_name or group.get("grouping.description", _EMPTY).text:
+                    key = fold(group_name) or f"{table_number}.{group_number}"
+                    grouping = by_name.get(key)
+                    if grouping is None:
+                        grouping = doc.ActorGrouping(
+                            mrid=self.mrid("grouping", table_number, group_number),
+                            name=group_name or f"Group {len(by_name) + 1}",
+                            description=self.value(group, "grouping.description"),
+                        )
+                        by_name[key] = grouping
+                        groupings.append(grouping)
+                for row_number, row in enumerate(members, start=1):
+                    name = cell_text(row.get("actor.name", _EMPTY).text)
+                    if not name:
+                        self.warn(f"An actor in table {found.number} has no name: left out.")
+                        continue
+                    code, spelling = normalise_actor_type(cell_text(row.get("actor.type", _EMPTY).text))
+                    mrid = derived_mrid(_NAMESPACE, "actor", fold(name))
+                    self.actor_library.setdefault(
+                        mrid,
+                        doc.Actor(
+                            mrid=mrid,
+                            name=name,
+                            type=code,
+                            type_text=spelling,
+                            description=self.value(row, "actor.description"),
+                        ),
+                    )
+                    grouping.further_actor_information.append(
+                        doc.FurtherActorInformation(
+                            mrid=self.mrid("actor", table_number, group_number, row_number),
+                            actor_refs=[mrid],
+                            description=self.value(row, "actor.further_information"),
+                        )
+                    )
+        if ungrouped.further_actor_information:
+            groupings.append(ungrouped)
+        return _ActorIndex(list(self.actor_library.values())), groupings
+
+    def grouped(self, found: _Found) -> list[tuple[dict[str, _Cell], list[dict[str, _Cell]]]]:
+        """A GROUPED table's groups: (the group's fields, its member rows). A group's fields stand under their header
+        row, or beside their label in one row ("Scenario Name :" | name)."""
+        table = found.table
+        member_labels = {label for column in table.columns for label in column.labels}
+        group_labels = {label for column in table.group_columns for label in column.labels}
+        groups: list[tuple[dict[str, _Cell], list[dict[str, _Cell]]]] = []
+        group_header: dict[int, str] | None = None
+        members: dict[int, str] | None = None
+        rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
+        for row in rows:
+            labels = [cell.label for cell in row]
+            others = [cell for cell in row if cell.identity != (row[0].identity if row else 0)]
+            if (
+                labels
+                and labels[0] in group_labels
+                and any(cell.text for cell in others)
+                and not any(cell.label in group_labels or cell.label in member_labels for cell in others)
+            ):  # "Scenario Name :" | the name, in one row
+                value = next(cell for cell in others if cell.text)
+                groups.append(({table.column_for(row[0].text).key: value}, []))
+                members, group_header = None, None
+                continue
+            group_hits = sum(1 for label in set(labels) if label in group_labels)
+            member_hits = sum(1 for label in set(labels) if label in member_labels)
+            if group_hits and group_hits >= member_hits:
+                group_header = _columns(row, table.group_columns)
+                members = None
+                continue
+            if member_hits >= 2:
+                members = _columns(row, table.columns)
+                group_header = None
+                if not groups:
+                    groups.append(({}, []))
+                continue
+            if group_header is not None:
+                values = _values(row, group_header)
+                if any(cell.text for cell in values.values()) or not groups:
+                    groups.append((values, []))
+                continue
+            if members is not None:
+                values = _values(row, members)
+                if any(cell.text or cell.pictures for cell in values.values()):
+                    groups[-1][1].append(values)
+        return groups
+
+    def references(self) -> list[doc.Reference]:
+        found = self.first("references")
+        references = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            link_cell = row.get("reference.link", _EMPTY)
+            references.append(
+                doc.Reference(
+                    mrid=self.mrid("reference", number),
+                    number=self.value(row, "reference.number"),
+                    reference_type=self.value(row, "reference.type"),
+                    description=self.value(row, "reference.description"),
+                    status=self.value(row, "reference.status"),
+                    impact=self.value(row, "reference.impact"),
+                    originator=self.value(row, "reference.originator"),
+                    link=link_cell.links[0] if link_cell.links else cell_text(link_cell.text),
+                )
+            )
+        return references
+
+    def requirements(self) -> list[doc.RequirementCategory]:
+        categories = []
+        for table_number, found in enumerate(self.tables("requirements"), start=1):
+            for group_number, (group, members) in enumerate(self.grouped(found), start=1):
+                identifier = self.value(group, "category.identifier")
+                category = doc.RequirementCategory(
+                    mrid=self.mrid("category", table_number, group_number),
+                    identifier=identifier,
+                    name=self.value(group, "category.name") or identifier or "Other",
+                    description=self.value(group, "category.description"),
+                )
+                for row_number, row in enumerate(members, start=1):
+                    requirement_id = self.value(row, "requirement.identifier")
+                    category.requirements.append(
+                        doc.Requirement(
+                            mrid=self.mrid("requirement", table_number, group_number, row_number),
+                            identifier=requirement_id,
+                            name=self.value(row, "requirement.name") or requirement_id,
+                            description=self.value(row, "requirement.description"),
+                        )
+                    )
+                if category.requirements or identifier or category.name != "Other":
+                    categories.append(category)
+        return categories
+
+    def requirement_refs(self, text: str, requirement_ids: dict[str, str], where: str) -> list[str]:
+        refs = []
+        for token in (_list_item(part) for part in _R_ID_SPLIT.split(text)):
+            if not cell_text(token):
+                continue
+            mrid = requirement_ids.get(fold(token))
+            if mrid:
+                refs.append(mrid)
+            else:
+                self.unresolved["requirement"].setdefault(token, []).append(where)
+        return list(dict.fromkeys(refs))
+
+    def information(self, requirement_ids: dict[str, str]) -> tuple[_InformationIndex, list[doc.InformationObject]]:
+        found = self.first("information")
+        items = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            item = doc.InformationObject(
+                mrid=self.mrid("information", number),
+                identifier=self.value(row, "information.identifier"),
+                name=self.value(row, "information.name"),
+                description=self.value(row, "information.description"),
+            )
+            requirements = cell_text(row.get("information.requirements", _EMPTY).text)
+            if requirements:
+                item.extra["requirements"] = requirements
+                item.requirement_refs = self.requirement_refs(
+                    requirements, requirement_ids, f"information {item.identifier or number}"
+                )
+            if not item.name:
+                item.name = item.identifier or f"Information {number}"
+            items.append(item)
+        return _InformationIndex(items), items
+
+    # scenarios and steps
+
+    def scenarios(
+        self, actors: _ActorIndex, information: _InformationIndex, requirement_ids: dict[str, str]
+    ) -> list[doc.Scenario]:
+        found = self.first("scenarios")
+        scenarios = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            scenario = doc.Scenario(
+                mrid=self.mrid("scenario", number),
+                number=self.value(row, "scenario.number"),
+                name=self.value(row, "scenario.name"),
+                description=self.value(row, "scenario.description"),
+            )
+            primary = cell_text(row.get("scenario.primary_actor", _EMPTY).text)
+            if primary:
+                scenario.extra["primary_actor"] = primary
+                scenario.primary_actor_refs = self.actor_refs(actors, primary, f"scenario {scenario.number or number}")
+            for kind in doc.SCENARIO_CONDITION_KINDS:
+                text = self.value(row, f"scenario.{kind}")
+                if text:
+                    scenario.conditions.append(doc.Condition(mrid=self.mrid(kind, number), kind=kind, description=text))
+            scenarios.append(scenario)
+        step_tables = self.step_tables(actors, information, requirement_ids)
+        if step_tables and not scenarios:
+            self.warn(
+                f"{len(step_tables)} steps table(s) but no scenario table (section 4.1): a scenario was made for each."
+            )
+        matcher = _ScenarioMatcher(scenarios)
+        by_order = []
+        for table_number, (title, heading, steps) in enumerate(step_tables, start=1):
+            scenario = matcher.by_name(title) if title and scenarios else None
+            if scenario is None and heading and scenarios:
+                scenario = matcher.by_name(_steps_heading_title(heading)) or matcher.by_number(
+                    layout.split_heading(heading)[0]
+                )
+                if scenario is not None and scenario.steps:
+                    scenario = None
+            if scenario is None:
+                scenario = next((candidate for candidate in scenarios if not candidate.steps), None)
+                if scenario is None:
+                    scenario = doc.Scenario(
+                        mrid=self.mrid("scenario", "steps", table_number),
+                        number=str(len(scenarios) + 1),
+                        name=title or _steps_heading_title(heading) or f"Scenario {len(scenarios) + 1}",
+                    )
+                    scenarios.append(scenario)
+                elif steps:
+                    by_order.append(f"{title or heading or f'table {table_number}'!r} -> {scenario.name!r}")
+            scenario.steps += steps
+        if by_order:
+            self.warn(
+                "Steps table(s) naming no scenario of section 4.1 were given to the next scenario without steps: "
+                + "; ".join(by_order)
+                + "."
+            )
+        for scenario in scenarios:
+            numbers = [step.number for step in scenario.steps if step.number]
+            duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
+            if duplicates:
+                self.warn(
+                    f"Scenario {scenario.name or scenario.number!r} repeats step number(s) {', '.join(duplicates)}."
+                )
+        return scenarios
+
+    def step_tables(
+        self, actors: _ActorIndex, information: _InformationIndex, requirement_ids: dict[str, str]
+    ) -> list[tuple[str, str, list[doc.Step]]]:
+        """(scenario name, heading, steps) of each scenario's steps, a table's groups each one."""
+        result = []
+        for table_number, found in enumerate(self.tables("steps"), start=1):
+            for group_number, (group, members) in enumerate(self.grouped(found), start=1):
+                title = cell_text(group.get("step.scenario_name", _EMPTY).text)
+                steps = []
+                for row_number, row in enumerate(members, start=1):
+                    step = doc.Step(
+                        mrid=self.mrid("step", table_number, group_number, row_number),
+                        number=self.value(row, "step.number"),
+                        event=self.value(row, "step.event"),
+                        name=self.value(row, "step.name"),
+                        description=self.value(row, "step.description"),
+                        service=_service(self.value(row, "step.service")),
+                    )
+                    place = title or found.heading or f"table {found.number}"
+                    where = f"step {step.number or row_number} of {place!r}"
+                    for key, attribute in (("step.producer", "producer_refs"), ("step.receiver", "receiver_refs")):
+                        text = cell_text(row.get(key, _EMPTY).text)
+                        if text:
+                            step.extra[key.partition(".")[2]] = text
+                            setattr(step, attribute, self.actor_refs(actors, text, where))
+                    text = cell_text(row.get("step.information", _EMPTY).text)
+                    if text:
+                        step.extra["information"] = text
+                        refs, unresolved = information.resolve(text)
+                        step.information_object_refs = refs
+                        for token in unresolved:
+                            self.unresolved["information"].setdefault(token, []).append(where)
+                    text = cell_text(row.get("step.requirements", _EMPTY).text)
+                    if text:
+                        step.extra["requirements"] = text
+                        step.requirement_refs = self.requirement_refs(text, requirement_ids, where)
+                    steps.append(step)
+                if steps or title:
+                    result.append((title, found.heading, steps))
+        return result
+
+    def actor_refs(self, actors: _ActorIndex, text: str, where: str) -> list[str]:
+        refs, unresolved = actors.resolve(text)
+        for token in unresolved:
+            self.unresolved["actor"].setdefault(token, []).append(where)
+        return refs
+
+    def report_unresolved(self) -> None:
+        """One warning per kind: each text that named nothing, with where it stands (the text is kept in `extra`)."""
+        for kind, what in (
+            ("actor", "name no actor of section 3.1"),
+            ("information", "name no information of section 5"),
+            ("requirement", "name no requirement of section 6"),
+        ):
+            found = self.unresolved[kind]
+            if found:
+                listed = "; ".join(
+                    f"{token!r} ({', '.join(places[:3])}{f' and {len(places) - 3} more' if len(places) > 3 else ''})"
+                    for token, places in found.items()
+                )
+                self.warn(f"{len(found)} reference(s) {what} and were kept as text: {listed}.")
+
+    # sections 7 and 8
+
+    def common_terms(self) -> list[doc.CommonTerm]:
+        found = self.first("common_terms")
+        terms = []
+        for number, row in enumerate(self.records(found) if found else [], start=1):
+            term, definition = self.value(row, "common_term.term"), self.value(row, "common_term.definition")
+            if term and not definition and "definition" not in {c for c in row if row[c].text}:
+                term, definition = _pair(term)
+            terms.append(doc.CommonTerm(mrid=self.mrid("common_term", number), term=term, definition=definition))
+        return terms
+
+    def custom_information(self) -> list[doc.CustomInformation]:
+        found = self.first("custom_information")
+        return [
+            doc.CustomInformation(
+                mrid=self.mrid("custom_information", number),
+                key=self.value(row, "custom_information.key"),
+                value=self.value(row, "custom_information.value"),
+                reference=self.value(row, "custom_information.reference"),
+            )
+            for number, row in enumerate(self.records(found) if found else [], start=1)
+        ]
+
+
+def _header(grid: _Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None, dict[int, str]]:
+    """The first row (of the first four) that holds at least one of the columns' labels, and its columns."""
+    for index, row in enumerate(grid.rows[:4]):
+        found = _columns(row, columns)
+        if found and (len(found) >= 2 or len(columns) == 1 or len(found) == len(columns)):
+            return index, found
+    return None, {}
+
+
+def _columns(row: list[_Cell], columns: tuple[layout.Column, ...]) -> dict[int, str]:
+    """{grid index: column key} of a header row (a label spanning several grid columns counts at its first)."""
+    found: dict[int, str] = {}
+    seen: set[int] = set()
+    for index, cell in enumerate(row):
+        if cell.identity in seen:
+            continue
+        seen.add(cell.identity)
+        column = next((column for column in columns if cell.label in column.labels), None)
+        if column is not None and column.key not in found.values():
+            found[index] = column.key
+    return found
+
+
+def _values(row: list[_Cell], columns: dict[int, str]) -> dict[str, _Cell]:
+    return {key: row[index] if index < len(row) else _EMPTY for index, key in columns.items()}
+
+
+def _value_cells(grid: _Grid) -> list[_Cell]:
+    """The cells of a VALUES table under its caption (each merged cell once)."""
+    rows = grid.rows[1:] if grid.caption() else grid.rows
+    cells = {cell.identity: cell for row in rows for cell in row if cell is not _EMPTY}
+    return list(cells.values())
+
+
+def _paragraph_items(cell: _Cell) -> list[str]:
+    """One text per paragraph or list item of a cell (as rich text where the paragraph is formatted)."""
+    return [item for item in (_strip_rich(text) for text in cell.rich_items) if item]
+
+
+def _strip_rich(text: str) -> str:
+    """A paragraph's HTML as stored: plain text (unescaped) when it holds no markup."""
+    if "<" not in text:
+        return cell_text(html.unescape(text))
+    return text
+
+
+def _steps_heading_title(heading: str) -> str:
+    """ "4.1 Steps - Normal" -> "Normal"; "4.2.1 Steps - Scenarios: Market phase" -> "Market phase"."""
+    title = layout.split_heading(heading)[1]
+    stripped = re.sub(r"^\s*steps\s*[-\u2013\u2014:]*\s*", "", title, flags=re.IGNORECASE)
+    stripped = re.sub(r"^scenarios?\s*[-\u2013\u2014:]\s*", "", stripped, flags=re.IGNORECASE)
+    return "" if layout.normalise(stripped) in ("scenarios", "scenario") else stripped.strip()
+
+
+def _labelled_as(found: list[_Found], label: str) -> bool:
+    return bool(found) and any(row and row[0].label == label for row in found[0].grid.rows)
+
+
+def _has_content(use_case: doc.UseCase) -> bool:
+    scalar = (
+        use_case.identifier,
+        use_case.area,
+        use_case.scope,
+        use_case.short_description,
+        use_case.complete_description,
+        use_case.level_of_depth,
+        use_case.prioritisation,
+        use_case.classification,
+        use_case.nature,
+        use_case.keywords,
+    )
+    lists = (
+        use_case.versions,
+        use_case.objectives,
+        use_case.kpis,
+        use_case.conditions,
+        use_case.remarks,
+        use_case.drawings,
+        use_case.actor_groupings,
+        use_case.references,
+        use_case.scenarios,
+        use_case.custom_information,
+    )
+    return any(scalar) or any(lists)
