@@ -1,9 +1,15 @@
 """The diagrams a use case shows (section 2, "Generated diagrams"), and what of them is rendered already.
 
-`usecase_diagram_headings` names the diagrams of a use case (key, title) without drawing them;
+`usecase_diagram_headings` names the diagrams of a use case (key, title, page) without drawing them;
 `usecase_diagram_specs` adds each one's DOT source and content hash. A spec is rendered once per hash
-(`sgam.services.diagram_render`), so `usecase_diagrams_get` can tell, in one query, which diagrams are ready, still
-rendering or failed. `usecase_generated_drawings` is how an IEC 62559-3 export lists them.
+(`sgam.services.diagram_render`). The rendering job, which builds the graphs, also stores the use case's diagrams
+at its revision (`UseCaseDiagram`: key -> content hash), so that pages and downloads find a rendered diagram by
+(use case, revision, key), or by its content hash, in a query or two and without building any graph:
+`usecase_generated_get` (the page's panel) and `usecase_diagram_get` (a download). `usecase_generated_drawings` is
+how an IEC 62559-3 export lists them.
+
+A sequence diagram of a long scenario is split into pages (`graphs.sequence_pages`): `sequence-<scenario mRID>`
+is its first page, `sequence-<scenario mRID>-p<n>` the others.
 
 A diagram's key is the same in every repository holding the use case (no primary key in it), so the address
 `sgam:diagram_by_mrid` (use case mRID + key) that exports write names the same diagram after an import elsewhere.
@@ -15,11 +21,18 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from sgam import graphs, rendering
-from sgam.dot import DotSource
-from sgam.models import RenderedDiagram
-from sgam.selectors import UseCaseFacts, UseCasePlacements, usecase_facts, usecase_placements
+from sgam.dot import RENDERER_VERSION, DotSource
+from sgam.models import RenderedDiagram, UseCaseDiagram
+from sgam.selectors import (
+    UseCaseFacts,
+    UseCasePlacements,
+    placement_rows,
+    plain_rows,
+    usecase_facts,
+    usecase_placements,
+)
 from sgam.validation.selectors import UseCaseValidation, usecase_validation_get
-from usecases.models import UseCase
+from usecases.models import ActorRole, Scenario, Step, UseCase
 
 READY, RENDERING, FAILED = "ready", "rendering", "failed"
 Kind = RenderedDiagram.Kind
@@ -35,6 +48,8 @@ class DiagramHeading:
     subject: str
     title: str
     scenario_id: int | None = None
+    page: int = 1
+    pages: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,20 +63,39 @@ class DiagramSpec(DiagramHeading):
         return self.dot.content_hash
 
 
+def _sequence_key(scenario: Scenario, page: int) -> str:
+    return f"sequence-{scenario.mrid}" if page == 1 else f"sequence-{scenario.mrid}-p{page}"
+
+
+def _sequence_headings(item) -> list[tuple["DiagramHeading", list]]:
+    """The pages of a scenario's sequence diagram, each with its steps."""
+    scenario = item.scenario
+    pages = graphs.sequence_pages(scenario=item)
+    title = f"Sequence diagram of scenario {scenario}"
+    headings = []
+    for page, steps in enumerate(pages, start=1):
+        shown = title
+        if len(pages) > 1:
+            span = f"steps {steps[0].number} to {steps[-1].number}" if steps else "no steps"
+            shown = f"{title}, page {page} of {len(pages)} ({span})"
+        heading = DiagramHeading(
+            key=_sequence_key(scenario, page),
+            kind=Kind.SEQUENCE,
+            subject=f"scenario-{scenario.pk}" if page == 1 else f"scenario-{scenario.pk}-p{page}",
+            title=shown,
+            scenario_id=scenario.pk,
+            page=page,
+            pages=len(pages),
+        )
+        headings.append((heading, steps))
+    return headings
+
+
 def usecase_diagram_headings(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[DiagramHeading]:
     """Every diagram of the use case, in the order the page shows them; runs no query and draws nothing."""
     headings = [DiagramHeading(key="actors", kind=Kind.ACTORS, subject="", title="Actor interaction")]
     for item in facts.scenarios:
-        scenario = item.scenario
-        headings.append(
-            DiagramHeading(
-                key=f"sequence-{scenario.mrid}",
-                kind=Kind.SEQUENCE,
-                subject=f"scenario-{scenario.pk}",
-                title=f"Sequence diagram of scenario {scenario}",
-                scenario_id=scenario.pk,
-            )
-        )
+        headings.extend(heading for heading, _ in _sequence_headings(item))
     for layer_code in graphs.sgam_layers_in_use(placements=placements):
         layer = placements.reference.layer(layer_code)
         headings.append(
@@ -75,13 +109,15 @@ def usecase_diagram_headings(*, facts: UseCaseFacts, placements: UseCasePlacemen
 
 def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements) -> list[DiagramSpec]:
     """Every diagram of the use case with its DOT source, in the order the page shows them; runs no query."""
+    pages = {heading.key: steps for item in facts.scenarios for heading, steps in _sequence_headings(item)}
     scenarios = {item.scenario.pk: item for item in facts.scenarios}
 
     def dot(heading: DiagramHeading) -> DotSource:
         if heading.kind == Kind.ACTORS:
             return rendering.actor_interaction_dot(graphs.actor_interaction_graph(facts=facts))
         if heading.kind == Kind.SEQUENCE:
-            return rendering.sequence_dot(graphs.sequence_graph(scenario=scenarios[heading.scenario_id]))
+            graph = graphs.sequence_graph(scenario=scenarios[heading.scenario_id], steps=pages[heading.key])
+            return rendering.sequence_dot(graph)
         if heading.kind == Kind.SGAM:
             graph = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code=heading.subject)
             return rendering.sgam_plane_dot(graph)
@@ -94,6 +130,8 @@ def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements)
             subject=heading.subject,
             title=heading.title,
             scenario_id=heading.scenario_id,
+            page=heading.page,
+            pages=heading.pages,
             dot=dot(heading),
         )
         for heading in usecase_diagram_headings(facts=facts, placements=placements)
@@ -102,10 +140,13 @@ def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements)
 
 @dataclass
 class DiagramEntry:
-    """A diagram as a page shows it: its spec, its stored rendering (without the SVG and PNG bytes) and state."""
+    """A diagram as a page shows it: what names it (a spec, a heading, or its stored `UseCaseDiagram` row, which
+    have the same attributes), its content hash ("" while unknown), its stored rendering (without the SVG and PNG
+    bytes) and state."""
 
     use_case_id: int
-    spec: DiagramSpec
+    spec: DiagramHeading | UseCaseDiagram
+    content_hash: str
     rendered: RenderedDiagram | None
 
     @property
@@ -117,6 +158,10 @@ class DiagramEntry:
     @property
     def error(self) -> str:
         return self.rendered.error if self.rendered is not None else ""
+
+    @property
+    def version(self) -> str:
+        return self.content_hash[:12]
 
     def url(self, output_format: str) -> str:
         return reverse(
@@ -140,33 +185,118 @@ class DiagramEntry:
             "error": self.error,
             "svg": self.svg_url,
             "png": self.png_url,
-            "version": self.spec.content_hash[:12],
+            "version": self.version,
+            "page": self.spec.page,
+            "pages": self.spec.pages,
         }
 
 
+@dataclass
+class DiagramCard:
+    """What one card of the page shows: a diagram, or the pages of a sequence diagram (the first one drawn)."""
+
+    entries: list[DiagramEntry]
+
+    @property
+    def first(self) -> DiagramEntry:
+        return self.entries[0]
+
+    @property
+    def paged(self) -> bool:
+        return len(self.entries) > 1
+
+
+def _with_rendered(use_case_id: int, named: list[tuple[DiagramHeading | UseCaseDiagram, str]]) -> list[DiagramEntry]:
+    """Entries of the (heading, content hash) pairs, with their stored renderings: one query."""
+    hashes = [content_hash for _, content_hash in named if content_hash]
+    stored = RenderedDiagram.objects.filter(content_hash__in=hashes).defer("svg", "png", "source") if hashes else []
+    by_hash = {diagram.content_hash: diagram for diagram in stored}
+    return [DiagramEntry(use_case_id, spec, content_hash, by_hash.get(content_hash)) for spec, content_hash in named]
+
+
 def usecase_diagram_specs_get(*, use_case: UseCase) -> list[DiagramSpec]:
-    """The diagrams of a use case loaded by `usecase_get` (a fixed number of queries for the placements)."""
+    """The diagrams of a use case loaded by `usecase_get` or `usecase_diagram_facts_load` (a fixed number of queries
+    for the placements). Builds every graph: the rendering job's work, not a page's."""
     facts = usecase_facts(use_case=use_case)
     return usecase_diagram_specs(facts=facts, placements=usecase_placements(facts=facts))
 
 
 def usecase_diagrams_get(*, use_case: UseCase) -> list[DiagramEntry]:
-    """The use case's diagrams and their rendering state, in one query beyond the placements."""
+    """The use case's current diagrams and their rendering state, computed from its rows (builds the graphs)."""
     specs = usecase_diagram_specs_get(use_case=use_case)
-    stored = RenderedDiagram.objects.filter(content_hash__in=[spec.content_hash for spec in specs]).defer(
-        "svg", "png", "source"
+    return _with_rendered(use_case.pk, [(spec, spec.content_hash) for spec in specs])
+
+
+def usecase_diagram_facts_load(*, use_case_id: int) -> UseCase | None:
+    """The use case with what its diagrams are drawn from, each relation a plain list (`sgam.selectors.prefetched`
+    reads them), in the order `with_document()` gives them: a fixed number of queries."""
+    links = ("producers", "receivers", "primary_actors", "information_objects", "requirements")
+    steps = Step.objects.order_by("position", "id").prefetch_related(*(plain_rows(name) for name in links))
+    scenarios = Scenario.objects.prefetch_related(
+        plain_rows("primary_actors"), plain_rows("requirements"), plain_rows("steps", steps)
     )
-    by_hash = {diagram.content_hash: diagram for diagram in stored}
-    return [DiagramEntry(use_case.pk, spec, by_hash.get(spec.content_hash)) for spec in specs]
+    roles = ActorRole.objects.select_related("actor").prefetch_related(*placement_rows())
+    use_case = (
+        UseCase.objects.filter(pk=use_case_id)
+        .prefetch_related(
+            plain_rows("actor_roles", roles),
+            plain_rows("primary_actors"),
+            plain_rows("scenarios", scenarios),
+            *placement_rows(),
+        )
+        .first()
+    )
+    return use_case
 
 
-def usecase_diagram_spec_get(*, use_case: UseCase, key: str) -> DiagramSpec | None:
-    """The current spec of one diagram of the use case, or None when it has no diagram of that name."""
-    return next((spec for spec in usecase_diagram_specs_get(use_case=use_case) if spec.key == key), None)
+def usecase_diagram_rows(*, use_case: UseCase) -> list[UseCaseDiagram]:
+    """The stored diagrams of the use case at its current revision (empty until the rendering job stored them)."""
+    return list(
+        UseCaseDiagram.objects.filter(use_case_id=use_case.pk, revision=use_case.revision, renderer=RENDERER_VERSION)
+    )
 
 
-def rendered_diagram_get(*, spec: DiagramSpec) -> RenderedDiagram | None:
-    return RenderedDiagram.objects.filter(content_hash=spec.content_hash).first()
+def usecase_diagram_get(*, use_case: UseCase, key: str) -> UseCaseDiagram | None:
+    """The stored diagram `key` of the use case at its current revision: one query, no graph built."""
+    return UseCaseDiagram.objects.filter(
+        use_case_id=use_case.pk, revision=use_case.revision, renderer=RENDERER_VERSION, key=key
+    ).first()
+
+
+def usecase_diagrams_known(*, use_case: UseCase) -> bool:
+    """Whether the diagrams of the use case's current revision are stored (a key missing then is no diagram)."""
+    return UseCaseDiagram.objects.filter(
+        use_case_id=use_case.pk, revision=use_case.revision, renderer=RENDERER_VERSION
+    ).exists()
+
+
+def diagram_key_possible(*, use_case: UseCase, key: str) -> bool:
+    """Whether `key` may name a diagram of the use case before its diagrams are stored: actors, nist, sgam-<layer>,
+    or a sequence diagram of one of its scenarios (one query). What is not possible is a 404 at once."""
+    if key in ("actors", "nist") or key.startswith("sgam-"):
+        return True
+    if not key.startswith("sequence-"):
+        return False
+    mrid = key.removeprefix("sequence-")[:36]
+    try:
+        mrid = str(uuid.UUID(mrid))
+    except ValueError:
+        return False
+    return Scenario.objects.filter(use_case_id=use_case.pk, mrid=mrid).exists()
+
+
+def rendered_diagram_get(*, content_hash: str) -> RenderedDiagram | None:
+    return RenderedDiagram.objects.filter(content_hash=content_hash).first()
+
+
+def rendered_diagram_visible_get(*, user, content_hash: str) -> RenderedDiagram | None:
+    """The rendered diagram with this content hash, when it is a diagram of a use case the user may see."""
+    from ucmr.permissions import visible_to
+
+    visible = visible_to(user, UseCase.objects.all())
+    if not UseCaseDiagram.objects.filter(content_hash=content_hash, use_case__in=visible).exists():
+        return None
+    return rendered_diagram_get(content_hash=content_hash)
 
 
 @dataclass
@@ -184,6 +314,17 @@ class GeneratedPanel:
     @property
     def pending(self) -> bool:
         return self.rendering or self.validation.stale
+
+    @property
+    def cards(self) -> list[DiagramCard]:
+        """The diagrams as the page's cards: the pages of a sequence diagram on one card."""
+        cards: list[DiagramCard] = []
+        for entry in self.diagrams:
+            if cards and entry.spec.page > 1 and cards[-1].first.spec.scenario_id == entry.spec.scenario_id:
+                cards[-1].entries.append(entry)
+            else:
+                cards.append(DiagramCard([entry]))
+        return cards
 
     @property
     def status_url(self) -> str:
@@ -228,12 +369,36 @@ class PollSchedule:
         return cls(polls + 1, round(min(cls.MAX_MS, cls.FIRST_MS * 1.15**polls)))
 
 
+def _stored_or_named(use_case: UseCase) -> list[DiagramEntry]:
+    """The page's diagrams without building a graph: those stored for the use case's revision; else, while the
+    rendering job has not stored them yet, those of the latest stored revision (the same cards, all rendering);
+    else, for a use case never rendered, its diagrams named from its rows (no graph built: once per use case)."""
+    rows = usecase_diagram_rows(use_case=use_case)
+    if rows:
+        return _with_rendered(use_case.pk, [(row, row.content_hash) for row in rows])
+    latest = (
+        UseCaseDiagram.objects.filter(use_case_id=use_case.pk, renderer=RENDERER_VERSION)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    if latest is not None:
+        named = UseCaseDiagram.objects.filter(use_case_id=use_case.pk, renderer=RENDERER_VERSION, revision=latest)
+        return [DiagramEntry(use_case.pk, row, "", None) for row in named]
+    loaded = usecase_diagram_facts_load(use_case_id=use_case.pk)
+    if loaded is None:
+        return []
+    facts = usecase_facts(use_case=loaded)
+    headings = usecase_diagram_headings(facts=facts, placements=usecase_placements(facts=facts))
+    return [DiagramEntry(use_case.pk, heading, "", None) for heading in headings]
+
+
 def usecase_generated_get(*, use_case: UseCase) -> GeneratedPanel:
-    """Diagrams and validation of a use case loaded by `usecase_get` (the caller has checked the user may see it),
-    in a fixed number of queries whatever its size."""
+    """Diagrams and validation of a use case (the caller has checked the user may see it; its rows need not be
+    loaded), in a fixed number of queries whatever its size, building no graph."""
     return GeneratedPanel(
         use_case=use_case,
-        diagrams=usecase_diagrams_get(use_case=use_case),
+        diagrams=_stored_or_named(use_case),
         validation=usecase_validation_get(use_case=use_case),
     )
 

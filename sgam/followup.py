@@ -108,20 +108,23 @@ def usecase_png_request(*, use_case, key: str) -> None:
     )
 
 
-def diagram_for_download(*, use_case, spec, output_format: str):
-    """The rendered diagram of `spec` when it can be served in `output_format` (rendered, or failed for good);
-    otherwise queue what is missing (the rendering, or the PNG) and return None, unless the jobs ran inline
-    (no broker) and it is there now."""
-    from sgam.diagrams import rendered_diagram_get
+def diagram_for_download(*, use_case, key: str, output_format: str):
+    """(stored diagram, rendered diagram) of the diagram `key` of the use case at its revision, found without
+    building a graph; the rendered one None while it cannot be served in `output_format` (not rendered yet, or its
+    PNG not yet: what is missing is queued, unless the jobs ran inline, with no broker, and it is there now). The
+    stored diagram is None when the use case has no such diagram, or while its diagrams are not stored yet (the
+    rendering is queued then)."""
+    from sgam.diagrams import rendered_diagram_get, usecase_diagram_get
 
     def servable(diagram) -> bool:
         return diagram is not None and (
             output_format == "svg" or bool(diagram.png) or bool(diagram.png_error) or bool(diagram.error)
         )
 
-    diagram = rendered_diagram_get(spec=spec)
+    stored = usecase_diagram_get(use_case=use_case, key=key)
+    diagram = rendered_diagram_get(content_hash=stored.content_hash) if stored is not None else None
     if servable(diagram):
-        return diagram
+        return stored, diagram
     if diagram is None:
         usecase_followup_ensure(use_case=use_case, render=True, validate=False)
     else:

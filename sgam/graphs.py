@@ -103,8 +103,48 @@ class Frame:
     last_row: int
 
 
-def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
-    """The scenario's steps in reading order (each step before its sub-steps).
+# A sequence diagram of more rows than this is split into pages (a page of 60 rows is about 2,500 px tall).
+SEQUENCE_PAGE_ROWS = 60
+
+
+def _message_rows(step: StepFacts) -> int:
+    """The rows a step takes in a sequence diagram (as `sequence_graph` lays them out)."""
+    header = 1 if step.node.children else 0
+    if step.node.children and not step.producers and not step.receivers:
+        return header
+    return header + max(1, len(step.producers)) * max(1, len(step.receivers))
+
+
+def sequence_pages(*, scenario: ScenarioFacts, rows: int = SEQUENCE_PAGE_ROWS) -> list[list[StepFacts]]:
+    """The scenario's steps split into pages of about `rows` rows, each page whole top-level steps (a macro step is
+    never cut from its sub-steps); a scenario of fewer rows is one page. Draws nothing."""
+    pages: list[list[StepFacts]] = [[]]
+    used = 0
+    group: list[StepFacts] = []
+    group_rows = 0
+
+    def close_group() -> None:
+        nonlocal used
+        if pages[-1] and used + group_rows > rows:
+            pages.append([])
+            used = 0
+        pages[-1].extend(group)
+        used += group_rows
+
+    for step in scenario.steps:
+        if step.node.depth == 0 and group:
+            close_group()
+            group, group_rows = [], 0
+        group.append(step)
+        group_rows += _message_rows(step)
+    if group:
+        close_group()
+    return pages
+
+
+def sequence_graph(*, scenario: ScenarioFacts, steps: list[StepFacts] | None = None) -> nx.MultiDiGraph:
+    """The scenario's steps in reading order (each step before its sub-steps); `steps`: only these (a page of
+    them, from `sequence_pages`).
 
     Nodes: lifelines, left to right in order of first appearance (`order`); `actor-unknown` (no label: drawn as the
     start of a found message, not a lifeline) stands for a producer the step does not name. Edges: messages keyed
@@ -136,7 +176,7 @@ def sequence_graph(*, scenario: ScenarioFacts) -> nx.MultiDiGraph:
                 Frame(facts.step.pk, facts.number, facts.step.name, facts.node.depth, first, max(first, row - 1))
             )
 
-    for step in scenario.steps:
+    for step in scenario.steps if steps is None else steps:
         close_frames(step.node.depth)
         if step.node.children:
             open_frames.append((step, row))

@@ -8,7 +8,7 @@
 
 from typing import Any
 
-from sgam.services import usecase_diagrams_render
+from sgam.services import usecase_diagram_index_clear, usecase_diagrams_render
 from sgam.validation.services import validation_run
 from ucmr.jobs import Progress, register_job_kind
 from ucmr.models import BackgroundJob
@@ -47,6 +47,7 @@ def validate(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
         ids = list(job.params["use_cases"])
     elif "library_objects" in job.params:
         ids = _using(job.params["library_objects"])
+        usecase_diagram_index_clear(use_case_ids=ids)  # their diagrams show the objects: drawn again when asked
     elif job.params.get("scope") == "visible":
         ids = list(visible_to(job.user, UseCase.objects.listed().order_by("pk")).values_list("pk", flat=True))
     elif job.params.get("scope") == "all":

@@ -195,6 +195,38 @@ class RenderedDiagram(models.Model):
         return self.engine == "neato"
 
 
+class UseCaseDiagram(models.Model):
+    """One diagram of a use case at one revision: its key, title and page, and the content hash of its rendering.
+
+    Written by the rendering job after it built the use case's graphs, so that a page or a download finds a rendered
+    diagram by (use case, revision, key) without building any graph again. `renderer` is the renderer version the
+    hashes were made with: a new renderer makes every stored row stale. Rows of older revisions are replaced when
+    the job runs for a newer one.
+    """
+
+    use_case = models.ForeignKey("usecases.UseCase", on_delete=models.CASCADE, related_name="diagram_index")
+    revision = models.PositiveIntegerField(help_text="The use case's revision the diagram was drawn from.")
+    renderer = models.CharField(max_length=10, help_text="The renderer version of the content hash.")
+    key = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=RenderedDiagram.Kind.choices)
+    subject = models.CharField(max_length=60, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    scenario_id = models.PositiveIntegerField(null=True, blank=True, help_text="The scenario a sequence diagram shows.")
+    page = models.PositiveSmallIntegerField(default=1, help_text="The page of a sequence diagram split into pages.")
+    pages = models.PositiveSmallIntegerField(default=1)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    position = models.PositiveIntegerField(default=0, help_text="The order on the use case page.")
+
+    class Meta:
+        ordering = ["use_case_id", "revision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["use_case", "revision", "renderer", "key"], name="usecase_diagram_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} of use case {self.use_case_id} at revision {self.revision}"
+
+
 class ValidationResult(models.Model):
     """The latest consistency validation of a use case: which revision it checked and how many findings of each
     severity it made. Replaced as a whole (with its findings) by every validation."""

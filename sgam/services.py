@@ -10,10 +10,19 @@ from typing import Any
 
 from django.db import models, transaction
 
-from sgam.diagrams import DiagramSpec, usecase_diagram_specs_get
-from sgam.dot import DotSource, RenderError, graphviz_run
+from sgam.diagrams import DiagramSpec, usecase_diagram_facts_load, usecase_diagram_specs_get
+from sgam.dot import RENDERER_VERSION, DotSource, RenderError, graphviz_run
 from sgam.followup import library_object_changed
-from sgam.models import Domain, Layer, NistDomain, NistPlacement, RenderedDiagram, SgamPlacement, Zone
+from sgam.models import (
+    Domain,
+    Layer,
+    NistDomain,
+    NistPlacement,
+    RenderedDiagram,
+    SgamPlacement,
+    UseCaseDiagram,
+    Zone,
+)
 from ucmr.services import model_create, model_delete
 from usecases.models import ActorRole, UseCase
 from usecases.services import usecase_bump_revision
@@ -130,7 +139,7 @@ def usecase_diagrams_render(
     """Render every diagram of the use case that is not rendered yet (all with `force`), the PNG of those named in
     `png_keys` (of all with `png_all`), then prune the use case's rows no current diagram needs. The result says
     what happened."""
-    use_case = UseCase.objects.with_document().filter(pk=use_case_id).first()
+    use_case = usecase_diagram_facts_load(use_case_id=use_case_id)
     if use_case is None:
         return {"use_case": use_case_id, "deleted": True}
     specs = usecase_diagram_specs_get(use_case=use_case)
@@ -153,4 +162,46 @@ def usecase_diagrams_render(
             progress(round(95 * done / len(specs)), f"{spec.title}: {(diagram.error and 'failed') or 'done'}")
     current = [spec.content_hash for spec in specs]
     result["pruned"] = RenderedDiagram.objects.filter(use_case=use_case).exclude(content_hash__in=current).delete()[0]
+    usecase_diagram_index_store(use_case=use_case, specs=specs)
     return result
+
+
+@transaction.atomic
+def usecase_diagram_index_store(*, use_case: UseCase, specs: list[DiagramSpec]) -> None:
+    """Store the diagrams of the use case at the revision they were built from (`use_case` as loaded before its
+    rows were read, so its revision is never newer than what the specs show), replacing those of other revisions:
+    pages and downloads then find them by key without building a graph."""
+    UseCaseDiagram.objects.filter(use_case_id=use_case.pk).exclude(
+        revision=use_case.revision, renderer=RENDERER_VERSION
+    ).delete()
+    stored = set(
+        UseCaseDiagram.objects.filter(
+            use_case_id=use_case.pk, revision=use_case.revision, renderer=RENDERER_VERSION
+        ).values_list("key", flat=True)
+    )
+    if stored == {spec.key for spec in specs}:
+        return  # stored by an earlier run for this revision: the same content
+    UseCaseDiagram.objects.filter(use_case_id=use_case.pk).delete()
+    UseCaseDiagram.objects.bulk_create(
+        UseCaseDiagram(
+            use_case_id=use_case.pk,
+            revision=use_case.revision,
+            renderer=RENDERER_VERSION,
+            key=spec.key,
+            kind=spec.kind,
+            subject=spec.subject,
+            title=spec.title[:300],
+            scenario_id=spec.scenario_id,
+            page=spec.page,
+            pages=spec.pages,
+            content_hash=spec.content_hash,
+            position=position,
+        )
+        for position, spec in enumerate(specs)
+    )
+
+
+def usecase_diagram_index_clear(*, use_case_ids) -> int:
+    """Forget the stored diagrams of these use cases (a library object they use changed: an actor's name or its
+    placement shows in their diagrams without changing their revision); the next page asks for them again."""
+    return UseCaseDiagram.objects.filter(use_case_id__in=list(use_case_ids)).delete()[0]

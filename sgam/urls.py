@@ -22,6 +22,11 @@ urlpatterns = [
         name="diagram_by_mrid",
     ),
     path(
+        "diagrams/sha256/<str:content_hash>.<str:output_format>",
+        views.DiagramByHashView.as_view(),
+        name="diagram_by_hash",
+    ),
+    path(
         "use-cases/<int:pk>/placement/",
         placement_views.PlacementEditorView.as_view(),
         name="placement_editor",

@@ -5,20 +5,27 @@ a use case the user may not see is a 404, diagrams included."""
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import ListView
 
-from sgam.diagrams import PollSchedule, usecase_diagram_spec_get, usecase_generated_get
+from sgam.diagrams import (
+    PollSchedule,
+    diagram_key_possible,
+    rendered_diagram_visible_get,
+    usecase_diagram_get,
+    usecase_diagrams_known,
+    usecase_generated_get,
+)
 from sgam.followup import VALIDATE_KIND, diagram_for_download, usecase_followup_ensure
 from sgam.validation.rules import ERROR, INFO, RULES, WARNING
 from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
 from ucmr.jobs import job_start
 from ucmr.permissions import CHANGE, VIEW, ObjectPermissionMixin, require, user_can
 from usecases.authoring.locate import findings_with_editors
-from usecases.selectors import usecase_by_mrid_get, usecase_get
+from usecases.selectors import usecase_header_get, usecase_header_list
 
 # An SVG of ours holds no script, but it is served from our origin: let nothing in it run or load.
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
@@ -26,13 +33,14 @@ PENDING_REFRESH_SECONDS = 2
 
 
 def _use_case(request, pk):
-    use_case = usecase_get(user=request.user, pk=pk)
+    """The use case's header only: its diagrams are found by its revision, not drawn from its rows."""
+    use_case = usecase_header_get(user=request.user, pk=pk)
     require(request.user, VIEW, use_case)
     return use_case
 
 
 def _use_case_by_mrid(request, mrid):
-    use_case = usecase_by_mrid_get(user=request.user, mrid=mrid)
+    use_case = get_object_or_404(usecase_header_list(user=request.user), mrid=mrid)
     require(request.user, VIEW, use_case)
     return use_case
 
@@ -70,7 +78,8 @@ class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
 
 class DiagramDownloadView(ObjectPermissionMixin, View):
     """One generated diagram as SVG (served under a policy that lets nothing in it run) or PNG; `?download=1`
-    makes it an attachment. While it is being rendered: 202 and a page that reloads itself."""
+    makes it an attachment. Found by the use case's revision and the diagram's key (no graph is built); while it is
+    being rendered: 202 and a page that reloads itself."""
 
     public_read = True
 
@@ -80,36 +89,46 @@ class DiagramDownloadView(ObjectPermissionMixin, View):
     def diagram(self, request, use_case, key, output_format):
         if output_format not in ("svg", "png"):
             raise Http404("Diagrams are served as SVG or PNG.")
-        spec = usecase_diagram_spec_get(use_case=use_case, key=key)
-        if spec is None:
+        if not diagram_key_possible(use_case=use_case, key=key):
             raise Http404("This use case has no such diagram.")
-        etag = f'"{spec.content_hash}-{output_format}"'
-        if request.headers.get("If-None-Match") == etag:
-            return HttpResponseNotModified()
-        diagram = diagram_for_download(use_case=use_case, spec=spec, output_format=output_format)
-        if diagram is not None:
-            return self.serve(use_case, spec, diagram, output_format, etag)
-        context = {"use_case": use_case, "spec": spec, "output_format": output_format.upper()}
+        if "If-None-Match" in request.headers:
+            stored = usecase_diagram_get(use_case=use_case, key=key)
+            if stored is not None and request.headers["If-None-Match"] == f'"{stored.content_hash}-{output_format}"':
+                return HttpResponseNotModified()
+        stored, diagram = diagram_for_download(use_case=use_case, key=key, output_format=output_format)
+        if stored is None and usecase_diagrams_known(use_case=use_case):
+            raise Http404("This use case has no such diagram.")
+        if stored is not None and diagram is not None:
+            etag = f'"{stored.content_hash}-{output_format}"'
+            name = f"{use_case.identifier or use_case.pk} {key}"
+            return serve_diagram(request, diagram, output_format, etag=etag, name=name)
+        context = {
+            "use_case": use_case,
+            "title": stored.title if stored else key,
+            "output_format": output_format.upper(),
+        }
         response = TemplateResponse(request, "sgam/diagram_pending.html", context, status=202)
         response["Refresh"] = str(PENDING_REFRESH_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
 
-    def serve(self, use_case, spec, diagram, output_format, etag):
-        failure = diagram.error or (diagram.png_error if output_format == "png" else "")
-        if failure:
-            return HttpResponse(f"This diagram could not be rendered: {failure}", status=502, content_type="text/plain")
-        if output_format == "svg":
-            response = HttpResponse(diagram.svg, content_type="image/svg+xml; charset=utf-8")
-            response["Content-Security-Policy"] = SVG_POLICY
-        else:
-            response = HttpResponse(bytes(diagram.png), content_type="image/png")
-        name = slugify(f"{use_case.identifier or use_case.pk} {spec.key}") or "diagram"
-        disposition = "attachment" if self.request.GET.get("download") else "inline"
-        response["Content-Disposition"] = f'{disposition}; filename="{name}.{output_format}"'
-        response["ETag"] = etag
-        response["Cache-Control"] = "private, no-cache"
-        return response
+
+def serve_diagram(request, diagram, output_format: str, *, etag: str, name: str, immutable: bool = False):
+    """The SVG or PNG of a rendered diagram (a 502 saying why when it failed)."""
+    failure = diagram.error or (diagram.png_error if output_format == "png" else "")
+    if failure:
+        return HttpResponse(f"This diagram could not be rendered: {failure}", status=502, content_type="text/plain")
+    if output_format == "svg":
+        response = HttpResponse(diagram.svg, content_type="image/svg+xml; charset=utf-8")
+        response["Content-Security-Policy"] = SVG_POLICY
+    else:
+        response = HttpResponse(bytes(diagram.png), content_type="image/png")
+    disposition = "attachment" if request.GET.get("download") else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{slugify(name) or "diagram"}.{output_format}"'
+    response["ETag"] = etag
+    # Content-addressed: the same address always answers the same bytes.
+    response["Cache-Control"] = "private, max-age=31536000, immutable" if immutable else "private, no-cache"
+    return response
 
 
 class DiagramByMridView(DiagramDownloadView):
@@ -119,6 +138,24 @@ class DiagramByMridView(DiagramDownloadView):
 
     def get(self, request, mrid, key, output_format):
         return self.diagram(request, _use_case_by_mrid(request, mrid), key, output_format)
+
+
+class DiagramByHashView(ObjectPermissionMixin, View):
+    """A rendered diagram found by its content hash (the `version` the status endpoint gives, in full), for who may
+    see a use case that shows it: the address never changes its answer, so it is cached for good."""
+
+    public_read = True
+
+    def get(self, request, content_hash, output_format):
+        if output_format not in ("svg", "png"):
+            raise Http404("Diagrams are served as SVG or PNG.")
+        diagram = rendered_diagram_visible_get(user=request.user, content_hash=content_hash)
+        if diagram is None or (output_format == "png" and not (diagram.png or diagram.png_error or diagram.error)):
+            raise Http404("No such rendered diagram.")
+        etag = f'"{content_hash}-{output_format}"'
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponseNotModified()
+        return serve_diagram(request, diagram, output_format, etag=etag, name=diagram.title, immutable=True)
 
 
 class UseCaseValidateView(ObjectPermissionMixin, View):

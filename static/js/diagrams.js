@@ -4,6 +4,8 @@
      (buttons, + and -, the wheel) and pan (dragging, the arrow keys); 0 fits it to the window, 1 shows it at 100%.
      The SVG is fetched and put in the page (the thumbnail is an <img>, which shows no tooltips): the tooltips Graphviz
      writes as <a xlink:title> become SVG <title>s, and the titles Graphviz gives every node (its id) are dropped.
+   - Pages: a long scenario's sequence diagram comes in pages (data-diagram-page links on its card); the viewer
+     turns them with its Previous and Next buttons, or PageUp and PageDown.
    - Deep links: the page fills in after it is shown (the validation panel and the diagrams arrive by htmx). Until the
      reader scrolls, clicks or types, the element the address names is scrolled back to the top after every change.
 
@@ -70,12 +72,22 @@
     download.textContent = "Download SVG";
     const close = button("Close", "Close the viewer", "close");
     close.className = "btn btn-sm btn-primary";
+    const previous = button("‹ Previous page", "Previous page", "previous");
+    const next = button("Next page ›", "Next page", "next");
+    const pageLabel = document.createElement("span");
+    pageLabel.className = "small text-body-secondary diagram-viewer-page";
+    pageLabel.setAttribute("aria-live", "polite");
+    const paging = document.createElement("span");
+    paging.className = "d-inline-flex align-items-center gap-1";
+    paging.append(previous, pageLabel, next);
     bar.append(
-      title, zoom,
+      title, paging, zoom,
       button("−", "Zoom out", "out"), button("+", "Zoom in", "in"),
       button("Fit", "Fit to the window", "fit"), button("100%", "Actual size", "actual"),
       download, close
     );
+    let pages = [];
+    let pageIndex = 0;
     const viewport = document.createElement("div");
     viewport.className = "diagram-viewport";
     viewport.tabIndex = 0;
@@ -130,6 +142,8 @@
       else if (action === "fit") fit();
       else if (action === "actual") actual();
       else if (action === "close") dialog.close();
+      else if (action === "previous") turn(-1);
+      else if (action === "next") turn(1);
     });
 
     viewport.addEventListener("wheel", function (event) {
@@ -168,6 +182,8 @@
       else if (event.key === "-") zoomAt(1 / STEP);
       else if (event.key === "0") fit();
       else if (event.key === "1") actual();
+      else if (event.key === "PageUp" && pages.length > 1) turn(-1);
+      else if (event.key === "PageDown" && pages.length > 1) turn(1);
       else return;
       event.preventDefault();
     });
@@ -194,44 +210,75 @@
       apply();
     }
 
+    function showPaging() {
+      paging.classList.toggle("d-none", pages.length < 2);
+      previous.disabled = pageIndex <= 0;
+      next.disabled = pageIndex >= pages.length - 1;
+      pageLabel.textContent = "Page " + (pageIndex + 1) + " of " + pages.length;
+    }
+
+    function turn(by) {
+      const wanted = pageIndex + by;
+      if (wanted < 0 || wanted >= pages.length) return;
+      pageIndex = wanted;
+      showPaging();
+      load(pages[pageIndex].url, pages[pageIndex].title);
+    }
+
+    function load(url, name) {
+      title.textContent = name;
+      download.href = url + (url.indexOf("?") < 0 ? "?" : "&") + "download=1";
+      message("Loading…");
+      if (!dialog.open) dialog.showModal();
+      viewport.focus();
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status === 202 ? "still being drawn" : "HTTP " + response.status);
+          return response.text();
+        })
+        .then(function (text) {
+          const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+          const root = parsed.documentElement;
+          if (root.namespaceURI !== SVG || root.localName !== "svg") throw new Error("not an SVG");
+          root.querySelectorAll("script, foreignObject").forEach(function (element) { element.remove(); });
+          root.querySelectorAll("g.node > title, g.edge > title, g.graph > title").forEach(function (element) {
+            element.remove(); // node ids, not for readers
+          });
+          root.querySelectorAll("a").forEach(function (link) {
+            const tip = link.getAttributeNS(XLINK, "title");
+            link.removeAttributeNS(XLINK, "href");
+            link.removeAttribute("href");
+            if (tip) {
+              const tooltip = parsed.createElementNS(SVG, "title");
+              tooltip.textContent = tip;
+              link.prepend(tooltip);
+            }
+          });
+          show(document.importNode(root, true));
+        })
+        .catch(function (error) {
+          message("This diagram could not be shown (" + error.message + "); try again in a moment.");
+        });
+    }
+
     return {
       dialog: dialog,
-      open: function (url, name) {
-        title.textContent = name;
-        download.href = url + (url.indexOf("?") < 0 ? "?" : "&") + "download=1";
-        message("Loading…");
-        dialog.showModal();
-        viewport.focus();
-        fetch(url, { credentials: "same-origin" })
-          .then(function (response) {
-            if (!response.ok) throw new Error(response.status === 202 ? "still being drawn" : "HTTP " + response.status);
-            return response.text();
-          })
-          .then(function (text) {
-            const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
-            const root = parsed.documentElement;
-            if (root.namespaceURI !== SVG || root.localName !== "svg") throw new Error("not an SVG");
-            root.querySelectorAll("script, foreignObject").forEach(function (element) { element.remove(); });
-            root.querySelectorAll("g.node > title, g.edge > title, g.graph > title").forEach(function (element) {
-              element.remove(); // node ids, not for readers
-            });
-            root.querySelectorAll("a").forEach(function (link) {
-              const tip = link.getAttributeNS(XLINK, "title");
-              link.removeAttributeNS(XLINK, "href");
-              link.removeAttribute("href");
-              if (tip) {
-                const tooltip = parsed.createElementNS(SVG, "title");
-                tooltip.textContent = tip;
-                link.prepend(tooltip);
-              }
-            });
-            show(document.importNode(root, true));
-          })
-          .catch(function (error) {
-            message("This diagram could not be shown (" + error.message + "); try again in a moment.");
-          });
+      open: function (url, name, pagesOfDiagram, index) {
+        pages = pagesOfDiagram || [];
+        pageIndex = index || 0;
+        showPaging();
+        load(url, name);
       },
     };
+  }
+
+  // The pages of the diagram an opener belongs to (its card's page links), or none.
+  function pagesOf(opener) {
+    if (!opener.hasAttribute("data-diagram-pages")) return [];
+    const card = opener.closest("[data-diagram-key]");
+    return Array.from(card ? card.querySelectorAll("[data-diagram-page]") : []).map(function (link) {
+      return { url: link.dataset.diagramPage, title: link.dataset.diagramTitle || "Diagram" };
+    });
   }
 
   document.addEventListener("click", function (event) {
@@ -239,6 +286,8 @@
     if (!opener || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     viewer = viewer || buildViewer();
-    viewer.open(opener.dataset.diagramOpen, opener.dataset.diagramTitle || "Diagram");
+    const pages = pagesOf(opener);
+    const index = Math.max(0, pages.findIndex(function (page) { return page.url === opener.dataset.diagramOpen; }));
+    viewer.open(opener.dataset.diagramOpen, opener.dataset.diagramTitle || "Diagram", pages, index);
   });
 })();

@@ -153,7 +153,7 @@ def test_print_shows_generated_diagrams_as_svg_images_once_rendered(reader, monk
 
     text = reader.get(print_url(use_case)).content.decode()
 
-    assert f'<img src="{entry.svg_url}?v={entry.spec.content_hash[:12]}" alt="{entry.spec.title}">' in text
+    assert f'<img src="{entry.svg_url}?v={entry.version}" alt="{entry.spec.title}">' in text
 
 
 def test_print_escapes_names_and_sanitises_rich_text(reader):
