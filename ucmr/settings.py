@@ -102,6 +102,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # A Redis that is down or paused answers within a second, so that what only uses the cache (API throttling)
     # can carry on without it instead of holding the request.
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
+# How long a use case's serialised API document stays cached; its key changes with every write, so this only bounds
+# the space that documents nobody reads again take until they expire.
+UCMR_DOCUMENT_CACHE_SECONDS = env.int("UCMR_DOCUMENT_CACHE_SECONDS", default=3600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked

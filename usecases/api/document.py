@@ -7,14 +7,23 @@ Sub-steps and sub-categories nest to any depth (`children`), which the OpenAPI s
 the same component.
 """
 
+import hashlib
+import logging
 import typing
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from types import UnionType
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from ucmr.models import ChangeLogEntry
+from usecases.exchange.selectors import usecase_visible_ids
+from usecases.models import UseCase, UseCaseRelation
 from usecases.xml import document as doc
 
 HIDDEN_FIELDS = {"mrid_raw", "warnings", "is_stub", "content", "filename", "digest"}  # a drawing's embedded image
@@ -128,3 +137,90 @@ class LibrariesSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         return doc.Repository(**super().to_internal_value(data))
+
+
+# The document cache: one use case's serialised document, kept in Django's cache (Redis in production, the process's
+# memory in the embedded default) and keyed by everything its content follows from, so that no write has to remove
+# anything and a stale entry can never be found: the use case's id, mRID, revision and last change (every write bumps
+# the revision and the time; the mRID and time tell apart rows that a restored database or a rolled-back test gave
+# the same id and revision), the address the links are built on, the related use cases the requester may see (their
+# stubs are the only part of a document that depends on who reads it) with their revisions (their headers), and the
+# latest change to any library object (the `libraries` section shows their current state).
+
+LIBRARY_MODELS = (
+    ("actors", "actor"),
+    ("usecases", "informationobject"),
+    ("usecases", "commonterm"),
+    ("usecases", "businesscase"),
+    ("usecases", "area"),
+    ("requirements", "requirement"),
+    ("requirements", "requirementcategory"),
+    ("sgam", "sgamplacement"),
+    ("sgam", "nistplacement"),
+)
+CACHE_PREFIX = "ucmr:usecase-document"
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    """What one reader's document of one use case follows from: `etag` (the revision and the requester's variant)
+    names it to clients, `cache_key` (also the state of what the document shows of other objects) stores it."""
+
+    etag: str
+    cache_key: str
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _library_stamp() -> tuple:
+    """The latest recorded change to a library object (every write is recorded in the audit trail)."""
+    types = ContentType.objects.get_for_models(*(apps.get_model(*name) for name in LIBRARY_MODELS)).values()
+    latest = ChangeLogEntry.objects.filter(content_type__in=types).order_by("-id").values_list("id", "time").first()
+    return latest or ()
+
+
+def _related_seen(*, user, use_case: UseCase) -> tuple[tuple[int, int, datetime], ...]:
+    """The related use cases whose stubs `user` sees in the document, with their revisions (two queries at most)."""
+    related = {
+        pk: (revision, modified)
+        for pk, revision, modified in UseCaseRelation.objects.filter(use_case=use_case).values_list(
+            "related_id", "related__revision", "related__modified"
+        )
+    }
+    visible = usecase_visible_ids(user=user, pks=set(related) - {use_case.pk}) | {use_case.pk}
+    return tuple(sorted((pk, *related[pk]) for pk in related if pk in visible))
+
+
+def usecase_document_version(*, user, use_case: UseCase, base_url: str) -> DocumentVersion:
+    """The ETag and cache key of `use_case`'s document as `user` reads it at `base_url` (the scheme and host the
+    links are built on), without building it: a few small queries, whatever the size of the use case."""
+    related = _related_seen(user=user, use_case=use_case)
+    variant = _digest(base_url, tuple(pk for pk, *_ in related))
+    etag = f'"{use_case.pk}-{use_case.revision}-{variant[:16]}"'
+    state = _digest(etag, str(use_case.mrid), use_case.modified.isoformat(), related, _library_stamp())
+    return DocumentVersion(etag=etag, cache_key=f"{CACHE_PREFIX}:{use_case.pk}:{state}")
+
+
+def usecase_document_cached(*, version: DocumentVersion) -> dict | None:
+    """The serialised document named by `version` if it is cached."""
+    try:
+        return cache.get(version.cache_key)
+    except Exception:  # a cache that is down (Redis answers within a second) leaves the document to the database
+        logger.warning("The document cache did not answer", exc_info=True)
+        return None
+
+
+def usecase_document_data(*, version: DocumentVersion, build) -> dict:
+    """The serialised document named by `version`: from the cache, or `build()` (the serialiser's data) stored."""
+    data = usecase_document_cached(version=version)
+    if data is None:
+        data = dict(build())
+        data["warnings"] = []  # the advice of one write is part of its answer, never of the document
+        try:
+            cache.set(version.cache_key, data, settings.UCMR_DOCUMENT_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The document cache did not answer", exc_info=True)
+    return data

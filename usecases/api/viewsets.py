@@ -12,13 +12,19 @@ from rest_framework.exceptions import APIException, NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from ucmr.api.etags import ETagMixin, digest_etag, etag_matches
+from ucmr.api.etags import ETagMixin, etag_matches
 from ucmr.api.jobs import JOB_ID_REGEX
 from ucmr.api.parsers import MacroWorkbookParser, TextXmlParser, WorkbookParser, XmlParser
 from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
 from ucmr.api.viewsets import SelectorMixin
 from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
 from ucmr.selectors import changes_redacted, job_get, object_history
+from usecases.api.document import (
+    DocumentVersion,
+    usecase_document_cached,
+    usecase_document_data,
+    usecase_document_version,
+)
 from usecases.api.serializers import (
     CompareSerializer,
     ImportRequestSerializer,
@@ -120,6 +126,13 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             return usecase_brief_list(user=self.request.user)
         return usecase_header_list(user=self.request.user)
 
+    def filter_queryset(self, queryset):
+        # One use case is found by its id among those the user may see (the selector): the list's filters, and the
+        # queries that offer their choices, are no part of reading or writing it.
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer_class(self):
         return {
             "list": UseCaseListSerializer,
@@ -141,20 +154,42 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         # The browsable API asks whether to offer its forms about the object it shows: a file stands for its use case.
         super().check_object_permissions(request, obj.use_case if isinstance(obj, UseCaseFile) else obj)
 
-    def file_response(self, item, *, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
-        data = UseCaseFileSerializer(item, context=self.get_serializer_context()).data
-        return Response(data, status=status_code, headers={"ETag": digest_etag(_content(data)), **(headers or {})})
+    # A document's ETag comes from the use case's revision (and the reader's variant), never from building the
+    # document; the document itself is cached under a key that changes with every write (usecases.api.document).
+
+    def document_version(self, use_case: UseCase) -> DocumentVersion:
+        base_url = self.request.build_absolute_uri("/")
+        return usecase_document_version(user=self.request.user, use_case=use_case, base_url=base_url)
+
+    def document_data(self, use_case: UseCase, version: DocumentVersion, item: UseCaseFile | None = None) -> dict:
+        """The serialised document of `use_case` at `version`: cached, or built (from `item` when given)."""
+
+        def build():
+            found = item or usecase_file_get(user=self.request.user, use_case=use_case)
+            return UseCaseFileSerializer(found, context=self.get_serializer_context()).data
+
+        return usecase_document_data(version=version, build=build)
+
+    def file_response(
+        self, use_case: UseCase, *, item: UseCaseFile | None = None, status_code: int = status.HTTP_200_OK, headers=None
+    ) -> Response:
+        """The document of `use_case` as it is now (`item`: as a write just returned it, with its warnings)."""
+        version = self.document_version(use_case)
+        data = self.document_data(use_case, version, item)
+        if item is not None and item.warnings:
+            data = {**data, "warnings": list(item.warnings)}
+        return Response(data, status=status_code, headers={"ETag": version.etag, **(headers or {})})
 
     def etag(self, instance) -> str:
-        item = usecase_file_get(user=self.request.user, use_case=instance)
-        return digest_etag(_content(UseCaseFileSerializer(item, context=self.get_serializer_context()).data))
+        return self.document_version(instance).etag
 
     def retrieve(self, request, *args, **kwargs):
-        response = self.file_response(usecase_file_get(user=request.user, use_case=self.get_object()))
+        use_case = self.get_object()
+        version = self.document_version(use_case)
         header = request.headers.get("If-None-Match")
-        if header and etag_matches(header, response["ETag"]):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": response["ETag"]})
-        return response
+        if header and etag_matches(header, version.etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": version.etag})
+        return Response(self.document_data(use_case, version), headers={"ETag": version.etag})
 
     @extend_schema(responses={201: UseCaseFileSerializer})
     def create(self, request, *args, **kwargs):
@@ -170,47 +205,53 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             workspace=workspace,
         )
         location = reverse("api:usecase-detail", kwargs={"pk": item.use_case.pk}, request=request)
-        return self.file_response(item, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+        return self.file_response(
+            item.use_case, item=item, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
 
     @extend_schema(responses={200: UseCaseFileSerializer, 409: NOT_A_DRAFT_RESPONSE})
-    @transaction.atomic
     def update(self, request, *args, **kwargs):
-        use_case = self.writable_object()
-        serializer = UseCaseFileSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
-        workspace = values.get("use_case", {}).get("workspace")
-        if workspace is not None and workspace.pk != use_case.workspace_id:
-            raise ValidationError({"workspace": "A use case does not move to another workspace by PUT."})
-        item = usecase_file_save(
-            user=request.user,
-            document=values["document"],
-            libraries=values.get("libraries"),
-            use_case=use_case,
-            expected_revision=use_case.revision,
-        )
-        return self.file_response(item)
-
-    @extend_schema(request=UseCasePatchSerializer, responses={200: UseCaseFileSerializer, 409: NOT_A_DRAFT_RESPONSE})
-    @transaction.atomic
-    def partial_update(self, request, *args, **kwargs):
-        use_case = self.writable_object()
-        serializer = UseCasePatchSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            usecase_file_patch(
+        with transaction.atomic():
+            use_case = self.writable_object()
+            serializer = UseCaseFileSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            values = serializer.validated_data
+            workspace = values.get("use_case", {}).get("workspace")
+            if workspace is not None and workspace.pk != use_case.workspace_id:
+                raise ValidationError({"workspace": "A use case does not move to another workspace by PUT."})
+            item = usecase_file_save(
                 user=request.user,
+                document=values["document"],
+                libraries=values.get("libraries"),
                 use_case=use_case,
-                data=serializer.validated_data["document"],
                 expected_revision=use_case.revision,
             )
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise ValidationError(
-                    {f"document.{name}": errors for name, errors in error.error_dict.items()}
-                ) from error
-            raise
-        return self.file_response(usecase_file_get(user=request.user, use_case=use_case))
+        return self.file_response(item.use_case, item=item)
+
+    @extend_schema(request=UseCasePatchSerializer, responses={200: UseCaseFileSerializer, 409: NOT_A_DRAFT_RESPONSE})
+    def partial_update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            use_case = self.writable_object()
+            serializer = UseCasePatchSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            # What the document shows now: cached when a client read this revision, so nothing is built under the lock.
+            cached = usecase_document_cached(version=self.document_version(use_case))
+            try:
+                usecase_file_patch(
+                    user=request.user,
+                    use_case=use_case,
+                    data=serializer.validated_data["document"],
+                    expected_revision=use_case.revision,
+                    shown=cached["document"] if cached else None,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    raise ValidationError(
+                        {f"document.{name}": errors for name, errors in error.error_dict.items()}
+                    ) from error
+                raise
+        use_case.refresh_from_db(fields=["revision", "modified"])
+        return self.file_response(use_case)
 
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
@@ -344,7 +385,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
                 expected_revision=use_case.revision,
             )
         use_case.refresh_from_db()
-        return self.file_response(usecase_file_get(user=request.user, use_case=use_case))
+        return self.file_response(use_case)
 
     @extend_schema(responses={200: UseCaseFileSerializer})
     @action(detail=True, methods=["post"])
@@ -435,11 +476,6 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         page = self.paginate_queryset(entries)
         entries = changes_redacted(user=request.user, entries=list(page))
         return self.get_paginated_response(ChangeLogEntrySerializer(entries, many=True).data)
-
-
-def _content(data: dict) -> dict:
-    """What an ETag covers: the representation without the advice of the last write."""
-    return {key: value for key, value in data.items() if key != "warnings"}
 
 
 NO_IMPORT_FILE = (

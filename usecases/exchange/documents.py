@@ -14,7 +14,7 @@ adapt (a value shortened to fit its column, kept whole for the export) comes bac
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
@@ -123,12 +123,21 @@ def usecase_file_save(
 
 
 @transaction.atomic
-def usecase_file_patch(*, user, use_case: UseCase, data: dict[str, str], expected_revision: int | None) -> UseCase:
+def usecase_file_patch(
+    *,
+    user,
+    use_case: UseCase,
+    data: dict[str, str],
+    expected_revision: int | None,
+    shown: Mapping[str, str] | None = None,
+) -> UseCase:
     """Change scalar fields of a use case's document. A value the document already shows is no change, also where it
     is not the column's (a name shortened to be stored is shown as the file had it): a PATCH of what was read
-    changes nothing."""
-    shown = usecase_file_get(user=user, use_case=use_case).document
-    changes = {name: value for name, value in data.items() if getattr(shown, name) != value}
+    changes nothing. `shown`: the document's fields as the caller holds them (the API's cached document), else read."""
+    if shown is None:
+        document = usecase_file_get(user=user, use_case=use_case).document
+        shown = {name: getattr(document, name) for name in data}
+    changes = {name: value for name, value in data.items() if shown[name] != value}
     return usecase_update(user=user, use_case=use_case, data=changes, expected_revision=expected_revision)
 
 

@@ -1,0 +1,195 @@
+"""The API's use case document is cached by revision and its ETag comes from the revision (issue 20, parts 4 and 6):
+every write (API, pages, imports, workflow) gives a new ETag and the new content at once, however the document was
+cached before; readers who may see different related use cases never get each other's document; a repeated read
+and a conditional PATCH cost a few queries, however many steps the use case has."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from actors.services import actor_update
+from tests.factories import (
+    UserFactory,
+    WorkspaceFactory,
+    WorkspaceMembershipFactory,
+    make_complete_use_case,
+    member_of,
+    with_repository_role,
+)
+from usecases.exchange.loader import repository_import_xml
+from usecases.models import Step, UseCase, UseCaseRelation
+from usecases.services import usecase_row_update
+from usecases.workflow import usecase_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grid():
+    return WorkspaceFactory(slug="grid", name="Grid")
+
+
+@pytest.fixture
+def author(grid):
+    return member_of(grid, "author", username="author")
+
+
+def _client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def _detail(use_case) -> str:
+    return f"/api/use-cases/{use_case.pk}/"
+
+
+def _step_names(body: dict) -> list[str]:
+    def walk(steps):
+        for step in steps:
+            yield step["name"]
+            yield from walk(step["children"])
+
+    return [name for scenario in body["document"]["scenarios"] for name in walk(scenario["steps"])]
+
+
+def _form_data(response, **changes) -> dict:
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    return {name: "" if value is None else value for name, value in {**data, **changes}.items()}
+
+
+def test_every_write_gives_a_new_etag_and_the_new_document(grid, author):
+    use_case = make_complete_use_case(workspace=grid, created_by=author)
+    api = _client(author)
+    pages = Client()
+    pages.force_login(author)
+    manager = with_repository_role(UserFactory(username="manager"), "administrator")
+    seen = []
+
+    def read() -> dict:
+        first, again = api.get(_detail(use_case)), api.get(_detail(use_case))  # the second comes from the cache
+        assert first.status_code == again.status_code == 200
+        assert first["ETag"] == again["ETag"] and first.json() == again.json()
+        assert first["ETag"] not in seen, "each write gives a new ETag"
+        seen.append(first["ETag"])
+        return first.json()
+
+    read()
+    assert api.patch(_detail(use_case), {"document": {"scope": "By the API."}}, format="json").status_code == 200
+    assert read()["document"]["scope"] == "By the API."
+
+    edit_url = reverse("usecases:usecase_update", kwargs={"pk": use_case.pk})
+    saved = pages.post(edit_url, _form_data(pages.get(edit_url), scope="By the edit page."))
+    assert saved.status_code == 302
+    assert read()["document"]["scope"] == "By the edit page."
+
+    step = Step.objects.filter(scenario__use_case=use_case).first()
+    usecase_row_update(user=author, row=step, data={"name": "Renamed in the step editor"})
+    body = read()
+    assert "Renamed in the step editor" in _step_names(body)
+
+    submitted = api.post(f"{_detail(use_case)}submit/", {"comment": ""}, format="json", HTTP_IF_MATCH=seen[-1])
+    if submitted.status_code == 200:
+        assert submitted["ETag"] != seen[-1]
+        assert read()["status"] == "in_review"
+        usecase_transition(user=manager, use_case=UseCase.objects.get(pk=use_case.pk), name="send_back", comment="No.")
+        assert read()["status"] == "draft"
+    else:  # the synthetic use case may not pass validation: the workflow step of a manager changes it all the same
+        assert submitted.status_code == 400, submitted.json()
+        usecase_transition(user=manager, use_case=UseCase.objects.get(pk=use_case.pk), name="withdraw", comment="")
+        assert read()["revision"] > body["revision"]
+
+    xml = api.get(f"{_detail(use_case)}xml/").content.replace(b"By the edit page.", b"By an import.")
+    repository_import_xml(user=author, data=xml, workspace=grid)
+    assert read()["document"]["scope"] == "By an import."
+
+
+def test_a_change_of_a_library_object_is_never_hidden_by_the_cache(grid, author):
+    use_case = make_complete_use_case(workspace=grid, created_by=author)
+    api = _client(author)
+    before = api.get(_detail(use_case)).json()
+    actor = use_case.actor_roles.first().actor
+    curator = with_repository_role(UserFactory(username="curator"), "curator")
+
+    actor_update(user=curator, actor=actor, data={"description": "Described by the curator."})
+
+    after = api.get(_detail(use_case)).json()
+    descriptions = {item["name"]: item["description"] for item in after["libraries"]["actors"]}
+    assert descriptions[actor.name] == "Described by the curator."
+    assert before["libraries"] != after["libraries"]
+
+
+def test_readers_who_may_see_different_related_use_cases_never_share_a_document(grid, author):
+    use_case = make_complete_use_case(workspace=grid, created_by=author)
+    secret_space = WorkspaceFactory(slug="secret", name="Secret")
+    secret = make_complete_use_case(workspace=secret_space, identifier="UC-SECRET", name="Secret plan")
+    UseCaseRelation.objects.create(use_case=use_case, related=secret, position=99)
+    insider = member_of(grid, "viewer", username="insider")
+    secret_space_viewer = member_of(secret_space, "viewer", username="insider-secret")
+    WorkspaceMembershipFactory(workspace=grid, user=secret_space_viewer, role="viewer")
+
+    def related_names(user) -> tuple[str, list[str]]:
+        response = _client(user).get(_detail(use_case))
+        assert response.status_code == 200
+        return response["ETag"], [item["name"] for item in response.json()["libraries"]["related_use_cases"]]
+
+    for order in ((secret_space_viewer, insider), (insider, secret_space_viewer)):  # whoever fills the cache first
+        seen = {user.username: related_names(user) for user in order}
+        assert "Secret plan" in seen["insider-secret"][1]
+        assert "Secret plan" not in seen["insider"][1]
+        assert seen["insider"][0] != seen["insider-secret"][0]
+
+
+def _queries(client, method: str, path: str, **kwargs) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(path, **kwargs)
+    return len(queries), response
+
+
+@pytest.mark.parametrize("steps", [12, 240])
+def test_a_repeated_read_costs_a_few_queries(grid, author, steps):
+    use_case = make_complete_use_case(workspace=grid, created_by=author, steps=steps)
+    api = _client(author)
+    first, response = _queries(api, "get", _detail(use_case))
+    assert response.status_code == 200
+    again, cached = _queries(api, "get", _detail(use_case))
+    assert cached.status_code == 200 and cached.json() == response.json()
+    not_modified, unchanged = _queries(api, "get", _detail(use_case), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert unchanged.status_code == 304
+    assert again <= 6, "a cached document: the use case, its permission, related use cases, the latest library change"
+    assert not_modified <= again < first
+
+
+def test_query_counts_of_a_read_and_a_conditional_patch_do_not_grow_with_the_steps(grid, author):
+    counts = {}
+    for steps in (12, 240, 12):  # the first round fills what the process caches once (reference data)
+        use_case = make_complete_use_case(workspace=grid, created_by=author, steps=steps)
+        api = _client(author)
+        read_count, read = _queries(api, "get", _detail(use_case))
+        again_count, _ = _queries(api, "get", _detail(use_case))
+        patch_count, written = _queries(
+            api,
+            "patch",
+            _detail(use_case),
+            data={"document": {"scope": f"Changed, {steps} steps."}},
+            format="json",
+            HTTP_IF_MATCH=read["ETag"],
+        )
+        assert written.status_code == 200, written.json()
+        assert written.json()["document"]["scope"] == f"Changed, {steps} steps."
+        stale_count, stale = _queries(
+            api,
+            "patch",
+            _detail(use_case),
+            data={"document": {"scope": "Late."}},
+            format="json",
+            HTTP_IF_MATCH=read["ETag"],
+        )
+        assert stale.status_code == 412
+        counts[steps] = (read_count, again_count, patch_count, stale_count)
+    assert counts[12] == counts[240], counts
+    assert counts[240][3] <= 12 < counts[240][0], "a stale If-Match is refused without building the document"
