@@ -93,7 +93,7 @@ class _Sheet:
     title: str
     values: dict[tuple[int, int], object] = field(default_factory=dict)
     links: dict[tuple[int, int], str] = field(default_factory=dict)
-    images: list[str] = field(default_factory=list)
+    images: list["_Image"] = field(default_factory=list)
     max_row: int = 0
     max_column: int = 0
 
@@ -318,10 +318,10 @@ def _merges_and_links(archive: zipfile.ZipFile, path: str) -> tuple[list[tuple[i
     return merged, {position: targets[rid] for position, rid in link_ids.items() if rid in targets}
 
 
-def _relationships(archive: zipfile.ZipFile, path: str) -> list[tuple[str, str]]:
-    """(type, target path) of a part's internal relationships."""
+def _relationships(archive: zipfile.ZipFile, path: str) -> dict[str, tuple[str, str]]:
+    """Id -> (type, target path) of a part's internal relationships."""
     folder, _, file_name = path.rpartition("/")
-    found = []
+    found = {}
     try:
         with archive.open(f"{folder}/_rels/{file_name}.rels") as stream:
             for _, element in _iterparse(stream):
@@ -330,21 +330,91 @@ def _relationships(archive: zipfile.ZipFile, path: str) -> list[tuple[str, str]]
                     resolved = (
                         target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
                     )
-                    found.append((element.get("Type").rsplit("/", 1)[-1], resolved))
+                    found[element.get("Id", "")] = (element.get("Type").rsplit("/", 1)[-1], resolved)
     except _PART_ERRORS:
-        return []
+        return {}
     return found
 
 
-def _images(archive: zipfile.ZipFile, path: str) -> list[str]:
-    """Names of the pictures drawn on a sheet (its drawing part's images)."""
-    return [
-        posixpath.basename(image)
-        for kind, drawing in _relationships(archive, path)
-        if kind == "drawing"
-        for image_kind, image in _relationships(archive, drawing)
-        if image_kind == "image"
-    ]
+@dataclass
+class _Image:
+    """A picture drawn on a sheet: the cell its top left corner is anchored to (0, 0 when it has none), its name
+    and alternative text, and the bytes of its media part ("" `problem` when they were read)."""
+
+    row: int
+    column: int
+    name: str
+    description: str
+    path: str
+    content: bytes = b""
+    problem: str = ""
+
+    @property
+    def filename(self) -> str:
+        return posixpath.basename(self.path)
+
+
+_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+_DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+_ANCHORS = (f"{_XDR}twoCellAnchor", f"{_XDR}oneCellAnchor", f"{_XDR}absoluteAnchor")
+
+
+def _images(archive: zipfile.ZipFile, path: str) -> list[_Image]:
+    """The pictures drawn on a sheet, which openpyxl's read-only mode does not load: the sheet's relationships name
+    its drawing part, whose anchors hold pictures, whose relationships name their media parts. Every part is
+    within the zip's checked size and is parsed as the other parts are; a picture's bytes are read only up to
+    UCMR_DRAWING_MAX_BYTES (a bigger one is named, with its problem, and not read)."""
+    images = []
+    limit = int(settings.UCMR_DRAWING_MAX_BYTES)
+    for kind, drawing in _relationships(archive, path).values():
+        if kind != "drawing":
+            continue
+        media = _relationships(archive, drawing)
+        try:
+            with archive.open(drawing) as stream:
+                for _, element in _iterparse(stream):
+                    if element.tag in _ANCHORS:
+                        images += _anchor_images(element, media)
+                        element.clear()
+        except _PART_ERRORS:
+            continue
+    for image in images:
+        try:
+            info = archive.getinfo(image.path)
+            if info.file_size > limit:
+                image.problem = f"larger than {limit:,} bytes"
+                continue
+            with archive.open(info) as stream:
+                image.content = stream.read(limit + 1)
+            if len(image.content) > limit:
+                image.content, image.problem = b"", f"larger than {limit:,} bytes"
+        except _PART_ERRORS:
+            image.problem = "its part is missing or damaged"
+    return images
+
+
+def _anchor_images(anchor, media: dict[str, tuple[str, str]]) -> list[_Image]:
+    start = anchor.find(f"{_XDR}from")
+    row = column = 0
+    if start is not None:
+        try:
+            column = int(start.findtext(f"{_XDR}col") or 0) + 1
+            row = int(start.findtext(f"{_XDR}row") or 0) + 1
+        except ValueError:
+            row = column = 0
+    found = []
+    for picture in anchor.iter(f"{_XDR}pic"):
+        blip = picture.find(f".//{_DRAWINGML}blip")
+        target = media.get(blip.get(_EMBED, "")) if blip is not None else None
+        if target is None or target[0] != "image":
+            continue
+        properties = picture.find(f"{_XDR}nvPicPr/{_XDR}cNvPr")
+        name, description = (
+            ("", "") if properties is None else (properties.get("name", ""), properties.get("descr", ""))
+        )
+        found.append(_Image(row=row, column=column, name=name.strip(), description=description.strip(), path=target[1]))
+    return found
 
 
 # Values
@@ -706,11 +776,6 @@ class _SheetReader:
         use_case.scenarios = self.scenarios(actor_index, information_index)
         use_case.custom_information = self.extended()
         self.report_unresolved()
-        if self.sheet.images:
-            self.warn(
-                f"{len(self.sheet.images)} image(s) embedded in the sheet ({', '.join(self.sheet.images)}) were not "
-                "imported: add them to the use case's diagrams by hand."
-            )
         self.builder.use_cases.append(use_case)
 
     def versions(self) -> list[doc.Version]:
@@ -775,22 +840,64 @@ class _SheetReader:
         ]
 
     def drawings(self) -> list[doc.Drawing]:
+        """Section 2: one drawing per column of rows 38 to 41, with the picture anchored in that column of those rows
+        as its image; every other picture of the sheet (anchored beside a step, in a description, ...) is a
+        drawing of its own, named by its alternative text or name and where it stands."""
+        rows = {row: key for key, row in self.rows.items() if key.startswith("drawing.")}
+        in_column: dict[int, list[_Image]] = {}
+        elsewhere: list[_Image] = []
+        for image in self.sheet.images:
+            if image.row in rows and image.column >= FIRST_VALUE_COLUMN:
+                in_column.setdefault(image.column, []).append(image)
+            else:
+                elsewhere.append(image)
         drawings = []
-        for column in self.columns(layout.DRAWINGS):
+        for column in sorted({*self.columns(layout.DRAWINGS), *in_column}):
             found_type = strip_enum(self.text("drawing.type", column))
             uri = self.text("drawing.uri", column)
-            name = self.text("drawing.name", column) or uri
+            images = in_column.get(column, [])
+            image = images[0] if images else None
+            name = self.text("drawing.name", column) or uri or (self.image_name(image) if image else "")
             drawing = doc.Drawing(
                 mrid=self.mrid("drawing", column),
                 name=name,
                 drawing_type=normalise_drawing_type(found_type.replace("_", " ")) or "other",
                 uri=uri,
                 uri_type=normalise_uri_type(strip_enum(self.text("drawing.uri_type", column))),
+                **(self.image_content(image) if image else {}),
             )
             if found_type and normalise_drawing_type(found_type.replace("_", " ")) is None:
                 drawing.extra["drawing_type"] = found_type
             drawings.append(drawing)
+            elsewhere += images[1:]
+        for image in elsewhere:
+            drawings.append(
+                doc.Drawing(
+                    mrid=self.mrid("image", image.row, image.column, image.path),
+                    name=f"{self.image_name(image)} ({self.image_place(image)})",
+                    drawing_type="other",
+                    **self.image_content(image),
+                )
+            )
         return drawings
+
+    def image_name(self, image: _Image) -> str:
+        return image.description or image.name or image.filename
+
+    def image_place(self, image: _Image) -> str:
+        """Where a picture stands: its cell and the label of its row ("E74, Description of process/activity")."""
+        if not image.row:
+            return "not anchored to a cell"
+        keys = [key for key, number in self.rows.items() if number == image.row and key in layout.FIELDS]
+        label = layout.FIELDS[keys[0]].label.strip() if keys else ""
+        cell = f"{column_letter(image.column)}{image.row}"
+        return f"{cell}, {label}" if label else cell
+
+    def image_content(self, image: _Image) -> dict[str, object]:
+        if image.problem:
+            self.warn(f"the picture {image.filename} at {self.image_place(image)} was not imported: {image.problem}.")
+            return {}
+        return {"content": image.content, "filename": image.filename}
 
     def actors(self) -> tuple[_ActorIndex, list[doc.ActorGrouping]]:
         """Actors (one per column) and their groupings. The template does not say which actor is in which group:

@@ -23,6 +23,7 @@ Written so that `usecases.excel.reader` reads back what was written:
 - Objectives are one a line in their one cell, by name (a KPI's row 24 names them the same way).
 """
 
+import io
 import re
 from collections.abc import Callable, Iterable
 from copy import copy
@@ -34,12 +35,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image as Picture
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from PIL import Image
 
 from usecases.excel import guidance
-from usecases.excel.layout import FIRST_VALUE_COLUMN, ROWS, SINGLE, Row
+from usecases.excel.layout import FIELDS, FIRST_VALUE_COLUMN, ROWS, SINGLE, Row
 from usecases.excel.reader import _ActorIndex, _InformationIndex, fold, split_lines
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
@@ -53,6 +56,8 @@ TEMPLATE_VALUE_COLUMNS = 4
 # Excel refuses a cell longer than this.
 MAX_CELL_TEXT = 32_767
 SHEET_TITLE_LENGTH = 31
+# The largest a drawing's picture is shown in its column, in pixels (width, height): a thumbnail of the image.
+PICTURE_BOX = (240, 160)
 
 _HEADING_FONT = Font(name="Arial", size=9, bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="CF8D2A")
@@ -112,6 +117,7 @@ class WorkbookWriter:
         values = sheet_values(use_case, library=library)
         sheet = self.workbook.create_sheet(self._title(use_case))
         _write_sheet(sheet, values, self.styles)
+        _add_pictures(sheet, written_drawings(use_case))
         self.count += 1
 
     def finish(self, *, output: IO[bytes]) -> None:
@@ -196,9 +202,8 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
     )
     for kind in ("assumption", "prerequisite"):
         values[kind] = [_condition(c) for c in use_case.conditions if c.kind == kind]
-    drawings = [drawing for drawing in use_case.drawings if not isinstance(drawing, doc.GeneratedDrawing)]
     values |= _columns(
-        drawings,
+        written_drawings(use_case),
         {
             "drawing.name": lambda drawing: drawing.name,
             "drawing.type": lambda drawing: drawing.extra.get("drawing_type") or drawing.drawing_type.replace(" ", "_"),
@@ -284,6 +289,11 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
         },
     )
     return values
+
+
+def written_drawings(use_case: doc.UseCase) -> list[doc.Drawing]:
+    """The drawings of section 2 a sheet has, one a column (not the diagrams UCMR generates)."""
+    return [drawing for drawing in use_case.drawings if not isinstance(drawing, doc.GeneratedDrawing)]
 
 
 def _columns(objects: list, getters: dict[str, Any]) -> dict[str, list[Any]]:
@@ -447,6 +457,24 @@ def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]], styles
             width = max(TEMPLATE_VALUE_COLUMNS, widths[block]) if block != SINGLE and row.label else 1
             cells = [_cell(sheet, None, styles, fill=_SUBHEADING_FILL) for _ in range(width)]
         sheet.append([_heading_cell(sheet, row, styles), _label_cell(sheet, row, styles), *cells])
+
+
+def _add_pictures(sheet: WriteOnlyWorksheet, drawings: list[doc.Drawing]) -> None:
+    """The image of each drawing that has one (`doc.Drawing.content`) in its column, anchored in the drawing's row
+    41 (its URI, which the image stands for) and shown at most `PICTURE_BOX` pixels large; the reader takes a
+    picture anchored there as the image of that column's drawing. The bytes are written as they are (openpyxl
+    converts only what is no PNG, JPEG or GIF to PNG)."""
+    row = FIELDS["drawing.uri"].row
+    for index, drawing in enumerate(drawings):
+        if not drawing.content:
+            continue
+        try:
+            picture = Picture(io.BytesIO(drawing.content))
+        except (OSError, ValueError, Image.DecompressionBombError):  # checked when imported or uploaded: not expected
+            continue
+        scale = min(1.0, PICTURE_BOX[0] / max(picture.width, 1), PICTURE_BOX[1] / max(picture.height, 1))
+        picture.width, picture.height = max(1, round(picture.width * scale)), max(1, round(picture.height * scale))
+        sheet.add_image(picture, f"{get_column_letter(FIRST_VALUE_COLUMN + index)}{row}")
 
 
 def _heading_cell(sheet: WriteOnlyWorksheet, row: Row, styles: dict) -> Cell | None:

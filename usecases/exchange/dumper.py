@@ -17,6 +17,8 @@ Queries: a fixed number, whatever the number of use cases (`selectors.usecase_ex
 batch of `BATCH_SIZE` use cases for `RepositoryExportBatches`, which streamed exports use.
 """
 
+import logging
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -64,16 +66,21 @@ from usecases.xml import document as doc
 from usecases.xml.document import SCENARIO_CONDITION_KINDS, USE_CASE_CONDITION_KINDS
 from usecases.xml.vocabulary import normalise_actor_type, parse_date
 
+logger = logging.getLogger(__name__)
+
 REPOSITORY_NAME = "UCMR"
 # Use cases read at once by a streamed export: enough for the bulk queries to pay, few enough to stay small.
 BATCH_SIZE = 100
 
 
-def repository_export(*, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True) -> doc.Repository:
+def repository_export(
+    *, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True, images: bool = False
+) -> doc.Repository:
     """The document of the use cases in `use_cases` that `user` may see, with the diagrams UCMR generates for each
-    as drawings unless `generated_drawings` is False."""
+    as drawings unless `generated_drawings` is False. `images`: a drawing's uploaded image travels as its bytes
+    (`doc.Drawing.content`, for a format that embeds it: Excel), else as its address (the `uri`)."""
     listed = usecase_export_list(user=user, use_cases=use_cases)
-    return _Dumper(user=user, use_cases=listed, generated_drawings=generated_drawings).repository()
+    return _Dumper(user=user, use_cases=listed, generated_drawings=generated_drawings, images=images).repository()
 
 
 class RepositoryExportBatches:
@@ -83,12 +90,18 @@ class RepositoryExportBatches:
     Memory grows with the batch and the libraries, not with the number of use cases."""
 
     def __init__(
-        self, *, user, use_cases: QuerySet[UseCase], generated_drawings: bool = True, batch_size: int = BATCH_SIZE
+        self,
+        *,
+        user,
+        use_cases: QuerySet[UseCase],
+        generated_drawings: bool = True,
+        images: bool = False,
+        batch_size: int = BATCH_SIZE,
     ) -> None:
         self.user = user
         self.batch_size = batch_size
         self.full, self.placeholders = usecase_export_order(user=user, use_cases=use_cases, key=use_case_order_key)
-        self.dumper = _Dumper(user=user, use_cases=[], generated_drawings=generated_drawings)
+        self.dumper = _Dumper(user=user, use_cases=[], generated_drawings=generated_drawings, images=images)
 
     def __len__(self) -> int:
         return len(self.full) + len(self.placeholders)
@@ -114,6 +127,16 @@ class RepositoryExportBatches:
             for start in range(0, len(self.full), 1000)
             for use_case in UseCase.objects.filter(pk__in=self.full[start : start + 1000]).only(*fields)
         ]
+
+
+def _image_content(drawing: Drawing) -> bytes:
+    """The bytes of a drawing's stored image (none when the file is gone: the export goes on without it)."""
+    try:
+        with drawing.image.open("rb") as file:
+            return file.read()
+    except OSError:
+        logger.warning("The image %s of drawing %s is missing from storage.", drawing.image.name, drawing.pk)
+        return b""
 
 
 def _by_position(rows: Iterable) -> list:
@@ -147,10 +170,13 @@ def _placements(subject) -> tuple[list[doc.SgamPlacement], list[str]]:
 
 
 class _Dumper:
-    def __init__(self, *, user, use_cases: list[UseCase], generated_drawings: bool = True) -> None:
+    def __init__(
+        self, *, user, use_cases: list[UseCase], generated_drawings: bool = True, images: bool = False
+    ) -> None:
         self.user = user
         self.use_cases = use_cases
         self.generated_drawings = generated_drawings
+        self.images = images
         self.actors: dict[int, Actor] = {}
         self.information_objects: dict[int, InformationObject] = {}
         self.requirements: dict[int, Requirement] = {}
@@ -438,7 +464,8 @@ class _Dumper:
         ]
 
     def drawing(self, drawing: Drawing) -> doc.Drawing:
-        uri = found_value(drawing, "uri") or (drawing.image.url if drawing.image else "")
+        content = _image_content(drawing) if self.images and drawing.image else b""
+        uri = found_value(drawing, "uri") or (drawing.image.url if drawing.image and not content else "")
         return doc.Drawing(
             mrid=document_mrid(drawing),
             name=found_value(drawing, "name"),
@@ -446,6 +473,8 @@ class _Dumper:
             uri=uri,
             uri_type=drawing.uri_type,
             extra=_extra(drawing),
+            content=content,
+            filename=posixpath.basename(drawing.image.name) if content else "",
         )
 
     def actor_groupings(self, use_case: UseCase) -> list[doc.ActorGrouping]:

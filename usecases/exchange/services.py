@@ -214,7 +214,8 @@ def usecases_export_xlsx(*, user, use_cases: QuerySet[UseCase]) -> bytes:
     """The use cases of `use_cases` that `user` may see as a workbook in the BRIDGE Excel template's layout, one
     sheet each (without the diagrams UCMR generates: the template has no way to mark them as not the author's)."""
     buffer = io.BytesIO()
-    write_workbook(document=repository_export(user=user, use_cases=use_cases, generated_drawings=False), output=buffer)
+    document = repository_export(user=user, use_cases=use_cases, generated_drawings=False, images=True)
+    write_workbook(document=document, output=buffer)
     return buffer.getvalue()
 
 
@@ -308,7 +309,9 @@ def usecases_export_xlsx_write(
     to a temporary file as it is written, so memory grows with a batch and the libraries, not with the number of
     use cases. Returns that number (the workbook has one sheet per full use case)."""
     report = progress or (lambda percent, message: None)
-    batches = RepositoryExportBatches(user=user, use_cases=use_cases, generated_drawings=False, batch_size=batch_size)
+    batches = RepositoryExportBatches(
+        user=user, use_cases=use_cases, generated_drawings=False, images=True, batch_size=batch_size
+    )
     targets = batches.full_stubs()  # what a relation to a use case of another batch names
     writer = WorkbookWriter()
     total = len(batches)

@@ -3,8 +3,8 @@ empty repository.
 
 - Every example workbook: import it, export the repository as a workbook, import that into an empty repository;
   both repositories export the same neutral document (mRIDs aside: the reader derives them from column positions,
-  which an export compacts; links compared by what they link to), and the second workbook is the first, cell for
-  cell.
+  which an export compacts; links compared by what they link to; the pictures of TIGON's sheets, which become
+  drawings, by their bytes' digest), and the second workbook is the first, cell for cell.
 - The demo repository: its workbook, imported into an empty repository and exported again, is the same workbook,
   and what it says of each use case (`writer.sheet_values`, computed from the links) is what the demo says.
 """
@@ -57,7 +57,9 @@ def _import(user, data: bytes, name: str) -> None:
 
 
 def _export() -> doc.Repository:
-    return repository_export(user=None, use_cases=UseCase.objects.all(), generated_drawings=False)
+    """With the drawings' images as bytes (compared by their digest), as the Excel export has them: the address of a
+    stored image is a name generated when it was stored."""
+    return repository_export(user=None, use_cases=UseCase.objects.all(), generated_drawings=False, images=True)
 
 
 def _workbook() -> bytes:
