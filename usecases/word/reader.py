@@ -133,24 +133,28 @@ class WordImportError(ValidationError):
 
 
 def is_word_document(data: bytes | BinaryIO, *, name: str = "") -> bool:
-    """Whether the content is a Word document, told by its content: a zip whose directory holds word/document.xml,
-    or an OLE file that is a legacy .doc. An encrypted document is an OLE file that says nothing of what it holds:
-    the file's `name` decides it (else it is left to the workbook reader, which refuses it as encrypted too)."""
+    """Whether the content is a Word document, told by its content: a zip whose directory holds word/document.xml
+    (or, damaged, whose first parts name it), or an OLE file that is a legacy .doc. An encrypted document is an OLE
+    file that says nothing of what it holds, and a zip may be neither a workbook nor a document: there the file's
+    `name` decides (else the workbook reader refuses it, saying why)."""
     source = binary_source(data)
     start = source.tell()
     head = source.read(8)
     source.seek(start)
+    named = name.casefold().endswith(_WORD_NAMES)
     if head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
         try:
             with zipfile.ZipFile(source) as archive:
-                return DOCUMENT_PART in archive.namelist()
-        except (zipfile.BadZipFile, OSError):
-            return False
+                names = set(archive.namelist())
+            return DOCUMENT_PART in names or (named and "xl/workbook.xml" not in names)
+        except (zipfile.BadZipFile, OSError):  # cut off or damaged: the first parts' local headers name them
+            source.seek(start)
+            return DOCUMENT_PART.encode() in source.read(1 << 16) or named
         finally:
             source.seek(start)
     if head == OLE_SIGNATURE:
         streams = _ole_streams(source)
-        return _WORD_STREAM in streams or (_ENCRYPTED_STREAM in streams and name.casefold().endswith(_WORD_NAMES))
+        return _WORD_STREAM in streams or (_ENCRYPTED_STREAM in streams and named)
     return False
 
 
@@ -595,6 +599,18 @@ class _DocumentReader:
                     )
                 continue
             self.found.setdefault(table.key, []).append(_Found(table=table, grid=grid, heading=heading, number=tables))
+        external = sorted(
+            {
+                rel.target_ref[:80]
+                for rel in self.part.rels.values()
+                if rel.is_external and rel.reltype not in (REL.HYPERLINK, REL.IMAGE)
+            }
+        )
+        if external:
+            self.warnings.append(
+                f"The document links to {len(external)} outside resource(s) ({', '.join(external[:3])}): they were "
+                "not followed."
+            )
         if skipped_text:
             listed = "; ".join(repr(text[:60]) for text in skipped_text[:3])
             more = f" and {len(skipped_text) - 3} more" if len(skipped_text) > 3 else ""
