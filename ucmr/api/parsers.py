@@ -53,3 +53,13 @@ class WorkbookParser(XmlParser):
 
 class MacroWorkbookParser(WorkbookParser):
     media_type = "application/vnd.ms-excel.sheet.macroEnabled.12"
+
+
+class WordParser(XmlParser):
+    """A raw Word document body (an import), under the same key: the import tells it apart by its content."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class MacroWordParser(WordParser):
+    media_type = "application/vnd.ms-word.document.macroEnabled.12"

@@ -168,11 +168,11 @@ class SectionDiffSerializer(serializers.Serializer):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    """An IEC 62559-3 file (variant C, B or D) or a BRIDGE Excel workbook (.xlsx, .xlsm) as `file` in multipart form
-    data, or the raw body with Content-Type application/xml or an Excel media type (then the other values come as
-    query parameters)."""
+    """An IEC 62559-3 file (variant C, B or D), a BRIDGE Excel workbook (.xlsx, .xlsm) or an IEC 62559-2 Word
+    document (.docx, .docm) as `file` in multipart form data, or the raw body with Content-Type application/xml or an
+    Excel or Word media type (then the other values come as query parameters)."""
 
-    file = serializers.FileField(required=False, help_text="The XML file or Excel workbook (multipart).")
+    file = serializers.FileField(required=False, help_text="The XML file, Excel workbook or Word document (multipart).")
     workspace = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Where new use cases go (default: as the file says)."
     )

@@ -14,7 +14,14 @@ from rest_framework.reverse import reverse
 
 from ucmr.api.etags import ETagMixin, etag_matches
 from ucmr.api.jobs import JOB_ID_REGEX
-from ucmr.api.parsers import MacroWorkbookParser, TextXmlParser, WorkbookParser, XmlParser
+from ucmr.api.parsers import (
+    MacroWordParser,
+    MacroWorkbookParser,
+    TextXmlParser,
+    WordParser,
+    WorkbookParser,
+    XmlParser,
+)
 from ucmr.api.serializers import MAX_ID, ChangeLogEntrySerializer, ErrorSerializer, JobSerializer
 from ucmr.api.viewsets import SelectorMixin
 from ucmr.permissions import ADD, CHANGE, DELETE, VIEW, require
@@ -37,7 +44,7 @@ from usecases.api.serializers import (
     UseCasePatchSerializer,
 )
 from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_patch, usecase_file_save
-from usecases.exchange.files import EXCEL, file_kind
+from usecases.exchange.files import EXCEL, WORD, file_kind
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
     EXPORT_FORMATS,
@@ -497,6 +504,8 @@ class ImportViewSet(viewsets.GenericViewSet):
         TextXmlParser,
         WorkbookParser,
         MacroWorkbookParser,
+        WordParser,
+        MacroWordParser,
     ]
 
     @extend_schema(
@@ -504,6 +513,7 @@ class ImportViewSet(viewsets.GenericViewSet):
             "multipart/form-data": ImportRequestSerializer,
             "application/xml": OpenApiTypes.BINARY,
             WorkbookParser.media_type: OpenApiTypes.BINARY,
+            WordParser.media_type: OpenApiTypes.BINARY,
         },
         parameters=[
             OpenApiParameter("workspace", int, description="With a raw body: where new use cases go."),
@@ -519,7 +529,8 @@ class ImportViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         upload = request.data.get("file")
         if raw is not None:
-            upload = ContentFile(raw, name="upload.xlsx" if file_kind(raw) == EXCEL else "upload.xml")
+            extension = {EXCEL: "xlsx", WORD: "docx"}.get(file_kind(raw), "xml")
+            upload = ContentFile(raw, name=f"upload.{extension}")
         if upload is None:
             raise ValidationError({"file": NO_IMPORT_FILE})
         workspace = None

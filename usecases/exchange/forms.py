@@ -12,10 +12,11 @@ POLICY_CHOICES = [
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="IEC 62559-3 XML file or Excel workbook",
+        label="IEC 62559-3 XML file, Excel workbook or Word document",
         help_text="Variant C (Modsarus, BRIDGE, OneNet, UCMR exports), the 2015 draft (variant B), an OFFIS UCMR "
-        "export (variant D), or a workbook of the BRIDGE IEC 62559-2 Excel template (.xlsx, .xlsm; macros never run).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml,.xlsx,.xlsm"}),
+        "export (variant D), a workbook of the BRIDGE IEC 62559-2 Excel template (.xlsx, .xlsm), or a Word document "
+        "in the IEC 62559-2 template, NIST 2014 or TC8 2012 layout (.docx, .docm). Macros never run.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml,.xlsx,.xlsm,.docx,.docm"}),
     )
     workspace = forms.ModelChoiceField(
         queryset=Workspace.objects.none(),
