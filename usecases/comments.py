@@ -10,9 +10,11 @@ watchers; a comment or a reply the people of the thread and the watchers; a ment
 notification job checks at send time that each of them may see the use case.
 """
 
+import contextlib
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -88,9 +90,21 @@ def _information_object_label(information_object: InformationObject) -> str:
     return " ".join(part for part in (information_object.identifier, information_object.name) if part)
 
 
-def comment_row_choices(*, use_case: UseCase) -> list[RowChoice]:
-    """The rows of the use case a thread can be on, in the order of the template (three queries)."""
+# A use case of more steps offers in the comment form only the steps named (by its threads, or by the row's "+"):
+# a list of thousands helps nobody, and made the page megabytes long.
+STEP_CHOICES_MAX = 300
+
+
+def comment_row_choices(*, use_case: UseCase, steps_named: Iterable | None = None) -> list[RowChoice]:
+    """The rows of the use case a thread can be on, in the order of the template (three queries). With
+    `steps_named` (mRIDs), a use case of more than STEP_CHOICES_MAX steps offers only those steps (a fourth)."""
     steps = Step.objects.filter(scenario__use_case=use_case).order_by("scenario__position", "position", "pk")
+    steps = steps.only("pk", "mrid", "number", "name")
+    if steps_named is not None:
+        first = list(steps[: STEP_CHOICES_MAX + 1])
+        if len(first) > STEP_CHOICES_MAX:
+            first = list(steps.filter(mrid__in=[mrid for mrid in steps_named if mrid]))
+        steps = first
     roles = ActorRole.objects.filter(use_case=use_case).select_related("actor").order_by("position", "pk")
     information_objects = (
         InformationObject.objects.filter(steps__scenario__use_case=use_case).distinct().order_by("identifier", "name")
@@ -256,10 +270,15 @@ def section_anchor(section: str) -> str:
     return "section-" + section.replace(".", "-") if section else "top"
 
 
-def comment_summary_get(*, user, use_case: UseCase, may_comment: bool) -> CommentSummary:
-    """The comments of the use case page, in a fixed number of queries whatever their number."""
+def comment_summary_get(*, user, use_case: UseCase, may_comment: bool, comment_on: str = "") -> CommentSummary:
+    """The comments of the use case page, in a fixed number of queries whatever their number; `comment_on` the row
+    the form is to name (`row:<mRID>`)."""
     threads = list(comment_thread_list(use_case=use_case))
-    rows = comment_row_choices(use_case=use_case) if may_comment or threads else []
+    named = [thread.row_mrid for thread in threads]
+    if comment_on.startswith("row:"):
+        with contextlib.suppress(ValueError):
+            named.append(uuid.UUID(comment_on.removeprefix("row:")))
+    rows = comment_row_choices(use_case=use_case, steps_named=named) if may_comment or threads else []
     anchors = {row.mrid: row.anchor for row in rows}
     counts: dict[str, CommentCount] = defaultdict(CommentCount)
     for thread in threads:

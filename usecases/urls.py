@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from ucmr.merge_views import LibraryMergeView
-from usecases import comment_views, views
+from usecases import comment_views, step_views, views
 from usecases.exchange import views as exchange_views
 from usecases.models import CommonTerm, InformationObject
 
@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("use-cases/<int:pk>/", views.UseCaseDetailView.as_view(), name="usecase_detail"),
     path("use-cases/<int:pk>/print/", views.UseCasePrintView.as_view(), name="usecase_print"),
+    path(
+        "use-cases/<int:pk>/scenarios/<int:scenario>/steps/",
+        step_views.ScenarioStepsView.as_view(),
+        name="scenario_steps",
+    ),
     path("use-cases/<int:pk>/edit/", views.UseCaseUpdateView.as_view(), name="usecase_update"),
     path("use-cases/<int:pk>/submit/", views.UseCaseTransitionView.as_view(transition="submit"), name="usecase_submit"),
     path(

@@ -78,6 +78,7 @@ from usecases.services import (
     usecase_create,
     usecase_update,
 )
+from usecases.step_tables import usecase_page_document, usecase_page_get
 from usecases.versions import (
     document_redacted,
     usecase_snapshot_get,
@@ -107,14 +108,15 @@ class UseCaseListView(SelectorListView):
 
 
 class UseCaseDetailView(SelectorDetailView):
-    """The whole IEC 62559-2 template, sections 1.1 to 8."""
+    """The whole IEC 62559-2 template, sections 1.1 to 8; the steps of long scenarios load on demand
+    (usecases.step_tables), so the page costs the same whatever the number of steps."""
 
-    selector = usecase_get
+    selector = usecase_page_get
     template_name = "usecases/usecase_detail.html"
     context_object_name = "use_case"
 
     def get_context_data(self, **kwargs):
-        document = usecase_document(user=self.request.user, use_case=self.object)
+        document = usecase_page_document(user=self.request.user, use_case=self.object)
         allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE, COMMENT))
         generated = usecase_generated_get(use_case=self.object)
         findings = generated.validation.findings
@@ -127,7 +129,12 @@ class UseCaseDetailView(SelectorDetailView):
             may_change=CHANGE in allowed,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
-            comments=comment_summary_get(user=self.request.user, use_case=self.object, may_comment=COMMENT in allowed),
+            comments=comment_summary_get(
+                user=self.request.user,
+                use_case=self.object,
+                may_comment=COMMENT in allowed,
+                comment_on=self.request.GET.get("comment_on", ""),
+            ),
             review_comparison=review_comparison_get(use_case=self.object),
             generated=generated,
             poll=PollSchedule.after(0),

@@ -1,0 +1,222 @@
+"""Reads of the use case page whose cost does not grow with the steps (issue 20): the whole document but the steps
+of long scenarios, and a scenario's steps a fragment at a time.
+
+The page shows every section. Its step tables (4.2) are shown in the page while the scenarios' steps add up to
+`STEPS_SHOWN` rows; from the first scenario that does not fit on, a scenario's table starts collapsed, with a
+button that loads its steps (`scenario_step_fragment`, `STEPS_PER_FRAGMENT` rows at a time). A use case of a few
+hundred steps looks as it always did. Sections 5 and 6, which list what the steps exchange and name, are read
+with their own queries, so the number of queries is the same whatever the number of steps.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+
+from requirements.models import Requirement
+from ucmr.permissions import visible_to
+from usecases.models import Condition, InformationObject, Scenario, Step, UseCase
+from usecases.selectors import (
+    DrawingRow,
+    ScenarioSection,
+    StepNode,
+    UseCaseDocument,
+    _actor_groups,
+    _relation_rows,
+    _requirement_groups,
+    _requirement_key,
+    _unique_by_pk,
+    step_rows,
+    step_tree,
+)
+
+STEPS_SHOWN = 300  # rows of steps shown in the page itself; the scenarios after them start collapsed
+STEPS_PER_FRAGMENT = 500  # rows a "Show steps" button loads at a time
+STEP_LINKS = ("producers", "receivers", "information_objects", "requirements")
+
+
+@dataclass
+class ScenarioSteps(ScenarioSection):
+    """4.1 and 4.2 of one scenario as the page shows them: `steps` empty while `collapsed` (`step_count` rows to
+    load)."""
+
+    step_count: int = 0
+    collapsed: bool = False
+
+    @property
+    def first_rows(self) -> int:
+        """How many rows its "Show steps" button loads."""
+        return min(self.step_count, STEPS_PER_FRAGMENT)
+
+
+@dataclass
+class StepFragment:
+    """Rows `start` to `start + len(steps)` of a scenario's steps (in reading order), of `total`."""
+
+    use_case: UseCase
+    scenario: Scenario
+    steps: list[StepNode]
+    start: int
+    total: int
+    rows: int = field(default=STEPS_PER_FRAGMENT)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.steps)
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.end
+
+    @property
+    def next_rows(self) -> int:
+        return min(self.rows, self.remaining)
+
+    @property
+    def previous_start(self) -> int | None:
+        return max(0, self.start - self.rows) if self.start else None
+
+
+def usecase_page_get(*, user, pk) -> UseCase:
+    """The use case as its page shows it (sections 1 to 8) without the steps of its scenarios, which carry their
+    number of steps (`step_count`); a 404 for a use case the user may not see. A fixed number of queries."""
+    scenarios = Scenario.objects.annotate(step_count=Count("steps"))
+    use_cases = UseCase.objects.with_related().prefetch_related(
+        "versions",
+        "objectives",
+        "business_cases__areas",
+        "kpis__objectives",
+        Prefetch("conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"),
+        "relations__related__workspace",
+        "remarks",
+        "drawings",
+        "actor_groupings",
+        "actor_roles__actor",
+        "actor_roles__grouping",
+        "primary_actors",
+        "references",
+        Prefetch("scenarios", queryset=scenarios),
+        "scenarios__primary_actors",
+        "scenarios__requirements",
+        "scenarios__conditions",
+        "custom_information",
+        "common_terms",
+    )
+    return get_object_or_404(visible_to(user, use_cases), pk=pk)
+
+
+def _steps(queryset) -> list[Step]:
+    return list(queryset.order_by("position", "id").prefetch_related(*STEP_LINKS))
+
+
+def _sections(use_case: UseCase) -> list[ScenarioSteps]:
+    """The scenarios, those that fit in `STEPS_SHOWN` rows with their steps (one query for them all, and one per
+    kind of link), the others collapsed."""
+    sections, shown, used = [], [], 0
+    for scenario in use_case.scenarios.all():
+        by_kind: dict[str, list[Condition]] = defaultdict(list)
+        for condition in scenario.conditions.all():
+            by_kind[condition.kind].append(condition)
+        fits = not (sections and sections[-1].collapsed) and used + scenario.step_count <= STEPS_SHOWN
+        used += scenario.step_count
+        section = ScenarioSteps(
+            scenario=scenario,
+            triggering_events=by_kind[Condition.Kind.TRIGGERING_EVENT],
+            preconditions=by_kind[Condition.Kind.PRECONDITION],
+            postconditions=by_kind[Condition.Kind.POSTCONDITION],
+            steps=[],
+            step_count=scenario.step_count,
+            collapsed=not fits,
+        )
+        sections.append(section)
+        if fits and scenario.step_count:
+            shown.append(section)
+    if shown:
+        by_scenario: dict[int, list[Step]] = defaultdict(list)
+        for step in _steps(Step.objects.filter(scenario__in=[section.scenario.pk for section in shown])):
+            by_scenario[step.scenario_id].append(step)
+        for section in shown:
+            section.steps = step_rows(step_tree(by_scenario[section.scenario.pk]))
+    return sections
+
+
+def _link_ids(field_name: str, use_case: UseCase) -> set[int]:
+    """The ids of the objects the use case's steps name in the many-to-many field `field_name` (one query)."""
+    relation = Step._meta.get_field(field_name)
+    through = relation.remote_field.through
+    step_id, target_id = f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
+    rows = through.objects.filter(**{f"{step_id}__in": Step.objects.filter(scenario__use_case=use_case).values("pk")})
+    return set(rows.values_list(target_id, flat=True).distinct())
+
+
+def _drawing_rows(use_case: UseCase, sections: list[ScenarioSteps]) -> list[DrawingRow]:
+    """2: a drawing of a step names the step by its full number, also when its scenario is collapsed (the steps of
+    those scenarios are then read for their numbers alone)."""
+    drawings = list(use_case.drawings.all())
+    scenario_by_pk = {section.scenario.pk: section.scenario for section in sections}
+    nodes = {node.step.pk: node for section in sections for node in section.steps}
+    missing = {drawing.step_id for drawing in drawings if drawing.step_id and drawing.step_id not in nodes}
+    if missing:
+        scenarios = set(Step.objects.filter(pk__in=missing).values_list("scenario_id", flat=True))
+        light = Step.objects.filter(scenario_id__in=scenarios).only("pk", "scenario_id", "parent_id", "number", "name")
+        by_scenario: dict[int, list[Step]] = defaultdict(list)
+        for step in light.order_by("position", "id"):
+            by_scenario[step.scenario_id].append(step)
+        for steps in by_scenario.values():
+            nodes.update((node.step.pk, node) for node in step_rows(step_tree(steps)))
+    rows = []
+    for drawing in drawings:
+        if drawing.step_id in nodes:
+            node = nodes[drawing.step_id]
+            refers_to = f"Step {node.number} {node.step.name}"
+        elif drawing.scenario_id in scenario_by_pk:
+            refers_to = f"Scenario {scenario_by_pk[drawing.scenario_id]}"
+        else:
+            refers_to = ""
+        rows.append(DrawingRow(drawing, refers_to))
+    return rows
+
+
+def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
+    """Shape a use case from `usecase_page_get` for its page, in a fixed number of queries whatever the number of
+    steps: the steps of the scenarios shown, and what sections 5 and 6 list (the information objects and
+    requirements the steps name, read by their ids)."""
+    conditions = use_case.use_case_conditions
+    sections = _sections(use_case)
+    information_objects = sorted(
+        InformationObject.objects.filter(pk__in=_link_ids("information_objects", use_case)).prefetch_related(
+            "requirements"
+        ),
+        key=lambda information_object: (information_object.identifier, information_object.name, information_object.pk),
+    )
+    requirement_ids = _link_ids("requirements", use_case)
+    requirement_ids |= {
+        requirement.pk for section in sections for requirement in section.scenario.requirements.all()
+    } | {requirement.pk for item in information_objects for requirement in item.requirements.all()}
+    requirements = _unique_by_pk(Requirement.objects.filter(pk__in=requirement_ids), key=_requirement_key)
+    return UseCaseDocument(
+        use_case=use_case,
+        assumptions=[condition for condition in conditions if condition.kind == Condition.Kind.ASSUMPTION],
+        prerequisites=[condition for condition in conditions if condition.kind == Condition.Kind.PREREQUISITE],
+        relations=_relation_rows(user=user, use_case=use_case),
+        drawings=_drawing_rows(use_case, sections),
+        actor_groups=_actor_groups(use_case),
+        scenarios=sections,
+        information_objects=information_objects,
+        requirement_groups=_requirement_groups(requirements),
+    )
+
+
+def scenario_step_fragment(*, use_case: UseCase, scenario_pk: int, start: int = 0) -> StepFragment:
+    """Rows `start` to `start + STEPS_PER_FRAGMENT` of the scenario's steps in reading order (each step before its
+    sub-steps, numbered as the page numbers them): the order is read from a few columns of every step of the
+    scenario, the rows shown in full with their links. A fixed number of queries."""
+    scenario = get_object_or_404(Scenario.objects.filter(use_case=use_case), pk=scenario_pk)
+    light = Step.objects.filter(scenario=scenario).only("pk", "parent_id", "number", "position")
+    order = step_rows(step_tree(light.order_by("position", "id")))
+    start = max(0, min(start, len(order)))
+    page = order[start : start + STEPS_PER_FRAGMENT]
+    full = {step.pk: step for step in _steps(Step.objects.filter(pk__in=[node.step.pk for node in page]))}
+    steps = [StepNode(full[node.step.pk], node.number, node.depth) for node in page if node.step.pk in full]
+    return StepFragment(use_case=use_case, scenario=scenario, steps=steps, start=start, total=len(order))
