@@ -4,6 +4,7 @@ Choices that depend on the data are read when the filter set is made (from what 
 so that rendering its form costs no query.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 import django_filters
@@ -12,30 +13,80 @@ from django.http import QueryDict
 
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
-from usecases.models import CommonTerm, InformationObject, UseCase
-from usecases.selectors import Facet, FacetValue, usecase_facet_counts, usecase_nature_list, workspace_list
+from usecases.models import ActorRole, CommonTerm, InformationObject, UseCase
+from usecases.search import search_index_catch_up, usecase_search
+from usecases.selectors import (
+    USECASE_SORTS,
+    Facet,
+    FacetValue,
+    actor_groups,
+    usecase_facet_counts,
+    usecase_nature_list,
+    usecase_sorted,
+    workspace_list,
+)
+
+
+def _within(path: str):
+    """A filter method: the use cases with any of the values at `path` (a multi-valued relation), as a semi-join
+    (`pk IN (...)`), so the list is never joined with every row of the relation and made distinct before paging."""
+
+    def filter_within(self, queryset, name, value):
+        return queryset.filter(pk__in=UseCase.objects.filter(**{f"{path}__in": value}).values("pk"))
+
+    return filter_within
+
+
+# Columns whose first click sorts them the other way round: the latest change first.
+NEWEST_FIRST = ("changed",)
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A column header of the list that sorts it: `query` sorts by it (the other way round when it is the current
+    sort); `direction` is "ascending" or "descending" when the list is sorted by it, else ""."""
+
+    key: str
+    label: str
+    query: str
+    direction: str
 
 
 class UseCaseFilterSet(django_filters.FilterSet):
-    """The text search and the facets of the use case list. A facet takes several values (any of them matches);
-    facets combine (each must match). A single value, as the API has always taken it, is a list of one."""
+    """The text search, the facets and the sort order of the use case list. A facet takes several values (any of them
+    matches); facets combine (each must match). A single value, as the API has always taken it, is a list of one.
+    Found by the text, the list is best match first unless a sort is chosen."""
 
     q = django_filters.CharFilter(method="filter_text", label="Text")
+    search = django_filters.CharFilter(method="filter_text", label="Text (as q)")
     workspace = django_filters.MultipleChoiceFilter(field_name="workspace__slug", distinct=False, label="Workspace")
     status = django_filters.MultipleChoiceFilter(choices=UseCase.Status.choices, distinct=False)
     nature = django_filters.MultipleChoiceFilter(distinct=False)
     sgam_domain = django_filters.MultipleChoiceFilter(
-        field_name="sgam_placements__domain__code", distinct=True, label="SGAM domain"
+        field_name="sgam_placements__domain__code", method="filter_sgam_domain", label="SGAM domain"
     )
     sgam_zone = django_filters.MultipleChoiceFilter(
-        field_name="sgam_placements__zone__code", distinct=True, label="SGAM zone"
+        field_name="sgam_placements__zone__code", method="filter_sgam_zone", label="SGAM zone"
     )
     nist_domain = django_filters.MultipleChoiceFilter(
-        field_name="nist_placements__nist_domain__code", distinct=True, label="NIST domain"
+        field_name="nist_placements__nist_domain__code", method="filter_nist_domain", label="NIST domain"
     )
-    actor = django_filters.MultipleChoiceFilter(field_name="actor_roles__actor", distinct=True, label="Actor")
+    actor = django_filters.MultipleChoiceFilter(field_name="actor_roles__actor", method="filter_actor", label="Actor")
+    sort = django_filters.ChoiceFilter(
+        choices=[
+            (f"{sign}{key}", f"{label}{suffix}")
+            for key, label in USECASE_SORTS.items()
+            for sign, suffix in (("", ""), ("-", ", descending"))
+        ],
+        method="filter_sort",
+        label="Sort by",
+    )
 
     FACETS = ("workspace", "status", "nature", "actor", "sgam_domain", "sgam_zone", "nist_domain")
+
+    filter_sgam_domain = _within("sgam_placements__domain__code")
+    filter_sgam_zone = _within("sgam_placements__zone__code")
+    filter_nist_domain = _within("nist_placements__nist_domain__code")
 
     class Meta:
         model = UseCase
@@ -44,31 +95,46 @@ class UseCaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
+        actors = actor_name_list(user=user)
+        self.actor_groups = actor_groups(actors)
         choices = {
             "workspace": [(workspace.slug, workspace.name) for workspace in workspace_list(user=user)],
             "nature": [(nature, nature) for nature in usecase_nature_list(user=user)],
             "sgam_domain": [(domain.code, domain.name) for domain in domain_list()],
             "sgam_zone": [(zone.code, zone.name) for zone in zone_list()],
             "nist_domain": [(domain.code, domain.name) for domain in nist_domain_list()],
-            "actor": actor_name_list(user=user),
+            "actor": actors,
         }
         for name, values in choices.items():
             self.filters[name].extra["choices"] = values
+        self._index_caught_up = False
 
     def filter_text(self, queryset, name, value):
-        return queryset.search(value)
+        if not self._index_caught_up:
+            search_index_catch_up()
+            self._index_caught_up = True
+        return usecase_search(queryset, value, catch_up=False)
+
+    def filter_actor(self, queryset, name, value):
+        """An actor stands for its group: "DSO" finds the use cases of "Distribution System Operator (DSO)" too."""
+        members = {str(member) for actor in value for member in self.actor_groups.members(actor)}
+        return queryset.filter(pk__in=ActorRole.objects.filter(actor__in=members).values("use_case"))
+
+    def filter_sort(self, queryset, name, value):
+        return usecase_sorted(queryset, value)
 
     def filter_queryset_except(self, queryset, facet: str):
         """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from."""
         for name, value in self._active().items():
-            if name != facet:
+            if name != facet and name != "sort":
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def facets(self) -> list[Facet]:
         """The facets of the list, each value with its count given the other active filters (one query per facet),
-        in the order of the filter's choices. Values no use case has are left out, unless selected. None at all
-        when a filter is not valid (the list then shows the error and no rows)."""
+        in the order of the filter's choices. Values no use case has are left out, unless selected; so are the
+        actors that another one stands for (its abbreviation). None at all when a filter is not valid (the list then
+        shows the error and no rows)."""
         if self.is_bound and not self.is_valid():
             return []
         active = self._active()
@@ -78,6 +144,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
                 user=getattr(self.request, "user", None),
                 field=self.filters[name].field_name,
                 narrow=partial(self.filter_queryset_except, facet=name),
+                groups=self.actor_groups.head_of if name == "actor" else None,
             )
             selected = set(active.get(name) or ())
             values = [
@@ -93,6 +160,24 @@ class UseCaseFilterSet(django_filters.FilterSet):
             ]
             facets.append(Facet(name=name, label=str(self.form[name].label), values=values))
         return facets
+
+    def sort_columns(self) -> dict[str, SortColumn]:
+        """The headers that sort the list, by key: each links to the list sorted by it (from the first page), or,
+        when it is the current sort, sorted the other way round."""
+        current = self._active().get("sort") or ""
+        columns = {}
+        for key, label in USECASE_SORTS.items():
+            direction = {key: "ascending", f"-{key}": "descending"}.get(current, "")
+            query = QueryDict(mutable=True)
+            if isinstance(self.data, QueryDict):
+                query = self.data.copy()
+            query.pop("page", None)
+            if direction:
+                query["sort"] = f"-{key}" if direction == "ascending" else key
+            else:
+                query["sort"] = f"-{key}" if key in NEWEST_FIRST else key
+            columns[key] = SortColumn(key=key, label=label, query=query.urlencode(), direction=direction)
+        return columns
 
     def _active(self) -> dict:
         return self.form.cleaned_data if self.is_bound and self.is_valid() else {}

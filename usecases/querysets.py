@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
 
 from usecases.exchange.records import BOOKKEEPING
 
@@ -25,10 +26,19 @@ class UseCaseQuerySet(models.QuerySet):
         )
 
     def with_counts(self) -> "UseCaseQuerySet":
-        return self.annotate(
-            scenario_count=models.Count("scenarios", distinct=True),
-            actor_count=models.Count("actor_roles", distinct=True),
-        )
+        """`scenario_count` and `actor_count`, each a subquery of the row: computed for the rows a page shows, never
+        by joining every use case with its scenarios and actors before the page is taken."""
+        from usecases.models import ActorRole, Scenario
+
+        def count(model) -> models.Subquery:
+            rows = model.objects.filter(use_case=OuterRef("pk")).order_by().values("use_case")
+            return Coalesce(
+                models.Subquery(rows.annotate(count=models.Count("pk")).values("count")),
+                0,
+                output_field=models.IntegerField(),
+            )
+
+        return self.annotate(scenario_count=count(Scenario), actor_count=count(ActorRole))
 
     def with_document(self) -> "UseCaseQuerySet":
         """Everything sections 1 to 8 show, in a fixed number of queries whatever the size of the use case."""

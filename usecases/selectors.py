@@ -4,12 +4,27 @@ Every function returns only rows the user may see (`ucmr.permissions.visible_to`
 that shows them: the number of queries does not grow with the number of rows.
 """
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement, RequirementCategory
@@ -30,6 +45,9 @@ from usecases.models import (
 
 # Meta.ordering plus the primary key, so that pages of a long list never share or skip a row.
 USECASE_ORDERING = ("workspace__name", "identifier", "name", "pk")
+# The orders the list offers (`?sort=key`, `?sort=-key` the other way round), by key, with their column labels.
+USECASE_SORTS = {"id": "ID", "name": "Name", "workspace": "Workspace", "status": "Status", "changed": "Last changed"}
+STATUS_ORDER = [UseCase.Status.DRAFT, UseCase.Status.IN_REVIEW, UseCase.Status.APPROVED, UseCase.Status.PUBLISHED]
 
 
 def workspace_list(*, user) -> QuerySet[Workspace]:
@@ -45,6 +63,24 @@ def usecase_brief_list(*, user) -> QuerySet[UseCase]:
     """What the API's list shows: the header, the workspace and the counts (no placements)."""
     use_cases = UseCase.objects.listed().select_related("workspace").with_counts()
     return visible_to(user, use_cases).order_by(*USECASE_ORDERING)
+
+
+def usecase_sorted(queryset: QuerySet[UseCase], sort: str) -> QuerySet[UseCase]:
+    """`queryset` in the order `sort` names (a key of USECASE_SORTS, "-" first for the other way round), then in the
+    list's usual order. Statuses sort in the order of the workflow, not of their names."""
+    key = sort.removeprefix("-")
+    expression = {
+        "id": F("identifier"),
+        "name": F("name"),
+        "workspace": F("workspace__name"),
+        "status": Case(
+            *(When(status=status, then=Value(number)) for number, status in enumerate(STATUS_ORDER)),
+            output_field=IntegerField(),
+        ),
+        "changed": F("modified"),
+    }[key]
+    ordered = expression.desc() if sort.startswith("-") else expression.asc()
+    return queryset.order_by(ordered, *USECASE_ORDERING)
 
 
 def usecase_nature_list(*, user) -> list[str]:
@@ -394,22 +430,69 @@ class Facet:
     values: list[FacetValue]
 
 
+@dataclass
+class ActorGroups:
+    """Actors that are one value of the Actor facet: an actor named by its abbreviation ("DSO") belongs to the actor
+    whose name ends with that abbreviation in brackets ("Distribution System Operator (DSO)"), when the library has
+    exactly one such actor. `head_of` maps the abbreviation's actor to the full name's (primary keys as text)."""
+
+    head_of: dict[str, str]
+
+    def members(self, pk) -> list[str]:
+        """The actors that `pk` stands for in a filter: its whole group (itself alone when it has none)."""
+        head = self.head_of.get(str(pk), str(pk))
+        return [head, *(member for member, its_head in self.head_of.items() if its_head == head)]
+
+
+ABBREVIATED_NAME = re.compile(r"^.*\S\s*\((?P<abbreviation>[^()]+)\)\s*$")
+
+
+def actor_groups(actors: Iterable[tuple[Any, str]]) -> ActorGroups:
+    """The groups among `actors` ((pk, name) pairs, as `actor_name_list` gives them)."""
+    actors = list(actors)
+    by_name = {name.strip().casefold(): pk for pk, name in actors}
+    full_names: dict[str, list] = defaultdict(list)
+    for pk, name in actors:
+        found = ABBREVIATED_NAME.match(name)
+        if found:
+            full_names[found["abbreviation"].strip().casefold()].append(pk)
+    head_of = {
+        str(by_name[abbreviation]): str(pks[0])
+        for abbreviation, pks in full_names.items()
+        if len(pks) == 1 and abbreviation in by_name and by_name[abbreviation] != pks[0]
+    }
+    return ActorGroups(head_of=head_of)
+
+
 def usecase_facet_counts(
-    *, user, field: str, narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None
+    *,
+    user,
+    field: str,
+    narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None,
+    groups: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """How many of the use cases the user may see (`narrow`ed by the other active filters) have each value of
     `field`, a path that may cross multi-valued relations (a use case counts once per value), in one query.
+    `groups` maps values to the value they count as (a use case with two values of one group counts once).
 
     The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
     filters (which would count only the placements or roles that matched them, not the use cases)."""
     use_cases = visible_to(user, UseCase.objects.listed())
     if narrow is not None:
         use_cases = narrow(use_cases)
-    rows = (
-        UseCase.objects.filter(pk__in=use_cases.order_by().values("pk"))
-        .order_by()
-        .values(field)
-        .annotate(count=Count("pk", distinct=True))
-        .values_list(field, "count")
-    )
-    return {str(value): count for value, count in rows if value is not None}
+    rows = UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by()
+    if groups:
+        heads: dict[str, list[str]] = defaultdict(list)
+        for member, head in groups.items():
+            heads[head].append(member)
+        grouped = Case(
+            *(When(**{f"{field}__in": [head, *members]}, then=Value(int(head))) for head, members in heads.items()),
+            default=F(field),
+            output_field=IntegerField(),
+        )
+        rows = rows.annotate(facet_value=grouped).values("facet_value")
+        field = "facet_value"
+    else:
+        rows = rows.values(field)
+    counted = rows.annotate(count=Count("pk", distinct=True)).values_list(field, "count")
+    return {str(value): count for value, count in counted if value is not None}

@@ -20,6 +20,7 @@ from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grants_remove_all
 from ucmr.services import model_changes, model_create, model_delete, model_reorder, model_update
 from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
+from usecases.search import search_index_queue
 
 
 def not_a_draft_message(use_case: UseCase) -> str:
@@ -77,6 +78,7 @@ def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = 
         )
     use_case.revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
     usecase_changed(use_case=use_case)
+    search_index_queue(use_case_ids=[use_case.pk])
 
 
 @transaction.atomic
@@ -84,7 +86,9 @@ def usecase_create(*, user, workspace: Workspace, data: Mapping[str, Any]) -> Us
     if "revision" in data:
         raise ValidationError({"revision": "The revision is kept by the application."})
     author = user if user is not None and user.is_authenticated else None
-    return model_create(user=user, model=UseCase, data={**data, "workspace": workspace, "created_by": author})
+    use_case = model_create(user=user, model=UseCase, data={**data, "workspace": workspace, "created_by": author})
+    search_index_queue(use_case_ids=[use_case.pk])
+    return use_case
 
 
 @transaction.atomic

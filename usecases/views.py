@@ -57,6 +57,7 @@ from usecases.forms import (
     VersionCompareForm,
 )
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
+from usecases.search import usecase_search_matches
 from usecases.models.images import IMAGE_TYPES, image_detect
 from usecases.selectors import (
     common_term_get,
@@ -104,7 +105,15 @@ class UseCaseListView(SelectorListView):
     context_object_name = "use_cases"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(facets=self.filterset.facets(), **kwargs)
+        context = super().get_context_data(
+            facets=self.filterset.facets(), sort_columns=self.filterset.sort_columns(), **kwargs
+        )
+        text = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
+        if text:
+            matches = usecase_search_matches([use_case.pk for use_case in context["object_list"]], text)
+            for use_case in context["object_list"]:
+                use_case.search_match = matches.get(use_case.pk)
+        return context
 
 
 class UseCaseDetailView(SelectorDetailView):

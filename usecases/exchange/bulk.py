@@ -34,6 +34,7 @@ from ucmr.audit import SKIPPED_FIELDS
 from ucmr.models import ChangeLogEntry
 from usecases.exchange.report import ImportReport
 from usecases.models import InformationObject, UseCase
+from usecases.search import search_index_queue
 
 # Library objects whose change revalidates the use cases using them (what the services report to sgam.followup).
 LIBRARY_FOLLOWED = (Actor, InformationObject, Requirement)
@@ -319,6 +320,7 @@ class Writer:
         if self.changed_use_cases:
             UseCase.objects.filter(pk__in=self.changed_use_cases).update(revision=F("revision") + 1, modified=self.now)
         usecases_changed(use_case_ids=self.new_use_cases | self.changed_use_cases)
+        search_index_queue(use_case_ids=self.new_use_cases | self.changed_use_cases)
         for instance in self.changed_library.values():
             library_object_changed(obj=instance)
         insert_rows(ChangeLogEntry, ENTRY_FIELDS, self.entries)

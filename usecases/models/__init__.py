@@ -2,6 +2,7 @@ from usecases.models.access import WorkspaceMembership
 from usecases.models.comments import Comment, CommentThread, UseCaseWatch
 from usecases.models.library import Area, BusinessCase, CommonTerm, InformationObject, Workspace
 from usecases.models.scenario import Scenario, Step
+from usecases.models.search import UseCaseSearchEntry, UseCaseSearchState
 from usecases.models.usecase import (
     ActorGrouping,
     ActorRole,
@@ -39,6 +40,8 @@ __all__ = [
     "Step",
     "UseCase",
     "UseCaseRelation",
+    "UseCaseSearchEntry",
+    "UseCaseSearchState",
     "UseCaseSnapshot",
     "UseCaseWatch",
     "VersionEntry",

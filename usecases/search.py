@@ -1,0 +1,495 @@
+# ruff: noqa: S608, S611 - the SQL here names only this module's constant tables; every value is a parameter
+"""Full-text search of use cases: their ID and name, every text field of sections 1 to 8, their scenarios and steps
+(name, description, event), and the actors, information objects, requirements and terms they use.
+
+The index (`UseCaseSearchEntry`, one row per part of a use case) is PostgreSQL full-text search on PostgreSQL (a
+stored tsvector with a GIN index, in the language `UCMR_SEARCH_LANGUAGE`) and an FTS5 table on SQLite, behind the
+same functions:
+
+- `usecase_search(queryset, text)`: the use cases that match, best first (`search_rank`);
+- `usecase_search_matches(use_cases, text)`: for the rows of one page, the part that matched, highlighted;
+- `search_index_queue(use_case_ids)`: what every write of a use case calls (its revision changed); the index follows
+  when the transaction commits, for all the use cases of the transaction at once (an import of thousands pays a few
+  queries per few hundred use cases, not per row). A search first indexes any use case whose revision the index has
+  not seen (a write that found no way here, a failed commit callback), so a hit never lags behind a write;
+- `search_index_rebuild()`: everything again (`manage.py rebuild_search_index`, also after changing the language).
+
+Query syntax (the same on both databases, as PostgreSQL's `websearch_to_tsquery` reads it): words must all occur
+(in any part), "quoted words" must occur together, `or` between words accepts either, `-word` excludes. Words are
+stemmed in English ("pumps" finds "pump"). The human ID also matches as a substring ("BUC-0" finds "BUC-01").
+"""
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+ENTRY_TABLE = "usecases_usecasesearchentry"
+FTS_TABLE = "usecases_usecasesearchentry_fts"
+# Marks of a match in a snippet, put there by the database and turned into <mark> after escaping (never in the text).
+MATCH_START, MATCH_END = "\x02", "\x03"
+SNIPPET_WORDS = 16
+CHUNK = 300  # use cases indexed together: a few queries each, whatever the number of use cases
+# How much a hit weighs by where it is (PostgreSQL's own defaults for ts_rank, used on SQLite as well).
+WEIGHT_RANK = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
+
+
+def search_language() -> str:
+    return getattr(settings, "UCMR_SEARCH_LANGUAGE", "english") or "english"
+
+
+def _postgres(using=None) -> bool:
+    return (using or connection).vendor == "postgresql"
+
+
+# The FTS5 table of SQLite, kept in step with the entries by triggers.
+
+
+def _fts_tokenizer() -> str:
+    # Porter stemming is English's; other languages get words without stemming (diacritics folded).
+    return "porter unicode61 remove_diacritics 2" if search_language() == "english" else "unicode61 remove_diacritics 2"
+
+
+def fts_table_create(cursor) -> None:
+    """Create the FTS5 table over the entries' text and the triggers that keep it in step (SQLite only)."""
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(text, content='{ENTRY_TABLE}', content_rowid='id', "
+        f"tokenize='{_fts_tokenizer()}')"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER {FTS_TABLE}_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER {FTS_TABLE}_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); END"
+    )
+    cursor.execute(
+        f"CREATE TRIGGER {FTS_TABLE}_update AFTER UPDATE OF text ON {ENTRY_TABLE} BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, text) VALUES ('delete', old.id, old.text); "
+        f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (new.id, new.text); END"
+    )
+
+
+def fts_table_drop(cursor) -> None:
+    for trigger in ("insert", "delete", "update"):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{trigger}")
+    cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+# What a use case's parts are.
+
+
+@dataclass(frozen=True)
+class Part:
+    section: str
+    weight: str
+    text: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.md5(
+            f"{self.section}\x1f{self.weight}\x1f{self.text}".encode(), usedforsecurity=False
+        ).hexdigest()
+
+
+def _text(*values) -> str:
+    text = " ".join(str(value).strip() for value in values if value and str(value).strip())
+    return text.replace(MATCH_START, " ").replace(MATCH_END, " ").replace("\x00", "")
+
+
+def _label(*values) -> str:
+    return " ".join(str(value).strip() for value in values if value and str(value).strip())[:400]
+
+
+USECASE_FIELDS = (
+    ("area", "1.1 Area, domain(s), zone(s)", "B"),
+    ("scope", "1.3 Scope", "B"),
+    ("short_description", "1.4 Short description", "B"),
+    ("complete_description", "1.4 Complete description", "B"),
+    ("keywords", "1.7 Keywords", "B"),
+    ("level_of_depth", "1.7 Level of depth", "C"),
+    ("prioritisation", "1.7 Prioritisation", "C"),
+    ("classification", "1.7 Classification", "C"),
+    ("nature", "1.7 Nature", "C"),
+    ("view_point", "1.7 Viewpoint", "C"),
+)
+CONDITION_LABELS = {
+    "assumption": "1.6 Assumption",
+    "prerequisite": "1.6 Prerequisite",
+    "triggering_event": "Triggering event",
+    "precondition": "Pre-condition",
+    "postcondition": "Post-condition",
+}
+
+
+def _use_case_parts(apps, ids: list[int]) -> tuple[dict[int, int], dict[int, list[Part]]]:
+    """The revision and the parts of each use case of `ids`, in a fixed number of queries."""
+    model = apps.get_model
+
+    def rows(name: str, *fields: str, owner: str = "use_case_id", **filters):
+        return model("usecases", name).objects.filter(**{f"{owner}__in": ids}, **filters).values_list(owner, *fields)
+
+    parts: dict[int, list[Part]] = defaultdict(list)
+
+    def add(use_case_id: int, section: str, weight: str, *values) -> None:
+        text = _text(*values)
+        if text:
+            parts[use_case_id].append(Part(section, weight, text))
+
+    revisions = {}
+    fields = [name for name, _, _ in USECASE_FIELDS]
+    for pk, revision, identifier, name, *values in (
+        model("usecases", "UseCase")
+        .objects.filter(pk__in=ids)
+        .values_list("pk", "revision", "identifier", "name", *fields)
+    ):
+        revisions[pk] = revision
+        add(pk, "ID and name", "A", identifier, name)
+        for (_, label, weight), value in zip(USECASE_FIELDS, values, strict=True):
+            add(pk, label, weight, value)
+    for owner, number, authors, changes, approval in rows(
+        "VersionEntry", "number", "authors", "changes", "approval_status"
+    ):
+        add(owner, _label("1.2 Version", number), "C", authors, changes, approval)
+    for owner, name, description in rows("Objective", "name", "description"):
+        add(owner, _label("1.3 Objective", name), "B", name, description)
+    for owner, name, description in rows(
+        "UseCase_business_cases", "businesscase__name", "businesscase__description", owner="usecase_id"
+    ):
+        add(owner, _label("1.3 Business case", name), "C", name, description)
+    for owner, identifier, name, description in rows("Kpi", "identifier", "name", "description"):
+        add(owner, _label("1.5 KPI", identifier, name), "C", identifier, name, description)
+    scenario_names = {}
+    for owner, pk, number, name, description in rows("Scenario", "pk", "number", "name", "description"):
+        scenario_names[pk] = _label(number, name)
+        add(owner, _label("4.1 Scenario", number, name), "C", name, description)
+    for owner, scenario, kind, number, name, description in rows(
+        "Condition", "scenario_id", "kind", "number", "name", "description"
+    ):
+        label = CONDITION_LABELS.get(kind, kind)
+        where = f"of scenario {scenario_names.get(scenario, '')}" if scenario else ""
+        add(owner, _label(label, number, where), "C", name, description)
+    for owner, related, description in rows("UseCaseRelation", "related__name", "description"):
+        add(owner, _label("1.7 Relation to", related), "C", description)
+    for owner, text in rows("Remark", "text"):
+        add(owner, "1.8 Remark", "C", text)
+    for owner, name in rows("Drawing", "name"):
+        add(owner, _label("2 Drawing", name), "C", name)
+    for owner, name, description in rows("ActorGrouping", "name", "description"):
+        add(owner, _label("3.1 Actor grouping", name), "C", name, description)
+    for owner, name, description, further in rows(
+        "ActorRole", "actor__name", "actor__description", "further_information"
+    ):
+        add(owner, _label("3.1 Actor", name), "D", name, description, further)
+    for owner, *values in rows(
+        "Reference", "number", "reference_type", "name", "status", "impact", "originator", "link", "description"
+    ):
+        add(owner, _label("3.2 Reference", values[0], values[2]), "C", *values)
+    for owner, scenario, number, name, description, event, service in rows(
+        "Step", "scenario_id", "number", "name", "description", "event", "service", owner="scenario__use_case_id"
+    ):
+        where = _label("4.2 Step", number, "of scenario", scenario_names.get(scenario, ""))
+        add(owner, where, "C", name, description, event, service)
+    seen = set()
+    for owner, identifier, name, description, standards in rows(
+        "Step_information_objects",
+        "informationobject__identifier",
+        "informationobject__name",
+        "informationobject__description",
+        "informationobject__standards",
+        owner="step__scenario__use_case_id",
+    ):
+        if (owner, identifier, name) not in seen:
+            seen.add((owner, identifier, name))
+            add(owner, _label("5 Information object", identifier, name), "D", identifier, name, description, standards)
+    requirement_links = [
+        rows(
+            "Step_requirements",
+            *(f"requirement__{f}" for f in ("pk", "identifier", "name", "description")),
+            owner="step__scenario__use_case_id",
+        ),
+        rows(
+            "Scenario_requirements",
+            *(f"requirement__{f}" for f in ("pk", "identifier", "name", "description")),
+            owner="scenario__use_case_id",
+        ),
+    ]
+    seen = set()
+    for links in requirement_links:
+        for owner, pk, identifier, name, description in links:
+            if (owner, pk) not in seen:
+                seen.add((owner, pk))
+                add(owner, _label("6 Requirement", identifier, name), "D", identifier, name, description)
+    for owner, term, definition in rows(
+        "UseCase_common_terms", "commonterm__term", "commonterm__definition", owner="usecase_id"
+    ):
+        add(owner, _label("7 Term", term), "D", term, definition)
+    for owner, key, value, section in rows("CustomInformation", "key", "value", "refers_to_section"):
+        add(owner, _label("8", key), "C", key, value, section)
+    return revisions, parts
+
+
+# Writing the index.
+
+
+def _insert_entries(cursor, rows: list[tuple[int, Part]]) -> None:
+    if not rows:
+        return
+    if _postgres(cursor.db):
+        cursor.executemany(
+            f"INSERT INTO {ENTRY_TABLE} (use_case_id, section, weight, text, digest, vector) VALUES "
+            '(%s, %s, %s, %s, %s, setweight(to_tsvector(%s::regconfig, %s), %s::"char"))',
+            [
+                (pk, part.section, part.weight, part.text, part.digest, search_language(), part.text, part.weight)
+                for pk, part in rows
+            ],
+        )
+    else:
+        cursor.executemany(
+            f"INSERT INTO {ENTRY_TABLE} (use_case_id, section, weight, text, digest) VALUES (%s, %s, %s, %s, %s)",
+            [(pk, part.section, part.weight, part.text, part.digest) for pk, part in rows],
+        )
+
+
+def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
+    """Write the entries of the use cases `ids` from their rows (only what changed), in one transaction that
+    holds the use cases' rows (a write of one waits; a concurrent indexing of the same ones, `skip_locked`, skips)."""
+    entry_model = apps.get_model("usecases", "UseCaseSearchEntry")
+    state_model = apps.get_model("usecases", "UseCaseSearchState")
+    with transaction.atomic():
+        locked = apps.get_model("usecases", "UseCase").objects.select_for_update(skip_locked=skip_locked)
+        ids = list(locked.filter(pk__in=ids).values_list("pk", flat=True))
+        if not ids:
+            return
+        revisions, parts = _use_case_parts(apps, ids)
+        existing = defaultdict(list)
+        for pk, use_case_id, digest in entry_model.objects.filter(use_case_id__in=ids).values_list(
+            "pk", "use_case_id", "digest"
+        ):
+            existing[(use_case_id, digest)].append(pk)
+        new_rows = []
+        for use_case_id in ids:
+            for part in parts.get(use_case_id, []):
+                kept = existing.get((use_case_id, part.digest))
+                if kept:
+                    kept.pop()
+                else:
+                    new_rows.append((use_case_id, part))
+        gone = [pk for pks in existing.values() for pk in pks]
+        if gone:
+            entry_model.objects.filter(pk__in=gone).delete()
+        with connection.cursor() as cursor:
+            _insert_entries(cursor, new_rows)
+        state_model.objects.bulk_create(
+            [state_model(use_case_id=pk, revision=revision) for pk, revision in revisions.items()],
+            update_conflicts=True,
+            unique_fields=["use_case"],
+            update_fields=["revision"],
+        )
+
+
+def search_index_update(use_case_ids: Iterable[int], *, apps=django_apps, skip_locked: bool = False) -> None:
+    """Index the use cases `use_case_ids` as they are now, a few hundred at a time."""
+    ids = sorted(set(use_case_ids))
+    for start in range(0, len(ids), CHUNK):
+        _index_chunk(apps, ids[start : start + CHUNK], skip_locked=skip_locked)
+
+
+def _stale_ids(apps=django_apps) -> list[int]:
+    use_cases = apps.get_model("usecases", "UseCase").objects
+    current = apps.get_model("usecases", "UseCaseSearchState").objects.filter(
+        use_case=OuterRef("pk"), revision=OuterRef("revision")
+    )
+    return list(use_cases.filter(~Exists(current)).order_by().values_list("pk", flat=True))
+
+
+def search_index_catch_up() -> None:
+    """Index the use cases whose revision the index has not seen (one query when there are none)."""
+    stale = _stale_ids()
+    if stale:
+        search_index_update(stale, skip_locked=True)
+
+
+def search_index_rebuild(*, apps=django_apps, using=None) -> int:
+    """Empty the index and write it again for every use case (on SQLite the FTS table is made again, with the
+    tokenizer of the current language). Returns the number of use cases indexed."""
+    entry_model = apps.get_model("usecases", "UseCaseSearchEntry")
+    with transaction.atomic():
+        apps.get_model("usecases", "UseCaseSearchState").objects.all().delete()
+        with connection.cursor() as cursor:
+            if _postgres():
+                cursor.execute(f"TRUNCATE {ENTRY_TABLE}")
+            else:
+                fts_table_drop(cursor)
+                entry_model.objects.all().delete()
+                fts_table_create(cursor)
+    ids = list(apps.get_model("usecases", "UseCase").objects.order_by("pk").values_list("pk", flat=True))
+    search_index_update(ids, apps=apps)
+    return len(ids)
+
+
+class _PendingIndex:
+    """The use cases the current transaction changed, indexed once when it commits (found on the connection, so that
+    it lives exactly as long as the transaction)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        search_index_update(self.ids)
+
+
+def _pending() -> _PendingIndex | None:
+    for entry in getattr(connection, "run_on_commit", []) if connection.in_atomic_block else []:
+        if isinstance(entry[1], _PendingIndex) and not entry[1].done:
+            return entry[1]
+    return None
+
+
+def search_index_queue(*, use_case_ids: Iterable[int]) -> None:
+    """After a write of these use cases: index them when the transaction commits (all of the transaction's at once).
+    A failure there leaves them to the next search's catch-up (their revision is not the index's)."""
+    ids = {pk for pk in use_case_ids if pk is not None}
+    if not ids:
+        return
+    pending = _pending()
+    if pending is None:
+        pending = _PendingIndex()
+        pending.ids |= ids
+        transaction.on_commit(pending, robust=True)
+    else:
+        pending.ids |= ids
+
+
+# Reading it.
+
+
+def _fts5_query(text: str) -> str:
+    """A websearch-style query (words, "phrases", or, -word) as an FTS5 query of quoted phrases, so that no character
+    the user types is FTS5 syntax. "" when nothing remains to look for."""
+    positives: list[str] = []
+    negatives: list[str] = []
+    pending_or = False
+    for negate, quoted, word in re.findall(r'(-?)(?:"([^"]*)"?|([^\s"]+))', text):
+        if not quoted and word.lower() == "or" and not negate:
+            pending_or = bool(positives)
+            continue
+        words = re.findall(r"\w+", quoted or word)
+        if not words:
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        if negate:
+            negatives.append(phrase)
+        elif pending_or:
+            positives[-1] = f"{positives[-1]} OR {phrase}"
+            pending_or = False
+        else:
+            positives.append(phrase)
+    if not positives:
+        return ""
+    query = " AND ".join(f"({phrase})" for phrase in positives)
+    return query + "".join(f" NOT {phrase}" for phrase in negatives)
+
+
+def _matching_entries(text: str) -> QuerySet:
+    entries = django_apps.get_model("usecases", "UseCaseSearchEntry").objects
+    if _postgres():
+        return entries.filter(vector=SearchQuery(text, config=search_language(), search_type="websearch"))
+    query = _fts5_query(text)
+    if not query:
+        return entries.none()
+    return entries.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]))
+
+
+def _rank() -> Case:
+    return Case(
+        *(When(weight=weight, then=Value(rank)) for weight, rank in WEIGHT_RANK.items()), output_field=FloatField()
+    )
+
+
+def usecase_search(queryset: QuerySet, text: str, *, catch_up: bool = True) -> QuerySet:
+    """The use cases of `queryset` whose text matches `text` (or whose ID contains it), annotated with `search_rank`
+    (how well the best part matched: a hit in the name weighs more than one in a step) and ordered by it, then as
+    the list is. `catch_up=False` when the caller has had the index caught up already (`search_index_catch_up`)."""
+    from usecases.selectors import USECASE_ORDERING
+
+    text = text.strip()
+    if not text:
+        return queryset
+    if catch_up:
+        search_index_catch_up()
+    entries = _matching_entries(text)
+    if _postgres():
+        query = SearchQuery(text, config=search_language(), search_type="websearch")
+        rank = SearchRank(F("vector"), query)
+    else:
+        rank = _rank()
+    best = entries.filter(use_case=OuterRef("pk")).order_by().values("use_case").annotate(best=Max(rank)).values("best")
+    matched = queryset.filter(Q(pk__in=entries.values("use_case_id")) | Q(identifier__icontains=text))
+    return matched.annotate(search_rank=Subquery(best, output_field=FloatField())).order_by(
+        F("search_rank").desc(nulls_last=True), *USECASE_ORDERING
+    )
+
+
+@dataclass(frozen=True)
+class SearchMatch:
+    """Where a use case matched, and the words around the match (escaped, the match in <mark>)."""
+
+    section: str
+    snippet: SafeString
+
+
+def _highlight(snippet: str) -> SafeString:
+    html = str(escape(snippet)).replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 (escaped above; only the marks are markup)
+
+
+def usecase_search_matches(use_case_ids: Iterable[int], text: str) -> dict[int, SearchMatch]:
+    """For each of the use cases `use_case_ids` (one page of results): the best-matching part other than the ID and
+    name (those are on the row already), as a snippet. Two queries, whatever the number of matching parts."""
+    ids = list(use_case_ids)
+    text = text.strip()
+    if not ids or not text:
+        return {}
+    entries = _matching_entries(text).filter(use_case_id__in=ids).exclude(weight="A")
+    best: dict[int, tuple[float, int, str]] = {}
+    for pk, use_case_id, section, weight in entries.values_list("pk", "use_case_id", "section", "weight"):
+        candidate = (WEIGHT_RANK[weight], -pk, section)
+        if use_case_id not in best or candidate > best[use_case_id]:
+            best[use_case_id] = candidate
+    chosen = {-rank_pk: use_case_id for use_case_id, (_, rank_pk, _) in best.items()}
+    if not chosen:
+        return {}
+    with connection.cursor() as cursor:
+        placeholders = ", ".join(["%s"] * len(chosen))
+        if _postgres():
+            options = f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords={SNIPPET_WORDS}, MinWords=6"
+            cursor.execute(
+                f"SELECT id, ts_headline(%s::regconfig, text, websearch_to_tsquery(%s::regconfig, %s), %s) "
+                f"FROM {ENTRY_TABLE} WHERE id IN ({placeholders})",
+                [search_language(), search_language(), text, options, *chosen],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS_TABLE}, 0, %s, %s, '…', %s) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [MATCH_START, MATCH_END, SNIPPET_WORDS, _fts5_query(text), *chosen],
+            )
+        snippets = dict(cursor.fetchall())
+    return {
+        use_case_id: SearchMatch(section=best[use_case_id][2], snippet=_highlight(snippets.get(pk, "")))
+        for pk, use_case_id in chosen.items()
+    }
