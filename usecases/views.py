@@ -57,8 +57,8 @@ from usecases.forms import (
     VersionCompareForm,
 )
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
-from usecases.search import usecase_search_matches
 from usecases.models.images import IMAGE_TYPES, image_detect
+from usecases.search import usecase_search_matches
 from usecases.selectors import (
     common_term_get,
     common_term_list,
