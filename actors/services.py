@@ -6,10 +6,10 @@ from typing import Any
 from django.db import transaction
 
 from actors.models import Actor
-from sgam.followup import library_object_changed
 from sgam.models import SgamPlacement
 from sgam.services import sgam_placement_add
 from ucmr.services import model_create, model_delete, model_update
+from ucmr.signals import library_object_changed
 
 
 @transaction.atomic
@@ -23,7 +23,7 @@ def actor_update(*, user, actor: Actor, data: Mapping[str, Any], placement: Mapp
     updated = model_update(user=user, instance=actor, data=data)
     if placement is not None and not SgamPlacement.objects.filter(actor=updated, **placement).exists():
         sgam_placement_add(user=user, subject=updated, **placement)
-    library_object_changed(obj=updated)
+    library_object_changed.send(sender=Actor, obj=updated)
     return updated
 
 

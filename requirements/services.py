@@ -6,8 +6,8 @@ from typing import Any
 from django.db import transaction
 
 from requirements.models import Requirement, RequirementCategory
-from sgam.followup import library_object_changed
 from ucmr.services import model_create, model_delete, model_update
+from ucmr.signals import library_object_changed
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def requirement_create(*, user, data: Mapping[str, Any]) -> Requirement:
 @transaction.atomic
 def requirement_update(*, user, requirement: Requirement, data: Mapping[str, Any]) -> Requirement:
     updated = model_update(user=user, instance=requirement, data=data)
-    library_object_changed(obj=updated)
+    library_object_changed.send(sender=type(updated), obj=updated)
     return updated
 
 

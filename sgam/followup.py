@@ -133,6 +133,16 @@ def diagram_for_download(*, use_case, key: str, output_format: str):
     return diagram if servable(diagram) else None
 
 
+# Libraries whose changes send the use cases using them to validation again.
+VALIDATED_LIBRARIES = {"actors.Actor", "requirements.Requirement", "usecases.InformationObject"}
+
+
+def library_object_changed_received(sender, *, obj, **kwargs) -> None:
+    """Receiver of ucmr.signals.library_object_changed (connected in SgamConfig.ready)."""
+    if sender._meta.label in VALIDATED_LIBRARIES:
+        library_object_changed(obj=obj)
+
+
 def library_object_changed(*, obj) -> None:
     """After a change to an actor, information object or requirement (or its placement): validate again the use
     cases that use it. One job per transaction, however many objects changed, written in it; the job finds the

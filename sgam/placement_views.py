@@ -21,7 +21,7 @@ from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement,
 from sgam.selectors import usecase_placement_grid_get
 from sgam.services import nist_placement_add, placement_delete, sgam_placement_add
 from ucmr.permissions import CHANGE, ObjectPermissionMixin, require
-from usecases.authoring.views import (
+from usecases.authoring.responses import (
     INCOMPLETE_MESSAGE,
     REVISED_EVENT,
     STALE_MESSAGE,

@@ -17,6 +17,13 @@ SERVICE_MARKERS = ("redis", "worker", "browser")
 collect_ignore = [] if os.environ.get("UCMR_BENCH") else ["bench"]
 
 
+def pytest_sessionstart(session):
+    """In CI the shared IEC 62559 examples must be there: the tests that read them would otherwise skip, or
+    collect no example at all, and CI would pass without them."""
+    if IN_CI and not IEC_DIR.is_dir():
+        pytest.exit(f"In CI {IEC_DIR} must be present (the tests read the shared examples in place).", returncode=1)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -64,7 +71,7 @@ def migrated_data(request):
 @pytest.fixture
 def iec_dir() -> Path:
     """The IEC 62559 reference folder, read in place from ../shared (never copied into the project)."""
-    if not IEC_DIR.is_dir():
+    if not IEC_DIR.is_dir():  # in CI the session stops before (pytest_sessionstart)
         pytest.skip(f"{IEC_DIR} is absent: the shared IEC 62559 examples live beside the project checkout.")
     return IEC_DIR
 

@@ -404,7 +404,7 @@ class WorkspaceMembershipFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def grants(membership, create, extracted, **kwargs):
-        from ucmr.permissions import workspace_role_set
+        from usecases.permissions import workspace_role_set
 
         if create:
             workspace_role_set(member=membership.user, workspace=membership.workspace, role=membership.role)

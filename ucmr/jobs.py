@@ -55,15 +55,21 @@ DISPATCH_GRACE = timedelta(seconds=10)
 Progress = Callable[[int, str], None]
 JobWork = Callable[[BackgroundJob, Progress], dict[str, Any] | None]
 
+JobContext = Callable[..., dict[str, Any]]
+
 _job_kinds: dict[str, JobWork] = {}
 _job_labels: dict[str, str] = {}
+_job_contexts: dict[str, JobContext] = {}
 
 
-def register_job_kind(kind: str, *, label: str = "") -> Callable[[JobWork], JobWork]:
+def register_job_kind(kind: str, *, label: str = "", context: JobContext | None = None) -> Callable[[JobWork], JobWork]:
     """Decorator: `work(job, progress)` runs the jobs of this kind; its return value becomes the job's result.
-    `label`: what the pages call such a job ("Import")."""
+    `label`: what the pages call such a job ("Import"); `context(user=, job=)`: what the job's page shows beside
+    its status (an import's report, an export's download link)."""
     if label:
         _job_labels[kind] = label
+    if context is not None:
+        _job_contexts[kind] = context
 
     def register(work: JobWork) -> JobWork:
         registered = _job_kinds.get(kind)
@@ -94,6 +100,13 @@ def job_label(job: BackgroundJob) -> str:
     _import_job_modules()
     label = _job_labels.get(job.kind) or job.kind.replace("_", " ").capitalize()
     return f"{label} (dry run)" if (job.params or {}).get("dry_run") else label
+
+
+def job_page_context(*, user, job: BackgroundJob) -> dict[str, Any]:
+    """What the job's page shows for its kind, beside status and progress (nothing for most kinds)."""
+    _import_job_modules()
+    context = _job_contexts.get(job.kind)
+    return context(user=user, job=job) if context is not None else {}
 
 
 def _unknown_kind(job: BackgroundJob, progress: Progress) -> None:

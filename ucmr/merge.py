@@ -25,33 +25,11 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils.text import capfirst
 
-from sgam.followup import library_object_changed
 from ucmr.audit import record_change, snapshot
 from ucmr.models import ChangeLogEntry
-from ucmr.permissions import CHANGE, DELETE, user_can, visible_to
-from usecases.models import UseCase
+from ucmr.permissions import CHANGE, DELETE, library_usage, user_can, visible_to
+from ucmr.signals import library_object_changed
 
-# The libraries whose objects may be merged, with the lookups from an object to the use cases that use it
-# directly (what a page's "used in" counts).
-USAGE_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("actors", "actor"): (
-        "roles__use_case",
-        "primary_in_use_cases",
-        "primary_in_scenarios__use_case",
-        "produced_steps__scenario__use_case",
-        "received_steps__scenario__use_case",
-        "primary_in_steps__scenario__use_case",
-    ),
-    ("requirements", "requirement"): (
-        "steps__scenario__use_case",
-        "scenarios__use_case",
-        "information_objects__steps__scenario__use_case",
-    ),
-    ("usecases", "informationobject"): ("steps__scenario__use_case",),
-    ("usecases", "commonterm"): ("use_cases",),
-}
-# Libraries whose changes send the use cases using them to validation again (sgam.followup).
-VALIDATED_LIBRARIES = {("actors", "actor"), ("requirements", "requirement"), ("usecases", "informationobject")}
 # The fields a candidate search looks in, where the model has them.
 SEARCH_FIELDS = ("identifier", "name", "term")
 CANDIDATES_SHOWN = 100
@@ -64,7 +42,7 @@ def _label(model: type[models.Model]) -> tuple[str, str]:
 
 
 def is_mergeable(model: type[models.Model]) -> bool:
-    return _label(model) in USAGE_PATHS
+    return library_usage(model) is not None  # the libraries whose use is registered (ucmr.permissions)
 
 
 def may_merge(user, model: type[models.Model]) -> bool:
@@ -295,8 +273,7 @@ def library_merge(*, user, survivor: models.Model, duplicates: list[models.Model
     merger.audit(
         ChangeLogEntry.Action.UPDATE, survivor, survivor_before, {**snapshot(survivor), "merged": summary}, related=None
     )
-    if _label(model) in VALIDATED_LIBRARIES:
-        library_object_changed(obj=survivor)
+    library_object_changed.send(sender=model, obj=survivor)
     return merged
 
 
@@ -306,9 +283,10 @@ def library_merge(*, user, survivor: models.Model, duplicates: list[models.Model
 def library_usage_counts(*, user, model: type[models.Model], pks) -> dict[int, int]:
     """For each object of `pks`, the number of use cases the user may see that use it: one query per kind of use,
     whatever the number of objects."""
-    visible = visible_to(user, UseCase.objects.order_by())
+    using_model, paths = library_usage(model)
+    visible = visible_to(user, using_model.objects.order_by())
     used: dict[int, set[int]] = {pk: set() for pk in pks}
-    for path in USAGE_PATHS[_label(model)]:
+    for path in paths:
         rows = model._base_manager.filter(pk__in=list(used), **{f"{path}__in": visible}).values_list("pk", path)
         for pk, use_case in rows.order_by().distinct():
             used[pk].add(use_case)

@@ -4,7 +4,8 @@ download, job result and (later) API endpoint asks here.
 Who may do what:
 
 - Workspace roles (viewer, author, reviewer, manager) are django-guardian object permissions on the workspace
-  (`WORKSPACE_ROLE_PERMISSIONS`), written from `usecases.WorkspaceMembership` by `workspace_role_set`.
+  (`usecases.permissions.WORKSPACE_ROLE_PERMISSIONS`), written from `usecases.WorkspaceMembership` by
+  `usecases.permissions.workspace_role_set`.
 - Direct grants on one use case (view, change, ...) to a user or a group are guardian object permissions on it.
 - Repository-wide roles are Django groups with model-wide permissions ("Administrators": every permission of the
   project's apps; "Library curators": writing the libraries). A model-wide permission implies the object
@@ -23,7 +24,8 @@ query whatever the number of rows and `user_can` asks the same question of one r
 on: an object the user may not see is a 404; one they may see but not change is a 403.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -32,7 +34,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import (
     BigIntegerField,
@@ -53,14 +55,13 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from ucmr.audit import account_roles, record_account_change
 from ucmr.models import BackgroundJob, ChangeLogEntry
-from usecases.models import UseCase, Workspace
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 REVIEW, PUBLISH, SHARE, MANAGE = "review", "publish", "share", "manage"
@@ -71,77 +72,104 @@ ADMINISTRATORS_GROUP = "Administrators"
 CURATORS_GROUP = "Library curators"
 REPOSITORY_ROLES = {"administrator": ADMINISTRATORS_GROUP, "curator": CURATORS_GROUP}
 
-# The guardian permissions (on the Workspace) that each workspace role holds.
-WORKSPACE_ROLE_PERMISSIONS = {
-    "viewer": ("view_workspace_usecases",),
-    "author": ("view_workspace_usecases", "change_workspace_usecases"),
-    "reviewer": ("view_workspace_usecases", "review_workspace_usecases"),
-    "manager": (
-        "view_workspace_usecases",
-        "change_workspace_usecases",
-        "review_workspace_usecases",
-        "publish_workspace_usecases",
-        "manage_workspace",
-    ),
-}
-WORKSPACE_PERMISSIONS = WORKSPACE_ROLE_PERMISSIONS["manager"]
-
-# What may be granted directly on one use case, by the share dialog (view, change) or here (review, publish).
-USECASE_GRANTS = ("view_usecase", "change_usecase", "review_usecase", "publish_usecase")
-
-# A use case action: the model-wide permission, the workspace permissions and the direct use case permissions
-# that each allow it.
-USECASE_RULES = {
-    VIEW: ("usecases.view_usecase", WORKSPACE_PERMISSIONS, USECASE_GRANTS),
-    CHANGE: ("usecases.change_usecase", ("change_workspace_usecases",), ("change_usecase",)),
-    REVIEW: ("usecases.review_usecase", ("review_workspace_usecases",), ("review_usecase",)),
-    PUBLISH: ("usecases.publish_usecase", ("publish_workspace_usecases",), ("publish_usecase",)),
-    DELETE: ("usecases.delete_usecase", ("manage_workspace",), ()),
-    SHARE: ("usecases.manage_workspace", ("manage_workspace",), ()),
-    # Its viewers and up, not every reader of a published use case; see _usecase_rule for reviewers-only workspaces.
-    COMMENT: ("usecases.view_usecase", WORKSPACE_PERMISSIONS, USECASE_GRANTS),
-}
-# A workspace action: the model-wide permission and the workspace permissions that allow it. ADD is adding a use
-# case to the workspace; VIEW is also allowed to whoever may see one of its use cases.
-WORKSPACE_RULES = {
-    VIEW: ("usecases.view_workspace", WORKSPACE_PERMISSIONS),
-    ADD: ("usecases.add_usecase", ("change_workspace_usecases",)),
-    MANAGE: ("usecases.manage_workspace", ("manage_workspace",)),
-}
-# Shared by the whole repository: everyone signed in reads them, model-wide permissions (curators) write them.
-LIBRARY_MODELS = {
-    ("actors", "actor"),
-    ("requirements", "requirement"),
-    ("requirements", "requirementcategory"),
-    ("usecases", "informationobject"),
-    ("usecases", "commonterm"),
-    ("usecases", "area"),
-    ("usecases", "businesscase"),
-}
-# Library objects their creator (who added one with a use case, as an analyst may) may also change, while no use
-# case but one they may change uses it: the description they wrote, an actor's placement.
-CREATOR_EDITED = {("actors", "actor"), ("requirements", "requirement"), ("usecases", "informationobject")}
-# Records the application writes and nobody changes: their rows are seen with their use case, never written.
-USECASE_RECORDS = {("usecases", "statuschange"), ("usecases", "usecasesnapshot")}
-# How a row of a use case's tables reaches its use case, where not through a `use_case` field.
-USECASE_PATHS = {("usecases", "step"): "scenario__use_case"}
-
+Label = tuple[str, str]  # (app label, model name)
 Rule = Q | bool  # True: every row; False: none; a Q: the rows it matches
+RuleFunction = Callable[[Any, type[models.Model], str], Rule]
 
 
-def _label(model: type[models.Model]) -> tuple[str, str]:
+@dataclass
+class _Registry:
+    """What the apps tell this module about their models (each app registers in its AppConfig.ready(), as NetBox's
+    apps register their models' features), so that the policy's engine imports no app."""
+
+    rules: dict[Label, RuleFunction] = field(default_factory=dict)
+    row_rules: list[Callable[[type[models.Model]], RuleFunction | None]] = field(default_factory=list)
+    libraries: set[Label] = field(default_factory=set)
+    creator_edited: set[Label] = field(default_factory=set)
+    usage: dict[Label, tuple[type[models.Model], tuple[str, ...]]] = field(default_factory=dict)
+    add_rules: dict[Label, Callable[[Any], bool]] = field(default_factory=dict)
+    grantable: dict[Label, tuple[str, ...]] = field(default_factory=dict)
+    change_log_scopes: dict[Label, Callable[[Any], models.QuerySet]] = field(default_factory=dict)
+    change_log_readers: list[Callable[[Any], bool]] = field(default_factory=list)
+
+
+_registry = _Registry()
+
+
+def _label_of(model: type[models.Model] | str) -> Label:
+    if isinstance(model, str):
+        app_label, model_name = model.lower().split(".")
+        return app_label, model_name
     return model._meta.app_label, model._meta.model_name
 
 
-def _signed_in(user) -> bool:
+def register_rule(model: type[models.Model] | str, rule: RuleFunction) -> None:
+    """`rule(user, model, action)` decides who may do what on the rows of `model` ("app.Model" or the class)."""
+    _registry.rules[_label_of(model)] = rule
+
+
+def register_row_rule(finder: Callable[[type[models.Model]], RuleFunction | None]) -> None:
+    """`finder(model)` returns the rule of a model no rule was registered for (the rows of a use case's tables),
+    or None."""
+    _registry.row_rules.append(finder)
+
+
+def register_library(model: type[models.Model] | str, *, creator_edited: bool = False) -> None:
+    """A model shared by the whole repository: everyone signed in reads it, model-wide permissions (curators) write
+    it. `creator_edited`: whoever added an object may change it while at most one use case they may change uses it
+    (see `register_library_usage`)."""
+    label = _label_of(model)
+    _registry.libraries.add(label)
+    if creator_edited:
+        _registry.creator_edited.add(label)
+
+
+def register_library_usage(model: type[models.Model] | str, *, using: type[models.Model], paths) -> None:
+    """Which objects of `using` (the use cases) use an object of the library `model`, by the lookups `paths` from
+    the library object to them: what the creator rule, a page's "used in" and merging count."""
+    _registry.usage[_label_of(model)] = (using, tuple(paths))
+
+
+def library_usage(model: type[models.Model]) -> tuple[type[models.Model], tuple[str, ...]] | None:
+    """(the model that uses objects of `model`, the lookups to it), or None when nothing registered a usage."""
+    return _registry.usage.get(_label_of(model))
+
+
+def register_add_rule(model: type[models.Model] | str, rule: Callable[[Any], bool]) -> None:
+    """`rule(user)` says whether the user may add an object of `model` at all (where it depends on objects, such as
+    the workspaces a use case may be added to)."""
+    _registry.add_rules[_label_of(model)] = rule
+
+
+def register_grantable(model: type[models.Model] | str, codenames) -> None:
+    """The guardian permissions that may be granted directly on one object of `model` (the share dialog)."""
+    _registry.grantable[_label_of(model)] = tuple(codenames)
+
+
+def register_change_log_scope(model: type[models.Model] | str, visible: Callable[[Any], models.QuerySet]) -> None:
+    """The audit trail's entries about objects of `model` (and about their rows) are seen by whoever `visible(user)`
+    returns the object for (a queryset of them)."""
+    _registry.change_log_scopes[_label_of(model)] = visible
+
+
+def register_change_log_reader(reader: Callable[[Any], bool]) -> None:
+    """`reader(user)` tells whether a user who is no administrator may read the repository-wide change log."""
+    _registry.change_log_readers.append(reader)
+
+
+def _label(model: type[models.Model]) -> Label:
+    return model._meta.app_label, model._meta.model_name
+
+
+def signed_in(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def _public_read() -> bool:
+def public_read() -> bool:
     return bool(getattr(settings, "UCMR_PUBLIC_READ", False))
 
 
-def _granted(user, model: type[models.Model], codenames, field: str = "pk") -> Q:
+def granted(user, model: type[models.Model], codenames, field: str = "pk") -> Q:
     """Rows whose `field` names an object of `model` on which the user, or one of their groups, holds one of the
     guardian permissions `codenames`: two subqueries, no rows fetched (and no content type looked up first)."""
     app_label, model_name = _label(model)
@@ -157,52 +185,15 @@ def _granted(user, model: type[models.Model], codenames, field: str = "pk") -> Q
     )
 
 
-def _usecase_rule(user, action: str) -> Rule:
-    if action not in USECASE_RULES:
-        return False
-    model_permission, workspace_codenames, direct_codenames = USECASE_RULES[action]
-    published = Q(status="published")
-    if not _signed_in(user):
-        return published if action == VIEW and _public_read() else False
-    if user.has_perm(model_permission):
-        return True
-    rule = _granted(user, Workspace, workspace_codenames, field="workspace")
-    if direct_codenames:
-        rule |= _granted(user, UseCase, direct_codenames)
-    if action == COMMENT:  # a workspace may leave comments to its reviewers (and managers)
-        reviewers = _usecase_rule(user, REVIEW)
-        return True if reviewers is True else (rule & Q(workspace__comments_reviewers_only=False)) | reviewers
-    return (rule | published) if action == VIEW else rule
-
-
-def _workspace_rule(user, action: str) -> Rule:
-    if action not in WORKSPACE_RULES:
-        return _signed_in(user) and user.has_perm(f"usecases.{action}_workspace")
-    model_permission, codenames = WORKSPACE_RULES[action]
-    if _signed_in(user) and user.has_perm(model_permission):
-        return True
-    rule: Rule = False
-    if action == VIEW:
-        use_cases = _usecase_rule(user, VIEW)
-        if use_cases is True:
-            return True
-        if use_cases is not False:
-            rule = Q(Exists(UseCase.objects.filter(use_cases, workspace=OuterRef("pk"))))
-    if _signed_in(user):
-        members = _granted(user, Workspace, codenames)
-        rule = members if rule is False else rule | members
-    return rule
-
-
 def _as_text(queryset: models.QuerySet) -> models.QuerySet:
     """The primary keys of `queryset` as text, to compare with the audit trail's object ids."""
     return queryset.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
 
 
 def _change_log_rule(user, action: str) -> Rule:
-    """The changes to objects the user may see: library objects, visible use cases and their rows, the members
-    of workspaces they manage. Entries of deleted use cases are left to administrators."""
-    if action != VIEW or not _signed_in(user):
+    """The changes to objects the user may see: library objects, and what each app's registered scope lets them
+    see (visible use cases and their rows, the members of workspaces they manage)."""
+    if action != VIEW or not signed_in(user):
         return False
     if user.has_perm("ucmr.view_changelogentry"):
         return True
@@ -213,76 +204,57 @@ def _change_log_rule(user, action: str) -> Rule:
             found |= Q(**{f"{prefix}__app_label": app_label, f"{prefix}__model": model_name})
         return found
 
-    use_cases = _as_text(visible_to(user, UseCase.objects.order_by()))
-    workspaces = _as_text(visible_to(user, Workspace.objects.order_by(), MANAGE))
-    return (
-        (about("content_type", LIBRARY_MODELS) & Q(related_content_type__isnull=True))
-        | about("related_content_type", LIBRARY_MODELS)
-        | (about("content_type", [("usecases", "usecase")]) & Q(object_id__in=use_cases))
-        | (about("related_content_type", [("usecases", "usecase")]) & Q(related_object_id__in=use_cases))
-        | (about("content_type", [("usecases", "workspace")]) & Q(object_id__in=workspaces))
-        | (about("related_content_type", [("usecases", "workspace")]) & Q(related_object_id__in=workspaces))
+    rule = (about("content_type", _registry.libraries) & Q(related_content_type__isnull=True)) | about(
+        "related_content_type", _registry.libraries
     )
-
-
-def _usecase_row_rule(user, model: type[models.Model], action: str) -> Rule:
-    """Rows of a use case (its tables, its workflow record): seen with the use case, changed with it."""
-    if _label(model) in USECASE_RECORDS and action != VIEW:
-        return False
-    rule = _usecase_rule(user, VIEW if action == VIEW else CHANGE)
-    if isinstance(rule, bool):
-        return rule
-    path = USECASE_PATHS.get(_label(model), "use_case")
-    return Q(**{f"{path}__in": UseCase.objects.filter(rule)})
-
-
-def _membership_rule(user, action: str) -> Rule:
-    rule = _workspace_rule(user, VIEW if action == VIEW else MANAGE)
-    if isinstance(rule, bool):
-        return rule
-    return Q(workspace__in=Workspace.objects.filter(rule))
+    for label, visible in _registry.change_log_scopes.items():
+        pks = _as_text(visible(user).order_by())
+        rule |= (about("content_type", [label]) & Q(object_id__in=pks)) | (
+            about("related_content_type", [label]) & Q(related_object_id__in=pks)
+        )
+    return rule
 
 
 def _rule(user, model: type[models.Model], action: str) -> Rule:
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}; expected one of {ACTIONS}.")
     label = _label(model)
-    if label == ("usecases", "usecase"):
-        return _usecase_rule(user, action)
-    if label == ("usecases", "workspace"):
-        return _workspace_rule(user, action)
-    if label == ("usecases", "workspacemembership"):
-        return _membership_rule(user, action)
-    if label in LIBRARY_MODELS:
+    if label in _registry.rules:
+        return _registry.rules[label](user, model, action)
+    if label in _registry.libraries:
         library = _library_rule(user, model, action)
-        if library is True or action != CHANGE or label not in CREATOR_EDITED or not _signed_in(user):
+        if library is True or action != CHANGE or label not in _registry.creator_edited or not signed_in(user):
             return library
         return _creator_rule(user, model)
     if model is ChangeLogEntry:
         return _change_log_rule(user, action)
     if model is BackgroundJob:
-        if action != VIEW or not _signed_in(user):
+        if action != VIEW or not signed_in(user):
             return False
         return True if user.has_perm("ucmr.view_backgroundjob") else Q(user=user)
-    if label in USECASE_PATHS or label in USECASE_RECORDS or _has_usecase_field(model):
-        return _usecase_row_rule(user, model, action)
+    for finder in _registry.row_rules:
+        rule = finder(model)
+        if rule is not None:
+            return rule(user, model, action)
     # Anything else follows Django's own model permissions.
-    return _signed_in(user) and user.has_perm(f"{label[0]}.{action}_{label[1]}")
+    return signed_in(user) and user.has_perm(f"{label[0]}.{action}_{label[1]}")
 
 
 def _library_rule(user, model: type[models.Model], action: str) -> bool:
     """What the whole library allows: reading to everyone signed in, writing to model-wide permissions."""
     if action == VIEW:
-        return _signed_in(user) or _public_read()
+        return signed_in(user) or public_read()
     app_label, model_name = _label(model)
-    return _signed_in(user) and user.has_perm(f"{app_label}.{action}_{model_name}")
+    return signed_in(user) and user.has_perm(f"{app_label}.{action}_{model_name}")
 
 
-def _creator_rule(user, model: type[models.Model]) -> Q:
+def _creator_rule(user, model: type[models.Model]) -> Rule:
     """The library objects `user` created (the audit trail says so) that at most one use case uses, one they may
     change: theirs to correct until another use case relies on them."""
-    from ucmr.merge import USAGE_PATHS  # which relations use a library object; merge imports this module
-
+    usage = library_usage(model)
+    if usage is None:
+        return False
+    using_model, paths = usage
     app_label, model_name = _label(model)
     created = ChangeLogEntry.objects.filter(
         action=ChangeLogEntry.Action.CREATE,
@@ -291,26 +263,15 @@ def _creator_rule(user, model: type[models.Model]) -> Q:
         content_type__model=model_name,
         object_id=Cast(OuterRef("pk"), CharField()),
     )
-    object_use_cases = (
-        Q(pk__in=model._base_manager.filter(pk=OuterRef(OuterRef("pk"))).values(path))
-        for path in USAGE_PATHS[(app_label, model_name)]
-    )
-    using = UseCase._base_manager.order_by().filter(reduce(or_, object_use_cases))
+    object_uses = (Q(pk__in=model._base_manager.filter(pk=OuterRef(OuterRef("pk"))).values(path)) for path in paths)
+    using = using_model._base_manager.order_by().filter(reduce(or_, object_uses))
     count = using.annotate(count=Func(F("pk"), function="COUNT")).values("count")
     rule = Q(Exists(created)) & Q(LessThanOrEqual(Subquery(count, output_field=IntegerField()), 1))
-    changeable = _usecase_rule(user, CHANGE)
+    changeable = _rule(user, using_model, CHANGE)
     if changeable is True:
         return rule
     others = using if changeable is False else using.exclude(changeable)
     return rule & ~Q(Exists(others))
-
-
-def _has_usecase_field(model: type[models.Model]) -> bool:
-    try:
-        field = model._meta.get_field("use_case")
-    except FieldDoesNotExist:
-        return False
-    return field.is_relation and _label(field.related_model) == ("usecases", "usecase")
 
 
 def _apply(queryset: models.QuerySet, rule: Rule) -> models.QuerySet:
@@ -357,9 +318,9 @@ def user_can(user, action: str, obj: models.Model | type[models.Model]) -> bool:
     """May `user` do `action` on `obj`? Asked of a model class: 'add', or an action that model-wide permissions
     alone decide (a library's 'change')."""
     if isinstance(obj, type):
-        if action == ADD and _label(obj) == ("usecases", "usecase"):
-            return visible_to(user, Workspace.objects.order_by(), ADD).exists()
-        if _label(obj) in LIBRARY_MODELS:  # every object of the library (what curators may do)
+        if action == ADD and _label(obj) in _registry.add_rules:
+            return _registry.add_rules[_label(obj)](user)
+        if _label(obj) in _registry.libraries:  # every object of the library (what curators may do)
             return _library_rule(user, obj, action)
         rule = _rule(user, obj, action)
         if not isinstance(rule, bool):
@@ -377,16 +338,11 @@ def require(user, action: str, obj: models.Model | type[models.Model]) -> None:
         )
 
 
-def workspaces_of(user, action: str = VIEW) -> models.QuerySet:
-    """The workspaces on which `user` may do `action` (ADD: add use cases; MANAGE: manage members)."""
-    return visible_to(user, Workspace.objects.order_by("name"), action)
-
-
 def may_read_change_log(user) -> bool:
     """The repository-wide log is for administrators and workspace managers."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
-    return user.has_perm("ucmr.view_changelogentry") or workspaces_of(user, MANAGE).exists()
+    return user.has_perm("ucmr.view_changelogentry") or any(reader(user) for reader in _registry.change_log_readers)
 
 
 # Writing grants: only services call these, and record what they did in the audit trail.
@@ -416,20 +372,10 @@ def _grant(row: models.Model) -> Grant:
     return Grant(kind=kind, id=row.pk, grantee=getattr(row, kind), codename=row.permission.codename, row=row)
 
 
-def workspace_role_set(*, member, workspace: models.Model, role: str | None) -> None:
-    """Make `member`'s guardian permissions on `workspace` exactly those of `role` (none for None)."""
-    if role is not None and role not in WORKSPACE_ROLE_PERMISSIONS:
-        raise ValueError(f"Unknown workspace role {role!r}.")
-    wanted = set(WORKSPACE_ROLE_PERMISSIONS[role]) if role else set()
-    for codename in WORKSPACE_PERMISSIONS:
-        if codename in wanted:
-            assign_perm(codename, member, workspace)
-        else:
-            remove_perm(codename, member, workspace)
-
-
-def object_grants(obj: models.Model, codenames=USECASE_GRANTS) -> list[Grant]:
-    """The direct grants on `obj`, users first, each ordered by name."""
+def object_grants(obj: models.Model, codenames=None) -> list[Grant]:
+    """The direct grants on `obj` (of `codenames`, by default those registered as grantable), users first, each
+    ordered by name."""
+    codenames = _registry.grantable.get(_label(obj), ()) if codenames is None else codenames
     content_type = ContentType.objects.get_for_model(obj)
     found = {"content_type": content_type, "object_pk": str(obj.pk), "permission__codename__in": codenames}
     users = UserObjectPermission.objects.filter(**found).select_related("user", "permission")
@@ -446,7 +392,7 @@ def object_grant_get(obj: models.Model, *, kind: str, grant_id: int) -> Grant | 
 
 def object_grant_add(obj: models.Model, *, grantee, codename: str) -> Grant:
     """Grant `codename` on `obj` to a user or a group (nothing changes when they hold it already)."""
-    if codename not in USECASE_GRANTS:
+    if codename not in _registry.grantable.get(_label(obj), ()):
         raise ValueError(f"{codename!r} cannot be granted on one object.")
     return _grant(assign_perm(codename, grantee, obj))
 
@@ -484,7 +430,7 @@ class ObjectPermissions(BasePermission):
         if request.user is not None and request.user.is_authenticated:
             return request.user.is_active
         public = getattr(view, "action", None) in getattr(view, "public_actions", ())
-        return request.method in SAFE_METHODS and public and _public_read()
+        return request.method in SAFE_METHODS and public and public_read()
 
     def has_object_permission(self, request, view, obj) -> bool:
         action = getattr(view, "permission_actions", {}).get(getattr(view, "action", None))
@@ -512,7 +458,7 @@ class ObjectPermissionMixin(AccessMixin):
 
     def dispatch(self, request, *args, **kwargs):
         anonymous = not request.user.is_authenticated
-        if anonymous and not (self.public_read and _public_read()):
+        if anonymous and not (self.public_read and public_read()):
             return self.handle_no_permission()
         try:
             self.check_permissions()

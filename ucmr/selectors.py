@@ -1,30 +1,12 @@
-"""Reads that belong to no single app: the home page's figures, background jobs and the audit trail."""
+"""Reads that belong to no single app: background jobs and the audit trail."""
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from actors.models import Actor
-from requirements.models import Requirement
 from ucmr.models import BackgroundJob, ChangeLogEntry
 from ucmr.permissions import visible_to
-from usecases.models import CommonTerm, InformationObject, UseCase
-
-
-def repository_counts(*, user) -> dict[str, int]:
-    """How many use cases, actors, requirements, information objects and terms the user may see."""
-    counted = {
-        "use_cases": UseCase,
-        "actors": Actor,
-        "requirements": Requirement,
-        "information_objects": InformationObject,
-        "common_terms": CommonTerm,
-    }
-    return {
-        name: visible_to(user, model.objects.listed() if model is UseCase else model.objects.all()).count()
-        for name, model in counted.items()
-    }
 
 
 def job_list(*, user) -> QuerySet[BackgroundJob]:

@@ -1,39 +1,19 @@
-"""Pages of the project as a whole: the home page, background jobs, the repository-wide change log and the change of
+"""Pages of the project as a whole: background jobs, the repository-wide change log and the change of
 one's password."""
 
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from ucmr.audit import record_password_change
 from ucmr.filters import ChangeLogEntryFilterSet
-from ucmr.jobs import job_label
+from ucmr.jobs import job_label, job_page_context
 from ucmr.permissions import ObjectPermissionMixin, may_read_change_log, require
-from ucmr.selectors import change_log_list, changes_redacted, job_get, job_queue_position, repository_counts
-from ucmr.worklist import unread_comments_get, watched_change_summaries, work_list_get
-from usecases.exchange.services import EXPORT_JOB_KIND, IMPORT_JOB_KIND, export_job_context, import_job_context
+from ucmr.selectors import change_log_list, changes_redacted, job_get, job_queue_position
 
 CHANGE_LOG_PAGE_SIZE = 50
-
-
-class HomeView(ObjectPermissionMixin, TemplateView):
-    """The user's work list (what waits for them, what others changed in their use cases) and what the repository
-    holds, as far as they may see."""
-
-    public_read = True
-    template_name = "ucmr/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        return super().get_context_data(
-            counts=repository_counts(user=user),
-            work=work_list_get(user=user),
-            unread_comments=unread_comments_get(user=user),
-            summaries=watched_change_summaries(user=user),
-            **kwargs,
-        )
 
 
 class JobDetailView(ObjectPermissionMixin, DetailView):
@@ -51,10 +31,7 @@ class JobDetailView(ObjectPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["jobs_ahead"] = job_queue_position(job=self.object)
         context["job_label"] = job_label(self.object)
-        if self.object.kind == IMPORT_JOB_KIND:  # the import report, and its "Confirm import" after a dry run
-            context.update(import_job_context(user=self.request.user, job=self.object))
-        if self.object.kind == EXPORT_JOB_KIND:  # the Download link while the file is there
-            context.update(export_job_context(job=self.object))
+        context.update(job_page_context(user=self.request.user, job=self.object))  # what its kind shows
         return context
 
 

@@ -26,10 +26,10 @@ from ucmr.permissions import (
     require,
     user_can,
     visible_to,
-    workspace_role_set,
 )
 from ucmr.services import model_create, model_delete, model_update
 from usecases.models import UseCase, Workspace, WorkspaceMembership
+from usecases.permissions import workspace_role_set
 
 Role = WorkspaceMembership.Role
 

@@ -26,7 +26,6 @@ from ucmr.permissions import (
     may_read_change_log,
     require,
     user_can,
-    workspaces_of,
 )
 from usecases.access import (
     grantee_by_name,
@@ -58,6 +57,7 @@ from usecases.forms import (
 )
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
 from usecases.models.images import IMAGE_TYPES, image_detect
+from usecases.permissions import workspaces_of
 from usecases.search import usecase_search_matches
 from usecases.selectors import (
     common_term_get,

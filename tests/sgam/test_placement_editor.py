@@ -15,7 +15,7 @@ from sgam.models import Domain, Layer, NistDomain, NistPlacement, SgamPlacement,
 from sgam.services import sgam_placement_add
 from tests.factories import UseCaseFactory, WorkspaceFactory, member_of
 from ucmr.models import ChangeLogEntry
-from usecases.authoring.views import STALE_MESSAGE
+from usecases.authoring.responses import STALE_MESSAGE
 from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db

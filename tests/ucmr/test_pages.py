@@ -16,7 +16,8 @@ from tests.factories import (
     WorkspaceMembershipFactory,
 )
 from ucmr.models import BackgroundJob
-from ucmr.views import HomeView, JobDetailView
+from ucmr.views import JobDetailView
+from usecases.home_views import HomeView
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,6 @@ from ucmr.permissions import (
     REVIEW,
     SHARE,
     VIEW,
-    WORKSPACE_ROLE_PERMISSIONS,
     ObjectPermissionFilter,
     ObjectPermissions,
     allowed_actions,
@@ -36,9 +35,9 @@ from ucmr.permissions import (
     user_can,
     visible_to,
     with_permissions,
-    workspace_role_set,
 )
 from usecases.models import UseCase, Workspace
+from usecases.permissions import WORKSPACE_ROLE_PERMISSIONS, workspace_role_set
 from usecases.services import usecase_create
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +170,7 @@ def test_the_roles_groups_hold_the_model_wide_permissions():
     )
     people = Permission.objects.filter(content_type__app_label="auth", content_type__model__in=["user", "group"])
 
-    # A model added later needs a data migration that gives its permissions to the administrators too.
+    # A model added later gets its permissions to the administrators after the next migrate (ucmr.apps).
     assert set(administrators.permissions.all()) == set(project) | set(people)
     assert {
         f"{p.content_type.app_label}.{p.codename}" for p in curators.permissions.select_related("content_type")

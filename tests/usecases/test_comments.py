@@ -229,7 +229,7 @@ def test_no_notification_names_a_use_case_its_recipient_may_not_see(team, django
     # A watcher who lost access before the job ran hears nothing either.
     former = member_of(use_case.workspace, "viewer", username="former")
     usecase_watch_set(user=former, use_case=use_case, watching=True)
-    from ucmr.permissions import workspace_role_set
+    from usecases.permissions import workspace_role_set
 
     with django_capture_on_commit_callbacks(execute=True):
         usecase_submit(user=people["author"], use_case=use_case)

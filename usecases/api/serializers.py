@@ -7,11 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from ucmr.permissions import VIEW, workspaces_of
+from ucmr.permissions import VIEW
 from usecases.api.document import LibrariesSerializer, document_serializer
 from usecases.exchange.loader import POLICIES
 from usecases.forms import USECASE_FIELDS
 from usecases.models import UseCase, UseCaseSnapshot, Workspace
+from usecases.permissions import workspaces_of
 from usecases.xml import document as doc
 
 LINKS_FIELD = serializers.DictField(child=serializers.CharField())

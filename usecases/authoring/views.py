@@ -32,14 +32,12 @@ from ucmr.editing import add_service_errors
 from ucmr.permissions import CHANGE, ObjectPermissionMixin, require
 from usecases.authoring.conflicts import ROW_CHANGED, conflict_of, last_change, order_fingerprint, row_differences
 from usecases.authoring.forms import RowActionForm
+from usecases.authoring.responses import INCOMPLETE_MESSAGE, REVISED_EVENT, draft_refusal, is_htmx
 from usecases.authoring.tables import TABLES, table_get
-from usecases.models import Scenario, UseCase
+from usecases.models import Scenario
 from usecases.selectors import usecase_header_get
-from usecases.services import not_a_draft_message, usecase_row_siblings
+from usecases.services import usecase_row_siblings
 
-# The placement editor (sgam/placement_views.py) still compares the use case's revision: a placement is a cell of one
-# grid the whole use case shares.
-STALE_MESSAGE = "Someone else changed this use case meanwhile; reload to see their change. Nothing was saved."
 CHANGED_MESSAGE = (
     "Someone changed this {noun} while you were editing it. Nothing of yours was saved yet: your text is kept in the "
     "form. Save again to replace their version with yours, or Cancel to keep theirs."
@@ -54,28 +52,6 @@ DELETE_CHANGED_MESSAGE = (
 )
 GONE_MESSAGE = "Someone else deleted this {noun} already; the table is shown as it is now."
 ORDER_CHANGED_MESSAGE = "Someone changed the order of this table meanwhile; it is shown as it is now. Nothing moved."
-INCOMPLETE_MESSAGE = "The page was incomplete; reload it and try again. Nothing was changed."
-REVISED_EVENT = "usecaseRevised"
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def is_stale(error: ValidationError) -> bool:
-    return getattr(error, "code", None) == "stale_revision"
-
-
-def draft_refusal(request, use_case: UseCase):
-    """The answer to an edit of a use case that is no longer a draft (None for a draft): a 409 with the reason for
-    htmx, the use case page with the reason without."""
-    if use_case.status == UseCase.Status.DRAFT:
-        return None
-    message = not_a_draft_message(use_case)
-    if is_htmx(request):
-        return TemplateResponse(request, "usecases/authoring/message.html", {"message": message}, status=409)
-    messages.error(request, message)
-    return redirect(use_case.get_absolute_url())
 
 
 class TableEditorView(ObjectPermissionMixin, View):

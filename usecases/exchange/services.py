@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 
 from ucmr.jobs import Progress, job_start
 from ucmr.models import BackgroundJob
-from ucmr.permissions import ADD, user_can, visible_to, workspaces_of
+from ucmr.permissions import ADD, user_can, visible_to
 from usecases.excel.writer import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from usecases.excel.writer import Library, WorkbookWriter, write_workbook
 from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
@@ -39,6 +39,7 @@ from usecases.exchange.report import ImportReport
 from usecases.exchange.selectors import EXPORT_JOB_KIND, export_job_file_name
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.models import UseCase, Workspace
+from usecases.permissions import workspaces_of
 from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
 from usecases.xml.parsing import max_bytes_setting
 
@@ -242,7 +243,7 @@ def export_job_start(*, user, use_cases: QuerySet[UseCase], export_format: str =
     return job_start(user=user, kind=EXPORT_JOB_KIND, params=params)
 
 
-def export_job_context(*, job: BackgroundJob) -> dict[str, Any]:
+def export_job_context(*, job: BackgroundJob, user=None) -> dict[str, Any]:
     """What the job page (seen by those who may download its file) shows of an export: the file, while it is kept."""
     done = job.status == BackgroundJob.Status.SUCCEEDED
     return {"export_download": done and export_job_file_name(job=job) is not None}

@@ -12,11 +12,13 @@ from django.db.models import CharField, IntegerField, OuterRef, Q, QuerySet, Sub
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from actors.models import Actor
+from requirements.models import Requirement
 from ucmr.change_text import change_text
 from ucmr.models import ChangeLogEntry, Notification
 from ucmr.notifications import notification_list
 from ucmr.permissions import CHANGE, PUBLISH, REVIEW, visible_to
-from usecases.models import StatusChange, UseCase, UseCaseSnapshot, UseCaseWatch
+from usecases.models import CommonTerm, InformationObject, StatusChange, UseCase, UseCaseSnapshot, UseCaseWatch
 
 Status = UseCase.Status
 CHANGES_READ = 200  # the latest entries the summaries are made of
@@ -24,6 +26,21 @@ SUMMARIES_SHOWN = 15
 UNREAD_SHOWN = 5
 # Rows the workflow writes along with a transition; the transition tells them.
 WORKFLOW_ROWS = {"statuschange", "usecasesnapshot", "versionentry"}
+
+
+def repository_counts(*, user) -> dict[str, int]:
+    """How many use cases, actors, requirements, information objects and terms the user may see."""
+    counted = {
+        "use_cases": UseCase,
+        "actors": Actor,
+        "requirements": Requirement,
+        "information_objects": InformationObject,
+        "common_terms": CommonTerm,
+    }
+    return {
+        name: visible_to(user, model.objects.listed() if model is UseCase else model.objects.all()).count()
+        for name, model in counted.items()
+    }
 
 
 @dataclass
