@@ -1,0 +1,1001 @@
+"""Neutral document -> one Word document per use case in the IEC 62559-2 template's layout (`layout`): the
+template's headings 1 to 8 in its order (References numbered 3.2, as the IEC numbers it), each followed by its
+table, with the caption row spanning the table and the field labels on grey, as NIST's template has them.
+
+- One Actors table per actor grouping, and one without a grouping for the actors a scenario or step names that are
+  in none; one Steps table per scenario (under a "4.2.n Steps - <scenario>" heading) with every step and sub-step,
+  actors named by name, information by ID, and the requirements' R-IDs a step names; section 5 lists the
+  information the steps exchange; section 6 the requirements the use case names, a table per category.
+- Rich text (`ucmr.richtext`: paragraphs, line breaks, lists, emphasis, links, tables) is written as Word
+  paragraphs, runs, hyperlinks and nested tables.
+- Section 2 holds the pictures: the uploaded drawings' images and the generated diagrams' PNGs, as `pictures` gives
+  them (by the drawing's mRID); a drawing without a picture is named with its address. Nothing is rendered here.
+- The page is `UCMR_WORD_PAGE` (A4 landscape by default; see `PageSetup.from_setting`).
+
+Library objects come from `usecases.excel.writer.Library`, as for the workbook. What the template has no field for
+(SGAM and NIST placements, objective descriptions, mRIDs) is not written: the document is the template's view of a
+use case.
+"""
+
+import io
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+import docx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Inches, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from lxml import html as lxml_html
+from PIL import Image, UnidentifiedImageError
+
+from ucmr.richtext import LINK_SCHEMES, is_markup, rich_text_clean
+from usecases.excel import writer as excel_writer
+from usecases.word import layout
+from usecases.xml import document as doc
+from usecases.xml.document import iter_steps
+from usecases.xml.vocabulary import actor_type_spelling
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+BODY_FONT = "Arial"
+HEADING_FONT = "Cambria"
+TABLE_TEXT_STYLE = "TableText"
+LIST_SEPARATOR = ", "
+DATE_FORMAT = "%Y-%m-%d"
+# The share of the page's text height a picture may take, so that its name fits on the same page.
+PICTURE_MAX_HEIGHT = 0.75
+# Larger images are scaled down to this many pixels on their long side (a page shows no more).
+PICTURE_MAX_PIXELS = 2400
+# Characters XML 1.0 cannot carry.
+_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Relative column widths of each table (the template's tables are 100 % of the text width).
+COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
+    "identification": (1, 2, 3),
+    "versions": (0.8, 1, 1.8, 4, 1.4),
+    "scope": (1, 4),
+    "kpis": (0.8, 1.8, 4, 2),
+    "actors": (1.8, 1.2, 4, 3),
+    "references": (0.6, 1.2, 3, 1, 2.2, 1.5, 2),
+    "scenarios": (0.6, 1.6, 3, 1.4, 1.6, 1.6, 1.6),
+    "steps": (0.6, 1.2, 1.4, 3, 1, 1.3, 1.3, 1.3, 1.4),
+    "information": (1.2, 2, 4.5, 1.3),
+    "requirements": (1, 2, 4.5),
+    "common_terms": (1.2, 4),
+    "custom_information": (1.5, 3.5, 1.5),
+}
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper size, orientation and margins of the document."""
+
+    width: Emu
+    height: Emu
+    landscape: bool
+    margin: Emu
+
+    PAPERS = {"a4": (Mm(210), Mm(297), Mm(20)), "letter": (Inches(8.5), Inches(11), Inches(1))}
+
+    @classmethod
+    def from_setting(cls, value: str | None = None) -> "PageSetup":
+        """`UCMR_WORD_PAGE` (or `value`): "a4" or "letter", optionally with "-landscape" (the default) or
+        "-portrait": "a4-landscape", "letter-landscape", "a4-portrait" ..."""
+        text = (value if value is not None else getattr(settings, "UCMR_WORD_PAGE", "a4-landscape")) or "a4"
+        paper, _, orientation = text.strip().lower().partition("-")
+        if paper not in cls.PAPERS or orientation not in ("", "landscape", "portrait"):
+            raise ImproperlyConfigured(
+                f"UCMR_WORD_PAGE={text!r}: use a4 or letter, with -landscape (the default) or -portrait."
+            )
+        short, long, margin = cls.PAPERS[paper]
+        landscape = orientation != "portrait"
+        return cls(
+            width=Emu(long if landscape else short),
+            height=Emu(short if landscape else long),
+            landscape=landscape,
+            margin=Emu(margin),
+        )
+
+    @property
+    def text_width(self) -> int:
+        return self.width - 2 * self.margin
+
+    @property
+    def text_height(self) -> int:
+        return self.height - 2 * self.margin
+
+
+@dataclass
+class Library(excel_writer.Library):
+    """The workbook's library (`usecases.excel.writer.Library`) with what sections 6 and 7 name: the requirement
+    categories (parents before children) and the common terms."""
+
+    categories: list[doc.RequirementCategory] = field(default_factory=list)
+    common_terms: dict[str, doc.CommonTerm] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, repository: doc.Repository, use_cases: Iterable[doc.UseCase] = ()) -> "Library":
+        base = excel_writer.Library.of(repository, use_cases)
+        return cls(
+            **{name: getattr(base, name) for name in base.__dataclass_fields__},
+            categories=repository.all_categories(),
+            common_terms={term.mrid: term for term in repository.common_terms},
+        )
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image to put in section 2 (PNG, JPEG or GIF bytes), or, without `data`, why there is none (`note`)."""
+
+    data: bytes | None = None
+    note: str = ""
+
+    @classmethod
+    def of_image(cls, data: bytes) -> "Picture":
+        """An image file as Word takes it: PNG, JPEG and GIF as they are, unless wider than `PICTURE_MAX_PIXELS`;
+        anything else Pillow reads (WebP) as PNG; what it cannot read, a note."""
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format in ("PNG", "JPEG", "GIF") and max(image.size) <= PICTURE_MAX_PIXELS:
+                    return cls(data=data)
+                image.thumbnail((PICTURE_MAX_PIXELS, PICTURE_MAX_PIXELS))
+                converted = io.BytesIO()
+                image.save(converted, format="PNG")
+                return cls(data=converted.getvalue())
+        except (UnidentifiedImageError, OSError, ValueError):
+            return cls(note="The image could not be read")
+
+
+@dataclass
+class DocumentWriter:
+    """Writes use cases as Word documents, one each (`write`), on the same page setup."""
+
+    page: PageSetup = field(default_factory=PageSetup.from_setting)
+
+    def write(
+        self,
+        use_case: doc.UseCase,
+        *,
+        library: Library,
+        output: IO[bytes],
+        pictures: dict[str, Picture] | None = None,
+    ) -> None:
+        document = _new_document(self.page, title=use_case.name)
+        _UseCaseWriter(document, use_case, library, pictures or {}, self.page).write()
+        document.save(output)
+
+
+def write_document(
+    use_case: doc.UseCase,
+    *,
+    library: Library,
+    output: IO[bytes],
+    pictures: dict[str, Picture] | None = None,
+    page: PageSetup | None = None,
+) -> None:
+    """One use case as a Word document saved to `output`."""
+    DocumentWriter(page=page or PageSetup.from_setting()).write(
+        use_case, library=library, output=output, pictures=pictures
+    )
+
+
+def document_file_name(use_case: doc.UseCase) -> str:
+    """The name of a use case's document in a zip of several (without the extension)."""
+    stem = re.sub(r"[^\w.-]+", "-", use_case.identifier or use_case.name, flags=re.ASCII).strip("-.")
+    return stem[:60] or "use-case"
+
+
+# The document and its styles
+
+
+def _new_document(page: PageSetup, *, title: str) -> docx.Document:
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = page.width, page.height
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, page.margin)
+    document.core_properties.title = _text(title)[:255]
+    document.core_properties.author = "UCMR"
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(10)
+    _east_asian_font(normal, BODY_FONT)
+    for name, size in (("Heading 1", 14), ("Heading 2", 13), ("Heading 3", 11)):
+        style = styles[name]
+        style.font.name, style.font.size, style.font.bold = HEADING_FONT, Pt(size), True
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _east_asian_font(style, HEADING_FONT)
+        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(12), Pt(6)
+        style.paragraph_format.keep_with_next = True
+    text_style = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    text_style.base_style = normal
+    text_style.font.size = Pt(9)
+    text_style.paragraph_format.space_before, text_style.paragraph_format.space_after = Pt(1), Pt(1)
+    label_style = styles.add_style(layout.LABEL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    label_style.base_style = text_style
+    label_style.font.bold = True
+    return document
+
+
+def _east_asian_font(style, name: str) -> None:
+    """python-docx sets the ASCII and high-ANSI font; the other scripts name it too, so that no run falls back."""
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def _text(value: object) -> str:
+    return _ILLEGAL_CHARACTERS.sub("", "" if value is None else str(value))
+
+
+# The use case
+
+
+class _UseCaseWriter:
+    def __init__(
+        self,
+        document: docx.Document,
+        use_case: doc.UseCase,
+        library: Library,
+        pictures: dict[str, Picture],
+        page: PageSetup,
+    ) -> None:
+        self.document = document
+        self.use_case = use_case
+        self.library = library
+        self.pictures = pictures
+        self.page = page
+        self.steps = [step for scenario in use_case.scenarios for step in iter_steps(scenario.steps)]
+
+    def write(self) -> None:
+        sections = {
+            "name": self.identification,
+            "versions": self.versions,
+            "scope": self.scope,
+            "narrative": self.narrative,
+            "kpis": self.kpis,
+            "conditions": self.conditions,
+            "classification": self.classification,
+            "remarks": self.remarks,
+            "diagrams": self.diagrams,
+            "actors": self.actors,
+            "references": self.references,
+            "scenarios": self.scenarios,
+            "steps": self.step_tables,
+            "information": self.information,
+            "requirements": self.requirements,
+            "common_terms": self.common_terms,
+            "custom_information": self.custom_information,
+        }
+        for heading in layout.WRITTEN_HEADINGS:
+            self.document.add_heading(heading.text, level=heading.level)
+            if heading.key in sections:
+                sections[heading.key]()
+
+    # Tables
+
+    def table(self, key: str, rows: list[list], *, header: bool = True) -> Table:
+        """A table of the template: the caption row, the header row of its columns (unless `header` is False), then
+        `rows` (lists of cell values: text, or `_Rich` text)."""
+        spec = layout.TABLES_BY_KEY[key]
+        columns = layout.written_columns(spec)
+        table = self.new_table(key, len(columns))
+        self.caption_row(table, spec)
+        if header:
+            self.label_row(table, [column.label for column in columns], repeat=True, fill=spec.fill)
+        for values in rows or [[""] * len(columns)]:
+            self.value_row(table, values)
+        return table
+
+    def new_table(self, key: str, width: int) -> Table:
+        table = self.document.add_table(rows=0, cols=width)
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        weights = COLUMN_WEIGHTS.get(key, (1,) * width)
+        total = sum(weights)
+        table._widths = [Emu(int(self.page.text_width * weight / total)) for weight in weights]
+        for column, width_emu in zip(table.columns, table._widths, strict=True):
+            column.width = width_emu
+        table_width = table._tbl.tblPr.find(qn("w:tblW"))
+        if table_width is None:
+            table_width = OxmlElement("w:tblW")
+            table._tbl.tblPr.append(table_width)
+        table_width.set(qn("w:type"), "pct")
+        table_width.set(qn("w:w"), "5000")
+        return table
+
+    def add_row(self, table: Table, *, repeat: bool = False) -> list[_Cell]:
+        row = table.add_row()
+        if repeat:  # repeated at the top of each page the table runs onto
+            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        cells = row.cells
+        for cell, width in zip(cells, table._widths, strict=True):
+            cell.width = width
+        return cells
+
+    def caption_row(self, table: Table, spec: layout.Table) -> None:
+        cells = self.add_row(table, repeat=True)
+        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+        _label(merged, spec.caption, spec.fill)
+
+    def label_row(self, table: Table, labels: list[str], *, repeat: bool = False, fill: str = layout.CAPTION_FILL):
+        cells = self.add_row(table, repeat=repeat)
+        for cell, label in zip(cells, labels, strict=True):
+            _label(cell, label, fill)
+
+    def value_row(self, table: Table, values: list) -> None:
+        cells = self.add_row(table)
+        for cell, value in zip(cells, values, strict=True):
+            self.value(cell, value)
+
+    def value(self, cell: _Cell, value) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+        if isinstance(value, _Rich):
+            _RichText(self.document, cell).write(value)
+        else:
+            _plain(paragraph, value)
+        if not cell.text.strip() and not cell._tc.xpath(".//w:drawing"):
+            for paragraph in cell.paragraphs[1:]:
+                paragraph._p.getparent().remove(paragraph._p)
+            cell.paragraphs[0].text = layout.EMPTY_CELL
+
+    def label_rows(self, key: str, values: dict[str, object]) -> None:
+        """A one-column table of label rows, each above its value row (1.4, 1.6, 1.7)."""
+        spec = layout.TABLES_BY_KEY[key]
+        table = self.new_table(key, 1)
+        self.caption_row(table, spec)
+        for column in spec.columns:
+            self.label_row(table, [column.label])
+            self.value_row(table, [values.get(column.key, "")])
+
+    # Section 1
+
+    def identification(self) -> None:
+        use_case = self.use_case
+        self.table("identification", [[use_case.identifier, use_case.area, use_case.name]])
+
+    def versions(self) -> None:
+        rows = [
+            [
+                version.number,
+                version.date.strftime(DATE_FORMAT) if version.date else version.extra.get("date", ""),
+                LIST_SEPARATOR.join(author.name for author in version.authors if author.name),
+                _Rich(version.changes),
+                version.approval_status,
+            ]
+            for version in self.use_case.versions
+        ]
+        self.table("versions", rows)
+
+    def scope(self) -> None:
+        spec = layout.TABLES_BY_KEY["scope"]
+        table = self.new_table("scope", 2)
+        self.caption_row(table, spec)
+        values = {
+            "scope": _Rich(self.use_case.scope),
+            "objectives": _lines(objective.name for objective in self.use_case.objectives),
+            "business_cases": LIST_SEPARATOR.join(
+                item.name for item in _objects(self.library.business_cases, self.use_case.business_case_refs)
+            ),
+        }
+        for column in spec.columns:
+            cells = self.add_row(table)
+            _label(cells[0], column.label, spec.fill)
+            self.value(cells[1], values[column.key])
+
+    def narrative(self) -> None:
+        self.label_rows(
+            "narrative",
+            {
+                "short_description": _Rich(self.use_case.short_description),
+                "complete_description": _Rich(self.use_case.complete_description),
+            },
+        )
+
+    def kpis(self) -> None:
+        objectives = {objective.mrid: objective for objective in self.use_case.objectives}
+        rows = [
+            [
+                kpi.identifier,
+                kpi.name,
+                _Rich(kpi.description),
+                _lines(o.name for o in _objects(objectives, kpi.objective_refs)) or kpi.extra.get("objectives", ""),
+            ]
+            for kpi in self.use_case.kpis
+        ]
+        self.table("kpis", rows)
+
+    def conditions(self) -> None:
+        by_kind = {
+            kind: _RichList(_condition(c) for c in self.use_case.conditions if c.kind == kind)
+            for kind in doc.USE_CASE_CONDITION_KINDS
+        }
+        self.label_rows("conditions", by_kind)
+
+    def classification(self) -> None:
+        use_case = self.use_case
+        self.label_rows(
+            "classification",
+            {
+                "relations": self.relations(),
+                "level_of_depth": use_case.level_of_depth,
+                "prioritisation": use_case.prioritisation,
+                "classification": use_case.classification,
+                "nature": use_case.nature,
+                "keywords": use_case.keywords,
+            },
+        )
+
+    def relations(self) -> str:
+        lines = []
+        for relation in self.use_case.relations:
+            target = self.library.use_cases.get(relation.use_case_ref)
+            label = (target.identifier or target.name) if target is not None else ""
+            if label:
+                lines.append(f"{label} ({relation.type})" if relation.type else label)
+        return "\n".join(lines) or self.use_case.extra.get("relations", "")
+
+    def remarks(self) -> None:
+        spec = layout.TABLES_BY_KEY["remarks"]
+        table = self.new_table("remarks", 1)
+        self.caption_row(table, spec)
+        for remark in self.use_case.remarks or [doc.Remark()]:
+            self.value_row(table, [_Rich(remark.text)])
+
+    # Section 2
+
+    def diagrams(self) -> None:
+        spec = layout.TABLES_BY_KEY["diagrams"]
+        table = self.new_table("diagrams", 1)
+        self.caption_row(table, spec)
+        cell = self.add_row(table)[0]
+        drawings = [
+            *((drawing, "") for drawing in self.use_case.drawings),
+            *((drawing, scenario.name) for scenario in self.use_case.scenarios for drawing in scenario.drawings),
+            *((drawing, f"step {step.number}".strip()) for step in self.steps for drawing in step.drawings),
+        ]
+        drawings.sort(key=lambda pair: isinstance(pair[0], doc.GeneratedDrawing))  # the author's first
+        first = True
+        for drawing, owner in drawings:
+            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+            first = False
+            picture = self.pictures.get(drawing.mrid)
+            if picture is None and drawing.content:  # a document read from a file that embeds the image
+                picture = Picture.of_image(drawing.content)
+            if picture is not None and picture.data:
+                self.picture(paragraph, picture.data, cell)
+                paragraph = cell.add_paragraph(style=TABLE_TEXT_STYLE)
+            title = drawing.name or drawing.drawing_type
+            label = f"{title} ({owner})" if owner and owner not in title else title
+            paragraph.add_run(_text(label)).bold = True
+            if drawing.drawing_type and drawing.drawing_type not in label.lower():
+                paragraph.add_run(_text(f": {drawing.drawing_type}"))
+            note = picture.note if picture is not None else ""
+            if note:
+                paragraph.add_run(_text(f". {note}")).italic = True
+            generated = isinstance(drawing, doc.GeneratedDrawing)  # its address is this repository's, not a link
+            if drawing.uri and not generated and not (picture is not None and picture.data):
+                paragraph.add_run(" ")
+                _link(paragraph, drawing.uri, drawing.uri)
+        if first:
+            cell.paragraphs[0].style = self.document.styles[TABLE_TEXT_STYLE]
+            cell.paragraphs[0].text = layout.EMPTY_CELL
+
+    def picture(self, paragraph: Paragraph, data: bytes, cell: _Cell) -> None:
+        """The image scaled to the cell's width (and at most `PICTURE_MAX_HEIGHT` of the page), never enlarged."""
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width_px, height_px = image.size
+                dpi = image.info.get("dpi", (96, 96))[0] or 96
+        except (UnidentifiedImageError, OSError):
+            paragraph.add_run("(an image that could not be read)").italic = True
+            return
+        natural = Emu(int(width_px / float(dpi) * 914400))
+        max_width = self.page.text_width - Mm(4)
+        max_height = int(self.page.text_height * PICTURE_MAX_HEIGHT)
+        width = min(natural, max_width, int(max_height * width_px / max(height_px, 1)))
+        paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(max(width, 1)))
+        paragraph.paragraph_format.keep_with_next = True
+
+    # Section 3
+
+    def actors(self) -> None:
+        """One table per grouping; the actors named in the scenarios and steps that are in none get a table without
+        a grouping (the dumper's grouping of the ungrouped is one without a name)."""
+        placed: set[str] = set()
+        groups: list[tuple[str, object, list[tuple[doc.Actor, str]]]] = []
+        ungrouped: list[tuple[doc.Actor, str]] = []
+        for grouping in self.use_case.actor_groupings:
+            members = [
+                (self.library.actors[ref], information.description)
+                for information in grouping.further_actor_information
+                for ref in dict.fromkeys(information.actor_refs)
+                if ref in self.library.actors
+            ]
+            placed.update(actor.mrid for actor, _ in members)
+            if grouping.name:
+                groups.append((grouping.name, _Rich(grouping.description), members))
+            else:
+                ungrouped += members
+        named = [
+            *self.use_case.primary_actor_refs,
+            *(ref for scenario in self.use_case.scenarios for ref in scenario.primary_actor_refs),
+            *(ref for s in self.steps for ref in [*s.producer_refs, *s.receiver_refs, *s.primary_actor_refs]),
+        ]
+        ungrouped += [
+            (self.library.actors[ref], "")
+            for ref in dict.fromkeys(named)
+            if ref in self.library.actors and ref not in placed
+        ]
+        if ungrouped or not groups:
+            groups.append(("", "", ungrouped))
+        spec = layout.TABLES_BY_KEY["actors"]
+        for name, description, members in groups:
+            table = self.new_table("actors", 4)
+            self.caption_row(table, spec)
+            cells = self.add_row(table, repeat=True)
+            _label(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
+            _label(cells[2].merge(cells[3]), spec.group_columns[1].label, spec.fill)
+            cells = self.add_row(table)
+            self.value(cells[0].merge(cells[1]), name)
+            self.value(cells[2].merge(cells[3]), description)
+            self.label_row(table, list(spec.header), repeat=False, fill=spec.fill)
+            for actor, further in members or [(doc.Actor(), "")]:
+                self.value_row(
+                    table,
+                    [actor.name, _actor_type(actor) if actor.mrid else "", _Rich(actor.description), _Rich(further)],
+                )
+            self.document.add_paragraph()
+
+    def references(self) -> None:
+        rows = [
+            [
+                reference.number,
+                reference.reference_type,
+                _Rich(reference.description, lead=reference.name if reference.name != reference.description else ""),
+                reference.status,
+                _Rich(reference.impact),
+                reference.originator,
+                _LinkText(reference.link),
+            ]
+            for reference in self.use_case.references
+        ]
+        self.table("references", rows)
+
+    # Section 4
+
+    def scenarios(self) -> None:
+        rows = [
+            [
+                scenario.number,
+                scenario.name,
+                _Rich(scenario.description),
+                _lines(a.name for a in _objects(self.library.actors, scenario.primary_actor_refs))
+                or scenario.extra.get("primary_actor", ""),
+                _RichList(_condition(c) for c in scenario.conditions if c.kind == "triggering_event"),
+                _RichList(_condition(c) for c in scenario.conditions if c.kind == "precondition"),
+                _RichList(_condition(c) for c in scenario.conditions if c.kind == "postcondition"),
+            ]
+            for scenario in self.use_case.scenarios
+        ]
+        self.table("scenarios", rows)
+
+    def step_tables(self) -> None:
+        """A table per scenario, under a heading of its own ("4.2.1<tab>Steps - <scenario name>")."""
+        spec = layout.TABLES_BY_KEY["steps"]
+        steps_heading = layout.HEADINGS_BY_KEY["steps"]
+        scenarios = self.use_case.scenarios or [doc.Scenario()]
+        for number, scenario in enumerate(scenarios, start=1):
+            title = f"Steps \u2013 {scenario.name}" if scenario.name else steps_heading.title
+            self.document.add_heading(f"{steps_heading.number}.{number}{layout.NUMBER_SEPARATOR}{_text(title)}", 3)
+            table = self.new_table("steps", len(spec.columns))
+            self.caption_row(table, spec)
+            cells = self.add_row(table, repeat=True)
+            _label(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
+            self.value(cells[2].merge(cells[-1]), scenario.name)
+            self.label_row(table, list(spec.header), repeat=True, fill=spec.fill)
+            steps = list(iter_steps(scenario.steps)) or [doc.Step()]
+            for step in steps:
+                self.value_row(table, self.step_values(step))
+
+    def step_values(self, step: doc.Step) -> list:
+        library = self.library
+        return [
+            step.number,
+            _Rich(step.event),
+            step.name,
+            _Rich(step.description),
+            step.service,
+            _lines(a.name for a in _objects(library.actors, step.producer_refs)) or step.extra.get("producer", ""),
+            _lines(a.name for a in _objects(library.actors, step.receiver_refs)) or step.extra.get("receiver", ""),
+            LIST_SEPARATOR.join(
+                _label_of(i) for i in _objects(library.information_objects, step.information_object_refs)
+            )
+            or step.extra.get("information", ""),
+            LIST_SEPARATOR.join(_label_of(r) for r in _objects(library.requirements, step.requirement_refs)),
+        ]
+
+    # Sections 5 to 8
+
+    def used_information(self) -> list[doc.InformationObject]:
+        used = {ref for step in self.steps for ref in step.information_object_refs}
+        items = [self.library.information_objects[ref] for ref in used if ref in self.library.information_objects]
+        order = self.library.information_order
+        return sorted(items, key=lambda item: order.get(item.mrid, len(order)))
+
+    def information(self) -> None:
+        rows = [
+            [
+                item.identifier,
+                item.name,
+                _Rich(item.description),
+                LIST_SEPARATOR.join(_label_of(r) for r in _objects(self.library.requirements, item.requirement_refs))
+                or item.extra.get("requirements", ""),
+            ]
+            for item in self.used_information()
+        ]
+        self.table("information", rows)
+
+    def requirements(self) -> None:
+        """A table per category of the requirements the use case names (its scenarios, steps and information)."""
+        named = {
+            *(ref for scenario in self.use_case.scenarios for ref in scenario.requirement_refs),
+            *(ref for step in self.steps for ref in step.requirement_refs),
+            *(ref for item in self.used_information() for ref in item.requirement_refs),
+        }
+        categories = [
+            (category, [requirement for requirement in category.requirements if requirement.mrid in named])
+            for category in self.library.categories
+        ]
+        categories = [(category, requirements) for category, requirements in categories if requirements]
+        spec = layout.TABLES_BY_KEY["requirements"]
+        for category, requirements in categories or [(doc.RequirementCategory(), [doc.Requirement()])]:
+            table = self.new_table("requirements", 3)
+            self.caption_row(table, spec)
+            self.label_row(table, [column.label for column in spec.group_columns], repeat=True, fill=spec.fill)
+            self.value_row(table, [category.identifier, category.name, _Rich(category.description)])
+            self.label_row(table, list(spec.header), fill=spec.fill)
+            for requirement in requirements:
+                self.value_row(table, [requirement.identifier, requirement.name, _Rich(requirement.description)])
+            self.document.add_paragraph()
+
+    def common_terms(self) -> None:
+        terms = _objects(self.library.common_terms, self.use_case.common_term_refs)
+        self.table("common_terms", [[term.term, _Rich(term.definition)] for term in terms])
+
+    def custom_information(self) -> None:
+        rows = [[item.key, item.value, item.reference] for item in self.use_case.custom_information]
+        self.table("custom_information", rows)
+
+
+# Values
+
+
+@dataclass(frozen=True)
+class _Rich:
+    """A rich text value (`ucmr.richtext`), with an optional first line in bold (`lead`)."""
+
+    text: str
+    lead: str = ""
+
+
+class _RichList(_Rich):
+    """Several rich texts in one cell, one after the other."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        super().__init__(text="")
+        object.__setattr__(self, "texts", [text for text in texts if text])
+
+
+@dataclass(frozen=True)
+class _LinkText:
+    """A cell holding an address: a hyperlink when it is one Word should follow."""
+
+    text: str
+
+
+def _objects(objects: dict, refs: list[str]) -> list:
+    return [objects[ref] for ref in dict.fromkeys(refs) if ref in objects]
+
+
+def _label_of(item) -> str:
+    return getattr(item, "identifier", "") or getattr(item, "name", "")
+
+
+def _lines(names: Iterable[str]) -> str:
+    return "\n".join(dict.fromkeys(name for name in names if name))
+
+
+def _condition(condition: doc.Condition) -> str:
+    return condition.description or condition.name
+
+
+def _actor_type(actor: doc.Actor) -> str:
+    return actor.type_text or actor_type_spelling(actor.type)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _label(cell: _Cell, text: str, fill: str) -> None:
+    """A caption or label cell: grey, in the template's `TableHeading` style."""
+    _shade(cell, fill)
+    paragraph = cell.paragraphs[0]
+    paragraph.style = paragraph.part.document.styles[layout.LABEL_STYLE]
+    paragraph.text = _text(text)
+
+
+def _plain(paragraph: Paragraph, value) -> None:
+    """Plain text; its line breaks kept as breaks in one paragraph. An address (`_LinkText`) is a hyperlink."""
+    if isinstance(value, _LinkText):
+        text = _text(value.text)
+        if _linkable(text):
+            _link(paragraph, text, text)
+        else:
+            paragraph.add_run(text)
+        return
+    lines = _text(value).replace("\r\n", "\n").split("\n")
+    for index, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if index < len(lines) - 1:
+            run.add_break()
+
+
+def _linkable(address: str) -> bool:
+    scheme, _, rest = address.partition(":")
+    return scheme.lower() in LINK_SCHEMES and bool(rest) and " " not in address.strip()
+
+
+def _link(paragraph: Paragraph, address: str, text: str, *, bold: bool = False, italic: bool = False) -> None:
+    """A hyperlink run (python-docx writes none): blue and underlined, as Word shows them."""
+    if not _linkable(address):
+        paragraph.add_run(_text(text))
+        return
+    relation = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relation)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    if bold:
+        properties.append(OxmlElement("w:b"))
+    if italic:
+        properties.append(OxmlElement("w:i"))
+    run.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = _text(text)
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    hyperlink.append(run)
+    paragraph._p.append(hyperlink)
+
+
+@dataclass(frozen=True)
+class _Format:
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    link: str = ""
+
+
+class _RichText:
+    """A rich text into a cell: the clean fragment's paragraphs, breaks, lists (bulleted or numbered, nested),
+    emphasis, links and tables; plain text with its line breaks."""
+
+    BLOCKS = frozenset({"p", "ul", "ol", "li", "table", "div"})
+
+    def __init__(self, document: docx.Document, cell: _Cell) -> None:
+        self.document = document
+        self.cell = cell
+        self.paragraph: Paragraph | None = cell.paragraphs[0]
+        self.used = False  # whether the cell's first paragraph holds anything yet
+
+    def write(self, value: "_Rich | str") -> None:
+        texts = value.texts if isinstance(value, _RichList) else [value.text]
+        lead = value.lead if isinstance(value, _Rich) else ""
+        if lead:
+            self.run(lead, _Format(bold=True))
+            self.new_paragraph()
+        for text in texts:
+            clean = rich_text_clean(text or "")
+            if not clean.strip():
+                continue
+            if is_markup(clean):
+                root = lxml_html.fragment_fromstring(clean, create_parent="div")
+                self.walk(root, _Format(), depth=0)
+            else:
+                lines = clean.replace("\r\n", "\n").split("\n")
+                for index, line in enumerate(lines):
+                    self.run(line, _Format(), collapse=False)
+                    if index < len(lines) - 1:
+                        self.line_break()
+            self.new_paragraph()
+
+    # Paragraphs and runs
+
+    def new_paragraph(self) -> None:
+        """The next text starts a paragraph of its own (only when something was written)."""
+        if self.used:
+            self.paragraph = None
+
+    def ensure(self, *, indent: int = 0, prefix: str = "") -> Paragraph:
+        if self.paragraph is None:
+            self.paragraph = self.cell.add_paragraph(style=TABLE_TEXT_STYLE)
+        self.used = True
+        if indent:
+            self.paragraph.paragraph_format.left_indent = Mm(5 * indent)
+            self.paragraph.paragraph_format.first_line_indent = -Mm(4)
+        if prefix:
+            self.paragraph.add_run(prefix)
+        return self.paragraph
+
+    def run(self, text: str, fmt: _Format, *, collapse: bool = True) -> None:
+        """Text in the current paragraph; in a fragment, white space runs are one space (none at its start)."""
+        if collapse:
+            text = re.sub(r"\s+", " ", text)
+            if self.paragraph is None or not self.paragraph.text:
+                text = text.lstrip()
+        if not text:
+            return
+        paragraph = self.ensure()
+        if fmt.link:
+            _link(paragraph, fmt.link, text, bold=fmt.bold, italic=fmt.italic)
+            return
+        run = paragraph.add_run(_text(text))
+        run.bold, run.italic = fmt.bold or None, fmt.italic or None
+        run.underline = fmt.underline or None
+
+    def line_break(self) -> None:
+        self.ensure().add_run().add_break()
+
+    # The fragment
+
+    def walk(self, element, fmt: _Format, *, depth: int) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("p", "div"):
+            self.new_paragraph()
+        self.inline_text(element.text, fmt)
+        for child in element:
+            child_tag = child.tag if isinstance(child.tag, str) else ""
+            if child_tag == "br":
+                self.line_break()
+            elif child_tag in ("ul", "ol"):
+                self.new_paragraph()
+                self.list(child, fmt, depth=depth + 1)
+            elif child_tag == "table":
+                self.new_paragraph()
+                self.table(child)
+            elif child_tag == "li":  # a list item outside a list
+                self.new_paragraph()
+                self.ensure(indent=depth + 1, prefix="\u2022\t")
+                self.walk(child, fmt, depth=depth)
+            else:
+                self.walk(child, self.format_of(child_tag, child, fmt), depth=depth)
+            self.inline_text(child.tail, fmt)
+        if tag in ("p", "div"):
+            self.new_paragraph()
+
+    def format_of(self, tag: str, element, fmt: _Format) -> _Format:
+        if tag in ("b", "strong", "th"):
+            return _Format(True, fmt.italic, fmt.underline, fmt.link)
+        if tag in ("i", "em"):
+            return _Format(fmt.bold, True, fmt.underline, fmt.link)
+        if tag == "u":
+            return _Format(fmt.bold, fmt.italic, True, fmt.link)
+        if tag == "a" and element.get("href"):
+            return _Format(fmt.bold, fmt.italic, fmt.underline, element.get("href"))
+        return fmt
+
+    def inline_text(self, text: str | None, fmt: _Format) -> None:
+        if text:
+            self.run(text, fmt)
+
+    def list(self, element, fmt: _Format, *, depth: int) -> None:
+        number = 0
+        ordered = element.tag == "ol"
+        for item in element:
+            if not isinstance(item.tag, str) or item.tag != "li":
+                continue
+            number += 1
+            self.new_paragraph()
+            self.paragraph = None
+            self.ensure(indent=depth, prefix=f"{number}.\t" if ordered else "\u2022\t")
+            self.walk(item, fmt, depth=depth)
+            self.new_paragraph()
+
+    def table(self, element) -> None:
+        rows = list(element.iter("tr"))
+        width = max((len([c for c in row if c.tag in ("td", "th")]) for row in rows), default=0)
+        if not rows or not width:
+            return
+        table = self.cell.add_table(rows=len(rows), cols=width)
+        table.style = self.document.styles["Table Grid"]
+        for row, tr in zip(table.rows, rows, strict=True):
+            for cell, td in zip(row.cells, [c for c in tr if c.tag in ("td", "th")], strict=False):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+                run = paragraph.add_run(_text(" ".join(td.text_content().split())))
+                run.bold = td.tag == "th" or None
+        self.paragraph = None
+        self.used = True
+
+
+# Pictures from the repository
+
+
+def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[str, Picture]:
+    """The pictures of section 2 of these use cases, by the mRID their drawing has in an export: the uploaded
+    images, and the PNGs of the generated diagrams already drawn. With `render` (a job or a command, never a request)
+    the diagrams missing are drawn first; else their drawing is queued, as a page does, and the document says so."""
+    from sgam.diagrams import usecase_diagram_specs_get
+    from sgam.followup import RENDER_KIND
+    from sgam.models import RenderedDiagram
+    from sgam.services import usecase_diagrams_render
+    from ucmr.jobs import job_start
+    from usecases.exchange.records import document_mrid
+    from usecases.models import Drawing, UseCase
+    from usecases.xml.vocabulary import normalise_mrid
+
+    pictures: dict[str, Picture] = {}
+    for drawing in Drawing.objects.filter(use_case_id__in=use_case_ids).exclude(image=""):
+        try:
+            with drawing.image.open("rb") as handle:
+                pictures[normalise_mrid(document_mrid(drawing))] = Picture.of_image(handle.read())
+        except OSError:
+            pictures[normalise_mrid(document_mrid(drawing))] = Picture(note="The image file is missing")
+    for use_case in UseCase.objects.with_document().filter(pk__in=use_case_ids):
+        if render:
+            usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
+        specs = usecase_diagram_specs_get(use_case=use_case)
+        stored = {
+            diagram.content_hash: diagram
+            for diagram in RenderedDiagram.objects.filter(content_hash__in=[spec.content_hash for spec in specs]).only(
+                "content_hash", "png", "error", "png_error"
+            )
+        }
+        missing = []
+        for spec in specs:
+            diagram = stored.get(spec.content_hash)
+            mrid = str(uuid.uuid5(use_case.mrid, spec.key))
+            if diagram is not None and diagram.png:
+                pictures[mrid] = Picture(data=bytes(diagram.png))
+            elif diagram is not None and (diagram.error or diagram.png_error):
+                pictures[mrid] = Picture(note="The diagram could not be drawn")
+            else:
+                pictures[mrid] = Picture(note="Not drawn yet: export again in a moment")
+                missing.append(spec.key)
+        if missing:
+            job_start(
+                user=None,
+                kind=RENDER_KIND,
+                params={"use_case": use_case.pk, "png": missing},
+                dedupe_key=f"{RENDER_KIND}:{use_case.pk}:png:word",
+            )
+    return pictures
