@@ -71,6 +71,8 @@ test-postgres: setup
 bench: setup
 	@rm -f bench-results/latest.txt
 	UCMR_BENCH=1 $(VENV)/bin/pytest tests/bench -q -s $(PYTEST_ARGS)
+	@if [ -n "$$UCMR_BENCH_POSTGRES" ]; then \
+	  DATABASE_URL=$(POSTGRES_URL) UCMR_BENCH=1 $(VENV)/bin/pytest tests/bench/test_bench_scale.py tests/bench/test_bench_load.py -q -s $(PYTEST_ARGS); fi
 	@echo "Figures saved in bench-results/latest.txt"
 
 clean:

@@ -66,3 +66,73 @@ def make_use_case(*, steps: int, actors: int = 50, scenarios: int = 3, tag: str 
                 through(step_id=step.pk, **{f"{target}_id": pool[n % len(pool)].pk}) for n, step in enumerate(all_steps)
             )
     return use_case
+
+
+STEP_VERBS = ("Publish", "Request", "Forecast", "Measure", "Acknowledge", "Dispatch", "Settle", "Curtail")
+STEP_OBJECTS = ("congestion signal", "flexibility offer", "meter reading", "set point", "schedule", "tariff")
+PROTOCOLS = ("OCPP", "IEC 61850", "OpenADR", "DLMS/COSEM", "CIM")
+
+
+def make_repository(
+    *, use_cases: int, workspaces: int = 10, scenarios: int = 2, steps: int = 8, actors: int = 300, batch: int = 2000
+) -> list[int]:
+    """`use_cases` small use cases (`scenarios` scenarios of `steps` steps each, producers and receivers from a shared
+    library of `actors`, three actor roles, varied names and texts that a search can find) spread over
+    `workspaces` workspaces, inserted in bulk `batch` use cases at a time, each batch its own transaction. Returns
+    the new use cases' ids in insertion order."""
+    spaces = [
+        Workspace.objects.get_or_create(slug=f"scale-{n}", defaults={"name": f"Scale workspace {n}"})[0]
+        for n in range(workspaces)
+    ]
+    library = Actor.objects.bulk_create(
+        Actor(name=f"Scale actor {n}", type=Actor.Type.SYSTEM, description=f"Library actor {n}.") for n in range(actors)
+    )
+    natures = ["BUC", "SUC", "HLUC", "PUC"]
+    statuses = [UseCase.Status.DRAFT, UseCase.Status.DRAFT, UseCase.Status.PUBLISHED, UseCase.Status.APPROVED]
+    ids: list[int] = []
+    for start in range(0, use_cases, batch):
+        with transaction.atomic():
+            rows = UseCase.objects.bulk_create(
+                UseCase(
+                    workspace=spaces[n % workspaces],
+                    identifier=f"SCALE-{n:05d}",
+                    name=f"{STEP_VERBS[n % 8]} {STEP_OBJECTS[n % 6]} for area {n}",
+                    short_description=f"Synthetic use case {n} exchanging data over {PROTOCOLS[n % 5]}.",
+                    scope="Synthetic repository for the scale benchmark.",
+                    nature=natures[n % len(natures)],
+                    status=statuses[n % len(statuses)],
+                    keywords=f"scale, {PROTOCOLS[n % 5]}",
+                )
+                for n in range(start, min(start + batch, use_cases))
+            )
+            ids += [row.pk for row in rows]
+            ActorRole.objects.bulk_create(
+                ActorRole(use_case=row, actor=library[(row.pk * 7 + k) % actors], position=k)
+                for row in rows
+                for k in range(3)
+            )
+            scenario_rows = Scenario.objects.bulk_create(
+                Scenario(use_case=row, number=str(k + 1), name=f"Scenario {k + 1}", position=k)
+                for row in rows
+                for k in range(scenarios)
+            )
+            step_rows = Step.objects.bulk_create(
+                Step(
+                    scenario=scenario,
+                    number=str(k + 1),
+                    position=k,
+                    name=f"{STEP_VERBS[(scenario.pk + k) % 8]} {STEP_OBJECTS[(scenario.pk * 3 + k) % 6]}",
+                    description=f"The message goes over {PROTOCOLS[(scenario.pk + k) % 5]}.",
+                    service="REPORT",
+                )
+                for scenario in scenario_rows
+                for k in range(steps)
+            )
+            for field, shift in (("producers", 0), ("receivers", 1)):
+                through = getattr(Step, field).through
+                target = getattr(Step, field).field.m2m_reverse_field_name()
+                through.objects.bulk_create(
+                    through(step_id=step.pk, **{f"{target}_id": library[(step.pk + shift) % actors].pk})
+                    for step in step_rows
+                )
+    return ids
