@@ -66,7 +66,7 @@ test-sqlite: setup
 	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 bench: setup
 	@rm -f bench-results/latest.txt
