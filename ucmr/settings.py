@@ -277,6 +277,8 @@ UCMR_EXCEL_MAX_ROWS = env.int("UCMR_EXCEL_MAX_ROWS", default=1_000)
 UCMR_EXCEL_MAX_COLUMNS = env.int("UCMR_EXCEL_MAX_COLUMNS", default=1_000)
 # Exports of more use cases than this (and every "export all") run as a background job that writes a file.
 UCMR_EXPORT_SYNC_MAX = env.int("UCMR_EXPORT_SYNC_MAX", default=50)
+# The page of Word exports (usecases/word/writer.py): a4 or letter, -landscape (the default) or -portrait.
+UCMR_WORD_PAGE = env.str("UCMR_WORD_PAGE", default="a4-landscape")
 # The largest image a drawing (section 2) may upload in the pages.
 UCMR_DRAWING_MAX_BYTES = env.int("UCMR_DRAWING_MAX_BYTES", default=5_000_000)
 # ... and the most pixels it may have (width x height): a small compressed file can unpack to gigabytes.

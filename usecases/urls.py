@@ -18,12 +18,22 @@ urlpatterns = [
         exchange_views.UseCaseListExportView.as_view(export_format="xlsx"),
         name="usecase_list_export_xlsx",
     ),
+    path(
+        "use-cases/export.docx",
+        exchange_views.UseCaseListExportView.as_view(export_format="docx"),
+        name="usecase_list_export_docx",
+    ),
     path("use-cases/exports/<uuid:pk>/", exchange_views.ExportDownloadView.as_view(), name="export_download"),
     path("use-cases/<int:pk>/export.xml", exchange_views.UseCaseExportView.as_view(), name="usecase_export"),
     path(
         "use-cases/<int:pk>/export.xlsx",
         exchange_views.UseCaseExportView.as_view(export_format="xlsx"),
         name="usecase_export_xlsx",
+    ),
+    path(
+        "use-cases/<int:pk>/export.docx",
+        exchange_views.UseCaseExportView.as_view(export_format="docx"),
+        name="usecase_export_docx",
     ),
     path("use-cases/<int:pk>/", views.UseCaseDetailView.as_view(), name="usecase_detail"),
     path("use-cases/<int:pk>/print/", views.UseCasePrintView.as_view(), name="usecase_print"),

@@ -80,7 +80,9 @@ class JobSerializer(serializers.ModelSerializer):
         links = {"html": request.build_absolute_uri(job.get_absolute_url()) if request else job.get_absolute_url()}
         result = job.result if isinstance(job.result, dict) else {}
         if job.kind == "xml_export" and result.get("output"):  # the file of a big export, while it is kept
-            route = "api:usecase-xlsx-download" if result.get("format") == "xlsx" else "api:usecase-xml-download"
+            route = {"xlsx": "api:usecase-xlsx-download", "docx": "api:usecase-docx-download"}.get(
+                result.get("format"), "api:usecase-xml-download"
+            )
             links["download"] = reverse(route, kwargs={"job": str(job.pk)}, request=request)
         for row in result.get("use_cases") or []:
             if row.get("pk") and not result.get("dry_run"):

@@ -47,8 +47,10 @@ from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_f
 from usecases.exchange.files import EXCEL, WORD, file_kind
 from usecases.exchange.selectors import export_job_file_get
 from usecases.exchange.services import (
+    DOCX_ZIP,
     EXPORT_FORMATS,
     WORKSPACE_TO_CHOOSE,
+    export_file_format,
     export_job_start,
     export_runs_as_job,
     import_job_confirm,
@@ -77,9 +79,21 @@ class NotADraft(APIException):
     default_code = "not_a_draft"
 
 
-def _file_response(data: bytes, file_name: str, export_format: str) -> Response:
-    """`data` as an attachment named `file_name` plus the format's extension."""
-    found = EXPORT_FORMATS[export_format]
+DOCX_RESPONSE = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="A Word document in the IEC 62559-2 template "
+    "(application/vnd.openxmlformats-officedocument.wordprocessingml.document).",
+)
+DOCX_ZIP_RESPONSE = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="A zip of Word documents in the IEC 62559-2 template, one per use case (application/zip).",
+)
+
+
+def _file_response(data: bytes, file_name: str, export_format: str, several: bool = False) -> Response:
+    """`data` as an attachment named `file_name` plus the extension of the format's file (of `several` use cases:
+    Word's is a zip)."""
+    found = export_file_format(export_format, several=several)
     content_type = f"{found.content_type}; charset=utf-8" if export_format == "xml" else found.content_type
     response = Response(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name}.{found.extension}"'
@@ -111,12 +125,28 @@ class XlsxRenderer(XmlRenderer):
     charset = None
 
 
+class DocxRenderer(XmlRenderer):
+    """The Word downloads of one use case: bytes as they are, errors as JSON."""
+
+    media_type = EXPORT_FORMATS["docx"].content_type
+    format = "docx"
+    charset = None
+
+
+class DocxZipRenderer(XmlRenderer):
+    """The Word downloads of several use cases, a zip of documents: bytes as they are, errors as JSON."""
+
+    media_type = DOCX_ZIP.content_type
+    format = "zip"
+    charset = None
+
+
 @extend_schema(tags=["use cases"])
 class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     """IEC 62559-2 use cases. Lists are brief; one use case is its whole document. Writes need the ETag you read
     in `If-Match` to be safe from overwriting someone else's change (a stale one gets 412)."""
 
-    public_actions = ("list", "retrieve", "xml", "export", "xlsx", "export_xlsx")
+    public_actions = ("list", "retrieve", "xml", "export", "xlsx", "export_xlsx", "docx", "export_docx")
     permission_actions = {
         **{name.replace("-", "_"): transition.action for name, transition in TRANSITIONS.items()},
         "versions": VIEW,
@@ -145,6 +175,7 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             "list": UseCaseListSerializer,
             "export": UseCaseListSerializer,
             "export_xlsx": UseCaseListSerializer,
+            "export_docx": UseCaseListSerializer,
             "partial_update": UseCasePatchSerializer,
             "submit": TransitionSerializer,
             "approve": TransitionSerializer,
@@ -291,6 +322,12 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         """The use case as a workbook in the BRIDGE Excel template's layout."""
         return self._export_one("xlsx")
 
+    @extend_schema(responses={200: DOCX_RESPONSE})
+    @action(detail=True, methods=["get"], url_path="docx", renderer_classes=[DocxRenderer])
+    def docx(self, request, pk=None):
+        """The use case as a Word document in the IEC 62559-2 template (diagrams drawn so far in section 2)."""
+        return self._export_one("docx")
+
     def _export_one(self, export_format: str) -> Response:
         use_case = self.get_object()
         use_cases = UseCase.objects.filter(pk=use_case.pk)
@@ -320,6 +357,18 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
         per use case; a background job (202) for more than `UCMR_EXPORT_SYNC_MAX` or all of them, as for XML."""
         return self._export_many("xlsx")
 
+    @extend_schema(
+        responses={200: DOCX_ZIP_RESPONSE, 202: JobSerializer},
+        parameters=[OpenApiParameter("id", int, many=True)],
+        operation_id="use_cases_docx_export",
+    )
+    @action(detail=False, methods=["get"], url_path="docx", renderer_classes=[DocxZipRenderer, renderers.JSONRenderer])
+    def export_docx(self, request):
+        """The use cases the list's filters select (all pages, or those named by `id`) as a zip of Word documents,
+        one per use case; a background job (202) for more than `UCMR_EXPORT_SYNC_MAX` or all of them, as for XML.
+        The job draws the diagrams not drawn yet first."""
+        return self._export_many("docx")
+
     def _export_many(self, export_format: str) -> Response:
         request = self.request
         use_cases = self.filter_queryset(self.get_queryset())
@@ -338,8 +387,8 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
             request.accepted_renderer = renderers.JSONRenderer()
             request.accepted_media_type = request.accepted_renderer.media_type
             return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
-        data = usecases_export(user=request.user, use_cases=use_cases, export_format=export_format)
-        return _file_response(data, "use-cases", export_format)
+        data = usecases_export(user=request.user, use_cases=use_cases, export_format=export_format, several=True)
+        return _file_response(data, "use-cases", export_format, several=True)
 
     @extend_schema(responses={200: XML_RESPONSE}, operation_id="use_cases_xml_export_download")
     @action(
@@ -367,6 +416,20 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     )
     def export_xlsx_download(self, request, job=None):
         """The workbook an export job wrote, for those who may see the job; else 404."""
+        return self._job_file(job)
+
+    @extend_schema(responses={200: DOCX_ZIP_RESPONSE}, operation_id="use_cases_docx_export_download")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=f"docx/(?P<job>{JOB_ID_REGEX})",
+        url_name="docx-download",
+        renderer_classes=[DocxZipRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def export_docx_download(self, request, job=None):
+        """The zip of Word documents an export job wrote, for those who may see the job; else 404."""
         return self._job_file(job)
 
     def _job_file(self, job: str):

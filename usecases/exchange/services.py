@@ -14,9 +14,11 @@ deletes it.
 import io
 import logging
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,6 +42,7 @@ from usecases.exchange.selectors import EXPORT_JOB_KIND, export_job_file_name
 from usecases.exchange.use_cases import may_create_workspaces
 from usecases.models import UseCase, Workspace
 from usecases.permissions import workspaces_of
+from usecases.word import writer as word_writer
 from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
 from usecases.xml.parsing import max_bytes_setting
 
@@ -63,7 +66,15 @@ class ExportFormat:
 EXPORT_FORMATS = {
     "xml": ExportFormat(extension="xml", content_type="application/xml"),
     "xlsx": ExportFormat(extension="xlsx", content_type=XLSX_CONTENT_TYPE),
+    "docx": ExportFormat(extension="docx", content_type=word_writer.CONTENT_TYPE),
 }
+# A Word document holds one use case: several are a zip of documents, one each.
+DOCX_ZIP = ExportFormat(extension="zip", content_type="application/zip")
+
+
+def export_file_format(export_format: str, *, several: bool) -> ExportFormat:
+    """The file of an export in `export_format` of one use case, or of `several` (a list, a job)."""
+    return DOCX_ZIP if export_format == "docx" and several else EXPORT_FORMATS[export_format]
 
 
 class ImportFailed(Exception):
@@ -220,8 +231,19 @@ def usecases_export_xlsx(*, user, use_cases: QuerySet[UseCase]) -> bytes:
     return buffer.getvalue()
 
 
-def usecases_export(*, user, use_cases: QuerySet[UseCase], export_format: str) -> bytes:
-    """The use cases of `use_cases` that `user` may see as one file in `export_format` (a key of EXPORT_FORMATS)."""
+def usecases_export_docx(*, user, use_cases: QuerySet[UseCase], several: bool = False) -> bytes:
+    """The use cases of `use_cases` that `user` may see as Word documents in the IEC 62559-2 template: one document,
+    or a zip of one each when `several` (see `usecases_export_docx_write`)."""
+    buffer = io.BytesIO()
+    usecases_export_docx_write(user=user, use_cases=use_cases, output=buffer, several=several)
+    return buffer.getvalue()
+
+
+def usecases_export(*, user, use_cases: QuerySet[UseCase], export_format: str, several: bool = False) -> bytes:
+    """The use cases of `use_cases` that `user` may see as one file in `export_format` (a key of EXPORT_FORMATS); for
+    Word, one document, or a zip of documents when the export is of `several` (a list)."""
+    if export_format == "docx":
+        return usecases_export_docx(user=user, use_cases=use_cases, several=several)
     export = usecases_export_xlsx if export_format == "xlsx" else usecases_export_xml
     return export(user=user, use_cases=use_cases)
 
@@ -239,7 +261,8 @@ def export_job_start(*, user, use_cases: QuerySet[UseCase], export_format: str =
     if export_format not in EXPORT_FORMATS:
         raise ValidationError({"format": f"Unknown export format {export_format!r}."})
     pks = sorted(use_cases.order_by().values_list("pk", flat=True).distinct())
-    params = {"use_cases": pks, "file_name": f"use-cases.{export_format}", "format": export_format}
+    extension = export_file_format(export_format, several=True).extension
+    params = {"use_cases": pks, "file_name": f"use-cases.{extension}", "format": export_format}
     return job_start(user=user, kind=EXPORT_JOB_KIND, params=params)
 
 
@@ -255,8 +278,12 @@ def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
     if job.user is None:
         raise ExportFailed("The user who started this export no longer exists; nothing was exported.")
     params = job.params
-    extension = EXPORT_FORMATS[params.get("format", "xml")].extension
-    write = usecases_export_xlsx_write if extension == "xlsx" else usecases_export_write
+    export_format = params.get("format", "xml")
+    extension = export_file_format(export_format, several=True).extension
+    write = {
+        "xlsx": usecases_export_xlsx_write,
+        "docx": partial(usecases_export_docx_write, several=True, render=True),  # the diagrams drawn first
+    }.get(export_format, usecases_export_write)
     use_cases = UseCase.objects.filter(pk__in=params.get("use_cases") or [])
     with tempfile.NamedTemporaryFile(suffix=f".{extension}") as handle:
         count = write(user=job.user, use_cases=use_cases, output=handle, progress=progress)
@@ -265,7 +292,7 @@ def export_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
         output = default_storage.save(f"{EXPORT_DIRECTORY}/{job.pk}.{extension}", File(handle))
     progress(100, f"Exported {count:,} use case(s)")
     file_name = params.get("file_name", f"use-cases.{extension}")
-    return {"output": output, "file_name": file_name, "count": count, "bytes": size, "format": extension}
+    return {"output": output, "file_name": file_name, "count": count, "bytes": size, "format": export_format}
 
 
 def usecases_export_write(
@@ -326,3 +353,53 @@ def usecases_export_xlsx_write(
     writer.finish(output=output)
     output.flush()
     return total
+
+
+def usecases_export_docx_write(
+    *,
+    user,
+    use_cases: QuerySet[UseCase],
+    output: BinaryIO,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+    several: bool = True,
+    render: bool = False,
+) -> int:
+    """The use cases of `use_cases` that `user` may see as Word documents in the IEC 62559-2 template, written to
+    `output`: the document when there is one use case and not `several`, else a zip of one document each, read
+    `batch_size` use cases at a time. Section 2 shows the uploaded drawings and the generated diagrams already
+    drawn; with `render` (a job, a command) the missing diagrams are drawn first, else their drawing is queued.
+    Returns the number of use cases."""
+    report = progress or (lambda percent, message: None)
+    batches = RepositoryExportBatches(user=user, use_cases=use_cases, batch_size=batch_size)
+    targets = batches.full_stubs()
+    writer = word_writer.DocumentWriter()
+    total, count, names = len(batches.full), 0, set()
+    report(1, f"Exporting {total:,} use case(s)")
+    archive = zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) if several or total != 1 else None
+    try:
+        for start, documents in zip(range(0, total, batch_size), batches, strict=True):
+            pictures = word_writer.usecase_pictures(
+                use_case_ids=batches.full[start : start + batch_size], render=render
+            )
+            library = word_writer.Library.of(batches.libraries(), targets)
+            for document in documents:
+                if archive is None:
+                    writer.write(document, library=library, output=output, pictures=pictures)
+                else:
+                    buffer = io.BytesIO()
+                    writer.write(document, library=library, output=buffer, pictures=pictures)
+                    name = word_writer.document_file_name(document)
+                    unique, number = name, 1
+                    while unique.casefold() in names:
+                        number += 1
+                        unique = f"{name}-{number}"
+                    names.add(unique.casefold())
+                    archive.writestr(f"{unique}.docx", buffer.getvalue())
+                count += 1
+            report(1 + 94 * count // max(total, 1), f"Written {count:,} of {total:,} use cases")
+    finally:
+        if archive is not None:
+            archive.close()
+    output.flush()
+    return count

@@ -1,7 +1,7 @@
 """Pages of the XML exchange: the import form (a background job, a dry run first), its confirmation, and the
-downloads of one use case or of the filtered use case list, as IEC 62559-3 XML or as a workbook in the BRIDGE Excel
-template's layout (`export_format`). Every download goes through the permission policy: a user exports only what
-they may see."""
+downloads of one use case or of the filtered use case list, as IEC 62559-3 XML, as a workbook in the BRIDGE Excel
+template's layout, or as Word documents in the IEC 62559-2 template (`export_format`). Every download goes through
+the permission policy: a user exports only what they may see."""
 
 from collections.abc import Mapping
 
@@ -18,7 +18,7 @@ from ucmr.selectors import job_get
 from usecases.exchange.forms import ImportForm
 from usecases.exchange.selectors import export_job_file_get, usecase_export_get
 from usecases.exchange.services import (
-    EXPORT_FORMATS,
+    export_file_format,
     export_job_start,
     export_runs_as_job,
     import_job_confirm,
@@ -40,7 +40,7 @@ def selects_everything(params: Mapping[str, str]) -> bool:
 def export_file_response(*, job, name: str) -> FileResponse:
     """The file an export job wrote, streamed from the storage as an attachment."""
     result = job.result or {}
-    export_format = EXPORT_FORMATS[result.get("format", "xml")]
+    export_format = export_file_format(result.get("format", "xml"), several=True)
     file_name = result.get("file_name") or f"use-cases.{export_format.extension}"
     return FileResponse(
         default_storage.open(name, "rb"),
@@ -50,13 +50,15 @@ def export_file_response(*, job, name: str) -> FileResponse:
     )
 
 
-def export_download(data: bytes, *, file_name: str, export_format: str) -> HttpResponse:
-    """An export written in the request, as an attachment named `file_name` plus the format's extension."""
-    content_type = EXPORT_FORMATS[export_format].content_type
+def export_download(data: bytes, *, file_name: str, export_format: str, several: bool = False) -> HttpResponse:
+    """An export written in the request, as an attachment named `file_name` plus the format's extension (of a file
+    of `several` use cases: Word's is a zip)."""
+    found = export_file_format(export_format, several=several)
+    content_type = found.content_type
     if export_format == "xml":
         content_type += "; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}.{EXPORT_FORMATS[export_format].extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.{found.extension}"'
     return response
 
 
@@ -142,8 +144,8 @@ class UseCaseListExportView(ObjectPermissionMixin, View):
                 return self.handle_no_permission()
             job = export_job_start(user=request.user, use_cases=use_cases, export_format=self.export_format)
             return redirect(job.get_absolute_url())
-        data = usecases_export(user=request.user, use_cases=use_cases, export_format=self.export_format)
-        return export_download(data, file_name="use-cases", export_format=self.export_format)
+        data = usecases_export(user=request.user, use_cases=use_cases, export_format=self.export_format, several=True)
+        return export_download(data, file_name="use-cases", export_format=self.export_format, several=True)
 
 
 class ExportDownloadView(ObjectPermissionMixin, View):

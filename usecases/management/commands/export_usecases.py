@@ -1,16 +1,24 @@
 """`manage.py export_usecases -o FILE`: use cases as one IEC 62559-3 variant C file, checked against the schema, or
-(`--format xlsx`) as one workbook in the BRIDGE Excel template's layout, a sheet per use case. Streamed
-(`usecases_export_write`, `usecases_export_xlsx_write`): memory does not grow with the number of use cases."""
+(`--format xlsx`) as one workbook in the BRIDGE Excel template's layout, a sheet per use case, or (`--format docx`)
+as the IEC 62559-2 Word template: one use case a document, several a zip of documents (their diagrams drawn first).
+Streamed (`usecases_export_write`, `usecases_export_xlsx_write`, `usecases_export_docx_write`): memory does not grow
+with the number of use cases."""
 
 import codecs
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from usecases.exchange.services import EXPORT_FORMATS, usecases_export_write, usecases_export_xlsx_write
+from usecases.exchange.services import (
+    EXPORT_FORMATS,
+    usecases_export_docx_write,
+    usecases_export_write,
+    usecases_export_xlsx_write,
+)
 from usecases.models import UseCase, Workspace
 
 
@@ -32,7 +40,8 @@ class Command(BaseCommand):
             dest="export_format",
             choices=sorted(EXPORT_FORMATS),
             default="xml",
-            help="xml: IEC 62559-3 variant C (the default); xlsx: the BRIDGE Excel template, a sheet per use case.",
+            help="xml: IEC 62559-3 variant C (the default); xlsx: the BRIDGE Excel template, a sheet per use case; "
+            "docx: the IEC 62559-2 Word template, one use case a .docx, several a .zip of documents.",
         )
 
     def handle(
@@ -45,8 +54,9 @@ class Command(BaseCommand):
         export_format: str,
         **options,
     ):
-        if output == "-" and export_format == "xlsx":
-            raise CommandError("A workbook is a binary file: give its name with -o, not '-'.")
+        if output == "-" and export_format in ("xlsx", "docx"):
+            kind = "A workbook" if export_format == "xlsx" else "A Word document"
+            raise CommandError(f"{kind} is a binary file: give its name with -o, not '-'.")
         acting = None
         if user:
             acting = get_user_model().objects.filter(username=user, is_active=True).first()
@@ -64,7 +74,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No use case with the ID(s): {', '.join(missing)}.")
         # Written beside the destination and moved there once valid: an invalid export leaves nothing behind.
         directory = Path(output).resolve().parent if output != "-" else None
-        write = usecases_export_xlsx_write if export_format == "xlsx" else usecases_export_write
+        write = {
+            "xlsx": usecases_export_xlsx_write,
+            "docx": partial(usecases_export_docx_write, several=False, render=True),
+        }.get(export_format, usecases_export_write)
         suffix = f".{EXPORT_FORMATS[export_format].extension}"
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".export-", suffix=suffix, delete=False) as handle:
             written = Path(handle.name)
