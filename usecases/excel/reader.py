@@ -35,9 +35,11 @@ from usecases.excel.layout import FIRST_VALUE_COLUMN, LABEL_COLUMN, Row, column_
 from usecases.xml import document as doc
 from usecases.xml.parsing import binary_source
 from usecases.xml.vocabulary import (
+    RELATION_TYPES,
     derived_mrid,
     normalise_actor_type,
     normalise_drawing_type,
+    normalise_relation_type,
     normalise_uri_type,
     parse_date,
 )
@@ -79,6 +81,12 @@ _LINE_SPLIT = re.compile(r"\s*[,;\n]\s*")
 _PUNCTUATION_ONLY = re.compile(r"^[?\-\u2013/.*]+$")
 _NUMBER_TOKEN = re.compile(r"\d+")
 _WORDS = re.compile(r"[^\w]+")
+# Row 29: an ID is a word with a letter and a digit (UC2, EACL-HU-02, ACCEPT_UC2); a name is quoted, or a short part.
+_USE_CASE_ID = re.compile(r"^(?=[^\s]*\d)(?=[^\s]*[a-z])[\w.\-/]+$", re.IGNORECASE)
+_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb'
+_QUOTED = re.compile(f"[{_QUOTES}]([^{_QUOTES}]{{2,200}})(?:[{_QUOTES}]|$)")  # an unclosed quote runs to the end
+_TRAILING_BRACKET = re.compile(r"\(([^()]*)\)\s*$")
+MAX_NAME_WORDS = 8
 _SCENARIO_PREFIX = re.compile(r"^\s*(?:(?:sc|s|ps|scenario)\s*\.?\s*)?\d+(?:\.\d+)*\s*[-.:)\u2013]*\s*", re.IGNORECASE)
 
 
@@ -610,6 +618,8 @@ class _Builder:
     def __init__(self, *, workbook_name: str) -> None:
         self.workbook_name = workbook_name
         self.warnings: list[str] = []
+        self.relation_texts: list[tuple[doc.UseCase, str, str]] = []  # (use case, row 29, where)
+        self.stubs: dict[str, doc.UseCase] = {}
         self.actors: dict[str, doc.Actor] = {}  # by mRID, shared by the workbook's use cases
         self.business_cases: dict[str, doc.BusinessCase] = {}
         self.information: list[doc.InformationObject] = []
@@ -619,6 +629,7 @@ class _Builder:
         self.keys: set[str] = set()
 
     def repository(self) -> doc.Repository:
+        self.relations()
         repository = doc.Repository(
             mrid=derived_mrid(_NAMESPACE, "repository", *(use_case.mrid for use_case in self.use_cases)),
             name=self.workbook_name,
@@ -627,12 +638,45 @@ class _Builder:
             information_objects=self.information,
             requirement_categories=self.categories,
             common_terms=self.common_terms,
-            use_cases=self.use_cases,
+            use_cases=[*self.use_cases, *self.stubs.values()],
         )
         if not self.use_cases:
             self.warnings.append("The workbook holds no sheet laid out as the IEC 62559-2 use case template.")
         repository.warnings = self.warnings
         return repository
+
+    def relations(self) -> None:
+        """Row 29 of every sheet as relations (once all sheets are read, as a sheet names those after it): each part
+        that names a use case of the workbook by ID or name relates to it; one that looks like another's ID or name
+        (`relation_parts`) relates to a stub the loader links to the repository's use case of that ID or name, or
+        drops (`use_cases.LOOKUP`). The text stays in `extra["relations"]`; parts that name nothing are a warning."""
+        index = _UseCaseIndex(self.use_cases)
+        for use_case, text, where in self.relation_texts:
+            unresolved = []
+            for part in relation_parts(text):
+                found = index.find(part)
+                if found == use_case.mrid:
+                    continue
+                if not found and (part.identifier or part.name):
+                    stub = doc.UseCase(
+                        mrid_raw=part.identifier or part.name,
+                        identifier=part.identifier,
+                        name=part.name,
+                        is_stub=True,
+                        extra={"lookup": "true"},
+                    )
+                    found = self.stubs.setdefault(stub.mrid, stub).mrid
+                if not found:
+                    unresolved.append(part.text)
+                elif found not in {relation.use_case_ref for relation in use_case.relations}:
+                    use_case.relations.append(doc.UseCaseRelation(use_case_ref=found, type=part.type))
+            if unresolved:
+                shown = "; ".join(repr(text if len(text) <= 60 else text[:57] + "...") for text in unresolved[:5])
+                more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
+                self.warnings.append(
+                    f"{where}: {len(unresolved)} part(s) of row 29 (relation to other use cases) name no use case "
+                    f"and were kept as text: {shown}{more}."
+                )
 
     def add_sheet(self, sheet: _Sheet) -> None:
         rows, found, fallbacks = _locate_rows(sheet)
@@ -754,6 +798,7 @@ class _SheetReader:
         relations = self.text("relations")
         if relations:
             use_case.extra["relations"] = relations
+            self.builder.relation_texts.append((use_case, relations, self.where))
         use_case.versions = self.versions()
         use_case.objectives = [
             doc.Objective(mrid=self.mrid("objective", number), name=text)
@@ -1158,6 +1203,59 @@ class _SheetReader:
             for column in self.columns(layout.CUSTOM_INFORMATION)
             for key, value in [_pair(self.text("custom_information", column))]
         ]
+
+
+@dataclass
+class RelationPart:
+    """A part of row 29: its text, the relation type in brackets at its end, and the ID and name of a use case it
+    may name (blank when it looks like neither: prose)."""
+
+    text: str
+    type: str = ""
+    identifier: str = ""
+    name: str = ""
+
+
+def relation_parts(text: str) -> list[RelationPart]:
+    """Row 29 split into parts (lines, then `,` and `;` outside brackets): "UC-2 (include)", "EACL-HU-02",
+    'ACCEPT_UC2 "Building self-consumption"', 'Linked to "Voltage control" UC (UC2)', "Flexibility market"."""
+    parts = []
+    for line in _split_outside_brackets(_LINE_SPLIT, text):
+        item = _list_item(line)
+        if not item:
+            continue
+        part = RelationPart(text=item)
+        bracket = _TRAILING_BRACKET.search(item)
+        if bracket and normalise_relation_type(bracket.group(1)) in RELATION_TYPES:
+            part.type = normalise_relation_type(bracket.group(1))
+            item = item[: bracket.start()].strip()
+        quoted = _QUOTED.search(item)
+        words = item.split()
+        candidates = [item, words[0] if words else "", *_BRACKETED.findall(item)]
+        part.identifier = next((word for word in candidates if _USE_CASE_ID.match(word.strip())), "").strip()
+        if quoted:
+            part.name = quoted.group(1).strip()
+        elif item != part.identifier and len(words) <= MAX_NAME_WORDS:
+            part.name = _without_brackets(item) if part.identifier in _BRACKETED.findall(item) else item
+        parts.append(part)
+    return parts
+
+
+class _UseCaseIndex:
+    """The use cases of a workbook (or of an export's library) by ID and by name, case- and space-folded."""
+
+    def __init__(self, use_cases: list[doc.UseCase]) -> None:
+        self.ids = {fold(use_case.identifier): use_case.mrid for use_case in use_cases if use_case.identifier}
+        self.names = {fold(use_case.name): use_case.mrid for use_case in use_cases if use_case.name}
+
+    def find(self, part: RelationPart) -> str:
+        """The mRID of the use case a part names: the whole part (its type aside) as an ID or a name, else the ID
+        or the name found in it."""
+        whole = fold(_TRAILING_BRACKET.sub("", part.text) if part.type else part.text)
+        for key, table in ((whole, self.ids), (whole, self.names), (fold(part.identifier), self.ids)):
+            if key and key in table:
+                return table[key]
+        return self.names.get(fold(part.name), "") if part.name else ""
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -43,7 +43,7 @@ from PIL import Image
 
 from usecases.excel import guidance
 from usecases.excel.layout import FIELDS, FIRST_VALUE_COLUMN, ROWS, SINGLE, Row
-from usecases.excel.reader import _ActorIndex, _InformationIndex, fold, split_lines
+from usecases.excel.reader import _ActorIndex, _InformationIndex, _UseCaseIndex, fold, relation_parts, split_lines
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.vocabulary import actor_type_spelling
@@ -355,15 +355,24 @@ def _conditions(scenario: doc.Scenario, kind: str) -> str:
 
 
 def _relations(use_case: doc.UseCase, library: Library) -> str:
-    """One related use case a line, by ID (else by name), the type of the relation in brackets; for a use case whose
-    relations the Excel import kept as text only, that text."""
+    """Row 29: the text the Excel import found there while the reader, reading it back, finds in it exactly the
+    relations the use case has (`reader.relation_parts`, by ID or name), so that prose beside them is kept; else one
+    related use case a line, by ID (else by name), the type of the relation in brackets."""
+    relations = [relation for relation in use_case.relations if relation.use_case_ref in library.use_cases]
+    raw = use_case.extra.get("relations", "")
+    if raw:
+        index = _UseCaseIndex(list(library.use_cases.values()))
+        found = {(index.find(part), part.type) for part in relation_parts(raw)} - {("", "")}
+        found = {(ref, kind) for ref, kind in found if ref and ref != use_case.mrid}
+        if found == {(relation.use_case_ref, relation.type) for relation in relations}:
+            return raw
     lines = []
-    for relation in use_case.relations:
-        target = library.use_cases.get(relation.use_case_ref)
-        label = (target.identifier or target.name) if target is not None else ""
+    for relation in relations:
+        target = library.use_cases[relation.use_case_ref]
+        label = target.identifier or target.name
         if label:
             lines.append(f"{label} ({relation.type})" if relation.type else label)
-    return NAME_SEPARATOR.join(lines) or use_case.extra.get("relations", "")
+    return NAME_SEPARATOR.join(lines)
 
 
 def _actors(use_case: doc.UseCase, library: Library) -> tuple[dict[str, list[Any]], list[doc.Actor]]:

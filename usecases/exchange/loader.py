@@ -59,6 +59,7 @@ from usecases.exchange.rows import ExistingRows, RowPlanner, row_key
 from usecases.exchange.use_cases import (
     DEFAULT_WORKSPACE_NAME,
     FORWARD,
+    LOOKUP,
     PlanNeedsWrites,
     UseCasePlanning,
     may_create_workspaces,
@@ -524,6 +525,11 @@ class Run(UseCasePlanning):
         for instance in _in_chunks(locked, "identifier", identifiers):
             instance = self.existing["use_case"].setdefault(instance.mrid, instance)
             self.identifiers[(instance.workspace_id, instance.identifier)] = instance
+        names = {
+            use_case.name.strip() for use_case in use_cases if use_case.extra.get(LOOKUP) and use_case.name.strip()
+        }
+        for instance in _in_chunks(locked, "name", names):  # stubs a file names in free text (see LOOKUP)
+            self.existing["use_case"].setdefault(instance.mrid, instance)
         for instance in self.existing["use_case"].values():
             if instance.identifier:
                 self.identifiers.setdefault((instance.workspace_id, instance.identifier), instance)

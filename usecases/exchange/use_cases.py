@@ -33,6 +33,10 @@ class PlanNeedsWrites(Exception):
 
 DEFAULT_WORKSPACE_SLUG = "imported"
 PLACEHOLDER = "placeholder"
+# `extra` flag of a stub that a file names only in free text (an Excel sheet's row 29): it is linked to a use case the
+# user sees that has its ID (in the workspace first) or its name, and never made a placeholder: with none, the
+# relation is dropped (and reported), the text staying with the use case.
+LOOKUP = "lookup"
 # The kind (in the report's counts, taken out at the end) of a placeholder that stands for a use case of the file
 # a later batch of a streamed import writes (`loader.repository_import_streamed`).
 FORWARD = "forward_use_case"
@@ -173,6 +177,11 @@ class UseCasePlanning:
                 if uid is None:  # every stand-in is hidden too: the relations to it are dropped, as to nothing
                     continue
             existing = self.existing["use_case"].get(uid)
+            if stub.extra.get(LOOKUP):
+                existing = existing or self.looked_up(stub, workspace)
+                if existing is not None:  # a link to it, nothing of it written: not counted
+                    self.targets["use_case"][stub.mrid] = existing
+                continue
             if existing is None and stub.identifier.strip():
                 existing = self.identifiers.get((workspace.pk, stub.identifier.strip()))
                 existing = existing if isinstance(existing, UseCase) else None
@@ -200,6 +209,22 @@ class UseCasePlanning:
                 self.plans["related_use_case"].append((0, target))
             if stub.mrid:
                 self.targets["use_case"][stub.mrid] = target
+
+    def looked_up(self, stub: doc.UseCase, workspace: Workspace) -> UseCase | None:
+        """The one use case the user sees (`existing` holds no other) that a `LOOKUP` stub names: by ID, else by
+        name (case-folded), one in `workspace` first; None when there is none or the choice is not clear."""
+        seen = list(self.existing["use_case"].values())
+        for field in ("identifier", "name"):
+            wanted = " ".join(getattr(stub, field).split()).casefold()
+            found = [
+                use_case
+                for use_case in seen
+                if wanted and " ".join(getattr(use_case, field).split()).casefold() == wanted
+            ]
+            home = [use_case for use_case in found if use_case.workspace_id == workspace.pk]
+            if len(home or found) == 1:
+                return (home or found)[0]
+        return None
 
     def claim_identifier(self, workspace: Workspace, identifier: str, existing, as_found: dict, owner: str) -> str:
         """Use case IDs are unique in their workspace: one already taken by another use case gets " (2)"."""
