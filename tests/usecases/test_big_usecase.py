@@ -1,0 +1,160 @@
+"""Issue 20, part 1: the use case page of thousands of steps costs what a small one costs. The steps of the scenarios
+past the first few hundred rows load on demand (a scenario's step fragment), sections 5 and 6 still list what every
+step names, the print page stays complete; the number of queries does not grow with the number of steps."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    ActorFactory,
+    ActorRoleFactory,
+    DrawingFactory,
+    InformationObjectFactory,
+    RequirementFactory,
+    UseCaseFactory,
+    with_repository_role,
+)
+from usecases.models import Scenario, Step
+from usecases.step_tables import STEPS_PER_FRAGMENT, STEPS_SHOWN
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def make_big_use_case(*, scenarios: int, steps: int, **fields):
+    """A use case of `scenarios` scenarios of `steps` steps each (every fifth a sub-step of the one before it),
+    each step with a producer, a receiver, an information object and a requirement: bulk inserts, so thousands of
+    steps take a moment."""
+    use_case = UseCaseFactory(**fields)
+    actors = [ActorFactory(name=f"Actor {use_case.pk}-{n}") for n in range(4)]
+    for actor in actors:
+        ActorRoleFactory(use_case=use_case, actor=actor)
+    objects = [InformationObjectFactory(identifier=f"IO-{use_case.pk}-{n}") for n in range(scenarios)]
+    requirements = [RequirementFactory(identifier=f"R-{use_case.pk}-{n}") for n in range(scenarios)]
+    rows = Scenario.objects.bulk_create(
+        Scenario(use_case=use_case, number=str(n + 1), name=f"Scenario {n + 1}", position=n) for n in range(scenarios)
+    )
+    links = {name: [] for name in ("producers", "receivers", "information_objects", "requirements")}
+    for index, scenario in enumerate(rows):
+        tops = Step.objects.bulk_create(
+            Step(scenario=scenario, number=str(n + 1), name=f"Step {index + 1}.{n + 1}", position=n)
+            for n in range(steps - steps // 5)
+        )
+        subs = Step.objects.bulk_create(
+            Step(
+                scenario=scenario, parent=tops[n], number=f"{n + 1}.1", name=f"Sub-step {index + 1}.{n + 1}", position=0
+            )
+            for n in range(steps // 5)
+        )
+        for n, step in enumerate([*tops, *subs]):
+            links["producers"].append((step, actors[n % 4]))
+            links["receivers"].append((step, actors[(n + 1) % 4]))
+            links["information_objects"].append((step, objects[index]))
+            links["requirements"].append((step, requirements[index]))
+    for name, pairs in links.items():
+        field = Step._meta.get_field(name)
+        through = field.remote_field.through
+        target = f"{field.m2m_reverse_field_name()}_id"
+        through.objects.bulk_create(through(step_id=step.pk, **{target: item.pk}) for step, item in pairs)
+    return use_case
+
+
+@pytest.fixture
+def reader(client):
+    from tests.factories import UserFactory
+
+    client.force_login(with_repository_role(UserFactory(), "administrator"))
+    return client
+
+
+def _get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, response.status_code
+    return response, len(queries)
+
+
+def test_the_page_makes_the_same_queries_for_50_500_and_5000_steps(reader):
+    small = make_big_use_case(scenarios=5, steps=10)
+    middle = make_big_use_case(scenarios=5, steps=100)
+    large = make_big_use_case(scenarios=10, steps=500)
+
+    small_page, small_queries = _get(reader, small.get_absolute_url())
+    middle_page, middle_queries = _get(reader, middle.get_absolute_url())
+    large_page, large_queries = _get(reader, large.get_absolute_url())
+
+    assert small_queries == middle_queries
+    assert large_queries <= middle_queries  # no scenario fits: not even the query of the steps shown
+    assert small_page.content.decode().count('<tr id="step-') == 50  # a small use case looks as it did
+    assert middle_page.content.decode().count('<tr id="step-') == STEPS_SHOWN  # the three scenarios that fit
+    assert middle_page.content.decode().count("data-steps-more") == 2
+    assert large_page.content.decode().count('<tr id="step-') == 0
+
+
+def test_a_page_of_5000_steps_is_small_and_still_lists_what_every_step_names(reader):
+    use_case = make_big_use_case(scenarios=10, steps=500)
+
+    page = reader.get(use_case.get_absolute_url()).content.decode()
+
+    assert len(page.encode()) < 500 * 1024
+    assert page.count("data-steps-more") == 10 and page.count("Show 500 steps") == 10
+    for scenario in use_case.scenarios.all():  # every scenario's table is there, collapsed
+        assert f'id="table-steps-{scenario.pk}"' in page and f'id="scenario-{scenario.pk}-steps"' in page
+    # sections 5 and 6 list the information and requirements of steps that are not shown
+    assert page.count('<tr id="informationobject-') == 10 and page.count('<tr id="requirement-') == 10
+
+
+def test_a_drawing_of_a_step_not_shown_still_names_the_step(reader):
+    use_case = make_big_use_case(scenarios=2, steps=400)
+    step = Step.objects.get(scenario__use_case=use_case, name="Sub-step 2.3")
+    DrawingFactory(use_case=use_case, step=step, scenario=step.scenario, name="Sketch")
+
+    page = reader.get(use_case.get_absolute_url()).content.decode()
+
+    assert f'<tr id="step-{step.pk}"' not in page and "Step 3.1 Sub-step 2.3" in page
+
+
+def test_a_scenarios_steps_load_a_fragment_at_a_time_in_a_constant_number_of_queries(reader):
+    small = make_big_use_case(scenarios=1, steps=50).scenarios.get()
+    large = make_big_use_case(scenarios=1, steps=STEPS_PER_FRAGMENT + 100).scenarios.get()
+
+    def url(scenario, start=0):
+        kwargs = {"pk": scenario.use_case_id, "scenario": scenario.pk}
+        return reverse("usecases:scenario_steps", kwargs=kwargs) + f"?start={start}"
+
+    small_rows, small_queries = _get(reader, url(small), **HTMX)
+    first, first_queries = _get(reader, url(large), **HTMX)
+    rest, _ = _get(reader, url(large, STEPS_PER_FRAGMENT), **HTMX)
+
+    assert small_queries == first_queries
+    assert small_rows.content.decode().count('<tr id="step-') == 50 and b"data-steps-more" not in small_rows.content
+    first = first.content.decode()
+    assert first.count('<tr id="step-') == STEPS_PER_FRAGMENT and "Show the next 100 steps" in first
+    assert f'hx-get="{url(large, STEPS_PER_FRAGMENT)}"' in first
+    rest = rest.content.decode()
+    assert rest.count('<tr id="step-') == 100 and "data-steps-more" not in rest
+    # each step once, in reading order: a sub-step right after its step, numbered as the page numbers it
+    assert 'data-depth="1">1.1' in first and first.index(">1<") < first.index(">1.1<") < first.index(">2<")
+
+    page = reader.get(url(large)).content.decode()  # without script: a page of its own, with a way on
+    assert "Steps 1 to 500 of 600." in page and f'href="?start={STEPS_PER_FRAGMENT}"' in page
+
+
+def test_the_step_fragment_is_404_for_who_may_not_see_the_use_case(client, user):
+    use_case = make_big_use_case(scenarios=1, steps=5)
+    scenario = use_case.scenarios.get()
+    client.force_login(user)
+    url = reverse("usecases:scenario_steps", kwargs={"pk": use_case.pk, "scenario": scenario.pk})
+    assert client.get(url, **HTMX).status_code == 404
+    other = make_big_use_case(scenarios=1, steps=1).scenarios.get()  # a scenario of another use case
+    reader_url = reverse("usecases:scenario_steps", kwargs={"pk": use_case.pk, "scenario": other.pk})
+    client.force_login(with_repository_role(user, "administrator"))
+    assert client.get(reader_url, **HTMX).status_code == 404
+
+
+def test_the_print_page_stays_complete(reader):
+    use_case = make_big_use_case(scenarios=2, steps=STEPS_SHOWN)
+    page = reader.get(reverse("usecases:usecase_print", kwargs={"pk": use_case.pk})).content.decode()
+    assert page.count('<tr id="step-') == 2 * STEPS_SHOWN and "data-steps-more" not in page
