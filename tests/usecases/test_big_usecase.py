@@ -158,3 +158,40 @@ def test_the_print_page_stays_complete(reader):
     use_case = make_big_use_case(scenarios=2, steps=STEPS_SHOWN)
     page = reader.get(reverse("usecases:usecase_print", kwargs={"pk": use_case.pk})).content.decode()
     assert page.count('<tr id="step-') == 2 * STEPS_SHOWN and "data-steps-more" not in page
+
+
+def test_the_step_editor_shows_a_window_of_rows_in_a_constant_number_of_queries(client):
+    from tests.factories import member_of
+    from usecases.authoring.tables import EDITOR_PAGE_ROWS
+
+    small = make_big_use_case(scenarios=1, steps=150)
+    large = make_big_use_case(scenarios=1, steps=1500, workspace=small.workspace)
+    client.force_login(member_of(small.workspace, "author"))
+
+    def url(use_case, start=None):
+        kwargs = {"pk": use_case.pk, "scenario": use_case.scenarios.get().pk, "table": "steps"}
+        return reverse("usecases:row_list", kwargs=kwargs) + (f"?start={start}" if start is not None else "")
+
+    _, small_queries = _get(client, url(small), **HTMX)
+    first, large_queries = _get(client, url(large), **HTMX)
+    assert large_queries == small_queries
+    first = first.content.decode()
+    assert first.count("data-row=") == EDITOR_PAGE_ROWS and "Rows 1 to 100 of 1,500" in first
+    assert f'hx-get="{url(large, EDITOR_PAGE_ROWS)}"' in first
+
+    third = client.get(url(large, 2 * EDITOR_PAGE_ROWS), **HTMX).content.decode()
+    assert "Rows 201 to 300 of 1,500" in third and '<input type="hidden" name="start" value="200">' in third
+
+    # saving a row answers the window that holds it, wherever the editor was
+    step = Step.objects.get(scenario__use_case=large, name="Step 1.1000")
+    kwargs = {"pk": large.pk, "scenario": step.scenario_id, "table": "steps", "row": step.pk}
+    form = client.get(reverse("usecases:row_update", kwargs=kwargs), **HTMX).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(name="Renamed step", producers=[actor.pk for actor in step.producers.all()])
+    data.update(receivers=[actor.pk for actor in step.receivers.all()])
+    data.update(information_objects=[item.pk for item in step.information_objects.all()])
+    data.update(requirements=[item.pk for item in step.requirements.all()])
+    saved = client.post(reverse("usecases:row_update", kwargs=kwargs), data, **HTMX)
+    assert saved.status_code == 200, saved.content.decode()[:2000]
+    saved = saved.content.decode()
+    assert "Renamed step" in saved and f'id="steps-{step.scenario_id}-row-{step.pk}"' in saved

@@ -17,7 +17,6 @@ who may see but not change it; only drafts are edited.
 """
 
 import json
-from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -127,16 +126,23 @@ class TableEditorView(ObjectPermissionMixin, View):
             "table": self.table,
             "scenario": self.scenario,
             "editor_id": self.editor_id,
-            "list_url": self.url("row_list"),
+            "list_url": self.url("row_list") + (f"?start={self.start}" if self.start else ""),
+            "list_url_base": self.url("row_list"),
             "done_url": self.page_url,
             **kwargs,
         }
 
-    def table_context(self, **kwargs) -> dict:
-        rows = self.table.table_rows(self.table.rows(**self.owner), user=self.request.user)
-        siblings = defaultdict(list)  # a step moves among the steps of its parent, any other row in its table
-        for item in rows:
-            siblings[getattr(item.row, "parent_id", None)].append(item.row)
+    @property
+    def start(self) -> int:
+        """The first row of a paged table's window, as the request names it (`start`)."""
+        start = self.request.POST.get("start") or self.request.GET.get("start") or "0"
+        return int(start) if start.isdigit() else 0
+
+    def table_context(self, *, focus: int | None = None, **kwargs) -> dict:
+        """The table as the editor shows it: a scenario's steps a window at a time (the one holding `focus`, the row
+        just written, or the one the request names)."""
+        window = self.table.window(**self.owner, user=self.request.user, start=self.start, focus=focus)
+        rows, siblings = window.rows, window.siblings
         for item in rows:
             item.urls = {name: self.url(f"row_{name}", row=item.row.pk) for name in ("update", "delete", "move")}
             item.fingerprint = self.table.fingerprint(item.row)
@@ -151,7 +157,7 @@ class TableEditorView(ObjectPermissionMixin, View):
                 for key in self.table.opens
             ]
         kwargs.setdefault("form", self.form())
-        return self.context(rows=rows, create_url=self.url("row_create"), **kwargs)
+        return self.context(rows=rows, window=window, create_url=self.url("row_create"), **kwargs)
 
     def respond(self, template: str, context: dict, status: int = 200):
         partial = f"usecases/authoring/{template}.html"
@@ -159,13 +165,14 @@ class TableEditorView(ObjectPermissionMixin, View):
             return TemplateResponse(self.request, partial, context, status=status)
         return TemplateResponse(self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status)
 
-    def written(self, **context):
-        """The answer to a successful write: the fresh table, and the page's revision moved on."""
+    def written(self, *, focus: int | None = None, **context):
+        """The answer to a successful write: the fresh table (the window holding `focus`, the row written), and the
+        page's revision moved on."""
         if not is_htmx(self.request):
             messages.success(self.request, f"The {self.table.title} table is saved.")
             return redirect(self.page_url)
         self.use_case.refresh_from_db(fields=["revision", "modified"])
-        response = self.respond("table", self.table_context(**context))
+        response = self.respond("table", self.table_context(focus=focus, **context))
         revised = {"from": self.revision_before, "to": self.use_case.revision}
         response["HX-Trigger"] = json.dumps({REVISED_EVENT: revised})
         return response
@@ -220,10 +227,10 @@ class RowCreateView(TableEditorView):
         if not form.is_valid():
             return self.respond("table", self.table_context(form=form), status=422)
         try:
-            self.table.create(user=self.request.user, **self.owner, form=form)
+            row = self.table.create(user=self.request.user, **self.owner, form=form)
         except ValidationError as error:
             return self.refused(error, form=form)
-        return self.written(form=self.next_row_form())
+        return self.written(form=self.next_row_form(), focus=getattr(row, "pk", None))
 
     def next_row_form(self):
         """After a row is added, the new-row form stays open for the next one, its first field focused."""
@@ -269,7 +276,7 @@ class RowUpdateView(TableEditorView):
                 return self.changed_meanwhile(form, current) if current is not None else self.deleted_meanwhile()
             add_service_errors(form, error)
             return self.respond("form", self.form_context(form), status=422)
-        return self.written()
+        return self.written(focus=self.kwargs["row"])
 
     def changed_meanwhile(self, form, current):
         """Both versions: theirs (saved) beside yours (kept in the form, which now saves over theirs). When they
@@ -283,7 +290,7 @@ class RowUpdateView(TableEditorView):
             except ValidationError as error:
                 add_service_errors(form, error)
                 return self.respond("form", self.form_context(form), status=422)
-            return self.written()
+            return self.written(focus=self.kwargs["row"])
         form.data = form.data.copy()
         form.data["fingerprint"] = fingerprint  # saving again replaces theirs with yours, knowingly
         context = self.form_context(form)
@@ -353,4 +360,4 @@ class RowMoveView(TableEditorView):
             )
         except ValidationError as error:
             return self.refused(error)
-        return self.written()
+        return self.written(focus=self.kwargs["row"])
