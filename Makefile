@@ -31,9 +31,11 @@ system-deps:
 
 setup: $(VENV)/.installed system-deps
 
-# The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here). In CI the Word export's
+# PDF check needs LibreOffice (headless, about 50 packages without recommends) and poppler's pdftotext.
+CI_SYSTEM_PACKAGES = $(if $(filter true,$(CI)),libreoffice-writer-nogui poppler-utils)
 test-deps: setup
-	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="graphviz chromium $(UCMR_EXTRA_SYSTEM_PACKAGES)"
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="graphviz chromium $(CI_SYSTEM_PACKAGES) $(UCMR_EXTRA_SYSTEM_PACKAGES)"
 
 migrate: setup
 	$(PY) manage.py migrate --no-input -v 0

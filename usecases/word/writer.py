@@ -12,9 +12,9 @@ table, with the caption row spanning the table and the field labels on grey, as 
   them (by the drawing's mRID); a drawing without a picture is named with its address. Nothing is rendered here.
 - The page is `UCMR_WORD_PAGE` (A4 landscape by default; see `PageSetup.from_setting`).
 
-Library objects come from `usecases.excel.writer.Library`, as for the workbook. What the template has no field for
-(SGAM and NIST placements, objective descriptions, mRIDs) is not written: the document is the template's view of a
-use case.
+Library objects come from a `Library`, looked up by the mRIDs the use case refers to, as for the workbook. What the
+template has no field for (SGAM and NIST placements, objective descriptions, mRIDs) is not written: the document is
+the template's view of a use case.
 """
 
 import io
@@ -40,7 +40,6 @@ from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
 from ucmr.richtext import LINK_SCHEMES, is_markup, rich_text_clean
-from usecases.excel import writer as excel_writer
 from usecases.word import layout
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
@@ -117,20 +116,32 @@ class PageSetup:
 
 
 @dataclass
-class Library(excel_writer.Library):
-    """The workbook's library (`usecases.excel.writer.Library`) with what sections 6 and 7 name: the requirement
-    categories (parents before children) and the common terms."""
+class Library:
+    """The library objects and the other use cases a document names, by mRID (as the workbook's
+    `usecases.excel.writer.Library`), with the requirement categories (parents before children) and the terms."""
 
-    categories: list[doc.RequirementCategory] = field(default_factory=list)
+    actors: dict[str, doc.Actor] = field(default_factory=dict)
+    information_objects: dict[str, doc.InformationObject] = field(default_factory=dict)
+    requirements: dict[str, doc.Requirement] = field(default_factory=dict)
+    business_cases: dict[str, doc.BusinessCase] = field(default_factory=dict)
+    use_cases: dict[str, doc.UseCase] = field(default_factory=dict)
+    requirement_categories: list[doc.RequirementCategory] = field(default_factory=list)
     common_terms: dict[str, doc.CommonTerm] = field(default_factory=dict)
+    # The order information items take in section 5 (the library's).
+    information_order: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, repository: doc.Repository, use_cases: Iterable[doc.UseCase] = ()) -> "Library":
-        base = excel_writer.Library.of(repository, use_cases)
+        """The libraries of `repository`, and its use cases and `use_cases` as the targets of relations."""
         return cls(
-            **{name: getattr(base, name) for name in base.__dataclass_fields__},
-            categories=repository.all_categories(),
+            actors={actor.mrid: actor for actor in repository.actors},
+            information_objects={item.mrid: item for item in repository.information_objects},
+            requirements={requirement.mrid: requirement for requirement in repository.all_requirements()},
+            business_cases={item.mrid: item for item in repository.business_cases},
+            use_cases={use_case.mrid: use_case for use_case in [*repository.use_cases, *use_cases]},
+            requirement_categories=repository.all_categories(),
             common_terms={term.mrid: term for term in repository.common_terms},
+            information_order={item.mrid: index for index, item in enumerate(repository.information_objects)},
         )
 
 
@@ -661,7 +672,7 @@ class _UseCaseWriter:
         }
         categories = [
             (category, [requirement for requirement in category.requirements if requirement.mrid in named])
-            for category in self.library.categories
+            for category in self.library.requirement_categories
         ]
         categories = [(category, requirements) for category, requirements in categories if requirements]
         spec = layout.TABLES_BY_KEY["requirements"]
