@@ -671,7 +671,7 @@ class _Builder:
                 elif found not in {relation.use_case_ref for relation in use_case.relations}:
                     use_case.relations.append(doc.UseCaseRelation(use_case_ref=found, type=part.type))
             if unresolved:
-                shown = "; ".join(repr(text if len(text) <= 60 else text[:57] + "...") for text in unresolved[:5])
+                shown = "; ".join(repr(_shown(text)) for text in unresolved[:5])
                 more = f" and {len(unresolved) - 5} more" if len(unresolved) > 5 else ""
                 self.warnings.append(
                     f"{where}: {len(unresolved)} part(s) of row 29 (relation to other use cases) name no use case "
@@ -742,7 +742,9 @@ class _SheetReader:
         self.rows = rows
         self.fallbacks = fallbacks
         self.where = f"Sheet {sheet.title!r}"
-        self.unresolved: dict[str, dict[str, list[str]]] = {"actor": {}, "information": {}}
+        self.unresolved: dict[str, dict[str, list[str]]] = {"actor": {}, "information": {}, "requirement": {}}
+        self.information_items: list[doc.InformationObject] = []
+        self.requirements: list[doc.Requirement] = []
 
     # cells
 
@@ -820,6 +822,7 @@ class _SheetReader:
         information_index = self.information()
         use_case.scenarios = self.scenarios(actor_index, information_index)
         use_case.custom_information = self.extended()
+        self.requirement_links()
         self.report_unresolved()
         self.builder.use_cases.append(use_case)
 
@@ -1036,6 +1039,7 @@ class _SheetReader:
                 item.name = item.identifier or f"Information {column_letter(column)}"
             items.append(item)
         self.builder.information += items
+        self.information_items = items
         return _InformationIndex(items)
 
     # scenarios and steps
@@ -1127,15 +1131,16 @@ class _SheetReader:
 
     def report_unresolved(self) -> None:
         """One warning per kind: each text that named nothing, with where it stands (the text itself is kept in
-        the step's or scenario's `extra`)."""
+        the step's, scenario's or information item's `extra`)."""
         for kind, what in (
             ("actor", "name no actor of section 3.1"),
             ("information", "name no information of section 5"),
+            ("requirement", "in row 81 name no requirement of section 6"),
         ):
             found = self.unresolved[kind]
             if found:
                 listed = "; ".join(
-                    f"{token!r} ({', '.join(places[:3])}{f' and {len(places) - 3} more' if len(places) > 3 else ''})"
+                    f"{_shown(token)!r} ({', '.join(places[:3])}{f' and {len(places) - 3} more' * (len(places) > 3)})"
                     for token, places in found.items()
                 )
                 self.warn(f"{len(found)} reference(s) {what} and were kept as text: {listed}.")
@@ -1169,6 +1174,19 @@ class _SheetReader:
 
     # sections 6 to 8 (the extended variant) and what is left out
 
+    def requirement_links(self) -> None:
+        """Row 81 of each information item links the requirements of section 6 it names (`_RequirementIndex`); the
+        text stays in `extra["requirements"]`, and what names none is reported."""
+        index = _RequirementIndex(self.requirements)
+        for column, item in zip(self.columns(layout.INFORMATION), self.information_items, strict=False):
+            text = item.extra.get("requirements", "")
+            if not text:
+                continue
+            item.requirement_refs, unresolved = index.resolve(text)
+            where = f"information {item.identifier or item.name!r} in {column_letter(column)}"
+            for token in unresolved:
+                self.unresolved["requirement"].setdefault(token, []).append(where)
+
     def extended(self) -> list[doc.CustomInformation]:
         categories = [
             doc.RequirementCategory(
@@ -1188,7 +1206,17 @@ class _SheetReader:
             )
             for column in self.columns(layout.REQUIREMENTS)
         ]
-        if requirements:
+        self.requirements = requirements
+        category_columns = self.columns(layout.REQUIREMENT_CATEGORIES)
+        if requirements and category_columns == self.columns(layout.REQUIREMENTS):
+            # Aligned (as the writer writes them): each requirement is in the category of its column, categories of
+            # one ID and name being one.
+            by_key: dict[tuple[str, str], doc.RequirementCategory] = {}
+            for category, requirement in zip(categories, requirements, strict=True):
+                kept = by_key.setdefault((fold(category.identifier), fold(category.name)), category)
+                kept.requirements.append(requirement)
+            categories = list(by_key.values())
+        elif requirements:
             if not categories:
                 categories.append(doc.RequirementCategory(mrid=self.mrid("category", "requirements"), name="Other"))
             categories[0].requirements = requirements
@@ -1256,6 +1284,24 @@ class _UseCaseIndex:
             if key and key in table:
                 return table[key]
         return self.names.get(fold(part.name), "") if part.name else ""
+
+
+class _RequirementIndex(_InformationIndex):
+    """Requirements by R-ID as information by ID (row 81 holds lists, "R-1, R-2", and statements that start with
+    their ID in square brackets, "[VVC.001] The execution period shall be ..."), then by name."""
+
+    def _one(self, text: str, *, prefix: bool = True) -> str:
+        found = super()._one(text, prefix=prefix)
+        bracketed = _LEADING_SQUARE.match(text)
+        return found or (super()._one(bracketed.group(1), prefix=False) if bracketed else "")
+
+
+_LEADING_SQUARE = re.compile(r"^\s*\[([^\]]+)\]")
+
+
+def _shown(text: str, length: int = 60) -> str:
+    """A text as a warning quotes it: a long one (a requirement statement, a line of prose) cut short."""
+    return text if len(text) <= length else text[: length - 3].rstrip() + "..."
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -42,8 +42,16 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from PIL import Image
 
 from usecases.excel import guidance
-from usecases.excel.layout import FIELDS, FIRST_VALUE_COLUMN, ROWS, SINGLE, Row
-from usecases.excel.reader import _ActorIndex, _InformationIndex, _UseCaseIndex, fold, relation_parts, split_lines
+from usecases.excel.layout import EXTENDED_ROWS, FIELDS, FIRST_VALUE_COLUMN, LAST_TEMPLATE_ROW, ROWS, SINGLE, Row
+from usecases.excel.reader import (
+    _ActorIndex,
+    _InformationIndex,
+    _RequirementIndex,
+    _UseCaseIndex,
+    fold,
+    relation_parts,
+    split_lines,
+)
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.vocabulary import actor_type_spelling
@@ -88,6 +96,8 @@ class Library:
     requirements: dict[str, doc.Requirement] = field(default_factory=dict)
     business_cases: dict[str, doc.BusinessCase] = field(default_factory=dict)
     use_cases: dict[str, doc.UseCase] = field(default_factory=dict)
+    # The category of each requirement, by the requirement's mRID.
+    categories: dict[str, doc.RequirementCategory] = field(default_factory=dict)
     # The order information items take in section 5 (the library's, which is stable across a round trip).
     information_order: dict[str, int] = field(default_factory=dict)
 
@@ -100,6 +110,11 @@ class Library:
             requirements={requirement.mrid: requirement for requirement in repository.all_requirements()},
             business_cases={item.mrid: item for item in repository.business_cases},
             use_cases={use_case.mrid: use_case for use_case in [*repository.use_cases, *use_cases]},
+            categories={
+                requirement.mrid: category
+                for category in repository.all_categories()
+                for requirement in category.requirements
+            },
             information_order={item.mrid: index for index, item in enumerate(repository.information_objects)},
         )
 
@@ -250,6 +265,10 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
         key=lambda item: library.information_order.get(item.mrid, len(library.information_order)),
     )
     information_index = _InformationIndex(information)
+    # Section 6 (the ETRA variant's rows 86 to 93): the requirements row 81 links, each in a column of its own with
+    # its category in the same column, which the reader takes as membership.
+    requirements = _objects(library.requirements, [ref for item in information for ref in item.requirement_refs])
+    requirement_index = _RequirementIndex(requirements)
     values |= _columns(
         steps,
         {
@@ -280,7 +299,7 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
             "information.requirements": lambda item: _reference_text(
                 item.extra.get("requirements", ""),
                 _objects(library.requirements, item.requirement_refs),
-                lambda text: [],  # the reader keeps this row as text
+                requirement_index.resolve,
                 separator=LIST_SEPARATOR,
             ),
             "information.identifier": lambda item: item.identifier,
@@ -288,6 +307,19 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
             "information.description": lambda item: item.description,
         },
     )
+    if requirements:
+        categories = [library.categories.get(requirement.mrid) for requirement in requirements]
+        values |= _columns(
+            list(zip(requirements, categories, strict=True)),
+            {
+                "category.identifier": lambda pair: pair[1].identifier if pair[1] else "",
+                "category.name": lambda pair: pair[1].name if pair[1] else "",
+                "category.description": lambda pair: pair[1].description if pair[1] else "",
+                "requirement.identifier": lambda pair: pair[0].identifier,
+                "requirement.name": lambda pair: pair[0].name,
+                "requirement.description": lambda pair: pair[0].description,
+            },
+        )
     return values
 
 
@@ -449,19 +481,31 @@ def _membership_by_type(columns: list, listed: list[doc.ActorGrouping]) -> bool:
 # The sheet
 
 
+def _sheet_rows(values: dict[str, list[Any]]) -> list[Row]:
+    """The template's rows, and the extended variant's rows of section 6 (85 to 93, their gaps blank) when the
+    sheet lists requirements."""
+    if not values.get("requirement.identifier"):
+        return list(ROWS)
+    section_6 = [row for row in EXTENDED_ROWS if row.row <= FIELDS["requirement.description"].row]
+    numbers = {row.row for row in section_6}
+    gaps = [Row(number) for number in range(LAST_TEMPLATE_ROW + 1, section_6[-1].row) if number not in numbers]
+    return [*ROWS, *sorted([*section_6, *gaps], key=lambda row: row.row)]
+
+
 def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]], styles: dict) -> None:
-    widths = {row.block: len(values.get(row.key, ())) for row in ROWS if row.block != SINGLE}
+    rows = _sheet_rows(values)
+    widths = {row.block: len(values.get(row.key, ())) for row in rows if row.block != SINGLE}
     columns = max([TEMPLATE_VALUE_COLUMNS, *widths.values()])
     sheet.column_dimensions["A"].width = 29
     sheet.column_dimensions["B"].width = 56
     for column in range(FIRST_VALUE_COLUMN, FIRST_VALUE_COLUMN + columns):
         sheet.column_dimensions[get_column_letter(column)].width = 32
-    for index, row in enumerate(ROWS):
+    for index, row in enumerate(rows):
         if row.key:
             width = max(TEMPLATE_VALUE_COLUMNS, widths[row.block]) if row.block != SINGLE else 1
             cells = _value_cells(sheet, values.get(row.key, []), width, styles)
         else:
-            following = next((later for later in ROWS[index + 1 :] if later.key), None)
+            following = next((later for later in rows[index + 1 :] if later.key), None)
             block = following.block if following is not None else SINGLE
             width = max(TEMPLATE_VALUE_COLUMNS, widths[block]) if block != SINGLE and row.label else 1
             cells = [_cell(sheet, None, styles, fill=_SUBHEADING_FILL) for _ in range(width)]
