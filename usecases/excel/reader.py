@@ -13,6 +13,10 @@ producers and receivers, information and scenario in words. They are resolved by
 `_InformationIndex`, `_scenario_of`); the raw text stays in the object's `extra` beside the link, and what could
 not be resolved is a warning, never an error.
 
+Row 29 becomes relations (to the workbook's use cases, or stubs the loader looks up in the repository), row 81
+links requirements of section 6, and the pictures of a sheet (read from its drawing part, which openpyxl's
+read-only mode skips) become drawings carrying the image's bytes.
+
 mRIDs are derived (uuid5) from the use case's identifier and name (or the sheet title when it has neither) and
 the object's position, so that importing a workbook again lands on what the first import created.
 """

@@ -7,10 +7,11 @@ The workbook is built in openpyxl's write-only mode: each sheet goes to a tempor
 memory holds one sheet and the shared strings, however many use cases there are (`WorkbookWriter.add` takes them
 one at a time, as `RepositoryExportBatches` gives them).
 
-What the template has no row for (SGAM and NIST placements, requirement categories, common terms, custom
-information, sub-step nesting, objective descriptions, mRIDs) is not written: the workbook is the template's view
-of a use case. Steps and scenarios name actors by name, information by its ID, as the template asks; library
-objects come from a `Library`, looked up by the mRIDs the use case refers to.
+What the template has no row for (SGAM and NIST placements, common terms, custom information, sub-step nesting,
+objective descriptions, mRIDs) is not written: the workbook is the template's view of a use case. Requirements that
+row 81 links go to the extended variant's section 6 (rows 85-93); drawings' images are embedded in their column.
+Steps and scenarios name actors by name, information by its ID, as the template asks; library objects come from a
+`Library`, looked up by the mRIDs the use case refers to.
 
 Written so that `usecases.excel.reader` reads back what was written:
 - A reference cell the Excel import kept as found (the reader's `extra`: a step's "producer", "receiver" and
