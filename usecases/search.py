@@ -16,7 +16,8 @@ same functions:
 
 Query syntax (the same on both databases, as PostgreSQL's `websearch_to_tsquery` reads it): words must all occur
 (in any part), "quoted words" must occur together, `or` between words accepts either, `-word` excludes. Words are
-stemmed in English ("pumps" finds "pump"). The human ID also matches as a substring ("BUC-0" finds "BUC-01").
+stemmed in English ("pumps" finds "pump"). The ID and the name also match the text as typed, as a substring ("BUC-0"
+finds "BUC-01", "volt" finds "Voltage control"): those hits come after the ranked ones.
 """
 
 import hashlib
@@ -414,14 +415,9 @@ def _matching_entries(text: str) -> QuerySet:
     return entries.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]))
 
 
-def _rank() -> Case:
-    return Case(
-        *(When(weight=weight, then=Value(rank)) for weight, rank in WEIGHT_RANK.items()), output_field=FloatField()
-    )
-
-
 def usecase_search(queryset: QuerySet, text: str, *, catch_up: bool = True) -> QuerySet:
-    """The use cases of `queryset` whose text matches `text` (or whose ID contains it), annotated with `search_rank`
+    """The use cases of `queryset` whose text matches `text` (or whose ID or name contains it as it is typed: part of
+    a word, or only words the language ignores such as "a"), annotated with `search_rank`
     (how well the best part matched: a hit in the name weighs more than one in a step) and ordered by it, then as
     the list is. `catch_up=False` when the caller has had the index caught up already (`search_index_catch_up`)."""
     from usecases.selectors import USECASE_ORDERING
@@ -434,14 +430,28 @@ def usecase_search(queryset: QuerySet, text: str, *, catch_up: bool = True) -> Q
     entries = _matching_entries(text)
     if _postgres():
         query = SearchQuery(text, config=search_language(), search_type="websearch")
-        rank = SearchRank(F("vector"), query)
+        best = (
+            entries.filter(use_case=OuterRef("pk"))
+            .order_by()
+            .values("use_case")
+            .annotate(best=Max(SearchRank(F("vector"), query)))
+            .values("best")
+        )
+        rank = Subquery(best, output_field=FloatField())
     else:
-        rank = _rank()
-    best = entries.filter(use_case=OuterRef("pk")).order_by().values("use_case").annotate(best=Max(rank)).values("best")
-    matched = queryset.filter(Q(pk__in=entries.values("use_case_id")) | Q(identifier__icontains=text))
-    return matched.annotate(search_rank=Subquery(best, output_field=FloatField())).order_by(
-        F("search_rank").desc(nulls_last=True), *USECASE_ORDERING
+        # The weight of the best part: one uncorrelated subquery per weight, each run once (an FTS5 query inside a
+        # correlated subquery would run again for every row).
+        rank = Case(
+            *(
+                When(pk__in=entries.filter(weight=weight).values("use_case_id"), then=Value(value))
+                for weight, value in WEIGHT_RANK.items()
+            ),
+            output_field=FloatField(),
+        )
+    matched = queryset.filter(
+        Q(pk__in=entries.values("use_case_id")) | Q(identifier__icontains=text) | Q(name__icontains=text)
     )
+    return matched.annotate(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), *USECASE_ORDERING)
 
 
 @dataclass(frozen=True)

@@ -212,11 +212,14 @@ def test_phrases_alternatives_and_exclusions(reader):
     assert names(reader.get(URL, {"q": '" ( * NEAR'})) == []  # FTS5 syntax is never passed through
 
 
-def test_the_id_matches_as_a_substring(reader):
-    UseCaseFactory(identifier="BUC-07", name="Seven")
-    UseCaseFactory(identifier="SUC-01", name="One")
+def test_the_id_and_the_name_match_as_typed_after_the_ranked_hits(reader):
+    UseCaseFactory(identifier="BUC-07", name="Voltage control")
+    UseCaseFactory(identifier="SUC-01", name="One", short_description="Volt and VAr optimisation")
+    UseCaseFactory(identifier="SUC-02", name="Is it")
 
-    assert names(reader.get(URL, {"q": "BUC-0"})) == ["Seven"]
+    assert names(reader.get(URL, {"q": "BUC-0"})) == ["Voltage control"]
+    assert names(reader.get(URL, {"q": "volt"})) == ["One", "Voltage control"]  # a word first, then part of a name
+    assert names(reader.get(URL, {"q": "it"})) == ["Is it"]  # a word the language may ignore
 
 
 def test_usecase_search_and_its_matches_as_functions():
