@@ -108,19 +108,27 @@ def test_every_write_gives_a_new_etag_and_the_new_document(grid, author):
     assert read()["document"]["scope"] == "By an import."
 
 
-def test_a_change_of_a_library_object_is_never_hidden_by_the_cache(grid, author):
+def test_a_change_of_a_library_object_is_never_hidden_by_the_cache_and_refuses_no_write(grid, author):
     use_case = make_complete_use_case(workspace=grid, created_by=author)
     api = _client(author)
-    before = api.get(_detail(use_case)).json()
+    before = api.get(_detail(use_case))
     actor = use_case.actor_roles.first().actor
     curator = with_repository_role(UserFactory(username="curator"), "curator")
 
     actor_update(user=curator, actor=actor, data={"description": "Described by the curator."})
 
-    after = api.get(_detail(use_case)).json()
-    descriptions = {item["name"]: item["description"] for item in after["libraries"]["actors"]}
+    after = api.get(_detail(use_case), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200, "a client revalidating its copy gets the library's change"
+    descriptions = {item["name"]: item["description"] for item in after.json()["libraries"]["actors"]}
     assert descriptions[actor.name] == "Described by the curator."
-    assert before["libraries"] != after["libraries"]
+    assert after["ETag"] != before["ETag"]
+    assert after.json()["revision"] == before.json()["revision"]
+    written = api.patch(
+        _detail(use_case), {"document": {"scope": "Mine."}}, format="json", HTTP_IF_MATCH=before["ETag"]
+    )
+    assert written.status_code == 200, "the use case did not change: a write over the library's change is no conflict"
+    stale = api.patch(_detail(use_case), {"document": {"scope": "Late."}}, format="json", HTTP_IF_MATCH=after["ETag"])
+    assert stale.status_code == 412
 
 
 def test_readers_who_may_see_different_related_use_cases_never_share_a_document(grid, author):

@@ -164,11 +164,20 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DocumentVersion:
-    """What one reader's document of one use case follows from: `etag` (the revision and the requester's variant)
-    names it to clients, `cache_key` (also the state of what the document shows of other objects) stores it."""
+    """What one reader's document of one use case follows from. `etag` names it to clients: the use case's revision,
+    the reader's variant, and a digest of what the document shows of other objects (library objects, related use
+    cases), so that `If-None-Match` never keeps a library change from a client. `write_tag` is the part of it a
+    write compares with `If-Match`: a write conflicts with a change of the use case, not with a library object
+    changed meanwhile. `cache_key` stores the document."""
 
     etag: str
+    write_tag: str
     cache_key: str
+
+    def written_over(self, header: str) -> bool:
+        """Whether an `If-Match` header names an older state of the use case than this one (a write would lose it)."""
+        tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+        return "*" not in tags and not any(tag.startswith(self.write_tag) for tag in tags)
 
 
 def _digest(*parts) -> str:
@@ -199,9 +208,11 @@ def usecase_document_version(*, user, use_case: UseCase, base_url: str) -> Docum
     links are built on), without building it: a few small queries, whatever the size of the use case."""
     related = _related_seen(user=user, use_case=use_case)
     variant = _digest(base_url, tuple(pk for pk, *_ in related))
-    etag = f'"{use_case.pk}-{use_case.revision}-{variant[:16]}"'
-    state = _digest(etag, str(use_case.mrid), use_case.modified.isoformat(), related, _library_stamp())
-    return DocumentVersion(etag=etag, cache_key=f"{CACHE_PREFIX}:{use_case.pk}:{state}")
+    write_tag = f'"{use_case.pk}-{use_case.revision}-{variant[:16]}-'
+    others = _digest(related, _library_stamp())
+    etag = f'{write_tag}{others[:12]}"'
+    state = _digest(etag, str(use_case.mrid), use_case.modified.isoformat(), others)
+    return DocumentVersion(etag=etag, write_tag=write_tag, cache_key=f"{CACHE_PREFIX}:{use_case.pk}:{state}")
 
 
 def usecase_document_cached(*, version: DocumentVersion) -> dict | None:

@@ -12,6 +12,7 @@ from rest_framework.exceptions import APIException, NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from ucmr.api.errors import PreconditionFailed
 from ucmr.api.etags import ETagMixin, etag_matches
 from ucmr.api.jobs import JOB_ID_REGEX
 from ucmr.api.parsers import (
@@ -220,6 +221,11 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
 
     def etag(self, instance) -> str:
         return self.document_version(instance).etag
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if header and self.document_version(instance).written_over(header):
+            raise PreconditionFailed()
 
     def retrieve(self, request, *args, **kwargs):
         use_case = self.get_object()
