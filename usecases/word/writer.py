@@ -68,7 +68,7 @@ COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
     "actors": (1.8, 1.2, 4, 3),
     "references": (0.6, 1.2, 3, 1, 2.2, 1.5, 2),
     "scenarios": (0.6, 1.6, 3, 1.4, 1.6, 1.6, 1.6),
-    "steps": (0.6, 1.2, 1.4, 3, 1, 1.3, 1.3, 1.3, 1.4),
+    "steps": (0.6, 1.2, 1.4, 2.8, 1, 1.3, 1.3, 1.3, 1.6),
     "information": (1.2, 2, 4.5, 1.3),
     "requirements": (1, 2, 4.5),
     "common_terms": (1.2, 4),
@@ -329,10 +329,12 @@ class _UseCaseWriter:
         table_width.set(qn("w:w"), "5000")
         return table
 
-    def add_row(self, table: Table, *, repeat: bool = False) -> list[_Cell]:
+    def add_row(self, table: Table, *, repeat: bool = False, unsplit: bool = False) -> list[_Cell]:
         row = table.add_row()
         if repeat:  # repeated at the top of each page the table runs onto
             row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        if unsplit:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         cells = row.cells
         for cell, width in zip(cells, table._widths, strict=True):
             cell.width = width
@@ -474,18 +476,17 @@ class _UseCaseWriter:
         spec = layout.TABLES_BY_KEY["diagrams"]
         table = self.new_table("diagrams", 1)
         self.caption_row(table, spec)
-        cell = self.add_row(table)[0]
         drawings = [
             *((drawing, "") for drawing in self.use_case.drawings),
             *((drawing, scenario.name) for scenario in self.use_case.scenarios for drawing in scenario.drawings),
             *((drawing, f"step {step.number}".strip()) for step in self.steps for drawing in step.drawings),
         ]
         drawings.sort(key=lambda pair: isinstance(pair[0], doc.GeneratedDrawing))  # the author's first
-        first = True
         for drawing, owner in drawings:
-            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+            # A row each, kept whole: a picture that does not fit below the one before goes to the next page.
+            cell = self.add_row(table, unsplit=True)[0]
+            paragraph = cell.paragraphs[0]
             paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
-            first = False
             picture = self.pictures.get(drawing.mrid)
             if picture is None and drawing.content:  # a document read from a file that embeds the image
                 picture = Picture.of_image(drawing.content)
@@ -504,9 +505,8 @@ class _UseCaseWriter:
             if drawing.uri and not generated and not (picture is not None and picture.data):
                 paragraph.add_run(" ")
                 _link(paragraph, drawing.uri, drawing.uri)
-        if first:
-            cell.paragraphs[0].style = self.document.styles[TABLE_TEXT_STYLE]
-            cell.paragraphs[0].text = layout.EMPTY_CELL
+        if not drawings:
+            self.value_row(table, [""])
 
     def picture(self, paragraph: Paragraph, data: bytes, cell: _Cell) -> None:
         """The image scaled to the cell's width (and at most `PICTURE_MAX_HEIGHT` of the page), never enlarged."""
@@ -518,7 +518,7 @@ class _UseCaseWriter:
             paragraph.add_run("(an image that could not be read)").italic = True
             return
         natural = Emu(int(width_px / float(dpi) * 914400))
-        max_width = self.page.text_width - Mm(4)
+        max_width = self.page.text_width - Mm(10)  # the cell's margins and borders
         max_height = int(self.page.text_height * PICTURE_MAX_HEIGHT)
         width = min(natural, max_width, int(max_height * width_px / max(height_px, 1)))
         paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(max(width, 1)))
@@ -758,6 +758,7 @@ def _label(cell: _Cell, text: str, fill: str) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.style = paragraph.part.document.styles[layout.LABEL_STYLE]
     paragraph.text = _text(text)
+    paragraph.paragraph_format.keep_with_next = True  # never a caption or header alone at the foot of a page
 
 
 def _plain(paragraph: Paragraph, value) -> None:

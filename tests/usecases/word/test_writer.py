@@ -265,12 +265,16 @@ def test_uploaded_drawings_and_generated_diagrams_are_pictures_in_section_2(tmp_
         )
 
     document = _document(output.read_bytes())
-    cell = _tables(document, "Diagram of use case")[0].rows[1].cells[0]
-    pictures = cell._tc.xpath(".//pic:pic")
+    table = _tables(document, "Diagram of use case")[0]
+    pictures = table._tbl.xpath(".//pic:pic")
     scenarios = use_case.scenarios.count()
     assert len(pictures) >= 1 + 1 + scenarios  # the sketch, the actors' diagram, a sequence diagram per scenario
-    assert "Overview sketch" in cell.text and "Actor interaction" in cell.text
-    assert "Not drawn yet" not in cell.text
+    texts = [row.cells[0].text.strip() for row in table.rows[1:]]
+    assert texts[0] == "Overview sketch: use case overview"
+    assert any(text.startswith("Actor interaction") for text in texts)
+    assert not any("Not drawn yet" in text for text in texts)
+    drawn = [row for row in table.rows[1:] if row.cells[0].text.strip().startswith(("Overview", "Actor", "Sequence"))]
+    assert len(drawn) == 2 + scenarios and all(row.cells[0]._tc.xpath(".//pic:pic") for row in drawn)
     width = document.sections[0].page_width - 2 * document.sections[0].left_margin
     assert all(shape.width <= width for shape in document.inline_shapes)
 
@@ -278,10 +282,11 @@ def test_uploaded_drawings_and_generated_diagrams_are_pictures_in_section_2(tmp_
 def test_a_download_uses_the_diagrams_drawn_and_says_which_are_not_yet():
     use_case = UseCaseFactory()
 
-    cell = _tables(_export(use_case), "Diagram of use case")[0].rows[1].cells[0]
+    table = _tables(_export(use_case), "Diagram of use case")[0]
 
-    assert "Actor interaction" in cell.text and "Not drawn yet" in cell.text
-    assert not cell._tc.xpath(".//pic:pic")
+    first = table.rows[1].cells[0].text
+    assert first == "Actor interaction: use case overview. Not drawn yet: export again in a moment"
+    assert not table._tbl.xpath(".//pic:pic")
 
 
 # The ways out
