@@ -24,6 +24,10 @@ class AccessMatrixFilterSet(UseCaseFilterSet):
     class Meta(UseCaseFilterSet.Meta):
         pass
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.filters["sort"]  # here `sort` orders the matrix's cells (cell_filter_from), not the use cases
+
 
 def cell_filter_from(params: QueryDict) -> CellFilter:
     sort = params.get("sort", DEFAULT_SORT)
