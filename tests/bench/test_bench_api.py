@@ -3,7 +3,10 @@
 Two endpoints of the use case API, each next to a plain Django view returning the same rows as JSON
 (tests/bench/api_baseline.py says what it includes):
 - the list, a page of 50 (`GET /api/use-cases/?page_size=50`) of more than 200 use cases;
-- one use case's whole document (`GET /api/use-cases/<id>/`), 300 steps and 40 actors (`make_complete_use_case`).
+- one use case's whole document (`GET /api/use-cases/<id>/`), 300 steps and 40 actors (`make_complete_use_case`),
+  served from the document cache (usecases/api/document.py: keyed by revision, so every read after the first of a
+  revision), and again from a second server whose cache is Django's dummy cache (every read builds the document, as
+  the first read after a write does).
 
 The server is gunicorn on 127.0.0.1 with tests/bench/api_settings.py (DEBUG off, no throttling), reading the
 test database this transactional test commits to (UCMR_TEST_DB_NAME, as the worker tests do). Two sync workers:
@@ -139,11 +142,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(log_path: Path, probe_path: str, headers: dict[str, str]):
+def gunicorn_server(log_path: Path, probe_path: str, headers: dict[str, str], **extra_env: str):
     """gunicorn serving the project (and the baseline) from the test database on a free port; always stopped."""
     port = free_port()
     env = {
         **os.environ,
+        **extra_env,
         "DJANGO_SETTINGS_MODULE": "tests.bench.api_settings",
         "UCMR_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
     }
@@ -276,9 +280,27 @@ def test_bench_api_against_plain_django(tmp_path):
                     assert not measured.failures, (path, measured.failures[:5])
                     loads[name, side].add(measured)
 
+    # The document again with the cache off (Django's dummy cache): what a read costs when no client has read this
+    # revision yet, as after every write.
+    endpoints["uncached"] = endpoints["document"]
+    loads.update({("uncached", side): Load() for side in ("api", "baseline")})
+    with gunicorn_server(
+        tmp_path / "gunicorn-uncached.log", endpoints["list"][1], headers, CACHE_URL="dummycache://"
+    ) as port:
+        for path in endpoints["uncached"]:
+            warm = load(port, path, headers, seconds=WARM_UP_SECONDS)
+            assert not warm.failures, (path, warm.failures[:5])
+        for _ in range(ROUNDS):
+            for side, path in zip(("api", "baseline"), endpoints["uncached"], strict=True):
+                measured = load(port, path, headers, seconds=MEASURE_SECONDS)
+                assert not measured.failures, (path, measured.failures[:5])
+                loads["uncached", side].add(measured)
+    sizes["uncached", "api"], sizes["uncached", "baseline"] = sizes["document", "api"], sizes["document", "baseline"]
+
     labels = {
         "list": f"list, page of {PAGE_SIZE} ({answers['list', 'api']['count']} use cases)",
-        "document": f"document, {STEPS} steps, {ACTORS} actors",
+        "document": f"document, {STEPS} steps, {ACTORS} actors (cached by revision)",
+        "uncached": f"document, {STEPS} steps, {ACTORS} actors (cache off: built on every read)",
     }
     rows = []
     for name in endpoints:
