@@ -282,3 +282,30 @@ def test_the_pictures_of_a_real_workbook_become_drawings_with_their_bytes(iec_di
         "Picture 1 (E16, Related business case(s))",
         "Picture 1 (D23, Description)",
     }
+
+
+def _rewritten(data: bytes, part: str, change) -> bytes:
+    """The workbook with one part's text changed."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, change(content.decode()).encode() if info.filename == part else content)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize(
+    "target",
+    ['Target="https://example.org/x.png" TargetMode="External"', 'Target="../../../../etc/passwd"'],
+    ids=["external", "outside-the-package"],
+)
+def test_a_picture_is_read_from_the_workbooks_own_parts_only(target):
+    def retarget(text: str) -> str:
+        assert 'Target="/xl/media/image1.png"' in text
+        return text.replace('Target="/xl/media/image1.png"', target)
+
+    data = _rewritten(picture_workbook(("C41", png())), "xl/drawings/_rels/drawing1.xml.rels", retarget)
+
+    repository = read_workbook(data=data)
+
+    assert [drawing.content for drawing in repository.use_cases[0].drawings] == [b""]
