@@ -19,7 +19,7 @@ from usecases.excel.reader import read_workbook
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.files import repository_import_file
 from usecases.exchange.loader import repository_import
-from usecases.exchange.services import usecases_export_xlsx
+from usecases.exchange.services import usecases_export_xlsx, usecases_export_xlsx_write
 from usecases.models import Drawing, UseCase
 from usecases.xml import document as doc
 from usecases.xml import schema_problems, write_variant_c
@@ -309,3 +309,13 @@ def test_a_picture_is_read_from_the_workbooks_own_parts_only(target):
     repository = read_workbook(data=data)
 
     assert [drawing.content for drawing in repository.use_cases[0].drawings] == [b""]
+
+
+def test_the_streamed_excel_export_embeds_the_pictures_too(media):
+    _import_workbook(picture_workbook(("C41", png("red")), ("E74", png("blue"))))
+    output = io.BytesIO()
+
+    usecases_export_xlsx_write(user=None, use_cases=UseCase.objects.all(), output=output, batch_size=1)
+
+    drawings = read_workbook(data=output.getvalue()).full_use_cases[0].drawings
+    assert [drawing.content for drawing in drawings] == [png("red"), png("blue")]
