@@ -24,6 +24,7 @@ position, so that importing the document again lands on what the first import cr
 
 import html
 import io
+import itertools
 import posixpath
 import re
 import zipfile
@@ -60,11 +61,12 @@ from usecases.excel.reader import (
     lenient_date,
     max_bytes_setting,
 )
+from usecases.exchange.rows import UNGROUPED
 from usecases.word import layout
 from usecases.xml import document as doc
 from usecases.xml.parsing import binary_source
 from usecases.xml.parsing import max_bytes_setting as xml_max_bytes_setting
-from usecases.xml.vocabulary import derived_mrid, normalise_actor_type
+from usecases.xml.vocabulary import DRAWING_TYPES, derived_mrid, normalise_actor_type, normalise_drawing_type
 
 DEFAULT_MAX_TABLES = 1_000
 DEFAULT_MAX_ROWS = 1_000  # per table
@@ -122,6 +124,7 @@ RICH_KEYS = frozenset(
     }
 )
 _EMPHASIS = (("bold", "b"), ("italic", "i"), ("underline", "u"))
+_WRITTEN_LIST_ITEM = re.compile(r"^(\u2022|\d+\.)\t")
 _R_ID_SPLIT = re.compile(r"\s*[,;\n]\s*")
 
 
@@ -314,6 +317,16 @@ class _Picture:
 
 
 @dataclass
+class _Block:
+    """A paragraph of a cell: its text, its runs (text, bold, italic, link target), pictures and link targets."""
+
+    text: str
+    runs: list[tuple[str, bool, bool, str]]
+    pictures: list[_Picture]
+    links: list[str]
+
+
+@dataclass
 class _Cell:
     """A cell's content: `text` plain (paragraphs one per line), `rich` its stored form (plain text, or an HTML
     fragment when it has lists, emphasis or links), `items` one per non-empty paragraph, the hyperlink targets and
@@ -325,6 +338,7 @@ class _Cell:
     rich_items: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     pictures: list[_Picture] = field(default_factory=list)
+    blocks: list["_Block"] = field(default_factory=list)
     identity: int = 0
 
     @property
@@ -396,12 +410,19 @@ class _TextReader:
         plain_lines, html_parts, formatted = [], [], False
         open_list = ""
         for paragraph in paragraphs:
-            html_text, plain, is_formatted = self.paragraph(paragraph, result)
+            pictures, links = len(result.pictures), len(result.links)
+            html_text, plain, is_formatted, runs = self.paragraph(paragraph, result)
             plain_line = plain.replace("\xa0", " ").strip()
+            result.blocks.append(_Block(plain_line, runs, result.pictures[pictures:], result.links[links:]))
             kind = self.list_kind(paragraph) if plain_line else ""
+            written = _WRITTEN_LIST_ITEM.match(plain_line) if not kind else None
+            if written:  # our writer's list item: "•<tab>" or "1.<tab>" before the text
+                kind = "ol" if written.group(1)[0].isdigit() else "ul"
+                plain_line = plain_line[written.end() :]
+                html_text = _WRITTEN_LIST_ITEM.sub("", html_text.lstrip(), count=1)
             formatted = formatted or is_formatted or bool(kind)
             if plain_line:
-                result.items.append(plain_line)
+                result.items += [line.strip() for line in plain_line.split("\n") if line.strip()]
                 result.rich_items.append(html_text.strip() if is_formatted else html.escape(plain_line))
             plain_lines.append(plain_line)
             if kind != open_list and open_list:
@@ -421,11 +442,15 @@ class _TextReader:
         result.rich = "".join(html_parts) if formatted else result.text
         return result
 
-    def paragraph(self, paragraph: Paragraph, cell: _Cell) -> tuple[str, str, bool]:
-        """(HTML, plain text, whether it has emphasis or links) of a paragraph; its pictures and link targets are
-        added to `cell`."""
-        html_parts, plain_parts, formatted = [], [], False
+    def paragraph(self, paragraph: Paragraph, cell: _Cell) -> tuple[str, str, bool, list]:
+        """(HTML, plain text, whether it has emphasis or links, its runs) of a paragraph; its pictures and link
+        targets are added to `cell`."""
+        html_parts, plain_parts, formatted, runs = [], [], False, []
         for item in paragraph.iter_inner_content():
+            if isinstance(item, Hyperlink):
+                runs.append((item.text, False, False, self._address(item)))
+            else:
+                runs.append((item.text, bool(item.bold), bool(item.italic), ""))
             if isinstance(item, Hyperlink):
                 text = item.text
                 address = self._address(item)
@@ -447,7 +472,7 @@ class _TextReader:
                         formatted = True
             html_parts.append(wrapped)
         self.pictures(paragraph._p, cell)
-        return "".join(html_parts), "".join(plain_parts), formatted
+        return "".join(html_parts), "".join(plain_parts), formatted, runs
 
     def _address(self, hyperlink: Hyperlink) -> str:
         try:
@@ -512,6 +537,7 @@ class _Grid:
 def _grid(table: DocxTable, text: _TextReader, *, max_rows: int) -> _Grid:
     rows: list[list[_Cell]] = []
     truncated = False
+    identities = itertools.count(1)  # not id(tc): lxml's proxies come and go, and their ids with them
     for number, tr in enumerate(table._tbl.tr_lst):
         if number >= max_rows:
             truncated = True
@@ -523,7 +549,7 @@ def _grid(table: DocxTable, text: _TextReader, *, max_rows: int) -> _Grid:
                 above = rows[-1]
                 cells = [above[index] if index < len(above) else _EMPTY for index in range(len(row), len(row) + span)]
             else:
-                cell = text.cell(DocxCell(tc, table), identity=id(tc))
+                cell = text.cell(DocxCell(tc, table), identity=next(identities))
                 cells = [cell] * span
             row.extend(cells)
             if len(row) >= MAX_COLUMNS:
@@ -813,11 +839,9 @@ class _DocumentReader:
         versions = []
         for number, row in enumerate(self.records(found) if found else [], start=1):
             date, date_text = lenient_date(cell_text(row.get("version.date", _EMPTY).text))
-            authors = [
-                _list_item(author)
-                for author in re.split(r"\s*[,;\n]\s*", cell_text(row.get("version.authors", _EMPTY).text))
-                if _list_item(author)
-            ]
+            # The cell as written, one author: "A, B (X); C" may as well be one committee as three people, and a
+            # document read back must say what it said.
+            authors = [text] if (text := cell_text(row.get("version.authors", _EMPTY).text)) else []
             version = doc.Version(
                 mrid=self.mrid("version", number),
                 number=self.value(row, "version.number"),
@@ -912,48 +936,65 @@ class _DocumentReader:
         ]
 
     def drawings(self) -> list[doc.Drawing]:
-        """Pictures of section 2's table, then those standing alone (figures after it) or anywhere else."""
-        pictures = [
-            picture
-            for found in self.tables("diagrams")
-            for cell in _value_cells(found.grid)
-            for picture in cell.pictures
-        ]
-        for found_list in self.found.values():
-            for found in found_list:
-                if found.table.key == "diagrams":
-                    continue
-                for row in found.grid.rows:
+        """Section 2's table, paragraph by paragraph: a picture, then the paragraph naming it (its bold name, then
+        ": type"); a paragraph without a picture is a drawing by its address or name alone. Pictures anywhere else
+        (figures after the table, pictures in other tables) are drawings too, named by their file."""
+        found: list[tuple[_Picture | None, str, str, str]] = []  # (picture, name, type, address)
+        pending: list[_Picture] = []
+        for table in self.tables("diagrams"):
+            for cell in _value_cells(table.grid):
+                for block in cell.blocks:
+                    if block.pictures:
+                        found += [(picture, "", "", "") for picture in pending]
+                        pending = list(block.pictures)
+                        continue
+                    if not block.text:
+                        continue
+                    name, drawing_type, address = _drawing_label(block)
+                    if pending:
+                        found.append((pending.pop(0), name, drawing_type, ""))
+                        found += [(picture, "", "", "") for picture in pending]
+                        pending = []
+                    else:  # a drawing by its address, or by name alone
+                        found.append((None, name, drawing_type, address))
+        found += [(picture, "", "", "") for picture in pending]
+        for key, tables in self.found.items():
+            for table in tables if key != "diagrams" else ():
+                for row in table.grid.rows:
                     for cell in {cell.identity: cell for cell in row}.values():
-                        pictures += cell.pictures
-        pictures += self.loose_pictures
-        linked = [picture for picture in pictures if picture.link]
+                        found += [(picture, "", "", "") for picture in cell.pictures]
+        found += [(picture, "", "", "") for picture in self.loose_pictures]
+        linked = [picture for picture, *_ in found if picture is not None and picture.link]
         if linked:
             targets = ", ".join(picture.link[:80] for picture in linked[:3])
             self.warn(
                 f"{len(linked)} linked picture(s) ({targets}) point outside the document: they were not fetched; add "
                 "the images to the use case's diagrams by hand."
             )
-        embedded = [picture for picture in pictures if picture.content]
-        return [
-            doc.Drawing(
-                mrid=self.mrid("drawing", number),
-                name=picture.name,
-                drawing_type="use case overview",
-                uri="",
-                content=picture.content,
-                filename=picture.filename,
+        drawings = []
+        for picture, name, type_text, address in found:
+            if picture is not None and not picture.content:
+                continue
+            drawing = doc.Drawing(
+                mrid=self.mrid("drawing", len(drawings) + 1),
+                name=name or (picture.name if picture else address),
+                drawing_type=normalise_drawing_type(type_text) or ("other" if type_text else _type_in(name)),
+                uri=address,
+                content=picture.content if picture else b"",
+                filename=picture.filename if picture else "",
             )
-            for number, picture in enumerate(embedded, start=1)
-        ]
+            if type_text and normalise_drawing_type(type_text) is None:
+                drawing.extra["drawing_type"] = type_text
+            drawings.append(drawing)
+        return drawings
 
     def actors(self) -> tuple[_ActorIndex, list[doc.ActorGrouping]]:
         """Actors, one Actors table per grouping (a table may also hold several groupings, each with its group rows).
-        Actors without a grouping go to a grouping "Actors"."""
+        Actors of a table without a grouping are the use case's without one (the loader's `UNGROUPED`)."""
         self.actor_library: dict[str, doc.Actor] = {}
         groupings: list[doc.ActorGrouping] = []
         by_name: dict[str, doc.ActorGrouping] = {}
-        ungrouped = doc.ActorGrouping(mrid=self.mrid("grouping", "actors"), name="Actors")
+        ungrouped = doc.ActorGrouping(mrid=self.mrid("grouping", "actors"), extra={UNGROUPED: "true"})
         for table_number, found in enumerate(self.tables("actors"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 grouping = ungrouped
@@ -1079,7 +1120,7 @@ class _DocumentReader:
                         doc.Requirement(
                             mrid=self.mrid("requirement", table_number, group_number, row_number),
                             identifier=requirement_id,
-                            name=self.value(row, "requirement.name") or requirement_id,
+                            name=self.value(row, "requirement.name"),  # the loader names it by its ID
                             description=self.value(row, "requirement.description"),
                         )
                     )
@@ -1115,9 +1156,7 @@ class _DocumentReader:
                 item.requirement_refs = self.requirement_refs(
                     requirements, requirement_ids, f"information {item.identifier or number}"
                 )
-            if not item.name:
-                item.name = item.identifier or f"Information {number}"
-            items.append(item)
+            items.append(item)  # without a name the loader names it by its ID
         return _InformationIndex(items), items
 
     # scenarios and steps
@@ -1139,9 +1178,9 @@ class _DocumentReader:
                 scenario.extra["primary_actor"] = primary
                 scenario.primary_actor_refs = self.actor_refs(actors, primary, f"scenario {scenario.number or number}")
             for kind in doc.SCENARIO_CONDITION_KINDS:
-                text = self.value(row, f"scenario.{kind}")
-                if text:
-                    scenario.conditions.append(doc.Condition(mrid=self.mrid(kind, number), kind=kind, description=text))
+                for index, text in enumerate(_paragraph_items(row.get(f"scenario.{kind}", _EMPTY)), start=1):
+                    mrid = self.mrid(kind, number) if index == 1 else self.mrid(kind, number, index)
+                    scenario.conditions.append(doc.Condition(mrid=mrid, kind=kind, description=text))
             scenarios.append(scenario)
         step_tables = self.step_tables(actors, information, requirement_ids)
         if step_tables and not scenarios:
@@ -1316,6 +1355,34 @@ def _strip_rich(text: str) -> str:
     if "<" not in text:
         return cell_text(html.unescape(text))
     return text
+
+
+def _drawing_label(block: _Block) -> tuple[str, str, str]:
+    """(name, type, address) of the paragraph naming a drawing, as our writer writes it: the name in bold, then
+    ": type", then ". note" in italics, then " " and the address (a hyperlink, or text when it is none)."""
+    runs = [run for run in block.runs if run[0]]
+    lead = 0
+    while lead < len(runs) and runs[lead][1] and not runs[lead][3]:
+        lead += 1
+    if not lead:
+        return block.text, "", block.links[0] if block.links else ""
+    name = "".join(run[0] for run in runs[:lead]).strip()
+    rest = runs[lead:]
+    type_text = ""
+    if rest and rest[0][0].startswith(": ") and not rest[0][3]:
+        type_text = rest.pop(0)[0][2:].strip()
+    rest = [run for run in rest if not run[2]]  # the note
+    address = ""
+    if rest and (rest[-1][3] or (len(rest) >= 2 and rest[-2][0] == " ")):
+        address = rest[-1][3] or rest[-1][0].strip()
+    return name, type_text, address
+
+
+def _type_in(name: str) -> str:
+    """The drawing type a name says ("Role model of the market" is a role model; our writer then leaves the type
+    out), else a use case overview."""
+    words = layout.normalise(name)
+    return max((kind for kind in DRAWING_TYPES if kind in words), key=len, default="use case overview")
 
 
 def _steps_heading_title(heading: str) -> str:
