@@ -1,5 +1,5 @@
-"""`manage.py import_usecases FILE...`: import IEC 62559-3 XML files (variant B, C or D) and BRIDGE Excel workbooks
-(.xlsx, .xlsm; told apart by their content), each in one transaction."""
+"""`manage.py import_usecases FILE...`: import IEC 62559-3 XML files (variant B, C or D), BRIDGE Excel workbooks
+(.xlsx, .xlsm) and IEC 62559-2 Word documents (.docx, .docm; told apart by their content), each in one transaction."""
 
 import json
 from pathlib import Path
@@ -18,8 +18,9 @@ BAR_WIDTH = 30
 
 class Command(BaseCommand):
     help = (
-        "Import IEC 62559-3 XML files (variant C, the 2015 draft, OFFIS UCMR exports) and workbooks of the BRIDGE "
-        "IEC 62559-2 Excel template (.xlsx, .xlsm: macros never run). Each file is imported in one transaction: whole "
+        "Import IEC 62559-3 XML files (variant C, the 2015 draft, OFFIS UCMR exports), workbooks of the BRIDGE "
+        "IEC 62559-2 Excel template (.xlsx, .xlsm) and Word documents in the IEC 62559-2 template (.docx, .docm; NIST "
+        "2014 or TC8 2012 layout). Macros never run. Each file is imported in one transaction: whole "
         "or not at all. Importing a file again changes only what changed."
     )
 
