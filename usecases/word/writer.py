@@ -39,11 +39,19 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
+from sgam.diagrams import usecase_diagram_headings, usecase_diagram_rows
+from sgam.followup import RENDER_KIND
+from sgam.models import RenderedDiagram
+from sgam.selectors import usecase_facts, usecase_placements
+from sgam.services import usecase_diagrams_render
+from ucmr.jobs import job_start
 from ucmr.richtext import LINK_SCHEMES, is_markup, rich_text_clean
+from usecases.exchange.records import document_mrid
+from usecases.models import Drawing, UseCase
 from usecases.word import layout
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
-from usecases.xml.vocabulary import actor_type_spelling
+from usecases.xml.vocabulary import actor_type_spelling, normalise_mrid
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -964,17 +972,9 @@ class _RichText:
 
 def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[str, Picture]:
     """The pictures of section 2 of these use cases, by the mRID their drawing has in an export: the uploaded
-    images, and the PNGs of the generated diagrams already drawn. With `render` (a job or a command, never a request)
-    the diagrams missing are drawn first; else their drawing is queued, as a page does, and the document says so."""
-    from sgam.diagrams import usecase_diagram_specs_get
-    from sgam.followup import RENDER_KIND
-    from sgam.models import RenderedDiagram
-    from sgam.services import usecase_diagrams_render
-    from ucmr.jobs import job_start
-    from usecases.exchange.records import document_mrid
-    from usecases.models import Drawing, UseCase
-    from usecases.xml.vocabulary import normalise_mrid
-
+    images, and the PNGs of the generated diagrams already drawn, found by the keys the rendering job stored for
+    the use case's revision (no graph is built here). With `render` (a job or a command, never a request) the
+    diagrams are drawn first; else what is missing is queued, as a page does, and the document says so."""
     pictures: dict[str, Picture] = {}
     for drawing in Drawing.objects.filter(use_case_id__in=use_case_ids).exclude(image=""):
         try:
@@ -982,27 +982,28 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
                 pictures[normalise_mrid(document_mrid(drawing))] = Picture.of_image(handle.read())
         except OSError:
             pictures[normalise_mrid(document_mrid(drawing))] = Picture(note="The image file is missing")
-    for use_case in UseCase.objects.with_document().filter(pk__in=use_case_ids):
+    for use_case in UseCase.objects.filter(pk__in=use_case_ids).only("pk", "mrid", "revision"):
         if render:
             usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
-        specs = usecase_diagram_specs_get(use_case=use_case)
-        stored = {
+        stored = {row.key: row.content_hash for row in usecase_diagram_rows(use_case=use_case)}
+        drawn = {
             diagram.content_hash: diagram
-            for diagram in RenderedDiagram.objects.filter(content_hash__in=[spec.content_hash for spec in specs]).only(
+            for diagram in RenderedDiagram.objects.filter(content_hash__in=stored.values()).only(
                 "content_hash", "png", "error", "png_error"
             )
         }
+        keys = list(stored) or _diagram_keys(use_case.pk)
         missing = []
-        for spec in specs:
-            diagram = stored.get(spec.content_hash)
-            mrid = str(uuid.uuid5(use_case.mrid, spec.key))
+        for key in keys:
+            diagram = drawn.get(stored.get(key, ""))
+            mrid = str(uuid.uuid5(use_case.mrid, key))
             if diagram is not None and diagram.png:
                 pictures[mrid] = Picture(data=bytes(diagram.png))
             elif diagram is not None and (diagram.error or diagram.png_error):
                 pictures[mrid] = Picture(note="The diagram could not be drawn")
             else:
                 pictures[mrid] = Picture(note="Not drawn yet: export again in a moment")
-                missing.append(spec.key)
+                missing.append(key)
         if missing:
             job_start(
                 user=None,
@@ -1011,3 +1012,12 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
                 dedupe_key=f"{RENDER_KIND}:{use_case.pk}:png:word",
             )
     return pictures
+
+
+def _diagram_keys(use_case_id: int) -> list[str]:
+    """The keys of a use case's diagrams before the rendering job stored them: named from its rows (a few queries),
+    not drawn."""
+    use_case = UseCase.objects.with_document().get(pk=use_case_id)
+    facts = usecase_facts(use_case=use_case)
+    headings = usecase_diagram_headings(facts=facts, placements=usecase_placements(facts=facts))
+    return [heading.key for heading in headings]
