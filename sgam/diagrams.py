@@ -390,6 +390,28 @@ def _stored_or_named(use_case: UseCase) -> list[DiagramEntry]:
         return []
     facts = usecase_facts(use_case=loaded)
     headings = usecase_diagram_headings(facts=facts, placements=usecase_placements(facts=facts))
+    # Kept for the revision without a content hash (the job fills them in), so the page's polls while the job runs,
+    # and other readers, name them from here instead of reading the rows again.
+    UseCaseDiagram.objects.bulk_create(
+        [
+            UseCaseDiagram(
+                use_case_id=use_case.pk,
+                revision=use_case.revision,
+                renderer=RENDERER_VERSION,
+                key=heading.key,
+                kind=heading.kind,
+                subject=heading.subject,
+                title=heading.title[:300],
+                scenario_id=heading.scenario_id,
+                page=heading.page,
+                pages=heading.pages,
+                content_hash="",
+                position=position,
+            )
+            for position, heading in enumerate(headings)
+        ],
+        ignore_conflicts=True,
+    )
     return [DiagramEntry(use_case.pk, heading, "", None) for heading in headings]
 
 

@@ -128,9 +128,10 @@ def diagram_for_download(*, use_case, key: str, output_format: str):
     if diagram is None:
         usecase_followup_ensure(use_case=use_case, render=True, validate=False)
     else:
-        usecase_png_request(use_case=use_case, key=spec.key)
-    diagram = rendered_diagram_get(spec=spec)
-    return diagram if servable(diagram) else None
+        usecase_png_request(use_case=use_case, key=key)
+    stored = usecase_diagram_get(use_case=use_case, key=key)
+    diagram = rendered_diagram_get(content_hash=stored.content_hash) if stored is not None else None
+    return stored, diagram if servable(diagram) else None
 
 
 # Libraries whose changes send the use cases using them to validation again.

@@ -177,10 +177,10 @@ def usecase_diagram_index_store(*, use_case: UseCase, specs: list[DiagramSpec]) 
     stored = set(
         UseCaseDiagram.objects.filter(
             use_case_id=use_case.pk, revision=use_case.revision, renderer=RENDERER_VERSION
-        ).values_list("key", flat=True)
+        ).values_list("key", "content_hash")
     )
-    if stored == {spec.key for spec in specs}:
-        return  # stored by an earlier run for this revision: the same content
+    if stored == {(spec.key, spec.content_hash) for spec in specs}:
+        return  # stored by an earlier run for this revision
     UseCaseDiagram.objects.filter(use_case_id=use_case.pk).delete()
     UseCaseDiagram.objects.bulk_create(
         UseCaseDiagram(

@@ -93,7 +93,8 @@ class DiagramDownloadView(ObjectPermissionMixin, View):
             raise Http404("This use case has no such diagram.")
         if "If-None-Match" in request.headers:
             stored = usecase_diagram_get(use_case=use_case, key=key)
-            if stored is not None and request.headers["If-None-Match"] == f'"{stored.content_hash}-{output_format}"':
+            etag = f'"{stored.content_hash}-{output_format}"' if stored is not None and stored.content_hash else None
+            if etag is not None and request.headers["If-None-Match"] == etag:
                 return HttpResponseNotModified()
         stored, diagram = diagram_for_download(use_case=use_case, key=key, output_format=output_format)
         if stored is None and usecase_diagrams_known(use_case=use_case):
