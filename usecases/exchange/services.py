@@ -70,6 +70,8 @@ EXPORT_FORMATS = {
 }
 # A Word document holds one use case: several are a zip of documents, one each.
 DOCX_ZIP = ExportFormat(extension="zip", content_type="application/zip")
+# Use cases a Word export reads at once: their diagrams' pictures are held until the batch is written.
+DOCX_BATCH_SIZE = 20
 
 
 def export_file_format(export_format: str, *, several: bool) -> ExportFormat:
@@ -361,7 +363,7 @@ def usecases_export_docx_write(
     use_cases: QuerySet[UseCase],
     output: BinaryIO,
     progress: Progress | None = None,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int = DOCX_BATCH_SIZE,
     several: bool = True,
     render: bool = False,
 ) -> int:

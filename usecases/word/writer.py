@@ -39,9 +39,10 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
-from sgam.diagrams import usecase_diagram_headings, usecase_diagram_rows
+from sgam.diagrams import usecase_diagram_headings
+from sgam.dot import RENDERER_VERSION
 from sgam.followup import RENDER_KIND
-from sgam.models import RenderedDiagram
+from sgam.models import RenderedDiagram, UseCaseDiagram
 from sgam.selectors import usecase_facts, usecase_placements
 from sgam.services import usecase_diagrams_render
 from ucmr.jobs import job_start
@@ -982,20 +983,30 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
                 pictures[normalise_mrid(document_mrid(drawing))] = Picture.of_image(handle.read())
         except OSError:
             pictures[normalise_mrid(document_mrid(drawing))] = Picture(note="The image file is missing")
-    for use_case in UseCase.objects.filter(pk__in=use_case_ids).only("pk", "mrid", "revision"):
-        if render:
+    use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).only("pk", "mrid", "revision"))
+    if render:
+        for use_case in use_cases:
             usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
-        stored = {row.key: row.content_hash for row in usecase_diagram_rows(use_case=use_case)}
-        drawn = {
-            diagram.content_hash: diagram
-            for diagram in RenderedDiagram.objects.filter(content_hash__in=stored.values()).only(
-                "content_hash", "png", "error", "png_error"
-            )
-        }
-        keys = list(stored) or _diagram_keys(use_case.pk)
+    revisions = {use_case.pk: use_case.revision for use_case in use_cases}
+    stored: dict[int, dict[str, str]] = {use_case.pk: {} for use_case in use_cases}
+    rows = UseCaseDiagram.objects.filter(use_case_id__in=use_case_ids, renderer=RENDERER_VERSION).only(
+        "use_case_id", "revision", "key", "content_hash"
+    )
+    for row in rows:
+        if row.revision == revisions.get(row.use_case_id):
+            stored[row.use_case_id][row.key] = row.content_hash
+    hashes = {content_hash for keys in stored.values() for content_hash in keys.values()}
+    drawn = {
+        diagram.content_hash: diagram
+        for diagram in RenderedDiagram.objects.filter(content_hash__in=hashes).only(
+            "content_hash", "png", "error", "png_error"
+        )
+    }
+    for use_case in use_cases:
+        keys = list(stored[use_case.pk]) or _diagram_keys(use_case.pk)
         missing = []
         for key in keys:
-            diagram = drawn.get(stored.get(key, ""))
+            diagram = drawn.get(stored[use_case.pk].get(key, ""))
             mrid = str(uuid.uuid5(use_case.mrid, key))
             if diagram is not None and diagram.png:
                 pictures[mrid] = Picture(data=bytes(diagram.png))

@@ -13,7 +13,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -437,3 +439,21 @@ def test_the_use_case_page_and_the_list_offer_the_document(viewer):
     assert f'href="{reverse("usecases:usecase_export_docx", kwargs={"pk": use_case.pk})}" id="export-docx"' in page
     assert f'id="export-docx" href="{reverse("usecases:usecase_list_export_docx")}?q=UC-1"' in listing
     assert ">Export Word<" in page and ">Export Word<" in listing
+
+
+def test_the_export_reads_a_fixed_number_of_queries_whatever_the_number_of_use_cases():
+    from sgam.services import usecase_diagrams_render
+    from tests.factories import make_complete_use_case
+
+    for number in range(6):
+        use_case = make_complete_use_case(identifier=f"Q-{number}", steps=3, actors=3, rows=1)
+        usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
+
+    def queries(count: int) -> int:
+        selection = UseCase.objects.filter(identifier__in=[f"Q-{number}" for number in range(count)])
+        with CaptureQueriesContext(connection) as captured:
+            names = _zip_names(usecases_export_docx(user=None, use_cases=selection, several=True))
+        assert len(names) == count
+        return len(captured)
+
+    assert queries(2) == queries(6)
