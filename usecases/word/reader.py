@@ -222,8 +222,11 @@ def check_document(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
     if any(info.flag_bits & 0x1 for info in members):
         raise WordImportError("The document's parts are encrypted.", code="word_encrypted")
     with zipfile.ZipFile(source) as archive:
+        xml_parts = _xml_parts(archive, members)
         for info in members:
-            if info.filename.lower().endswith(XML_PARTS) and _declares_doctype(archive, info):
+            if (info.filename.lower().endswith(XML_PARTS) or info.filename in xml_parts) and _declares_doctype(
+                archive, info
+            ):
                 source.seek(start)
                 raise WordImportError(
                     f"The document's part {info.filename} declares a DOCTYPE, which no Word document needs and which "
@@ -234,6 +237,29 @@ def check_document(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
     if any(posixpath.basename(name).lower() in _MACRO_PARTS for name in by_name):
         return ["The document holds macros (VBA): they were left out unread and never run."]
     return []
+
+
+def _xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
+    """The parts [Content_Types].xml types as XML whatever their names end with (python-docx parses a part by its
+    type: a main document named "word/x.bin" is XML too). [Content_Types].xml itself is checked first."""
+    types = next((info for info in members if info.filename == "[Content_Types].xml"), None)
+    if types is None or _declares_doctype(archive, types):
+        return set()
+    try:
+        root = etree.fromstring(archive.read(types), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return set()
+    extensions = {
+        element.get("Extension", "").lower()
+        for element in root
+        if element.get("ContentType", "").endswith("xml") and element.tag.endswith("Default")
+    }
+    overrides = {
+        element.get("PartName", "").lstrip("/")
+        for element in root
+        if element.get("ContentType", "").endswith("xml") and element.tag.endswith("Override")
+    }
+    return overrides | {info.filename for info in members if info.filename.rpartition(".")[2].lower() in extensions}
 
 
 def _open_package(source: BinaryIO, archive_names: list[str]):

@@ -138,6 +138,21 @@ def test_a_doctype_in_any_part_is_refused(part):
     assert f"part {part} declares a DOCTYPE" in message
 
 
+def test_a_doctype_in_a_part_typed_as_xml_whatever_its_name_is_refused():
+    laughs = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY lol "lol">]><w:document/>'
+
+    def renamed(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return content.replace(b"/word/document.xml", b"/word/main.bin")
+        if name == "word/_rels/document.xml.rels":
+            return content
+        return content.replace(b'Target="word/document.xml"', b'Target="word/main.bin"')
+
+    data = _rezip(save(nist_document()), add={"word/main.bin": laughs}, change=renamed)
+
+    assert "part word/main.bin declares a DOCTYPE" in _refused(data, "word_doctype")
+
+
 def test_a_damaged_document_is_refused():
     data = save(nist_document())
 
