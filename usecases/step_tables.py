@@ -220,3 +220,13 @@ def scenario_step_fragment(*, use_case: UseCase, scenario_pk: int, start: int = 
     full = {step.pk: step for step in _steps(Step.objects.filter(pk__in=[node.step.pk for node in page]))}
     steps = [StepNode(full[node.step.pk], node.number, node.depth) for node in page if node.step.pk in full]
     return StepFragment(use_case=use_case, scenario=scenario, steps=steps, start=start, total=len(order))
+
+
+def step_fragment_locate(*, use_case: UseCase, step_pk: int) -> tuple[int, int]:
+    """(scenario pk, start) of the fragment of the use case's steps that holds the step (a 404 for a step of
+    another use case): where a link to a step of a collapsed table leads."""
+    step = get_object_or_404(Step.objects.filter(scenario__use_case=use_case).only("pk", "scenario_id"), pk=step_pk)
+    light = Step.objects.filter(scenario_id=step.scenario_id).only("pk", "parent_id", "number", "position")
+    order = [node.step.pk for node in step_rows(step_tree(light.order_by("position", "id")))]
+    index = order.index(step.pk)
+    return step.scenario_id, index - index % STEPS_PER_FRAGMENT

@@ -42,6 +42,7 @@ urlpatterns = [
         step_views.ScenarioStepsView.as_view(),
         name="scenario_steps",
     ),
+    path("use-cases/<int:pk>/steps/<int:step>/", step_views.StepLocateView.as_view(), name="step_locate"),
     path("use-cases/<int:pk>/edit/", views.UseCaseUpdateView.as_view(), name="usecase_update"),
     path("use-cases/<int:pk>/submit/", views.UseCaseTransitionView.as_view(transition="submit"), name="usecase_submit"),
     path(

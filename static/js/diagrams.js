@@ -40,6 +40,29 @@
   }, true);
   window.addEventListener("load", keepTarget);
 
+  // A link to a step whose table is still collapsed (a validation finding, a comment) leads to the steps of its
+  // scenario that hold it, on a page of their own (usecases:step_locate).
+  function stepElsewhere(hash) {
+    const found = /^#step-([0-9]+)$/.exec(hash);
+    const locate = document.querySelector("[data-step-locate]");
+    if (!found || !locate || document.getElementById(hash.slice(1))) return null;
+    return locate.dataset.stepLocate.replace(/\/0\/$/, "/" + found[1] + "/");
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest('a[href^="#step-"]');
+    const url = link && stepElsewhere(link.getAttribute("href"));
+    if (url) {
+      event.preventDefault();
+      window.location.href = url;
+    }
+  });
+
+  window.addEventListener("load", function () {
+    const url = stepElsewhere(window.location.hash);
+    if (url) window.location.replace(url);
+  });
+
   // --- The viewer -------------------------------------------------------------------------------------------------
 
   let viewer = null;

@@ -3,7 +3,9 @@
 - Graphviz time per diagram kind for use cases of 10, 100 and 300 steps (50 actors, placed on the SGAM and NIST);
 - what a second request for the unchanged diagrams costs: building the graphs and hashing them, and no Graphviz
   call (the calls are counted);
-- validating 1,000 use cases (rules and storing the findings).
+- validating 1,000 use cases (rules and storing the findings);
+- issue 20: a diagram download of a 5,000-step use case against a 50-step one, found by key without building a
+  graph (goal: within 3x).
 
 Prints figures; asserts nothing about time (timing belongs here, not in tests).
 """
@@ -16,6 +18,7 @@ from collections import defaultdict
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from sgam import services as sgam_services
 from sgam.diagrams import usecase_diagram_specs_get, usecase_generated_get
@@ -24,6 +27,7 @@ from sgam.services import usecase_diagrams_render
 from sgam.validation.services import validation_run
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
+from tests.factories import UserFactory, with_repository_role
 from usecases.models import UseCase
 
 ROUNDS = 5
@@ -129,6 +133,60 @@ def test_bench_diagram_rendering(graphviz_calls):
             "Graphviz calls",
         ),
         cache_rows,
+    )
+
+
+DOWNLOADS = 15
+
+
+@pytest.mark.django_db
+def test_bench_diagram_download_of_5000_steps(client, settings):
+    """Issue 20, part 2: downloads of the rendered diagrams of a use case of 10 scenarios of 500 steps against one of
+    10 scenarios of 5 (median of DOWNLOADS requests each); the rendering job runs first (Graphviz limited to 10 s a
+    diagram: the 5,000-step actor diagram does not finish, its download answers the failure as quickly)."""
+    settings.UCMR_DIAGRAM_TIMEOUT = 10
+    client.force_login(with_repository_role(UserFactory(), "administrator"))
+    figures: dict[int, dict[str, tuple[float, int, int]]] = {}
+    sequence_pages = {}
+    for steps in (50, 5000):
+        use_case = make_use_case(steps=steps, scenarios=10)
+        place_actors(use_case)
+        started = time.perf_counter()
+        result = usecase_diagrams_render(use_case_id=use_case.pk)
+        render_s = time.perf_counter() - started
+        scenario = use_case.scenarios.order_by("position").first()
+        sequence_pages[steps] = (len(result["rendered"]) + len(result["failed"]), render_s)
+        keys = {"actors": "actors", "nist": "nist", "sequence, page 1": f"sequence-{scenario.mrid}"}
+        figures[steps] = {}
+        for label, key in keys.items():
+            url = reverse("sgam:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "svg"})
+            client.get(url)
+            timings = []
+            for _ in range(DOWNLOADS):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append(time.perf_counter() - started)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            figures[steps][label] = (statistics.median(timings), response.status_code, len(queries))
+    rows = []
+    for label in figures[50]:
+        small, large = figures[50][label], figures[5000][label]
+        rows.append(
+            (
+                label,
+                f"{small[0] * 1000:.1f} ms ({small[1]}, {small[2]} q)",
+                f"{large[0] * 1000:.1f} ms ({large[1]}, {large[2]} q)",
+                f"{large[0] / small[0]:.2f}x",
+                "within 3x",
+            )
+        )
+    for steps, (diagrams, render_s) in sequence_pages.items():
+        rows.append((f"render job, {steps} steps", f"{diagrams} diagrams", f"{render_s:.1f} s", "", "(a job)"))
+    report(
+        f"Diagram download by key, 50 against 5,000 steps (median of {DOWNLOADS}, {connection.vendor})",
+        ("diagram", "50 steps", "5,000 steps", "ratio", "goal"),
+        rows,
     )
 
 

@@ -195,3 +195,20 @@ def test_the_step_editor_shows_a_window_of_rows_in_a_constant_number_of_queries(
     assert saved.status_code == 200, saved.content.decode()[:2000]
     saved = saved.content.decode()
     assert "Renamed step" in saved and f'id="steps-{step.scenario_id}-row-{step.pk}"' in saved
+
+
+def test_a_link_to_a_step_not_shown_leads_to_the_steps_that_hold_it(reader, client, user):
+    use_case = make_big_use_case(scenarios=1, steps=STEPS_PER_FRAGMENT + 100)
+    step = Step.objects.get(scenario__use_case=use_case, name="Step 1.400")  # row 520: after 120 steps with a sub-step
+    page = reader.get(use_case.get_absolute_url()).content.decode()
+    locate = reverse("usecases:step_locate", kwargs={"pk": use_case.pk, "step": 0})
+    assert f'data-step-locate="{locate}"' in page and f'id="step-{step.pk}"' not in page
+
+    response = reader.get(reverse("usecases:step_locate", kwargs={"pk": use_case.pk, "step": step.pk}))
+
+    steps = reverse("usecases:scenario_steps", kwargs={"pk": use_case.pk, "scenario": step.scenario_id})
+    assert response.status_code == 302 and response["Location"] == f"{steps}?start={STEPS_PER_FRAGMENT}#step-{step.pk}"
+    assert f'<tr id="step-{step.pk}"' in reader.get(response["Location"]).content.decode()
+    other = make_big_use_case(scenarios=1, steps=1)
+    stranger = reverse("usecases:step_locate", kwargs={"pk": other.pk, "step": step.pk})
+    assert reader.get(stranger).status_code == 404  # a step of another use case
