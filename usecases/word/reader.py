@@ -39,7 +39,6 @@ from docx.oxml.ns import qn
 from docx.package import Package
 from docx.table import Table as DocxTable
 from docx.table import _Cell as DocxCell
-from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -123,7 +122,6 @@ RICH_KEYS = frozenset(
         "condition.assumption",
     }
 )
-_EMPHASIS = (("bold", "b"), ("italic", "i"), ("underline", "u"))
 _WRITTEN_LIST_ITEM = re.compile(r"^(\u2022|\d+\.)\t")
 _R_ID_SPLIT = re.compile(r"\s*[,;\n]\s*")
 
@@ -431,11 +429,23 @@ class _TextReader:
         return ""
 
     def cell(self, cell: DocxCell, identity: int) -> _Cell:
-        paragraphs = cell.paragraphs
         result = _Cell(identity=identity)
         plain_lines, html_parts, formatted = [], [], False
         open_list = ""
-        for paragraph in paragraphs:
+        for paragraph in cell.iter_inner_content():
+            if isinstance(paragraph, DocxTable):  # a table in the cell (rich text keeps tables): its cells' text
+                if open_list:
+                    html_parts.append(f"</{open_list}>")
+                    open_list = ""
+                rows = [[" ".join(inner.text.split()) for inner in _distinct(row.cells)] for row in paragraph.rows[:50]]
+                html_parts.append(
+                    "<table>"
+                    + "".join("<tr>" + "".join(f"<td>{_escape(text)}</td>" for text in row) + "</tr>" for row in rows)
+                    + "</table>"
+                )
+                plain_lines += [" | ".join(row) for row in rows]
+                formatted = True
+                continue
             pictures, links = len(result.pictures), len(result.links)
             html_text, plain, is_formatted, runs = self.paragraph(paragraph, result)
             plain_line = plain.replace("\xa0", " ").strip()
@@ -469,45 +479,57 @@ class _TextReader:
         return result
 
     def paragraph(self, paragraph: Paragraph, cell: _Cell) -> tuple[str, str, bool, list]:
-        """(HTML, plain text, whether it has emphasis or links, its runs) of a paragraph; its pictures and link
-        targets are added to `cell`."""
+        """(HTML, plain text, whether it has emphasis or links, its runs as (text, bold, italic, link target)) of a
+        paragraph; its pictures and link targets are added to `cell`. Read from the XML directly: python-docx's
+        run properties cost an XPath query each, most of the time of a large document."""
         html_parts, plain_parts, formatted, runs = [], [], False, []
-        for item in paragraph.iter_inner_content():
-            if isinstance(item, Hyperlink):
-                runs.append((item.text, False, False, self._address(item)))
+        link: list = [None, "", []]  # the hyperlink element being read, its target, its texts
+
+        def close_link() -> None:
+            nonlocal formatted
+            if link[0] is None:
+                return
+            text, address = "".join(link[2]), link[1]
+            runs.append((text, False, False, address))
+            plain_parts.append(text)
+            if address:
+                cell.links.append(address)
+                html_parts.append(f'<a href="{html.escape(address)}">{_escape(text)}</a>')
+                formatted = True
             else:
-                runs.append((item.text, bool(item.bold), bool(item.italic), ""))
-            if isinstance(item, Hyperlink):
-                text = item.text
-                address = self._address(item)
-                plain_parts.append(text)
-                if address:
-                    cell.links.append(address)
-                    html_parts.append(f'<a href="{html.escape(address)}">{_escape(text)}</a>')
-                    formatted = True
-                else:
-                    html_parts.append(_escape(text))
+                html_parts.append(_escape(text))
+            link[:] = [None, "", []]
+
+        for run, hyperlink in _runs(paragraph._p):
+            if hyperlink is not link[0]:
+                close_link()
+                if hyperlink is not None:
+                    link[:] = [hyperlink, self._address(hyperlink), []]
+            text = _run_text(run)
+            if hyperlink is not None:
+                link[2].append(text)
                 continue
-            text = item.text
+            properties = run.find(_W_RPR)
+            emphasis = [_on(properties, tag) for tag in (_W_B, _W_I, _W_U)]
+            runs.append((text, emphasis[0], emphasis[1], ""))
             plain_parts.append(text)
             wrapped = _escape(text)
             if text.strip():
-                for attribute, tag in _EMPHASIS:
-                    if getattr(item, attribute):
+                for on, tag in zip(emphasis, ("b", "i", "u"), strict=True):
+                    if on:
                         wrapped = f"<{tag}>{wrapped}</{tag}>"
                         formatted = True
             html_parts.append(wrapped)
+        close_link()
         self.pictures(paragraph._p, cell)
         return "".join(html_parts), "".join(plain_parts), formatted, runs
 
-    def _address(self, hyperlink: Hyperlink) -> str:
-        try:
-            address = hyperlink.address
-        except KeyError:
-            return ""
-        if address and hyperlink.fragment:
-            address = f"{address}#{hyperlink.fragment}"
-        return address
+    def _address(self, hyperlink) -> str:
+        rid = hyperlink.get(_R_ID)
+        rel = self.part.rels.get(rid) if rid else None
+        address = rel.target_ref if rel is not None and rel.is_external else ""
+        anchor = hyperlink.get(qn("w:anchor"))
+        return f"{address}#{anchor}" if address and anchor else address
 
     def pictures(self, element, cell: _Cell) -> None:
         """The pictures drawn in `element`: embedded ones with their bytes, linked ones by their target only."""
@@ -534,6 +556,58 @@ class _TextReader:
             match = _INCLUDE_PICTURE.search(text or "")
             if match:
                 cell.pictures.append(_Picture(name=match.group(1), link=match.group(1)))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_R, _W_RPR, _W_HYPERLINK = f"{_W}r", f"{_W}rPr", f"{_W}hyperlink"
+_W_B, _W_I, _W_U, _W_VAL = f"{_W}b", f"{_W}i", f"{_W}u", f"{_W}val"
+# Where a paragraph's runs may stand besides directly in it (not in drawings, whose text boxes are paragraphs of
+# their own, nor in deleted text).
+_RUN_CONTAINERS = frozenset(
+    f"{_W}{name}" for name in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "customXml", "fldSimple", "moveTo")
+)
+_OFF = frozenset({"0", "false", "off", "none"})
+
+
+def _runs(element, hyperlink=None):
+    """(run, the hyperlink element it is in or None) of a paragraph, in order."""
+    for child in element:
+        if child.tag == _W_R:
+            yield child, hyperlink
+        elif child.tag in _RUN_CONTAINERS:
+            yield from _runs(child, child if child.tag == _W_HYPERLINK else hyperlink)
+
+
+def _run_text(run) -> str:
+    """A run's text as python-docx gives it: tabs, line breaks (not page breaks) and non-breaking hyphens as text."""
+    parts = []
+    for child in run:
+        tag = child.tag
+        if tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr") and child.get(f"{_W}type") in (None, "textWrapping"):
+            parts.append("\n")
+        elif tag == f"{_W}noBreakHyphen":
+            parts.append("-")
+    return "".join(parts)
+
+
+def _on(properties, tag: str) -> bool:
+    """Whether a run property (bold, italic, underline) is set on the run itself."""
+    element = properties.find(tag) if properties is not None else None
+    return element is not None and (element.get(_W_VAL) or "true").lower() not in _OFF
+
+
+def _distinct(cells) -> list:
+    """A row's cells, a merged cell once."""
+    seen, result = [], []
+    for cell in cells:
+        if not any(cell._tc is other for other in seen):
+            seen.append(cell._tc)
+            result.append(cell)
+    return result
 
 
 def _escape(text: str) -> str:

@@ -250,3 +250,19 @@ def test_pictures_outside_the_diagram_table_are_drawings_too():
     use_case = _only(_read(document))
 
     assert [drawing.name for drawing in use_case.drawings] == ["late.png"]
+
+
+def test_a_table_inside_a_cell_is_kept_as_a_table_of_the_rich_text():
+    document = nist_document()
+    narrative = next(t for t in document.tables if t.rows[0].cells[0].text == "Narrative of use case")
+    inner = narrative.rows[4].cells[0].add_table(rows=2, cols=2)
+    for row, values in zip(inner.rows, (("Phase", "Time"), ("Bid", "D-1 12:00")), strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+
+    description = _only(_read(document)).complete_description
+
+    assert description.endswith(
+        '<p>See <a href="https://example.org/rules">the rules</a></p>'
+        "<table><tr><td>Phase</td><td>Time</td></tr><tr><td>Bid</td><td>D-1 12:00</td></tr></table>"
+    )
