@@ -13,8 +13,10 @@ class UseCaseQuerySet(models.QuerySet):
         """Use cases proper, without the placeholders of related use cases: those are only targets of relations
         (shown on the use cases that relate to them) until a file brings the use case itself."""
         # Not `exclude(**PLACEHOLDER_LOOKUP)`: where the key is missing the comparison is NULL, and NOT NULL would
-        # drop every use case proper.
-        return self.exclude(pk__in=self.model.objects.filter(**PLACEHOLDER_LOOKUP).values("pk"))
+        # drop every use case proper. NOT EXISTS, not NOT IN: PostgreSQL makes it an anti-join (a NOT IN it has no
+        # statistics for runs its subquery again for every row), SQLite looks each row up by its key.
+        placeholder = self.model.objects.filter(pk=OuterRef("pk"), **PLACEHOLDER_LOOKUP)
+        return self.filter(~models.Exists(placeholder))
 
     def with_related(self) -> "UseCaseQuerySet":
         """What a list row shows: workspace, author, SGAM/NIST placement and counts."""

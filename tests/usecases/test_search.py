@@ -382,3 +382,15 @@ def test_the_list_counts_scenarios_and_actors_of_each_row(reader):
 
     assert rows == {"Counted": (3, 2), "Empty": (0, 0)}
     assert Scenario.objects.count() == 3
+
+
+def test_a_facet_of_many_values_lists_sixty_and_says_how_many_more(reader):
+    use_case = UseCaseFactory()
+    for number in range(70):
+        ActorRoleFactory(use_case=use_case, actor=ActorFactory(name=f"Actor {number:02d}"))
+
+    response = reader.get(URL)
+    facet = re.search(r'<section[^>]*id="facet-actor".*?</section>', response.content.decode(), re.S).group(0)
+
+    assert len(facet_counts(response, "actor")) == 70
+    assert facet.count('class="facet-value') == 60 and "10 more not listed" in facet
