@@ -394,3 +394,30 @@ def test_a_facet_of_many_values_lists_sixty_and_says_how_many_more(reader):
 
     assert len(facet_counts(response, "actor")) == 70
     assert facet.count('class="facet-value') == 60 and "10 more not listed" in facet
+
+
+def test_an_import_is_indexed_when_it_commits_new_and_updated_use_cases_alike(
+    reader, django_capture_on_commit_callbacks
+):
+    from usecases.exchange.loader import repository_import
+    from usecases.xml import document as doc
+
+    def file(step_name: str) -> doc.Repository:
+        step = doc.Step(mrid="6a3c2f1e-0000-4000-8000-000000000101", number="1", name=step_name)
+        scenario = doc.Scenario(mrid="6a3c2f1e-0000-4000-8000-0000000000a1", number="1", name="Normal", steps=[step])
+        use_case = doc.UseCase(
+            mrid="6a3c2f1e-0000-4000-8000-000000000001", identifier="UC-1", name="Collect", scenarios=[scenario]
+        )
+        return doc.Repository(use_cases=[use_case])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        repository_import(user=None, document=file("Read the smart meter"), workspace=None)
+    use_case = UseCase.objects.get(identifier="UC-1")
+    assert UseCaseSearchState.objects.get(use_case=use_case).revision == use_case.revision
+    with django_capture_on_commit_callbacks(execute=True):
+        repository_import(user=None, document=file("Poll the heat pump"), workspace=None)
+    use_case.refresh_from_db()
+
+    assert UseCaseSearchState.objects.get(use_case=use_case).revision == use_case.revision
+    assert names(reader.get(URL, {"q": "heat pump"})) == ["Collect"]
+    assert names(reader.get(URL, {"q": "smart meter"})) == []
