@@ -22,6 +22,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
+from sgam.models import RenderedDiagram, UseCaseDiagram
 from tests.factories import (
     ActorFactory,
     CommonTermFactory,
@@ -101,6 +102,22 @@ def _loaded(row) -> dict:
 def _shown_order(row) -> dict:
     """What a table editor posts with a move of a row: the order of its siblings as shown."""
     return {"order": order_fingerprint(usecase_row_siblings(row).order_by("position", "pk"))}
+
+
+def _rendered_hash(use_case) -> str:
+    """The content hash of a diagram stored for the use case (a stand-in SVG: what is asked is who may fetch it)."""
+    content_hash = "0" * 64
+    RenderedDiagram.objects.get_or_create(
+        content_hash=content_hash, defaults={"kind": "nist", "use_case": use_case, "svg": "<svg/>"}
+    )
+    UseCaseDiagram.objects.get_or_create(
+        use_case=use_case,
+        revision=use_case.revision,
+        renderer="test",
+        key="nist",
+        defaults={"kind": "nist", "content_hash": content_hash},
+    )
+    return content_hash
 
 
 EVERY_SIGNED_IN = statuses(200)
@@ -425,6 +442,24 @@ CASES = [
         "sgam:diagram_by_mrid",
         statuses(404, **roles(202, *MEMBERS, "administrator")),
         kwargs=lambda world: {"mrid": world.draft.mrid, "key": "actors", "output_format": "svg"},
+    ),
+    Case(
+        "sgam:diagram_by_hash",
+        statuses(404, **roles(200, *MEMBERS, "administrator")),
+        kwargs=lambda world: {"content_hash": _rendered_hash(world.draft), "output_format": "svg"},
+    ),
+    Case(
+        "usecases:scenario_steps",
+        READERS_OF_GRID,
+        kwargs=lambda world: {"pk": world.draft.pk, "scenario": world.draft.scenarios.first().pk},
+    ),
+    Case(
+        "usecases:step_locate",
+        statuses(404, **roles(302, *MEMBERS, "administrator")),
+        kwargs=lambda world: {
+            "pk": world.draft.pk,
+            "step": Step.objects.filter(scenario__use_case=world.draft).first().pk,
+        },
     ),
     Case(
         "sgam:usecase_validate",
