@@ -464,6 +464,19 @@ def actor_groups(actors: Iterable[tuple[Any, str]]) -> ActorGroups:
     return ActorGroups(head_of=head_of)
 
 
+def _crosses_many(path: str) -> bool:
+    """Whether the field path from a use case crosses a relation to many rows (placements, actor roles)."""
+    model = UseCase
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
 def usecase_facet_counts(
     *,
     user,
@@ -480,6 +493,10 @@ def usecase_facet_counts(
     use_cases = visible_to(user, UseCase.objects.listed())
     if narrow is not None:
         use_cases = narrow(use_cases)
+    if not groups and not _crosses_many(field):
+        # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
+        counted = use_cases.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
+        return {str(value): count for value, count in counted if value is not None}
     rows = UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by()
     if groups:
         heads: dict[str, list[str]] = defaultdict(list)
