@@ -421,3 +421,16 @@ def test_an_import_is_indexed_when_it_commits_new_and_updated_use_cases_alike(
     assert UseCaseSearchState.objects.get(use_case=use_case).revision == use_case.revision
     assert names(reader.get(URL, {"q": "heat pump"})) == ["Collect"]
     assert names(reader.get(URL, {"q": "smart meter"})) == []
+
+
+def test_the_migration_indexes_the_use_cases_already_there_with_the_models_of_its_time():
+    from django.db.migrations.loader import MigrationLoader
+
+    from usecases.search import search_index_rebuild
+
+    target = _use_case_with_library_objects()
+    historical = MigrationLoader(connection).project_state(("usecases", "0006_search_index")).apps
+
+    assert search_index_rebuild(apps=historical) == 1
+    assert UseCaseSearchState.objects.get(use_case=target).revision == target.revision
+    assert list(usecase_search(UseCase.objects.all(), "rebound", catch_up=False)) == [target]
