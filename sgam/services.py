@@ -138,7 +138,12 @@ def usecase_diagrams_render(
 ) -> dict[str, Any]:
     """Render every diagram of the use case that is not rendered yet (all with `force`), the PNG of those named in
     `png_keys` (of all with `png_all`), then prune the use case's rows no current diagram needs. The result says
-    what happened."""
+    what happened. Only PNGs of diagrams stored for the current revision are drawn from their stored sources,
+    without building a graph."""
+    if png_keys and not (force or png_all):
+        drawn = _stored_pngs_render(use_case_id=use_case_id, keys=set(png_keys))
+        if drawn is not None:
+            return drawn
     use_case = usecase_diagram_facts_load(use_case_id=use_case_id)
     if use_case is None:
         return {"use_case": use_case_id, "deleted": True}
@@ -163,6 +168,36 @@ def usecase_diagrams_render(
     current = [spec.content_hash for spec in specs]
     result["pruned"] = RenderedDiagram.objects.filter(use_case=use_case).exclude(content_hash__in=current).delete()[0]
     usecase_diagram_index_store(use_case=use_case, specs=specs)
+    return result
+
+
+def _stored_pngs_render(*, use_case_id: int, keys: set[str]) -> dict[str, Any] | None:
+    """The PNGs of the diagrams `keys` of the use case, when all are stored for its revision and rendered (None
+    otherwise: the whole job runs)."""
+    use_case = UseCase.objects.filter(pk=use_case_id).only("pk", "revision").first()
+    if use_case is None:
+        return None
+    stored = UseCaseDiagram.objects.filter(
+        use_case_id=use_case_id, revision=use_case.revision, renderer=RENDERER_VERSION, key__in=keys
+    ).exclude(content_hash="")
+    hashes = {row.key: row.content_hash for row in stored}
+    diagrams = {
+        diagram.content_hash: diagram for diagram in RenderedDiagram.objects.filter(content_hash__in=hashes.values())
+    }
+    if set(hashes) != keys or any(content_hash not in diagrams for content_hash in hashes.values()):
+        return None
+    result: dict[str, Any] = {"use_case": use_case_id, "rendered": [], "cached": [], "failed": [], "render_ms": {}}
+    for key, content_hash in sorted(hashes.items()):
+        diagram = diagrams[content_hash]
+        if diagram.error:
+            result["failed"].append({"key": key, "error": diagram.error})
+            continue
+        diagram = diagram_png_render(diagram=diagram)
+        if diagram.png_error:
+            result["failed"].append({"key": f"{key}.png", "error": diagram.png_error})
+        else:
+            result["cached"].append(key)
+    result["pruned"] = 0
     return result
 
 

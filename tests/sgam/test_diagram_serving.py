@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from sgam.diagrams import usecase_diagram_facts_load, usecase_diagram_specs_get, usecase_generated_get
 from sgam.graphs import SEQUENCE_PAGE_ROWS
-from sgam.models import UseCaseDiagram
+from sgam.models import RenderedDiagram, UseCaseDiagram
 from sgam.services import usecase_diagrams_render
 from tests.usecases.test_big_usecase import make_big_use_case
 from usecases.models import Step, UseCase
@@ -141,3 +141,18 @@ def test_a_long_scenario_is_drawn_in_pages_of_whole_steps(reader, settings):
     card = card[: card.index("</nav>")]
     assert "3 pages:" in card and card.count("data-diagram-page=") == 3
     assert reader.get(download_url(use_case, f"sequence-{scenario.mrid}-p3")).status_code == 200
+
+
+def test_a_png_of_a_stored_diagram_is_drawn_from_its_source_in_the_same_queries_for_50_and_500_steps(settings):
+    settings.UCMR_FOLLOW_UP_ON_CHANGE = False
+    counts = []
+    for steps in (50, 500):
+        use_case = make_big_use_case(scenarios=1, steps=steps)
+        usecase_diagrams_render(use_case_id=use_case.pk)
+        with CaptureQueriesContext(connection) as queries:
+            result = usecase_diagrams_render(use_case_id=use_case.pk, png_keys=["nist"])
+        counts.append(len(queries))
+        assert result["cached"] == ["nist"] and not result["failed"]
+        stored = UseCaseDiagram.objects.get(use_case=use_case, key="nist")
+        assert bytes(RenderedDiagram.objects.get(content_hash=stored.content_hash).png).startswith(b"\x89PNG")
+    assert counts[0] == counts[1]
