@@ -1,9 +1,9 @@
 """Optimistic locking for the API: every read of an object carries an ETag; a write that sends `If-Match` with an
 ETag that is no longer current gets 412 and changes nothing. A read with a current `If-None-Match` gets 304.
 
-The ETag of a use case is its revision (which every change to it or its rows bumps); that of any other object is a
-digest of its representation. Writes lock the row before they compare, so two clients that read the same ETag
-cannot both write.
+The ETag of a use case comes from its revision (which every change to it or its rows bumps) and never needs its
+document built (usecases/api/document.py); that of any other object is a digest of its representation. Writes lock
+the row before they compare, so two clients that read the same ETag cannot both write.
 """
 
 import hashlib
