@@ -58,6 +58,33 @@ def _detail(name: str):
     return lambda world: {"pk": getattr(world, name).pk}
 
 
+def _office_cases(export_format: str) -> list[Case]:
+    """A use case, a selection and an export job's file as a workbook or a Word document: as for XML."""
+    return [
+        Case(f"api:usecase-{export_format}", READERS_OF_GRID, kwargs=_detail("draft")),
+        Case(
+            f"api:usecase-{export_format}", EVERY_SIGNED_IN, kwargs=_detail("published"), public=200, label="published"
+        ),
+        Case(
+            f"api:usecase-export-{export_format}",
+            EVERY_SIGNED_IN,
+            data=lambda world: {"status": "published"},
+            public=200,
+        ),
+        Case(
+            f"api:usecase-export-{export_format}",
+            api_statuses(202),
+            effect=lambda world: BackgroundJob.objects.filter(kind="xml_export", params__format=export_format).exists(),
+            label="all",
+        ),
+        Case(
+            f"api:usecase-{export_format}-download",
+            api_statuses(404, author=200, administrator=200),
+            kwargs=lambda world: {"job": str(export_job(user=world.users["author"], export_format=export_format).pk)},
+        ),
+    ]
+
+
 USECASE_API_CASES = [
     Case("api:api-root", EVERY_SIGNED_IN),
     Case("api:schema", statuses(200, anonymous=200), public=200),
@@ -119,21 +146,8 @@ USECASE_API_CASES = [
         api_statuses(404, author=200, administrator=200),
         kwargs=lambda world: {"job": str(export_job(user=world.users["author"]).pk)},
     ),
-    # Workbooks: the same answers as XML.
-    Case("api:usecase-xlsx", READERS_OF_GRID, kwargs=_detail("draft")),
-    Case("api:usecase-xlsx", EVERY_SIGNED_IN, kwargs=_detail("published"), public=200, label="published"),
-    Case("api:usecase-export-xlsx", EVERY_SIGNED_IN, data=lambda world: {"status": "published"}, public=200),
-    Case(
-        "api:usecase-export-xlsx",
-        api_statuses(202),
-        effect=lambda world: BackgroundJob.objects.filter(kind="xml_export", params__format="xlsx").exists(),
-        label="all",
-    ),
-    Case(
-        "api:usecase-xlsx-download",
-        api_statuses(404, author=200, administrator=200),
-        kwargs=lambda world: {"job": str(export_job(user=world.users["author"], export_format="xlsx").pk)},
-    ),
+    # Workbooks and Word documents: the same answers as XML.
+    *(case for export_format in ("xlsx", "docx") for case in _office_cases(export_format)),
     Case(
         "api:usecase-submit",
         AUTHORS_OF_GRID,

@@ -35,7 +35,12 @@ def html_status(world, case, role: str) -> int | str:  # noqa: F811 - the fixtur
         )
         status = response.status_code
         content_type = response.headers.get("Content-Type", "")
-        downloads = ("application/xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        downloads = (
+            "application/xml",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/zip",  # several use cases as Word documents
+        )
         if status == 200 and not content_type.startswith(("text/html", "application/javascript", *downloads)):
             status = f"200 as {content_type}"
         transaction.set_rollback(True)

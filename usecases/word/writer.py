@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -167,14 +168,29 @@ class Picture:
         anything else Pillow reads (WebP) as PNG; what it cannot read, a note."""
         try:
             with Image.open(io.BytesIO(data)) as image:
-                if image.format in ("PNG", "JPEG", "GIF") and max(image.size) <= PICTURE_MAX_PIXELS:
+                image.load()  # a truncated or damaged file fails here, not in Word
+                if (
+                    image.format in ("PNG", "JPEG", "GIF")
+                    and max(image.size) <= PICTURE_MAX_PIXELS
+                    and _word_reads(data)
+                ):
                     return cls(data=data)
                 image.thumbnail((PICTURE_MAX_PIXELS, PICTURE_MAX_PIXELS))
                 converted = io.BytesIO()
                 image.save(converted, format="PNG")
                 return cls(data=converted.getvalue())
-        except (UnidentifiedImageError, OSError, ValueError):
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):  # Pillow: SyntaxError for a broken PNG
             return cls(note="The image could not be read")
+
+
+def _word_reads(data: bytes) -> bool:
+    """Whether python-docx parses the image's header as it is (it is stricter than Pillow about PNG chunks); an image
+    it does not is written re-encoded."""
+    try:
+        DocxImage.from_blob(data)
+    except Exception:  # noqa: BLE001 - python-docx raises anything from struct, codec and its own errors
+        return False
+    return True
 
 
 @dataclass

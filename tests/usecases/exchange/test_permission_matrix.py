@@ -43,6 +43,29 @@ FILE = (
 ).encode()
 IMPORTERS = ("author", "manager", "administrator")
 
+
+def _office_cases(export_format: str) -> list[Case]:
+    """A use case and a selection as a workbook or a Word document: as for XML."""
+    page, list_page = f"usecases:usecase_export_{export_format}", f"usecases:usecase_list_export_{export_format}"
+    return [
+        Case(page, READERS_OF_GRID, kwargs=lambda scene: {"pk": scene.draft.pk}),
+        Case(page, EVERY_SIGNED_IN, kwargs=lambda scene: {"pk": scene.published.pk}, public=200, label="published"),
+        Case(
+            page,
+            statuses(404, administrator=200),
+            kwargs=lambda scene: {"pk": scene.hidden.pk},
+            label="other-workspace",
+        ),
+        Case(list_page, EVERY_SIGNED_IN, data=lambda scene: {"status": "published"}, public=200),
+        Case(
+            list_page,
+            statuses(302),
+            effect=lambda scene: BackgroundJob.objects.filter(kind="xml_export", params__format=export_format).exists(),
+            label="all",
+        ),
+    ]
+
+
 EXCHANGE_CASES = [
     Case("usecases:import", statuses(403, **roles(200, *IMPORTERS))),
     Case(
@@ -98,28 +121,8 @@ EXCHANGE_CASES = [
         kwargs=lambda scene: {"pk": export_job(user=scene.users["author"], export_format="xlsx").pk},
         label="workbook",
     ),
-    # Workbooks: the same answers as XML.
-    Case("usecases:usecase_export_xlsx", READERS_OF_GRID, kwargs=lambda scene: {"pk": scene.draft.pk}),
-    Case(
-        "usecases:usecase_export_xlsx",
-        EVERY_SIGNED_IN,
-        kwargs=lambda scene: {"pk": scene.published.pk},
-        public=200,
-        label="published",
-    ),
-    Case(
-        "usecases:usecase_export_xlsx",
-        statuses(404, administrator=200),
-        kwargs=lambda scene: {"pk": scene.hidden.pk},
-        label="other-workspace",
-    ),
-    Case("usecases:usecase_list_export_xlsx", EVERY_SIGNED_IN, data=lambda scene: {"status": "published"}, public=200),
-    Case(
-        "usecases:usecase_list_export_xlsx",
-        statuses(302),
-        effect=lambda scene: BackgroundJob.objects.filter(kind="xml_export", params__format="xlsx").exists(),
-        label="all",
-    ),
+    # Workbooks and Word documents: the same answers as XML.
+    *(case for export_format in ("xlsx", "docx") for case in _office_cases(export_format)),
 ]
 ROLES = tuple(EXCHANGE_CASES[0].expected)
 
