@@ -9,8 +9,8 @@ Only the first `UCMR_EXCEL_MAX_ROWS` rows and `UCMR_EXCEL_MAX_COLUMNS` columns o
 Every sheet whose column B carries the template's labels (`layout.SIGNATURE_MIN_LABELS` of them in order) is a
 use case; other sheets are reported as skipped. Rows are found by their label, the canonical row standing in
 (reported) for a label that is missing. Cross-references are free text in the template: steps name their
-producers and receivers, information and scenario in words. They are resolved by name (see `_ActorIndex`,
-`_InformationIndex`, `_scenario_of`); the raw text stays in the object's `extra` beside the link, and what could
+producers and receivers, information and scenario in words. They are resolved by name (see `ActorIndex`,
+`InformationIndex`, `_scenario_of`); the raw text stays in the object's `extra` beside the link, and what could
 not be resolved is a warning, never an error.
 
 Row 29 becomes relations (to the workbook's use cases, or stubs the loader looks up in the repository), row 81
@@ -166,7 +166,7 @@ def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
         raise ExcelImportError("The workbook's parts are encrypted.", code="excel_encrypted")
     with zipfile.ZipFile(source) as archive:
         for info in members:
-            if info.filename.lower().endswith(XML_PARTS) and _declares_doctype(archive, info):
+            if info.filename.lower().endswith(XML_PARTS) and declares_doctype(archive, info):
                 source.seek(start)
                 raise ExcelImportError(
                     f"The workbook's part {info.filename} declares a DOCTYPE, which no workbook needs and which can "
@@ -189,7 +189,7 @@ def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
 _PROLOG = re.compile(rb"\A(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 
 
-def _declares_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+def declares_doctype(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """Whether an XML part has a DOCTYPE before its root element (read from its first bytes only)."""
     with archive.open(info) as stream:
         head = stream.read(PROLOG_BYTES)
@@ -486,7 +486,7 @@ def fold(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split()).casefold()
 
 
-def _list_item(text: str) -> str:
+def list_item(text: str) -> str:
     return _LIST_MARK.sub("", text).strip().strip("\"'\u201c\u201d\u2018\u2019").strip()
 
 
@@ -509,13 +509,13 @@ def _without_brackets(text: str) -> str:
 
 def split_lines(text: str) -> list[str]:
     """A cell holding a bulleted or line-separated list as its items."""
-    return [item for item in (_list_item(line) for line in text.split("\n")) if item]
+    return [item for item in (list_item(line) for line in text.split("\n")) if item]
 
 
 # Reference resolution
 
 
-class _ActorIndex:
+class ActorIndex:
     """Actors by name: case and space folded, the abbreviation in brackets ("Distribution System Operator (DSO)"
     is also "DSO"), the name without it, and last the initials of a name of several words ("Market operator" is
     "MO")."""
@@ -547,7 +547,7 @@ class _ActorIndex:
             mrid = self._one(line)
             parts = [line] if mrid else _split_outside_brackets(_ACTOR_SPLIT, line)
             for part in parts:
-                token = _list_item(part)
+                token = list_item(part)
                 if not token:
                     continue
                 mrid = self._one(token)
@@ -558,7 +558,7 @@ class _ActorIndex:
         return list(dict.fromkeys(found)), unresolved
 
     def _one(self, text: str) -> str:
-        token = fold(_list_item(text))
+        token = fold(list_item(text))
         if not token:
             return ""
         if token in self.keys:
@@ -567,7 +567,7 @@ class _ActorIndex:
         return self.keys.get(bare, "")
 
 
-class _InformationIndex:
+class InformationIndex:
     """Information exchanged by ID (exact, folded, an ID that starts the text, "Inf.1, 2, 3" abbreviations), then
     by name."""
 
@@ -583,7 +583,7 @@ class _InformationIndex:
         found, unresolved = [], []
         previous = ""
         for part in _split_outside_brackets(_INFORMATION_SPLIT, text):
-            token = _list_item(part)
+            token = list_item(part)
             if not token:
                 continue
             mrid = self._one(token)
@@ -840,9 +840,9 @@ class _SheetReader:
                 number=self.text("version.number", column),
                 date=date,
                 authors=[
-                    doc.Author(mrid=self.mrid("author", column, number), name=_list_item(author))
+                    doc.Author(mrid=self.mrid("author", column, number), name=list_item(author))
                     for number, author in enumerate(authors)
-                    if _list_item(author)
+                    if list_item(author)
                 ],
                 changes=self.text("version.changes", column),
                 approval_status=self.text("version.approval_status", column),
@@ -951,7 +951,7 @@ class _SheetReader:
             return {}
         return {"content": image.content, "filename": image.filename}
 
-    def actors(self) -> tuple[_ActorIndex, list[doc.ActorGrouping]]:
+    def actors(self) -> tuple[ActorIndex, list[doc.ActorGrouping]]:
         """Actors (one per column) and their groupings. The template does not say which actor is in which group:
         an actor is in the group named as its type, or, when groups and actors fill exactly the same columns, in
         the group of its column; the others are in a grouping named "Actors". Groups of one name are one group."""
@@ -1006,7 +1006,7 @@ class _SheetReader:
         groupings = list(by_name.values())
         if ungrouped.further_actor_information:
             groupings.append(ungrouped)
-        return _ActorIndex(actors), groupings
+        return ActorIndex(actors), groupings
 
     def references(self) -> list[doc.Reference]:
         references = []
@@ -1027,7 +1027,7 @@ class _SheetReader:
             )
         return references
 
-    def information(self) -> _InformationIndex:
+    def information(self) -> InformationIndex:
         items = []
         for column in self.columns(layout.INFORMATION):
             item = doc.InformationObject(
@@ -1044,11 +1044,11 @@ class _SheetReader:
             items.append(item)
         self.builder.information += items
         self.information_items = items
-        return _InformationIndex(items)
+        return InformationIndex(items)
 
     # scenarios and steps
 
-    def scenarios(self, actors: _ActorIndex, information: _InformationIndex) -> list[doc.Scenario]:
+    def scenarios(self, actors: ActorIndex, information: InformationIndex) -> list[doc.Scenario]:
         scenarios = []
         for column in self.columns(layout.SCENARIOS):
             scenario = doc.Scenario(
@@ -1072,7 +1072,7 @@ class _SheetReader:
         if steps and not scenarios:
             self.warn(f"{len(steps)} step(s) but no scenario: they were put in a scenario named 'Steps'.")
             scenarios.append(doc.Scenario(mrid=self.mrid("scenario", "steps"), number="1", name="Steps"))
-        matcher = _ScenarioMatcher(scenarios)
+        matcher = ScenarioMatcher(scenarios)
         previous: doc.Scenario | None = None
         assigned_by_order = []
         for column, step in steps:
@@ -1095,7 +1095,7 @@ class _SheetReader:
             self.repair_float_numbers(scenario)
         return scenarios
 
-    def steps(self, actors: _ActorIndex, information: _InformationIndex) -> list[tuple[int, doc.Step]]:
+    def steps(self, actors: ActorIndex, information: InformationIndex) -> list[tuple[int, doc.Step]]:
         steps = []
         for column in self.columns(layout.STEPS):
             if not any(self.text(key, column) for key in _STEP_CONTENT):
@@ -1107,7 +1107,7 @@ class _SheetReader:
                 event=self.text("step.event", column),
                 name=self.text("step.name", column),
                 description=self.text("step.description", column),
-                service=_service(self.text("step.service", column)),
+                service=service_text(self.text("step.service", column)),
             )
             if isinstance(number_value, float):
                 step.extra["number_value"] = repr(number_value)
@@ -1127,7 +1127,7 @@ class _SheetReader:
             steps.append((column, step))
         return steps
 
-    def actor_refs(self, actors: _ActorIndex, text: str, where: str) -> list[str]:
+    def actor_refs(self, actors: ActorIndex, text: str, where: str) -> list[str]:
         refs, unresolved = actors.resolve(text)
         for token in unresolved:
             self.unresolved["actor"].setdefault(token, []).append(where)
@@ -1179,9 +1179,9 @@ class _SheetReader:
     # sections 6 to 8 (the extended variant) and what is left out
 
     def requirement_links(self) -> None:
-        """Row 81 of each information item links the requirements of section 6 it names (`_RequirementIndex`); the
+        """Row 81 of each information item links the requirements of section 6 it names (`RequirementIndex`); the
         text stays in `extra["requirements"]`, and what names none is reported."""
-        index = _RequirementIndex(self.requirements)
+        index = RequirementIndex(self.requirements)
         for column, item in zip(self.columns(layout.INFORMATION), self.information_items, strict=False):
             text = item.extra.get("requirements", "")
             if not text:
@@ -1226,14 +1226,14 @@ class _SheetReader:
             categories[0].requirements = requirements
         self.builder.categories += categories
         for column in self.columns(layout.COMMON_TERMS):
-            term, definition = _pair(self.text("common_term", column))
+            term, definition = term_and_definition(self.text("common_term", column))
             self.builder.common_terms.append(
                 doc.CommonTerm(mrid=self.mrid("common_term", column), term=term, definition=definition)
             )
         return [
             doc.CustomInformation(mrid=self.mrid("custom_information", column), key=key, value=value)
             for column in self.columns(layout.CUSTOM_INFORMATION)
-            for key, value in [_pair(self.text("custom_information", column))]
+            for key, value in [term_and_definition(self.text("custom_information", column))]
         ]
 
 
@@ -1253,7 +1253,7 @@ def relation_parts(text: str) -> list[RelationPart]:
     'ACCEPT_UC2 "Building self-consumption"', 'Linked to "Voltage control" UC (UC2)', "Flexibility market"."""
     parts = []
     for line in _split_outside_brackets(_LINE_SPLIT, text):
-        item = _list_item(line)
+        item = list_item(line)
         if not item:
             continue
         part = RelationPart(text=item)
@@ -1290,7 +1290,7 @@ class _UseCaseIndex:
         return self.names.get(fold(part.name), "") if part.name else ""
 
 
-class _RequirementIndex(_InformationIndex):
+class RequirementIndex(InformationIndex):
     """Requirements by R-ID as information by ID (row 81 holds lists, "R-1, R-2", and statements that start with
     their ID in square brackets, "[VVC.001] The execution period shall be ..."), then by name."""
 
@@ -1308,7 +1308,7 @@ def _shown(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 3].rstrip() + "..."
 
 
-def _pair(text: str) -> tuple[str, str]:
+def term_and_definition(text: str) -> tuple[str, str]:
     """ "term: definition" (or "term<newline>definition") -> (term, definition)."""
     for separator in (":", "\n", "="):
         if separator in text:
@@ -1317,7 +1317,7 @@ def _pair(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _service(text: str) -> str:
+def service_text(text: str) -> str:
     """A known verb in capitals ("report" -> "REPORT", "EXECUTE;\nCLOSE" -> "EXECUTE; CLOSE"); other text as is."""
     words = [word for word in re.split(r"\s*(?:[;,\n]|\band\b)\s*", text, flags=re.IGNORECASE) if word]
     if words and all(word.upper().split("(")[0].strip() in SERVICE_VERBS for word in words):
@@ -1325,7 +1325,7 @@ def _service(text: str) -> str:
     return text
 
 
-class _ScenarioMatcher:
+class ScenarioMatcher:
     """The scenario of a step: by row 79 (scenario number), then row 70 (scenario name), then the step number's
     prefix ("2.3" is in scenario 2)."""
 

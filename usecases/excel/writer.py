@@ -17,7 +17,7 @@ Written so that `usecases.excel.reader` reads back what was written:
 - A reference cell the Excel import kept as found (the reader's `extra`: a step's "producer", "receiver" and
   "information", a scenario's "primary_actor", a KPI's "objectives", an information item's "requirements", the use
   case's "relations") is written as found while the reader, reading it back, finds the same objects in it (its
-  own `_ActorIndex` and `_InformationIndex` decide), text it could not resolve included; else the names of the
+  own `ActorIndex` and `InformationIndex` decide), text it could not resolve included; else the names of the
   objects referred to (information by ID).
 - Actors take one column per grouping they are in, with the grouping's name and description in the same column
   (rows 44 and 45 aligned with the actors), which the reader takes as membership.
@@ -26,9 +26,8 @@ Written so that `usecases.excel.reader` reads back what was written:
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from copy import copy
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import IO, Any
 
@@ -45,9 +44,9 @@ from PIL import Image
 from usecases.excel import guidance
 from usecases.excel.layout import EXTENDED_ROWS, FIELDS, FIRST_VALUE_COLUMN, LAST_TEMPLATE_ROW, ROWS, SINGLE, Row
 from usecases.excel.reader import (
-    _ActorIndex,
-    _InformationIndex,
-    _RequirementIndex,
+    ActorIndex,
+    InformationIndex,
+    RequirementIndex,
     _UseCaseIndex,
     fold,
     relation_parts,
@@ -55,6 +54,7 @@ from usecases.excel.reader import (
 )
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
+from usecases.xml.library import Library
 from usecases.xml.vocabulary import actor_type_spelling
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,38 +86,6 @@ _ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 LIST_SEPARATOR = ", "  # what the template's comments ask for: authors, business cases, information IDs
 NAME_SEPARATOR = "\n"  # actor and objective names may hold commas: one per line
 UNGROUPED_NAME = "Actors"
-
-
-@dataclass
-class Library:
-    """The library objects and the other use cases a sheet may name, by mRID."""
-
-    actors: dict[str, doc.Actor] = field(default_factory=dict)
-    information_objects: dict[str, doc.InformationObject] = field(default_factory=dict)
-    requirements: dict[str, doc.Requirement] = field(default_factory=dict)
-    business_cases: dict[str, doc.BusinessCase] = field(default_factory=dict)
-    use_cases: dict[str, doc.UseCase] = field(default_factory=dict)
-    # The category of each requirement, by the requirement's mRID.
-    categories: dict[str, doc.RequirementCategory] = field(default_factory=dict)
-    # The order information items take in section 5 (the library's, which is stable across a round trip).
-    information_order: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, repository: doc.Repository, use_cases: Iterable[doc.UseCase] = ()) -> "Library":
-        """The libraries of `repository`, and its use cases and `use_cases` as the targets of relations."""
-        return cls(
-            actors={actor.mrid: actor for actor in repository.actors},
-            information_objects={item.mrid: item for item in repository.information_objects},
-            requirements={requirement.mrid: requirement for requirement in repository.all_requirements()},
-            business_cases={item.mrid: item for item in repository.business_cases},
-            use_cases={use_case.mrid: use_case for use_case in [*repository.use_cases, *use_cases]},
-            categories={
-                requirement.mrid: category
-                for category in repository.all_categories()
-                for requirement in category.requirements
-            },
-            information_order={item.mrid: index for index, item in enumerate(repository.information_objects)},
-        )
 
 
 class WorkbookWriter:
@@ -229,7 +197,7 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
     )
     actor_values, actors = _actors(use_case, library)
     values |= actor_values
-    actor_index = _ActorIndex(actors)
+    actor_index = ActorIndex(actors)
     values |= _columns(
         use_case.references,
         {
@@ -265,11 +233,11 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
         (library.information_objects[ref] for ref in used if ref in library.information_objects),
         key=lambda item: library.information_order.get(item.mrid, len(library.information_order)),
     )
-    information_index = _InformationIndex(information)
+    information_index = InformationIndex(information)
     # Section 6 (the ETRA variant's rows 86 to 93): the requirements row 81 links, each in a column of its own with
     # its category in the same column, which the reader takes as membership.
     requirements = _objects(library.requirements, [ref for item in information for ref in item.requirement_refs])
-    requirement_index = _RequirementIndex(requirements)
+    requirement_index = RequirementIndex(requirements)
     values |= _columns(
         steps,
         {

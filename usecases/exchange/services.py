@@ -33,7 +33,7 @@ from ucmr.jobs import Progress, job_start
 from ucmr.models import BackgroundJob
 from ucmr.permissions import ADD, user_can, visible_to
 from usecases.excel.writer import CONTENT_TYPE as XLSX_CONTENT_TYPE
-from usecases.excel.writer import Library, WorkbookWriter, write_workbook
+from usecases.excel.writer import WorkbookWriter, write_workbook
 from usecases.exchange.dumper import BATCH_SIZE, RepositoryExportBatches, repository_export
 from usecases.exchange.files import repository_import_file
 from usecases.exchange.loader import POLICIES
@@ -44,6 +44,7 @@ from usecases.models import UseCase, Workspace
 from usecases.permissions import workspaces_of
 from usecases.word import writer as word_writer
 from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
+from usecases.xml.library import Library
 from usecases.xml.parsing import max_bytes_setting
 
 logger = logging.getLogger(__name__)
@@ -384,7 +385,7 @@ def usecases_export_docx_write(
             pictures = word_writer.usecase_pictures(
                 use_case_ids=batches.full[start : start + batch_size], render=render
             )
-            library = word_writer.Library.of(batches.libraries(), targets)
+            library = Library.of(batches.libraries(), targets)
             for document in documents:
                 if archive is None:
                     writer.write(document, library=library, output=output, pictures=pictures)

@@ -48,17 +48,17 @@ from usecases.excel.reader import (
     OLE_SIGNATURE,
     XML_PARTS,
     ZIP_SIGNATURE,
-    _ActorIndex,
-    _declares_doctype,
-    _InformationIndex,
-    _list_item,
-    _pair,
-    _ScenarioMatcher,
-    _service,
+    ActorIndex,
+    InformationIndex,
+    ScenarioMatcher,
     cell_text,
+    declares_doctype,
     fold,
     lenient_date,
+    list_item,
     max_bytes_setting,
+    service_text,
+    term_and_definition,
 )
 from usecases.exchange.rows import UNGROUPED
 from usecases.word import layout
@@ -222,7 +222,7 @@ def check_document(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> l
     with zipfile.ZipFile(source) as archive:
         xml_parts = _xml_parts(archive, members)
         for info in members:
-            if (info.filename.lower().endswith(XML_PARTS) or info.filename in xml_parts) and _declares_doctype(
+            if (info.filename.lower().endswith(XML_PARTS) or info.filename in xml_parts) and declares_doctype(
                 archive, info
             ):
                 source.seek(start)
@@ -241,7 +241,7 @@ def _xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[
     """The parts [Content_Types].xml types as XML whatever their names end with (python-docx parses a part by its
     type: a main document named "word/x.bin" is XML too). [Content_Types].xml itself is checked first."""
     types = next((info for info in members if info.filename == "[Content_Types].xml"), None)
-    if types is None or _declares_doctype(archive, types):
+    if types is None or declares_doctype(archive, types):
         return set()
     try:
         root = etree.fromstring(archive.read(types), etree.XMLParser(resolve_entities=False, no_network=True))
@@ -889,9 +889,9 @@ class _DocumentReader:
             use_case.extra["relations"] = relations
         use_case.versions = self.versions()
         use_case.objectives = [
-            doc.Objective(mrid=self.mrid("objective", number), name=_list_item(text))
+            doc.Objective(mrid=self.mrid("objective", number), name=list_item(text))
             for number, text in enumerate(scope.get("objectives", _EMPTY).items, start=1)
-            if cell_text(_list_item(text))
+            if cell_text(list_item(text))
         ]
         use_case.business_case_refs = self.business_cases(scope.get("business_cases", _EMPTY))
         self.business_case_list: list[doc.BusinessCase]
@@ -966,7 +966,7 @@ class _DocumentReader:
         self.business_case_list = []
         refs = []
         for line in cell.items:
-            for name in (_list_item(part) for part in line.split(",")):
+            for name in (list_item(part) for part in line.split(",")):
                 if not cell_text(name):
                     continue
                 mrid = derived_mrid(_NAMESPACE, "business_case", fold(name))
@@ -992,7 +992,7 @@ class _DocumentReader:
                 if fold(reference) in {"all", "all objectives"}:
                     kpi.objective_refs = [objective.mrid for objective in objectives]
                 else:
-                    parts = [reference, *(_list_item(part) for part in re.split(r"[,\n]", reference))]
+                    parts = [reference, *(list_item(part) for part in re.split(r"[,\n]", reference))]
                     kpi.objective_refs = list(dict.fromkeys(by_name[fold(p)] for p in parts if fold(p) in by_name))
             kpis.append(kpi)
         return kpis
@@ -1088,7 +1088,7 @@ class _DocumentReader:
             drawings.append(drawing)
         return drawings
 
-    def actors(self) -> tuple[_ActorIndex, list[doc.ActorGrouping]]:
+    def actors(self) -> tuple[ActorIndex, list[doc.ActorGrouping]]:
         """Actors, one Actors table per grouping (a table may also hold several groupings, each with its group rows).
         Actors of a table without a grouping are the use case's without one (the loader's `UNGROUPED`)."""
         self.actor_library: dict[str, doc.Actor] = {}
@@ -1136,7 +1136,7 @@ class _DocumentReader:
                     )
         if ungrouped.further_actor_information:
             groupings.append(ungrouped)
-        return _ActorIndex(list(self.actor_library.values())), groupings
+        return ActorIndex(list(self.actor_library.values())), groupings
 
     def grouped(self, found: _Found) -> list[tuple[dict[str, _Cell], list[dict[str, _Cell]]]]:
         """A GROUPED table's groups: (the group's fields, its member rows). A group's fields stand under their header
@@ -1230,7 +1230,7 @@ class _DocumentReader:
 
     def requirement_refs(self, text: str, requirement_ids: dict[str, str], where: str) -> list[str]:
         refs = []
-        for token in (_list_item(part) for part in _R_ID_SPLIT.split(text)):
+        for token in (list_item(part) for part in _R_ID_SPLIT.split(text)):
             if not cell_text(token):
                 continue
             mrid = requirement_ids.get(fold(token))
@@ -1240,7 +1240,7 @@ class _DocumentReader:
                 self.unresolved["requirement"].setdefault(token, []).append(where)
         return list(dict.fromkeys(refs))
 
-    def information(self, requirement_ids: dict[str, str]) -> tuple[_InformationIndex, list[doc.InformationObject]]:
+    def information(self, requirement_ids: dict[str, str]) -> tuple[InformationIndex, list[doc.InformationObject]]:
         found = self.first("information")
         items = []
         for number, row in enumerate(self.records(found) if found else [], start=1):
@@ -1257,12 +1257,12 @@ class _DocumentReader:
                     requirements, requirement_ids, f"information {item.identifier or number}"
                 )
             items.append(item)  # without a name the loader names it by its ID
-        return _InformationIndex(items), items
+        return InformationIndex(items), items
 
     # scenarios and steps
 
     def scenarios(
-        self, actors: _ActorIndex, information: _InformationIndex, requirement_ids: dict[str, str]
+        self, actors: ActorIndex, information: InformationIndex, requirement_ids: dict[str, str]
     ) -> list[doc.Scenario]:
         found = self.first("scenarios")
         scenarios = []
@@ -1287,7 +1287,7 @@ class _DocumentReader:
             self.warn(
                 f"{len(step_tables)} steps table(s) but no scenario table (section 4.1): a scenario was made for each."
             )
-        matcher = _ScenarioMatcher(scenarios)
+        matcher = ScenarioMatcher(scenarios)
         by_order = []
         for table_number, (title, heading, steps) in enumerate(step_tables, start=1):
             scenario = matcher.by_name(title) if title and scenarios else None
@@ -1325,7 +1325,7 @@ class _DocumentReader:
         return scenarios
 
     def step_tables(
-        self, actors: _ActorIndex, information: _InformationIndex, requirement_ids: dict[str, str]
+        self, actors: ActorIndex, information: InformationIndex, requirement_ids: dict[str, str]
     ) -> list[tuple[str, str, list[doc.Step]]]:
         """(scenario name, heading, steps) of each scenario's steps, a table's groups each one."""
         result = []
@@ -1340,7 +1340,7 @@ class _DocumentReader:
                         event=self.value(row, "step.event"),
                         name=self.value(row, "step.name"),
                         description=self.value(row, "step.description"),
-                        service=_service(self.value(row, "step.service")),
+                        service=service_text(self.value(row, "step.service")),
                     )
                     place = title or found.heading or f"table {found.number}"
                     where = f"step {step.number or row_number} of {place!r}"
@@ -1365,7 +1365,7 @@ class _DocumentReader:
                     result.append((title, found.heading, steps))
         return result
 
-    def actor_refs(self, actors: _ActorIndex, text: str, where: str) -> list[str]:
+    def actor_refs(self, actors: ActorIndex, text: str, where: str) -> list[str]:
         refs, unresolved = actors.resolve(text)
         for token in unresolved:
             self.unresolved["actor"].setdefault(token, []).append(where)
@@ -1394,7 +1394,7 @@ class _DocumentReader:
         for number, row in enumerate(self.records(found) if found else [], start=1):
             term, definition = self.value(row, "common_term.term"), self.value(row, "common_term.definition")
             if term and not definition and "definition" not in {c for c in row if row[c].text}:
-                term, definition = _pair(term)
+                term, definition = term_and_definition(term)
             terms.append(doc.CommonTerm(mrid=self.mrid("common_term", number), term=term, definition=definition))
         return terms
 

@@ -53,6 +53,7 @@ from usecases.models import Drawing, UseCase
 from usecases.word import layout
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
+from usecases.xml.library import Library
 from usecases.xml.vocabulary import actor_type_spelling, normalise_mrid
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -123,36 +124,6 @@ class PageSetup:
     @property
     def text_height(self) -> int:
         return self.height - 2 * self.margin
-
-
-@dataclass
-class Library:
-    """The library objects and the other use cases a document names, by mRID (as the workbook's
-    `usecases.excel.writer.Library`), with the requirement categories (parents before children) and the terms."""
-
-    actors: dict[str, doc.Actor] = field(default_factory=dict)
-    information_objects: dict[str, doc.InformationObject] = field(default_factory=dict)
-    requirements: dict[str, doc.Requirement] = field(default_factory=dict)
-    business_cases: dict[str, doc.BusinessCase] = field(default_factory=dict)
-    use_cases: dict[str, doc.UseCase] = field(default_factory=dict)
-    requirement_categories: list[doc.RequirementCategory] = field(default_factory=list)
-    common_terms: dict[str, doc.CommonTerm] = field(default_factory=dict)
-    # The order information items take in section 5 (the library's).
-    information_order: dict[str, int] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, repository: doc.Repository, use_cases: Iterable[doc.UseCase] = ()) -> "Library":
-        """The libraries of `repository`, and its use cases and `use_cases` as the targets of relations."""
-        return cls(
-            actors={actor.mrid: actor for actor in repository.actors},
-            information_objects={item.mrid: item for item in repository.information_objects},
-            requirements={requirement.mrid: requirement for requirement in repository.all_requirements()},
-            business_cases={item.mrid: item for item in repository.business_cases},
-            use_cases={use_case.mrid: use_case for use_case in [*repository.use_cases, *use_cases]},
-            requirement_categories=repository.all_categories(),
-            common_terms={term.mrid: term for term in repository.common_terms},
-            information_order={item.mrid: index for index, item in enumerate(repository.information_objects)},
-        )
 
 
 @dataclass(frozen=True)

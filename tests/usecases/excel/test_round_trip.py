@@ -18,13 +18,14 @@ from openpyxl import load_workbook
 
 from tests.factories import UserFactory, WorkspaceFactory, with_repository_role
 from tests.usecases.exchange.conftest import empty_repository
-from usecases.excel.writer import Library, sheet_values
+from usecases.excel.writer import sheet_values
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import
 from usecases.exchange.services import usecases_export_xlsx
 from usecases.models import UseCase
 from usecases.xml import document as doc
 from usecases.xml.document import iter_nodes
+from usecases.xml.library import Library
 
 reader = pytest.importorskip("usecases.excel.reader")
 

@@ -103,7 +103,7 @@ def test_sheet_titles_are_ones_excel_accepts():
 
 
 def sheet_library():
-    from usecases.excel.writer import Library
+    from usecases.xml.library import Library
 
     return Library()
 

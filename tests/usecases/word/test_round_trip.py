@@ -15,9 +15,10 @@ from tests.usecases.exchange.conftest import EXAMPLE_IDS, EXAMPLES, empty_reposi
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.files import repository_import_file
 from usecases.models import UseCase
-from usecases.word.writer import Library, write_document
+from usecases.word.writer import write_document
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
+from usecases.xml.library import Library
 
 pytestmark = pytest.mark.django_db
 
