@@ -25,7 +25,8 @@ from usecases.models import UseCase, Workspace
 class Command(BaseCommand):
     help = (
         "Export use cases (all of them, or those of a workspace or with the IDs given) with the library objects "
-        "they use, as IEC 62559-3 variant C (validated before it is written) or as a BRIDGE Excel workbook."
+        "they use, as IEC 62559-3 variant C (validated before it is written), a BRIDGE Excel workbook or IEC 62559-2 "
+        "Word documents."
     )
 
     def add_arguments(self, parser):
