@@ -361,7 +361,16 @@ TABLES: tuple[Table, ...] = (
             Column("step.information", "Information exchanged (IDs)", aliases=("information exchanged",)),
             Column("step.requirements", "Requirements R-ID", aliases=("requirements, r-id", "requirements r-ids")),
         ),
-        group_columns=(Column("step.scenario_name", "Scenario Name :", aliases=("scenario name",)),),
+        group_columns=(
+            Column("step.scenario_name", "Scenario Name :", aliases=("scenario name",)),
+            # Not in the template, which has no place for them: the requirements of the scenario as a whole (R-IDs),
+            # in a row under its name when it has any, so that they come back on import.
+            Column(
+                "step.scenario_requirements",
+                "Requirements of the scenario (R-IDs) :",
+                aliases=("requirements of the scenario", "scenario requirements", "scenario requirements (r-ids)"),
+            ),
+        ),
     ),
     Table(
         "information",

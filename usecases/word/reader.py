@@ -1158,7 +1158,11 @@ class _DocumentReader:
                 and not any(cell.label in group_labels or cell.label in member_labels for cell in others)
             ):  # "Scenario Name :" | the name, in one row
                 value = next(cell for cell in others if cell.text)
-                groups.append(({table.column_for(row[0].text).key: value}, []))
+                key = table.column_for(row[0].text).key
+                if groups and not groups[-1][1] and key not in groups[-1][0]:  # a second field of the same group
+                    groups[-1][0][key] = value
+                else:
+                    groups.append(({key: value}, []))
                 members, group_header = None, None
                 continue
             group_hits = sum(1 for label in set(labels) if label in group_labels)
@@ -1289,7 +1293,7 @@ class _DocumentReader:
             )
         matcher = ScenarioMatcher(scenarios)
         by_order = []
-        for table_number, (title, heading, steps) in enumerate(step_tables, start=1):
+        for table_number, (title, heading, steps, requirement_refs) in enumerate(step_tables, start=1):
             scenario = matcher.by_name(title) if title and scenarios else None
             if scenario is None and heading and scenarios:
                 scenario = matcher.by_name(_steps_heading_title(heading)) or matcher.by_number(
@@ -1309,6 +1313,7 @@ class _DocumentReader:
                 elif steps:
                     by_order.append(f"{title or heading or f'table {table_number}'!r} -> {scenario.name!r}")
             scenario.steps += steps
+            scenario.requirement_refs = list(dict.fromkeys([*scenario.requirement_refs, *requirement_refs]))
         if by_order:
             self.warn(
                 "Steps table(s) naming no scenario of section 4.1 were given to the next scenario without steps: "
@@ -1326,12 +1331,16 @@ class _DocumentReader:
 
     def step_tables(
         self, actors: ActorIndex, information: InformationIndex, requirement_ids: dict[str, str]
-    ) -> list[tuple[str, str, list[doc.Step]]]:
-        """(scenario name, heading, steps) of each scenario's steps, a table's groups each one."""
+    ) -> list[tuple[str, str, list[doc.Step], list[str]]]:
+        """(scenario name, heading, steps, the scenario's own requirements) of each scenario's steps, a table's groups
+        each one."""
         result = []
         for table_number, found in enumerate(self.tables("steps"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 title = cell_text(group.get("step.scenario_name", _EMPTY).text)
+                text = cell_text(group.get("step.scenario_requirements", _EMPTY).text)
+                where = f"the requirements of scenario {title or found.heading or found.number!r}"
+                scenario_requirements = self.requirement_refs(text, requirement_ids, where) if text else []
                 steps = []
                 for row_number, row in enumerate(members, start=1):
                     step = doc.Step(
@@ -1362,7 +1371,7 @@ class _DocumentReader:
                         step.requirement_refs = self.requirement_refs(text, requirement_ids, where)
                     steps.append(step)
                 if steps or title:
-                    result.append((title, found.heading, steps))
+                    result.append((title, found.heading, steps, scenario_requirements))
         return result
 
     def actor_refs(self, actors: ActorIndex, text: str, where: str) -> list[str]:

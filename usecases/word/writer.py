@@ -616,6 +616,11 @@ class _UseCaseWriter:
             cells = self.add_row(table, repeat=True)
             _label(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
             self.value(cells[2].merge(cells[-1]), scenario.name)
+            requirements = _objects(self.library.requirements, scenario.requirement_refs)
+            if requirements:  # the scenario's own requirements, which no column of the template holds
+                cells = self.add_row(table, repeat=True)
+                _label(cells[0].merge(cells[1]), spec.group_columns[1].label, spec.fill)
+                self.value(cells[2].merge(cells[-1]), LIST_SEPARATOR.join(_label_of(r) for r in requirements))
             self.label_row(table, list(spec.header), repeat=True, fill=spec.fill)
             steps = list(iter_steps(scenario.steps)) or [doc.Step()]
             for step in steps:
