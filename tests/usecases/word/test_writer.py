@@ -82,9 +82,15 @@ def _step_tables(document) -> list:
     return _tables(document, "Scenario")
 
 
+def _header_row(table) -> int:
+    """The index of a Steps table's header row: under the caption, the scenario's name and, when it has any, the
+    scenario's own requirements."""
+    return 3 if table.rows[2].cells[0].text == "Requirements of the scenario (R-IDs) :" else 2
+
+
 def _steps_of(table) -> list[tuple[str, str]]:
     """(number, name) of each step row of a Steps table."""
-    return [(row.cells[0].text, row.cells[2].text) for row in table.rows[3:]]
+    return [(row.cells[0].text, row.cells[2].text) for row in table.rows[_header_row(table) + 1 :]]
 
 
 def _empty(text: str) -> str:
@@ -106,7 +112,12 @@ def check_document(document, use_case: UseCase) -> None:
     for scenario, table in zip(scenarios, tables, strict=False):
         assert table.rows[1].cells[0].text == "Scenario Name :"
         assert _empty(table.rows[1].cells[-1].text) == scenario.name
-        assert [cell.text for cell in table.rows[2].cells] == list(layout.TABLES_BY_KEY["steps"].header)
+        assert [cell.text for cell in table.rows[_header_row(table)].cells] == list(
+            layout.TABLES_BY_KEY["steps"].header
+        )
+        requirements = set(scenario.requirements.values_list("identifier", flat=True))
+        if requirements:
+            assert set(_empty(table.rows[2].cells[-1].text).split(", ")) == requirements
         names = set(Step.objects.filter(scenario=scenario).values_list("name", flat=True))
         assert {name for _, name in _steps_of(table)} == names or (not names and len(table.rows) == 4)
     # Every step and sub-step as the export has them (numbers as the file had them; a step a Modsarus file repeats
