@@ -5,7 +5,7 @@ so that rendering its form costs no query.
 """
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, cached_property, partial
 
 import django_filters
 from django.db.models import Q
@@ -95,19 +95,27 @@ class UseCaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        actors = actor_name_list(user=user)
-        self.actor_groups = actor_groups(actors)
+        # Each facet's values are read when they are needed (a value of it is checked, or the facets are shown),
+        # once, not on every request: an API list without filters reads none of them.
         choices = {
-            "workspace": [(workspace.slug, workspace.name) for workspace in workspace_list(user=user)],
-            "nature": [(nature, nature) for nature in usecase_nature_list(user=user)],
-            "sgam_domain": [(domain.code, domain.name) for domain in domain_list()],
-            "sgam_zone": [(zone.code, zone.name) for zone in zone_list()],
-            "nist_domain": [(domain.code, domain.name) for domain in nist_domain_list()],
-            "actor": actors,
+            "workspace": lambda: [(workspace.slug, workspace.name) for workspace in workspace_list(user=user)],
+            "nature": lambda: [(nature, nature) for nature in usecase_nature_list(user=user)],
+            "sgam_domain": lambda: [(domain.code, domain.name) for domain in domain_list()],
+            "sgam_zone": lambda: [(zone.code, zone.name) for zone in zone_list()],
+            "nist_domain": lambda: [(domain.code, domain.name) for domain in nist_domain_list()],
+            "actor": lambda: self.actor_choices,
         }
         for name, values in choices.items():
-            self.filters[name].extra["choices"] = values
+            self.filters[name].extra["choices"] = cache(values)
         self._index_caught_up = False
+
+    @cached_property
+    def actor_choices(self) -> list:
+        return list(actor_name_list(user=getattr(self.request, "user", None)))
+
+    @cached_property
+    def actor_groups(self):
+        return actor_groups(self.actor_choices)
 
     def filter_text(self, queryset, name, value):
         if not self._index_caught_up:

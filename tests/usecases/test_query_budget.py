@@ -127,3 +127,20 @@ def test_permission_filtering_adds_no_query_per_row(client, settings, url_name):
             10,
             100,
         )
+
+
+def test_the_api_list_reads_no_facet_values_it_does_not_need(client, repository_reader):
+    """An unfiltered list is the count and the page: the filters' values (every workspace, nature, actor, SGAM and
+    NIST value) are read only to check a value given for them, or to show the facets on the page."""
+    client.force_login(repository_reader)
+    make_listed_use_cases(3)
+    get_counting_queries(client, "/api/use-cases/")  # the session, the content types: once per client
+
+    _, unfiltered = get_counting_queries(client, "/api/use-cases/")
+    _, by_actor = get_counting_queries(client, "/api/use-cases/", {"actor": "1"})
+
+    listing = [
+        query for query in unfiltered if "django_session" not in query and '"auth_' not in query.split("FROM")[1]
+    ]
+    assert len(listing) == 2, "\n".join(listing)  # the count and the page, beside signing in
+    assert any("actors_actor" in query for query in by_actor)  # the actor's value is checked against the actors
