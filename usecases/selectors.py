@@ -382,12 +382,35 @@ def usecase_document(*, user, use_case: UseCase) -> UseCaseDocument:
         ],
         key=_requirement_key,
     )
+    return usecase_document_assemble(
+        user=user,
+        use_case=use_case,
+        conditions=conditions,
+        scenarios=scenarios,
+        drawings=_drawing_rows(use_case, scenarios),
+        information_objects=information_objects,
+        requirements=requirements,
+    )
+
+
+def usecase_document_assemble(
+    *,
+    user,
+    use_case: UseCase,
+    conditions,
+    scenarios: list,
+    drawings: list[DrawingRow],
+    information_objects: list,
+    requirements: list,
+) -> UseCaseDocument:
+    """The page's document of a use case from what was read of it: the whole of it (usecase_document) or its page
+    with the steps of long scenarios left to load on demand (usecases.step_tables)."""
     return UseCaseDocument(
         use_case=use_case,
         assumptions=[condition for condition in conditions if condition.kind == Condition.Kind.ASSUMPTION],
         prerequisites=[condition for condition in conditions if condition.kind == Condition.Kind.PREREQUISITE],
         relations=_relation_rows(user=user, use_case=use_case),
-        drawings=_drawing_rows(use_case, scenarios),
+        drawings=drawings,
         actor_groups=_actor_groups(use_case),
         scenarios=scenarios,
         information_objects=information_objects,

@@ -22,13 +22,11 @@ from usecases.selectors import (
     ScenarioSection,
     StepNode,
     UseCaseDocument,
-    _actor_groups,
-    _relation_rows,
-    _requirement_groups,
     _requirement_key,
     _unique_by_pk,
     step_rows,
     step_tree,
+    usecase_document_assemble,
 )
 
 STEPS_SHOWN = 300  # rows of steps shown in the page itself; the scenarios after them start collapsed
@@ -195,16 +193,14 @@ def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
         requirement.pk for section in sections for requirement in section.scenario.requirements.all()
     } | {requirement.pk for item in information_objects for requirement in item.requirements.all()}
     requirements = _unique_by_pk(Requirement.objects.filter(pk__in=requirement_ids), key=_requirement_key)
-    return UseCaseDocument(
+    return usecase_document_assemble(
+        user=user,
         use_case=use_case,
-        assumptions=[condition for condition in conditions if condition.kind == Condition.Kind.ASSUMPTION],
-        prerequisites=[condition for condition in conditions if condition.kind == Condition.Kind.PREREQUISITE],
-        relations=_relation_rows(user=user, use_case=use_case),
-        drawings=_drawing_rows(use_case, sections),
-        actor_groups=_actor_groups(use_case),
+        conditions=conditions,
         scenarios=sections,
+        drawings=_drawing_rows(use_case, sections),
         information_objects=information_objects,
-        requirement_groups=_requirement_groups(requirements),
+        requirements=requirements,
     )
 
 
