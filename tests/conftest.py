@@ -24,6 +24,30 @@ def pytest_sessionstart(session):
         pytest.exit(f"In CI {IEC_DIR} must be present (the tests read the shared examples in place).", returncode=1)
 
 
+# A test that asks for none of these cannot reach the database (pytest-django blocks it), so its outcome does not
+# depend on which database the suite runs on.
+DATABASE_FIXTURES = frozenset(
+    ("db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server")
+)
+
+
+def uses_database(item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """UCMR_TEST_DATABASE_ONLY=1 (the PostgreSQL pass of `make test`) runs only the tests that use the database: the
+    others ran in the SQLite pass already and would give the same result."""
+    if os.environ.get("UCMR_TEST_DATABASE_ONLY") != "1":
+        return
+    free = [item for item in items if not uses_database(item)]
+    if free:
+        config.hook.pytest_deselected(items=free)
+        items[:] = [item for item in items if uses_database(item)]
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
