@@ -14,7 +14,7 @@ from django.http import QueryDict
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
 from usecases.models import ActorRole, CommonTerm, InformationObject, UseCase
-from usecases.search import search_index_catch_up, usecase_search
+from usecases.search import search_index_catch_up, usecase_search, usecase_search_filter
 from usecases.selectors import (
     USECASE_SORTS,
     Facet,
@@ -117,10 +117,14 @@ class UseCaseFilterSet(django_filters.FilterSet):
     def actor_groups(self):
         return actor_groups(self.actor_choices)
 
-    def filter_text(self, queryset, name, value):
+    def _catch_up_index(self) -> None:
+        """Index what a write left unindexed, once per request (before the first text match)."""
         if not self._index_caught_up:
             search_index_catch_up()
             self._index_caught_up = True
+
+    def filter_text(self, queryset, name, value):
+        self._catch_up_index()
         return usecase_search(queryset, value, catch_up=False)
 
     def filter_actor(self, queryset, name, value):
@@ -132,9 +136,15 @@ class UseCaseFilterSet(django_filters.FilterSet):
         return usecase_sorted(queryset, value)
 
     def filter_queryset_except(self, queryset, facet: str):
-        """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from."""
+        """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from (the
+        text matched, not ranked: a count needs no order)."""
         for name, value in self._active().items():
-            if name != facet and name != "sort":
+            if name in (facet, "sort"):
+                continue
+            if name in ("q", "search"):
+                self._catch_up_index()
+                queryset = usecase_search_filter(queryset, value)
+            else:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 

@@ -30,13 +30,16 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 ENTRY_TABLE = "usecases_usecasesearchentry"
 FTS_TABLE = "usecases_usecasesearchentry_fts"
+STATE_TABLE = "usecases_usecasesearchstate"
+DOCUMENT_FTS_TABLE = "usecases_usecasesearchstate_fts"
+WEIGHTS = ("A", "B", "C", "D")
 # Marks of a match in a snippet, put there by the database and turned into <mark> after escaping (never in the text).
 MATCH_START, MATCH_END = "\x02", "\x03"
 SNIPPET_WORDS = 16
@@ -86,6 +89,17 @@ def fts_table_drop(cursor) -> None:
     for trigger in ("insert", "delete", "update"):
         cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{trigger}")
     cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+def document_fts_create(cursor) -> None:
+    """Create the FTS5 table of whole use cases (SQLite only): one row per use case (its rowid the use case's id),
+    one column per weight, each the texts of the use case's parts of that weight."""
+    columns = ", ".join(weight.lower() for weight in WEIGHTS)
+    cursor.execute(f"CREATE VIRTUAL TABLE {DOCUMENT_FTS_TABLE} USING fts5({columns}, tokenize='{_fts_tokenizer()}')")
+
+
+def document_fts_drop(cursor) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {DOCUMENT_FTS_TABLE}")
 
 
 # What a use case's parts are.
@@ -263,6 +277,40 @@ def _insert_entries(cursor, rows: list[tuple[int, Part]]) -> None:
         )
 
 
+def _has_documents(apps) -> bool:
+    """Whether the models of `apps` have the whole-use-case documents (not those of migration 0006, which indexes with
+    the models of its time, before the documents existed)."""
+    state_model = apps.get_model("usecases", "UseCaseSearchState")
+    return any(field.name == "document" for field in state_model._meta.get_fields())
+
+
+def _write_documents(cursor, ids: list[int]) -> None:
+    """Make the document of each use case of `ids` (what the list, its count and the facets match) from its entries:
+    on PostgreSQL one tsvector, the texts of each weight under that weight; on SQLite a row of the FTS5 table."""
+    if _postgres(cursor.db):
+        weighted = " || ".join(
+            f"setweight(to_tsvector(%s::regconfig, coalesce(string_agg(text, ' ' ORDER BY id) "
+            f"FILTER (WHERE weight = '{weight}'), '')), '{weight}')"
+            for weight in WEIGHTS
+        )
+        cursor.execute(
+            f"UPDATE {STATE_TABLE} AS state SET document = (SELECT {weighted} FROM {ENTRY_TABLE} AS entry "
+            f"WHERE entry.use_case_id = state.use_case_id) WHERE state.use_case_id = ANY(%s)",
+            [*([search_language()] * len(WEIGHTS)), ids],
+        )
+        return
+    placeholders = ", ".join(["%s"] * len(ids))
+    columns = ", ".join(weight.lower() for weight in WEIGHTS)
+    texts = ", ".join(f"group_concat(CASE WHEN weight = '{weight}' THEN text END, ' ')" for weight in WEIGHTS)
+    cursor.execute(f"DELETE FROM {DOCUMENT_FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+    cursor.execute(
+        f"INSERT INTO {DOCUMENT_FTS_TABLE} (rowid, {columns}) SELECT use_case_id, {texts} FROM ("
+        f"SELECT use_case_id, weight, text FROM {ENTRY_TABLE} WHERE use_case_id IN ({placeholders}) ORDER BY id) "
+        f"GROUP BY use_case_id",
+        ids,
+    )
+
+
 def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
     """Write the entries of the use cases `ids` from their rows (only what changed), in one transaction that
     holds the use cases' rows (a write of one waits; a concurrent indexing of the same ones, `skip_locked`, skips)."""
@@ -298,6 +346,9 @@ def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
             unique_fields=["use_case"],
             update_fields=["revision"],
         )
+        if _has_documents(apps):
+            with connection.cursor() as cursor:
+                _write_documents(cursor, ids)
 
 
 def search_index_update(use_case_ids: Iterable[int], *, apps=django_apps, skip_locked: bool = False) -> None:
@@ -322,6 +373,16 @@ def search_index_catch_up() -> None:
         search_index_update(stale, skip_locked=True)
 
 
+def search_index_documents_write(*, apps=django_apps) -> int:
+    """Write the document of every indexed use case from its entries (migration 0007: the entries are there, the
+    documents are not yet), a few hundred use cases per query. Returns the number of use cases."""
+    ids = list(apps.get_model("usecases", "UseCaseSearchState").objects.order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            _write_documents(cursor, ids[start : start + CHUNK])
+    return len(ids)
+
+
 def search_index_rebuild(*, apps=django_apps, using=None) -> int:
     """Empty the index and write it again for every use case (on SQLite the FTS table is made again, with the
     tokenizer of the current language). Returns the number of use cases indexed."""
@@ -335,6 +396,9 @@ def search_index_rebuild(*, apps=django_apps, using=None) -> int:
                 fts_table_drop(cursor)
                 entry_model.objects.all().delete()
                 fts_table_create(cursor)
+                if _has_documents(apps):
+                    document_fts_drop(cursor)
+                    document_fts_create(cursor)
     ids = list(apps.get_model("usecases", "UseCase").objects.order_by("pk").values_list("pk", flat=True))
     search_index_update(ids, apps=apps)
     return len(ids)
@@ -415,11 +479,60 @@ def _matching_entries(text: str) -> QuerySet:
     return entries.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query]))
 
 
+def _document_query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=search_language(), search_type="websearch")
+
+
+def _matching_documents(text: str, columns: str = "") -> RawSQL | QuerySet:
+    """The ids of the use cases whose document matches `text` (on SQLite in the FTS5 `columns` only, "a b" for
+    instance), as a subquery: one match of the GIN index or of the FTS5 table, whatever the number of parts."""
+    if _postgres():
+        states = django_apps.get_model("usecases", "UseCaseSearchState").objects
+        return states.filter(document=_document_query(text)).values("use_case_id")
+    query = _fts5_query(text)
+    if not query:
+        return django_apps.get_model("usecases", "UseCaseSearchState").objects.none().values("use_case_id")
+    if columns:
+        query = f"{{{columns}}} : ({query})"
+    return RawSQL(f"SELECT rowid FROM {DOCUMENT_FTS_TABLE} WHERE {DOCUMENT_FTS_TABLE} MATCH %s", [query])
+
+
+def usecase_search_filter(queryset: QuerySet, text: str) -> QuerySet:
+    """The use cases of `queryset` whose text matches `text` or whose ID or name contains it as typed, unranked and
+    in the queryset's order: what the list's count and its facets count (no rank computed for them)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(
+        Q(pk__in=_matching_documents(text)) | Q(identifier__icontains=text) | Q(name__icontains=text)
+    )
+
+
+def _rank(text: str):
+    """How well a use case's document matches `text`: PostgreSQL's ts_rank of the weighted document (a hit in the
+    name weighs more than one in a step, one in a step more than one in a library object); on SQLite the weight of
+    the best column that matches the whole query, or the least when only the document as a whole does. NULL for a
+    use case found only by its ID or name as typed."""
+    if _postgres():
+        return SearchRank(F("search_state__document"), _document_query(text))
+    # One uncorrelated subquery per weight, each run once (an FTS5 query inside a correlated subquery would run again
+    # for every row).
+    return Case(
+        *(
+            When(pk__in=_matching_documents(text, columns=weight.lower()), then=Value(value))
+            for weight, value in WEIGHT_RANK.items()
+        ),
+        When(pk__in=_matching_documents(text), then=Value(min(WEIGHT_RANK.values()) / 2)),
+        output_field=FloatField(),
+    )
+
+
 def usecase_search(queryset: QuerySet, text: str, *, catch_up: bool = True) -> QuerySet:
     """The use cases of `queryset` whose text matches `text` (or whose ID or name contains it as it is typed: part of
     a word, or only words the language ignores such as "a"), annotated with `search_rank`
-    (how well the best part matched: a hit in the name weighs more than one in a step) and ordered by it, then as
-    the list is. `catch_up=False` when the caller has had the index caught up already (`search_index_catch_up`)."""
+    (a hit in the name weighs more than one in a step) and ordered by it, then as the list is: one match of the
+    use cases' documents, the rank computed for the matching use cases only. `catch_up=False` when the caller has
+    had the index caught up already (`search_index_catch_up`)."""
     from usecases.selectors import USECASE_ORDERING
 
     text = text.strip()
@@ -427,31 +540,8 @@ def usecase_search(queryset: QuerySet, text: str, *, catch_up: bool = True) -> Q
         return queryset
     if catch_up:
         search_index_catch_up()
-    entries = _matching_entries(text)
-    if _postgres():
-        query = SearchQuery(text, config=search_language(), search_type="websearch")
-        best = (
-            entries.filter(use_case=OuterRef("pk"))
-            .order_by()
-            .values("use_case")
-            .annotate(best=Max(SearchRank(F("vector"), query)))
-            .values("best")
-        )
-        rank = Subquery(best, output_field=FloatField())
-    else:
-        # The weight of the best part: one uncorrelated subquery per weight, each run once (an FTS5 query inside a
-        # correlated subquery would run again for every row).
-        rank = Case(
-            *(
-                When(pk__in=entries.filter(weight=weight).values("use_case_id"), then=Value(value))
-                for weight, value in WEIGHT_RANK.items()
-            ),
-            output_field=FloatField(),
-        )
-    matched = queryset.filter(
-        Q(pk__in=entries.values("use_case_id")) | Q(identifier__icontains=text) | Q(name__icontains=text)
-    )
-    return matched.annotate(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), *USECASE_ORDERING)
+    matched = usecase_search_filter(queryset, text)
+    return matched.annotate(search_rank=_rank(text)).order_by(F("search_rank").desc(nulls_last=True), *USECASE_ORDERING)
 
 
 @dataclass(frozen=True)

@@ -429,7 +429,7 @@ def test_the_migration_indexes_the_use_cases_already_there_with_the_models_of_it
     from usecases.search import search_index_rebuild
 
     target = _use_case_with_library_objects()
-    historical = MigrationLoader(connection).project_state(("usecases", "0006_search_index")).apps
+    historical = MigrationLoader(connection).project_state(("usecases", "0007_search_documents")).apps
 
     assert search_index_rebuild(apps=historical) == 1
     assert UseCaseSearchState.objects.get(use_case=target).revision == target.revision

@@ -38,15 +38,22 @@ class UseCaseSearchEntry(models.Model):
 
 class UseCaseSearchState(models.Model):
     """The revision of the use case that its entries were written from: a use case whose revision differs (or that
-    has no state) is indexed again."""
+    has no state) is indexed again. With it, the use case's whole document, made from its entries: what the list,
+    its count and its facets match, once per use case (the entries only give the snippet of a page's rows).
+
+    On PostgreSQL `document` is the tsvector of all the entries' texts, each under its weight (GIN-indexed); on
+    SQLite the document is a row of an FTS5 table of its own (created by the migration, one column per weight)
+    and `document` stays empty."""
 
     use_case = models.OneToOneField(
         "usecases.UseCase", on_delete=models.CASCADE, primary_key=True, related_name="search_state"
     )
     revision = models.PositiveIntegerField()
+    document = SearchVectorField(null=True)
 
     class Meta:
         default_permissions = ()
+        indexes = [GinIndex(fields=["document"], name="usecases_search_document")]
 
     def __str__(self) -> str:
         return f"{self.use_case_id} at revision {self.revision}"
