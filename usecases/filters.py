@@ -139,7 +139,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
         """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from (the
         text matched, not ranked: a count needs no order)."""
         for name, value in self._active().items():
-            if name in (facet, "sort"):
+            if name in (facet, "sort") or value in (None, "", [], ()):
                 continue
             if name in ("q", "search"):
                 self._catch_up_index()

@@ -2,11 +2,16 @@
 """Full-text search of use cases: their ID and name, every text field of sections 1 to 8, their scenarios and steps
 (name, description, event), and the actors, information objects, requirements and terms they use.
 
-The index (`UseCaseSearchEntry`, one row per part of a use case) is PostgreSQL full-text search on PostgreSQL (a
-stored tsvector with a GIN index, in the language `UCMR_SEARCH_LANGUAGE`) and an FTS5 table on SQLite, behind the
-same functions:
+The index is PostgreSQL full-text search on PostgreSQL (stored tsvectors with GIN indexes, in the language
+`UCMR_SEARCH_LANGUAGE`) and FTS5 tables on SQLite, behind the same functions. It has two levels: one document per use
+case (`UseCaseSearchState.document`: all its texts, each under its weight), which the list, its count and its facets
+match once per use case, and one entry per part of a use case (`UseCaseSearchEntry`), read only for the snippets of
+the page's rows:
 
-- `usecase_search(queryset, text)`: the use cases that match, best first (`search_rank`);
+- `usecase_search(queryset, text)`: the use cases that match, best first (`search_rank`: PostgreSQL's ts_rank of
+  the document, so a hit in the name ranks above one in a step, and more hits above fewer; on SQLite the best
+  weight that matches);
+- `usecase_search_filter(queryset, text)`: the same use cases, unranked (what a count or a facet needs);
 - `usecase_search_matches(use_cases, text)`: for the rows of one page, the part that matched, highlighted;
 - `search_index_queue(use_case_ids)`: what every write of a use case calls (its revision changed); the index follows
   when the transaction commits, for all the use cases of the transaction at once (an import of thousands pays a few
@@ -15,9 +20,9 @@ same functions:
 - `search_index_rebuild()`: everything again (`manage.py rebuild_search_index`, also after changing the language).
 
 Query syntax (the same on both databases, as PostgreSQL's `websearch_to_tsquery` reads it): words must all occur
-(in any part), "quoted words" must occur together, `or` between words accepts either, `-word` excludes. Words are
-stemmed in English ("pumps" finds "pump"). The ID and the name also match the text as typed, as a substring ("BUC-0"
-finds "BUC-01", "volt" finds "Voltage control"): those hits come after the ranked ones.
+(anywhere in the use case), "quoted words" must occur together, `or` between words accepts either, `-word` excludes.
+Words are stemmed in English ("pumps" finds "pump"). The ID and the name also match the text as typed, as a substring
+("BUC-0" finds "BUC-01", "volt" finds "Voltage control"): those hits come after the ranked ones.
 """
 
 import hashlib

@@ -487,9 +487,9 @@ def actor_groups(actors: Iterable[tuple[Any, str]]) -> ActorGroups:
     return ActorGroups(head_of=head_of)
 
 
-def _crosses_many(path: str) -> bool:
-    """Whether the field path from a use case crosses a relation to many rows (placements, actor roles)."""
-    model = UseCase
+def _crosses_many(path: str, model=UseCase) -> bool:
+    """Whether the field path from a use case (or from `model`) crosses a relation to many rows (placements, actor
+    roles)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         if field.many_to_many or field.one_to_many:
@@ -520,7 +520,8 @@ def usecase_facet_counts(
         # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
         counted = use_cases.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
         return {str(value): count for value, count in counted if value is not None}
-    rows = UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by()
+    rows, counted_field = _facet_rows(field, use_cases)
+    field = field if rows.model is UseCase else field.split("__", 1)[1]
     if groups:
         heads: dict[str, list[str]] = defaultdict(list)
         for member, head in groups.items():
@@ -534,5 +535,18 @@ def usecase_facet_counts(
         field = "facet_value"
     else:
         rows = rows.values(field)
-    counted = rows.annotate(count=Count("pk", distinct=True)).values_list(field, "count")
+    counted = rows.annotate(count=Count(counted_field, distinct=True)).values_list(field, "count")
     return {str(value): count for value, count in counted if value is not None}
+
+
+def _facet_rows(field: str, use_cases: QuerySet[UseCase]) -> tuple[QuerySet, str]:
+    """The rows a facet of `field` groups, and the field that names their use case: the rows of the relation the path
+    starts with (actor roles, placements) whose use case is one of `use_cases`, when the rest of the path crosses
+    no other relation to many (one join fewer than grouping the use cases joined with them); else the use cases."""
+    first, _, rest = field.partition("__")
+    relation = UseCase._meta.get_field(first)
+    if relation.one_to_many and rest and not _crosses_many(rest, model=relation.related_model):
+        owner = relation.field.name
+        related = relation.related_model._base_manager.filter(**{f"{owner}__in": use_cases.order_by().values("pk")})
+        return related.order_by(), owner
+    return UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by(), "pk"
