@@ -5,9 +5,9 @@ from actors.forms import ActorForm, ActorUpdateForm
 from actors.models import Actor
 from actors.selectors import actor_get, actor_list
 from actors.services import actor_create, actor_update
-from sgam.impact import actor_impact_get
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView
 from ucmr.pages import SelectorDetailView, SelectorListView
+from usecases.analysis.impact import actor_impact_get
 
 
 class ActorListView(SelectorListView):

@@ -11,7 +11,9 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import ListView
 
-from sgam.diagrams import (
+from ucmr.jobs import job_start
+from ucmr.permissions import CHANGE, VIEW, ObjectPermissionMixin, require, user_can
+from usecases.analysis.diagrams import (
     PollSchedule,
     diagram_key_possible,
     rendered_diagram_visible_get,
@@ -19,11 +21,13 @@ from sgam.diagrams import (
     usecase_diagrams_known,
     usecase_generated_get,
 )
-from sgam.followup import VALIDATE_KIND, diagram_for_download, usecase_followup_ensure
-from sgam.validation.rules import ERROR, INFO, RULES, WARNING
-from sgam.validation.selectors import validation_report_get, validation_report_rows, validation_report_usecases
-from ucmr.jobs import job_start
-from ucmr.permissions import CHANGE, VIEW, ObjectPermissionMixin, require, user_can
+from usecases.analysis.followup import VALIDATE_KIND, diagram_for_download, usecase_followup_ensure
+from usecases.analysis.validation.rules import ERROR, INFO, RULES, WARNING
+from usecases.analysis.validation.selectors import (
+    validation_report_get,
+    validation_report_rows,
+    validation_report_usecases,
+)
 from usecases.authoring.locate import findings_with_editors
 from usecases.selectors import usecase_header_get, usecase_header_list
 

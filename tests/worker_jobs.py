@@ -14,8 +14,8 @@ from unittest import mock
 from django.db import transaction
 
 from sgam.models import ValidationFinding
-from sgam.validation import services
 from ucmr.jobs import register_job_kind
+from usecases.analysis.validation import services
 
 SLOW_VALIDATE = "tests.sgam.slow_validate"
 PARTIAL_RULE = "PARTIAL"

@@ -1,9 +1,11 @@
-"""Background job kinds of the use cases app (see `ucmr.jobs.register_job_kind`)."""
+"""Background job kinds of the use cases app (see `ucmr.jobs.register_job_kind`). Those of the use-case analysis
+("render_diagrams", "validate") are in `usecases.analysis.jobs`, registered by importing it here."""
 
 from typing import Any
 
 from ucmr.jobs import Progress, register_job_kind
 from ucmr.models import BackgroundJob
+from usecases.analysis import jobs as analysis_jobs  # noqa: F401 - importing it registers its job kinds
 from usecases.exchange.services import (
     EXPORT_JOB_KIND,
     IMPORT_JOB_KIND,

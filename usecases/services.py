@@ -14,11 +14,11 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from sgam.followup import library_object_changed, usecase_changed
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grants_remove_all
 from ucmr.services import model_changes, model_create, model_delete, model_reorder, model_update
+from usecases.analysis.followup import library_object_changed, usecase_changed
 from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 from usecases.search import search_index_queue
 

@@ -9,8 +9,6 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
-from sgam.diagrams import PollSchedule, usecase_generated_get
-from sgam.impact import information_object_impact_get
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView, add_service_errors
 from ucmr.pages import SelectorDetailView, SelectorListView
 from ucmr.permissions import (
@@ -39,6 +37,8 @@ from usecases.access import (
     workspace_membership_get,
     workspace_page_list,
 )
+from usecases.analysis.diagrams import PollSchedule, usecase_generated_get
+from usecases.analysis.impact import information_object_impact_get
 from usecases.authoring.conflicts import row_differences, row_lock_unchanged
 from usecases.authoring.locate import findings_with_editors
 from usecases.comments import comment_summary_get

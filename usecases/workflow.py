@@ -231,7 +231,9 @@ def review_comparison_get(*, use_case: UseCase) -> ReviewComparison | None:
 @transaction.atomic
 def _refuse_with_validation_errors(use_case: UseCase) -> None:
     """A use case goes to review only without validation errors (warnings are allowed)."""
-    from sgam.validation.services import usecase_validation_errors  # sgam builds on usecases, not the reverse
+    from usecases.analysis.validation.services import (
+        usecase_validation_errors,  # sgam builds on usecases, not the reverse
+    )
 
     errors = usecase_validation_errors(use_case=use_case)
     if errors:

@@ -20,14 +20,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sgam import services as sgam_services
-from sgam.diagrams import usecase_diagram_specs_get, usecase_generated_get
 from sgam.models import Domain, NistDomain, NistPlacement, SgamPlacement, Zone
-from sgam.services import usecase_diagrams_render
-from sgam.validation.services import validation_run
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
 from tests.factories import UserFactory, with_repository_role
+from usecases.analysis import services as sgam_services
+from usecases.analysis.diagrams import usecase_diagram_specs_get, usecase_generated_get
+from usecases.analysis.services import usecase_diagrams_render
+from usecases.analysis.validation.services import validation_run
 from usecases.models import UseCase
 
 ROUNDS = 5

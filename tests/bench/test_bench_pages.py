@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sgam.services import usecase_diagrams_render
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
 from tests.factories import UserFactory, with_repository_role
+from usecases.analysis.services import usecase_diagrams_render
 from usecases.authoring.conflicts import order_fingerprint
 from usecases.models import UseCase
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 import pytest
 
 from actors.models import Actor
-from sgam import services as sgam_services
 from sgam.models import Domain, NistDomain, NistPlacement, SgamPlacement, Zone
 from tests.factories import (
     ActorFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     UseCaseRelationFactory,
     VersionEntryFactory,
 )
+from usecases.analysis import services as sgam_services
 from usecases.models import ActorRole, Scenario, Step, UseCase
 from usecases.selectors import usecase_get
 

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sgam.diagrams import usecase_diagram_specs_get
-from sgam.dot import graphviz_run
+from usecases.analysis.diagrams import usecase_diagram_specs_get
+from usecases.analysis.dot import graphviz_run
 from usecases.demo import demo_load
 from usecases.exchange.loader import repository_import_xml
 from usecases.models import UseCase

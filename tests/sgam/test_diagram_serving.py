@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sgam.diagrams import usecase_diagram_facts_load, usecase_diagram_specs_get, usecase_generated_get
-from sgam.graphs import SEQUENCE_PAGE_ROWS
 from sgam.models import RenderedDiagram, UseCaseDiagram
-from sgam.services import usecase_diagrams_render
 from tests.usecases.test_big_usecase import make_big_use_case
+from usecases.analysis.diagrams import usecase_diagram_facts_load, usecase_diagram_specs_get, usecase_generated_get
+from usecases.analysis.graphs import SEQUENCE_PAGE_ROWS
+from usecases.analysis.services import usecase_diagrams_render
 from usecases.models import Step, UseCase
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from sgam.models import Domain, SgamPlacement, ValidationResult, Zone
-from sgam.validation.rules import ERROR, RULES
-from sgam.validation.services import usecase_findings, usecase_validation_errors, validation_run
 from tests.factories import WorkspaceFactory, member_of, with_repository_role
 from tests.sgam.test_validation import BREAKERS
 from tests.usecases.exchange.conftest import EXAMPLES
+from usecases.analysis.validation.rules import ERROR, RULES
+from usecases.analysis.validation.services import usecase_findings, usecase_validation_errors, validation_run
 from usecases.authoring.locate import findings_with_editors
 from usecases.exchange.loader import repository_import_xml
 from usecases.models import ActorRole, Step, UseCase

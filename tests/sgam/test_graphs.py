@@ -2,9 +2,17 @@
 
 import pytest
 
-from sgam import graphs
-from sgam.graphs import Frame, actor_node, impact_analysis, information_node, repository_network, usecase_node
-from sgam.selectors import Source, usecase_facts, usecase_placements
+from sgam.selectors import Source, usecase_placements
+from usecases.analysis import graphs
+from usecases.analysis.facts import usecase_facts
+from usecases.analysis.graphs import (
+    Frame,
+    actor_node,
+    impact_analysis,
+    information_node,
+    repository_network,
+    usecase_node,
+)
 
 pytestmark = pytest.mark.django_db
 

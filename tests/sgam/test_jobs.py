@@ -8,14 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from sgam.followup import RENDER_KIND, VALIDATE_KIND, usecase_changed, validation_key
-from sgam.impact import usecase_ids_using
 from sgam.models import Domain, RenderedDiagram, ValidationResult
 from sgam.services import sgam_placement_add
 from tests.factories import RequirementFactory, UseCaseFactory
 from ucmr.jobs import MAX_ATTEMPTS, job_create, job_recover_lost, job_start
 from ucmr.models import BackgroundJob
 from ucmr.tasks import run_job
+from usecases.analysis.followup import RENDER_KIND, VALIDATE_KIND, usecase_changed, validation_key
+from usecases.analysis.impact import usecase_ids_using
 from usecases.services import usecase_update
 
 pytestmark = pytest.mark.django_db

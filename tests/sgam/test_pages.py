@@ -11,8 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sgam.models import ValidationResult
-from sgam.services import usecase_diagrams_render
-from sgam.validation.services import validation_run
 from sgam.views import SVG_POLICY
 from tests.factories import (
     ActorRoleFactory,
@@ -22,6 +20,8 @@ from tests.factories import (
     member_of,
 )
 from ucmr.models import BackgroundJob
+from usecases.analysis.services import usecase_diagrams_render
+from usecases.analysis.validation.services import validation_run
 
 pytestmark = pytest.mark.django_db
 

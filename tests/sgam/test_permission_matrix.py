@@ -6,7 +6,6 @@ leaves behind. The `world` fixture is the matrix's own."""
 import pytest
 
 from sgam.models import ValidationResult
-from sgam.validation.services import validation_run
 from tests.ucmr.test_permission_matrix import (
     EVERY_SIGNED_IN,
     MEMBERS,
@@ -19,6 +18,7 @@ from tests.ucmr.test_permission_matrix import (
     world,  # noqa: F401 - the matrix's fixture
 )
 from ucmr.models import BackgroundJob
+from usecases.analysis.validation.services import validation_run
 from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db

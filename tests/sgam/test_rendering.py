@@ -7,12 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sgam import graphs
-from sgam.diagrams import usecase_diagram_specs_get, usecase_diagrams_get, usecase_generated_drawings
-from sgam.dot import Dot, DotSource, RenderError, graphviz_run, html_label, text
 from sgam.models import Domain, RenderedDiagram, SgamPlacement, Zone
-from sgam.selectors import usecase_facts, usecase_placements
-from sgam.services import diagram_png_render, usecase_diagrams_render
+from sgam.selectors import usecase_placements
+from usecases.analysis import graphs
+from usecases.analysis.diagrams import usecase_diagram_specs_get, usecase_diagrams_get, usecase_generated_drawings
+from usecases.analysis.dot import Dot, DotSource, RenderError, graphviz_run, html_label, text
+from usecases.analysis.facts import usecase_facts
+from usecases.analysis.services import diagram_png_render, usecase_diagrams_render
 from usecases.services import usecase_row_update
 
 pytestmark = pytest.mark.django_db

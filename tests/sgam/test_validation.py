@@ -4,8 +4,6 @@ how findings are stored."""
 import pytest
 
 from sgam.models import NistPlacement, SgamPlacement, ValidationResult
-from sgam.validation.rules import RULES, RULES_BY_ID
-from sgam.validation.services import usecase_findings, usecase_validation_errors, validation_run, validation_store
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
@@ -16,6 +14,13 @@ from tests.factories import (
     StepFactory,
     UseCaseFactory,
     UseCaseRelationFactory,
+)
+from usecases.analysis.validation.rules import RULES, RULES_BY_ID
+from usecases.analysis.validation.services import (
+    usecase_findings,
+    usecase_validation_errors,
+    validation_run,
+    validation_store,
 )
 from usecases.models import Kpi, Scenario, Step, UseCase
 

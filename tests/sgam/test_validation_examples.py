@@ -4,9 +4,9 @@ every other file is imported, and no file's relation to the related use case it 
 
 import pytest
 
-from sgam.validation.rules import ERROR
-from sgam.validation.services import usecase_findings
 from tests.usecases.exchange.conftest import EXAMPLES
+from usecases.analysis.validation.rules import ERROR
+from usecases.analysis.validation.services import usecase_findings
 from usecases.exchange.loader import repository_import_xml
 from usecases.models import InformationObject, UseCase
 

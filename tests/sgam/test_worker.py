@@ -16,14 +16,14 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from sgam.followup import usecase_changed
 from sgam.models import RenderedDiagram, ValidationFinding, ValidationResult
-from sgam.validation.services import usecase_findings, validation_run
 from tests.sgam.conftest import make_known
 from tests.worker_jobs import PARTIAL_RULE, SLOW_VALIDATE
 from tests.workers import WORKER_STOP_TIMEOUT, Workers
 from ucmr.jobs import job_start
 from ucmr.models import BackgroundJob
+from usecases.analysis.followup import usecase_changed
+from usecases.analysis.validation.services import usecase_findings, validation_run
 from usecases.models import UseCase
 
 pytestmark = [pytest.mark.redis, pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from sgam.validation.rules import RULES_BY_ID
-from sgam.validation.services import usecase_findings
 from tests.factories import ScenarioFactory, StepFactory, UseCaseFactory, WorkspaceFactory, member_of
 from tests.usecases.test_pickers import HTMX, create_step
+from usecases.analysis.validation.rules import RULES_BY_ID
+from usecases.analysis.validation.services import usecase_findings
 from usecases.authoring.forms import StepForm
 from usecases.models import Step
 

@@ -29,14 +29,15 @@ from django.utils import timezone
 
 from actors.models import Actor
 from requirements.models import Requirement
-from sgam.followup import library_object_changed, usecases_changed
 from ucmr.audit import SKIPPED_FIELDS
 from ucmr.models import ChangeLogEntry
+from usecases.analysis.followup import library_object_changed, usecases_changed
 from usecases.exchange.report import ImportReport
 from usecases.models import InformationObject, UseCase
 from usecases.search import search_index_queue
 
-# Library objects whose change revalidates the use cases using them (what the services report to sgam.followup).
+# Library objects whose change revalidates the use cases using them (the services report them to
+# usecases.analysis.followup).
 LIBRARY_FOLLOWED = (Actor, InformationObject, Requirement)
 
 _ENCODER = DjangoJSONEncoder()

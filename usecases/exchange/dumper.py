@@ -8,10 +8,10 @@ What an import kept in `extra` comes back: the file's own extra fields, non-UUID
 them (see `records.py`), author lists, the order of references. Everything is sorted by what it says, never by
 database ids, so that export -> import into another database -> export gives the same file.
 
-The diagrams UCMR generates for a use case (`sgam.diagrams`) come along as drawings (`document.GeneratedDrawing`:
-a sequence diagram on its scenario, the others on the use case, after the author's drawings), each linking to the
-diagram's address without primary keys; our reader leaves them out again. The API's whole-use-case document asks
-for none, since what it reads is written back as it is.
+The diagrams UCMR generates for a use case (`usecases.analysis.diagrams`) come along as drawings
+(`document.GeneratedDrawing`: a sequence diagram on its scenario, the others on the use case, after the author's
+drawings), each linking to the diagram's address without primary keys; our reader leaves them out again. The API's
+whole-use-case document asks for none, since what it reads is written back as it is.
 
 Queries: a fixed number, whatever the number of use cases (`selectors.usecase_export_list`); a fixed number per
 batch of `BATCH_SIZE` use cases for `RepositoryExportBatches`, which streamed exports use.
@@ -28,8 +28,9 @@ from django.db.models import QuerySet
 
 from actors.models import Actor
 from requirements.models import Requirement, RequirementCategory
-from sgam.diagrams import usecase_generated_drawings
-from sgam.selectors import SgamReference, UseCaseFacts, effective_placements, sgam_reference_get, usecase_facts
+from sgam.selectors import SgamReference, effective_placements, sgam_reference_get
+from usecases.analysis.diagrams import usecase_generated_drawings
+from usecases.analysis.facts import UseCaseFacts, usecase_facts
 from usecases.exchange.libraries import UNCATEGORISED
 from usecases.exchange.records import (
     bookkeeping,
@@ -184,7 +185,7 @@ class _Dumper:
         self.business_cases: dict[int, BusinessCase] = {}
         self.areas: dict[int, Area] = {}
         # What a referenced object's mRID and sort key are, by object: the same actor is named by hundreds of
-        # steps (the export shares one instance per library object, see sgam.selectors.step_link_rows).
+        # steps (the export shares one instance per library object, see usecases.analysis.facts.step_link_rows).
         self.target_of: dict[int, tuple[str, str, tuple]] = {}
         self.visible_related: set[int] = set()
         # The related use cases outside the export that the user may see: they are written as stubs.

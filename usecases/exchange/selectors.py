@@ -8,9 +8,9 @@ from django.http import Http404
 from actors.models import Actor
 from requirements.models import RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
-from sgam.selectors import step_link_rows
 from ucmr.models import BackgroundJob
 from ucmr.permissions import visible_to
+from usecases.analysis.facts import step_link_rows
 from usecases.exchange.records import split_extra
 from usecases.exchange.use_cases import PLACEHOLDER
 from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Scenario, Step, UseCase, UseCaseRelation
@@ -26,7 +26,7 @@ def rows(name: str, queryset: QuerySet | None = None) -> Prefetch:
 
 
 def exported(obj, name: str) -> list:
-    """A relation of an object loaded for the export (`rows`), read as `sgam.selectors.usecase_facts` reads one."""
+    """A relation of an object loaded for the export (`rows`), read as `analysis.facts.usecase_facts` reads one."""
     return getattr(obj, f"exported_{name}")
 
 

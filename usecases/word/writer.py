@@ -40,14 +40,15 @@ from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
-from sgam.diagrams import usecase_diagram_headings
-from sgam.dot import RENDERER_VERSION
-from sgam.followup import RENDER_KIND
 from sgam.models import RenderedDiagram, UseCaseDiagram
-from sgam.selectors import usecase_facts, usecase_placements
-from sgam.services import usecase_diagrams_render
+from sgam.selectors import usecase_placements
 from ucmr.jobs import job_start
 from ucmr.richtext import LINK_SCHEMES, is_markup, rich_text_clean
+from usecases.analysis.diagrams import usecase_diagram_headings
+from usecases.analysis.dot import RENDERER_VERSION
+from usecases.analysis.facts import usecase_facts
+from usecases.analysis.followup import RENDER_KIND
+from usecases.analysis.services import usecase_diagrams_render
 from usecases.exchange.records import document_mrid
 from usecases.models import Drawing, UseCase
 from usecases.word import layout

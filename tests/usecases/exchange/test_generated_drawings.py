@@ -8,10 +8,10 @@ import pytest
 from lxml import etree
 
 from actors.models import Actor
-from sgam.diagrams import usecase_diagram_specs_get
 from sgam.models import Domain, Layer, SgamPlacement, Zone
 from tests.factories import make_complete_use_case
 from tests.usecases.exchange.conftest import PUBLISHED_XSD, canonical, empty_repository
+from usecases.analysis.diagrams import usecase_diagram_specs_get
 from usecases.demo import demo_load
 from usecases.exchange.documents import usecase_file_get
 from usecases.exchange.dumper import repository_export

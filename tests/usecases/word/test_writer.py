@@ -453,8 +453,8 @@ def test_the_use_case_page_and_the_list_offer_the_document(viewer):
 
 
 def test_the_export_reads_a_fixed_number_of_queries_whatever_the_number_of_use_cases():
-    from sgam.services import usecase_diagrams_render
     from tests.factories import make_complete_use_case
+    from usecases.analysis.services import usecase_diagrams_render
 
     for number in range(6):
         use_case = make_complete_use_case(identifier=f"Q-{number}", steps=3, actors=3, rows=1)

@@ -114,7 +114,7 @@ def diagram_for_download(*, use_case, key: str, output_format: str):
     PNG not yet: what is missing is queued, unless the jobs ran inline, with no broker, and it is there now). The
     stored diagram is None when the use case has no such diagram, or while its diagrams are not stored yet (the
     rendering is queued then)."""
-    from sgam.diagrams import rendered_diagram_get, usecase_diagram_get
+    from usecases.analysis.diagrams import rendered_diagram_get, usecase_diagram_get
 
     def servable(diagram) -> bool:
         return diagram is not None and (
@@ -147,7 +147,7 @@ def library_object_changed_received(sender, *, obj, **kwargs) -> None:
 def library_object_changed(*, obj) -> None:
     """After a change to an actor, information object or requirement (or its placement): validate again the use
     cases that use it. One job per transaction, however many objects changed, written in it; the job finds the
-    use cases when it runs (`sgam.impact.usecase_ids_using`). Their diagrams need nothing: a page finds a changed
+    use cases when it runs (`impact.usecase_ids_using`). Their diagrams need nothing: a page finds a changed
     diagram by its content and has it rendered."""
     if not _enabled():
         return

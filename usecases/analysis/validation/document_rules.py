@@ -3,7 +3,7 @@ versions (1.2), SGAM and NIST placement."""
 
 from collections.abc import Iterable
 
-from sgam.validation.base import ERROR, INFO, WARNING, Context, Hit, rule, section_anchor
+from usecases.analysis.validation.base import ERROR, INFO, WARNING, Context, Hit, rule, section_anchor
 from usecases.models import UseCase
 
 SHORT_DESCRIPTION_WORDS = 150

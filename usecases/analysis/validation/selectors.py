@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from actors.models import Actor
 from requirements.models import Requirement
 from sgam.models import ValidationFinding, ValidationResult
-from sgam.validation.rules import ERROR, INFO, RULES_BY_ID, WARNING
 from ucmr.permissions import visible_to
+from usecases.analysis.validation.rules import ERROR, INFO, RULES_BY_ID, WARNING
 from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase
 from usecases.selectors import USECASE_ORDERING
 

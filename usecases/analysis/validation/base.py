@@ -1,5 +1,5 @@
 """What the consistency rules are made of: a rule has an ID, a severity and a check, a function of a `Context` (a
-use case read by `sgam.selectors.usecase_facts` and its effective placements) yielding `Hit`s; the rule makes them
+use case read by `facts.usecase_facts` and its effective placements) yielding `Hit`s; the rule makes them
 `Finding`s. No check runs a query, and none reads beyond the use case: its findings are the same whatever else the
 repository holds (two files may both call different information objects "Info1").
 
@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from sgam.selectors import ScenarioFacts, StepFacts, UseCaseFacts, UseCasePlacements
+from sgam.selectors import UseCasePlacements
+from usecases.analysis.facts import ScenarioFacts, StepFacts, UseCaseFacts
 from usecases.models import Scenario, UseCase
 
 ERROR, WARNING, INFO = "error", "warning", "info"

@@ -1,8 +1,8 @@
-"""From the graphs of `sgam.graphs` to DOT sources (`sgam.dot`): the look and layout of each diagram.
+"""From the graphs of `graphs` to DOT sources (`dot`): the look and layout of each diagram.
 
 The sequence diagram, the SGAM planes and the NIST domains are laid out here (positions in points, drawn by
 `neato -n2`, which only draws); the actor interaction diagram is laid out by `dot`. User text enters a source only
-through `text` inside `html_label` (see `sgam.dot`).
+through `text` inside `html_label` (see `usecases.analysis.dot`).
 """
 
 import math
@@ -10,8 +10,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from sgam.dot import Dot, DotSource, bold, html_label, small, text, wrapped
-from sgam.graphs import UNKNOWN_ACTOR, UNPLACED, exchanges_by_pair
+from usecases.analysis.dot import Dot, DotSource, bold, html_label, small, text, wrapped
+from usecases.analysis.graphs import UNKNOWN_ACTOR, UNPLACED, exchanges_by_pair
 
 # Labels are wrapped, never shortened: layouts made here size their boxes and rows from the number of lines, with
 # the width of a character and the height of a line estimated from the font size (Helvetica, in points).

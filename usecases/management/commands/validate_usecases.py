@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sgam.models import ValidationFinding, ValidationResult
-from sgam.selectors import usecase_choice_list
-from sgam.validation.selectors import library_findings_get
-from sgam.validation.services import validation_run
+from usecases.analysis.selectors import usecase_choice_list
+from usecases.analysis.validation.selectors import library_findings_get
+from usecases.analysis.validation.services import validation_run
 
 
 def selected_use_cases(identifiers: list[str] | None) -> list[tuple[int, str]]:

@@ -1,4 +1,4 @@
-"""Background job kinds of the sgam app.
+"""Background job kinds of the use-case analysis (registered by `usecases.jobs`, which `ucmr.jobs` discovers).
 
 - "render_diagrams": params `use_case` (pk), optional `force` (render again), `png` (keys of diagrams that also
   need a PNG). Result: what was rendered, found in the cache, failed, and how long Graphviz took.
@@ -8,11 +8,11 @@
 
 from typing import Any
 
-from sgam.services import usecase_diagram_index_clear, usecase_diagrams_render
-from sgam.validation.services import validation_run
 from ucmr.jobs import Progress, register_job_kind
 from ucmr.models import BackgroundJob
 from ucmr.permissions import visible_to
+from usecases.analysis.services import usecase_diagram_index_clear, usecase_diagrams_render
+from usecases.analysis.validation.services import validation_run
 from usecases.models import UseCase
 
 
@@ -29,7 +29,7 @@ def render_diagrams(job: BackgroundJob, progress: Progress) -> dict[str, Any]:
 def _using(references: list[list]) -> list[int]:
     from django.apps import apps
 
-    from sgam.impact import usecase_ids_using
+    from usecases.analysis.impact import usecase_ids_using
 
     ids: set[int] = set()
     for label, pk in references:

@@ -1,8 +1,8 @@
 """The consistency rules of a use case, registered by the modules that define them (`document_rules`,
 `step_rules`); see `base` for what a rule is. This module is the entry: every rule, and running them."""
 
-from sgam.validation import document_rules, step_rules  # noqa: F401 - importing them registers their rules
-from sgam.validation.base import (
+from usecases.analysis.validation import document_rules, step_rules  # noqa: F401 - importing them registers their rules
+from usecases.analysis.validation.base import (
     ERROR,
     INFO,
     RULES,

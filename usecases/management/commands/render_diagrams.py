@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from sgam.selectors import usecase_choice_list
-from sgam.services import usecase_diagrams_render
+from usecases.analysis.selectors import usecase_choice_list
+from usecases.analysis.services import usecase_diagrams_render
 
 
 def selected_use_cases(identifiers: list[str] | None) -> list[tuple[int, str]]:

@@ -1,5 +1,5 @@
 """Impact analysis for the actor and information object pages: what depends on this object, directly (the use
-cases using it) and through related use cases, computed on the repository network (`sgam.graphs`) of the use
+cases using it) and through related use cases, computed on the repository network (`graphs`) of the use
 cases the user may see. The network is loaded only as far as the question needs: the object's links and the
 relations between visible use cases, in a fixed number of queries."""
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from actors.models import Actor
 from requirements.models import Requirement
-from sgam.graphs import actor_node, impact_analysis, information_node, repository_network
 from ucmr.permissions import visible_to
+from usecases.analysis.graphs import actor_node, impact_analysis, information_node, repository_network
 from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase, UseCaseRelation
 
 SHOWN = 200

@@ -2,7 +2,7 @@
 
 `usecase_diagram_headings` names the diagrams of a use case (key, title, page) without drawing them;
 `usecase_diagram_specs` adds each one's DOT source and content hash. A spec is rendered once per hash
-(`sgam.services.diagram_render`). The rendering job, which builds the graphs, also stores the use case's diagrams
+(`services.diagram_render`). The rendering job, which builds the graphs, also stores the use case's diagrams
 at its revision (`UseCaseDiagram`: key -> content hash), so that pages and downloads find a rendered diagram by
 (use case, revision, key), or by its content hash, in a query or two and without building any graph:
 `usecase_generated_get` (the page's panel) and `usecase_diagram_get` (a download). `usecase_generated_drawings` is
@@ -20,18 +20,12 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from sgam import graphs, rendering
-from sgam.dot import RENDERER_VERSION, DotSource
 from sgam.models import RenderedDiagram, UseCaseDiagram
-from sgam.selectors import (
-    UseCaseFacts,
-    UseCasePlacements,
-    placement_rows,
-    plain_rows,
-    usecase_facts,
-    usecase_placements,
-)
-from sgam.validation.selectors import UseCaseValidation, usecase_validation_get
+from sgam.selectors import UseCasePlacements, placement_rows, usecase_placements
+from usecases.analysis import graphs, rendering
+from usecases.analysis.dot import RENDERER_VERSION, DotSource
+from usecases.analysis.facts import UseCaseFacts, plain_rows, usecase_facts
+from usecases.analysis.validation.selectors import UseCaseValidation, usecase_validation_get
 from usecases.models import ActorRole, Scenario, Step, UseCase
 
 READY, RENDERING, FAILED = "ready", "rendering", "failed"
@@ -228,8 +222,8 @@ def usecase_diagrams_get(*, use_case: UseCase) -> list[DiagramEntry]:
 
 
 def usecase_diagram_facts_load(*, use_case_id: int) -> UseCase | None:
-    """The use case with what its diagrams are drawn from, each relation a plain list (`sgam.selectors.prefetched`
-    reads them), in the order `with_document()` gives them: a fixed number of queries."""
+    """The use case with what its diagrams are drawn from, each relation a plain list (`facts.prefetched` reads
+    them), in the order `with_document()` gives them: a fixed number of queries."""
     links = ("producers", "receivers", "primary_actors", "information_objects", "requirements")
     steps = Step.objects.order_by("position", "id").prefetch_related(*(plain_rows(name) for name in links))
     scenarios = Scenario.objects.prefetch_related(

@@ -3,7 +3,7 @@
 User text never becomes DOT or SVG markup. `Dot` writes the source itself: node ids must be made of letters,
 digits, "_" and "-" (primary keys and codes; anything else is refused), every attribute value is a quoted DOT
 string except an `HtmlLabel`, and the only way to make an `HtmlLabel` is `html_label`, which takes markup built by
-`sgam.rendering` around user text escaped by `text` (`<`, `>`, `&`, quotes escaped, characters XML cannot hold
+`rendering` around user text escaped by `text` (`<`, `>`, `&`, quotes escaped, characters XML cannot hold
 removed). Graphviz escapes the text again when it writes the SVG.
 
 Every render runs Graphviz in a subprocess with a time limit (`UCMR_DIAGRAM_TIMEOUT` seconds).
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-# Part of every content hash: change it when a change to sgam.rendering or here changes what diagrams look like.
+# Part of every content hash: change it when a change to `rendering` or here changes what diagrams look like.
 RENDERER_VERSION = "2"
 DEFAULT_TIMEOUT = 30  # seconds
 FONT = "Helvetica,Arial,sans-serif"

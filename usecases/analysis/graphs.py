@@ -9,7 +9,7 @@
   and what depends on one actor or information object, directly and through related use cases.
 
 Pass a use case as `usecases.selectors.usecase_get` (`with_document()`) loads it, read by
-`sgam.selectors.usecase_facts`, and its effective placements (`sgam.selectors.usecase_placements`).
+`usecases.analysis.facts.usecase_facts`, and its effective placements (`sgam.selectors.usecase_placements`).
 Node ids are made here from primary keys and codes only; user text travels in attributes, never in ids.
 """
 
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from sgam.selectors import Cell, ScenarioFacts, StepFacts, UseCaseFacts, UseCasePlacements
+from sgam.selectors import Cell, UseCasePlacements
+from usecases.analysis.facts import ScenarioFacts, StepFacts, UseCaseFacts
 from usecases.models import Scenario
 
 UNKNOWN_ACTOR = "actor-unknown"

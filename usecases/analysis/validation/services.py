@@ -13,14 +13,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from sgam.models import ValidationFinding, ValidationResult
-from sgam.selectors import (
-    plain_rows,
-    sgam_reference_get,
-    step_link_rows,
-    usecase_facts,
-    usecase_placements_many,
-)
-from sgam.validation.rules import ERROR, Context, Finding, counts_of, findings_of
+from sgam.selectors import sgam_reference_get, usecase_placements_many
+from usecases.analysis.facts import plain_rows, step_link_rows, usecase_facts
+from usecases.analysis.validation.rules import ERROR, Context, Finding, counts_of, findings_of
 from usecases.models import ActorRole, Scenario, Step, UseCase, UseCaseRelation
 
 CHUNK = 200
@@ -33,7 +28,7 @@ Progress = Callable[[int, str], None]
 def _load(use_case_ids: Iterable[int]) -> list[UseCase]:
     """The use cases with what the rules read: `with_document()` without the tables no rule looks at (the
     relations' use cases with their scenarios, to tell placeholders); scenarios, steps and the steps' references
-    as plain lists (`sgam.selectors.prefetched` reads them first), which cost no manager per row."""
+    as plain lists (`usecases.analysis.facts.prefetched` reads them first), which cost no manager per row."""
     ids = list(use_case_ids)
     steps = Step.objects.order_by("position", "id")
     scenarios = Scenario.objects.order_by("position", "id").prefetch_related(

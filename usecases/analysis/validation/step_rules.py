@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from sgam.validation.base import ERROR, INFO, WARNING, Context, Hit, rule, scenario_name, step_name
+from usecases.analysis.validation.base import ERROR, INFO, WARNING, Context, Hit, rule, scenario_name, step_name
 
 SERVICES = ("CREATE", "GET", "CHANGE", "DELETE", "CANCEL", "CLOSE", "EXECUTE", "REPORT", "TIMER")
 REPEAT = re.compile(r"^REPEAT\s*\(\s*([^()\s-]+)\s*-\s*([^()\s-]+)\s*\)$", re.IGNORECASE)
