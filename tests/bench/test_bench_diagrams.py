@@ -24,7 +24,7 @@ from sgam.models import Domain, NistDomain, NistPlacement, SgamPlacement, Zone
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
 from tests.factories import UserFactory, with_repository_role
-from usecases.analysis import services as sgam_services
+from usecases.analysis import services as analysis_services
 from usecases.analysis.diagrams import usecase_diagram_specs_get, usecase_generated_get
 from usecases.analysis.services import usecase_diagrams_render
 from usecases.analysis.validation.services import validation_run
@@ -52,13 +52,13 @@ def place_actors(use_case: UseCase) -> None:
 @pytest.fixture
 def graphviz_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = sgam_services.graphviz_run
+    real = analysis_services.graphviz_run
 
     def counting(*, dot, output_format, timeout=None):
         calls.append(output_format)
         return real(dot=dot, output_format=output_format, timeout=timeout)
 
-    monkeypatch.setattr(sgam_services, "graphviz_run", counting)
+    monkeypatch.setattr(analysis_services, "graphviz_run", counting)
     return calls
 
 

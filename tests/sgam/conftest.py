@@ -19,7 +19,7 @@ from tests.factories import (
     UseCaseRelationFactory,
     VersionEntryFactory,
 )
-from usecases.analysis import services as sgam_services
+from usecases.analysis import services as analysis_services
 from usecases.models import ActorRole, Scenario, Step, UseCase
 from usecases.selectors import usecase_get
 
@@ -176,11 +176,11 @@ def clean_use_case(db) -> UseCase:
 def graphviz_calls(monkeypatch) -> list[str]:
     """Every Graphviz run (its output format) made through the rendering services during the test."""
     calls: list[str] = []
-    real = sgam_services.graphviz_run
+    real = analysis_services.graphviz_run
 
     def counting(*, dot, output_format, timeout=None):
         calls.append(output_format)
         return real(dot=dot, output_format=output_format, timeout=timeout)
 
-    monkeypatch.setattr(sgam_services, "graphviz_run", counting)
+    monkeypatch.setattr(analysis_services, "graphviz_run", counting)
     return calls
