@@ -1,0 +1,416 @@
+"""The IEC 62559-2 template described once, as data: its sections (1.1 to 8) in order, each with its labelled fields
+and its tables, each table's columns a label and how to read the cell from a row. A new column is one more
+`Column` here.
+
+What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it. The Word and
+Excel layouts (usecases.word.layout, usecases.excel.layout) describe where each template puts a field in its file;
+they name fields by the same section numbers.
+
+A value is read from a `Source`: the use case, with its prefetched rows (`UseCase.objects.with_document()`), and
+the page's assembled document (`usecases.selectors.usecase_document`), whose step trees, conditions, drawings and
+requirement groups are already computed.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from usecases.models import Condition, UseCase
+from usecases.selectors import UseCaseDocument
+
+
+def names(items: Iterable[Any], attribute: str = "name") -> str:
+    return ", ".join(str(getattr(item, attribute) if attribute else item) for item in items)
+
+
+def short_ids(items: Iterable[Any]) -> str:
+    return ", ".join(item.identifier or item.name for item in items)
+
+
+def conditions_text(conditions: Iterable[Condition]) -> str:
+    return "; ".join(condition.name or condition.description for condition in conditions)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the template's values are read from."""
+
+    use_case: UseCase
+    document: UseCaseDocument
+
+    @cached_property
+    def grouping_names(self) -> dict[int, str]:
+        return {grouping.pk: grouping.name for grouping in self.use_case.actor_groupings.all()}
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled value of a section (1.1's ID, 1.3's scope ...)."""
+
+    label: str
+    value: Callable[[UseCase], Any]
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    value: Callable[[Any], Any]  # the cell, from the table's row
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a section: its rows (`rows`, from the source), each keyed by its mRID (`key`).
+
+    `repeat` makes it one table per item (the steps table per scenario): it gives the items, and `rows`, `key_of`
+    and `title_of` then take the item. `references` names, per row, another use case the row refers to (to hide its
+    name from readers who may not see it)."""
+
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: Callable[..., Iterable[Any]]
+    row_key: Callable[[Any], Any] = lambda row: row.mrid
+    repeat: Callable[[Source], Iterable[Any]] | None = None
+    key_of: Callable[[Any], str] | None = None
+    title_of: Callable[[Any], str] | None = None
+    references: Callable[[Any], Any] | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        return [column.label for column in self.columns]
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    fields: tuple[Field, ...] = ()
+    tables: tuple[Table, ...] = field(default_factory=tuple)
+
+
+def _version_date(version) -> str:
+    return version.date.date().isoformat() if version.date else ""
+
+
+def _drawing_image(row) -> str:
+    return row.drawing.image.name if row.drawing.image else ""
+
+
+def _requirement_rows(source: Source):
+    return ((group, requirement) for group in source.document.requirement_groups for requirement in group.requirements)
+
+
+CONDITION_COLUMNS = (
+    Column("No.", lambda condition: condition.number),
+    Column("Name", lambda condition: condition.name),
+    Column("Description", lambda condition: condition.description),
+)
+
+STEP_COLUMNS = (
+    Column("Step No.", lambda node: node.number),
+    Column("Event", lambda node: node.step.event),
+    Column("Name of process/activity", lambda node: node.step.name),
+    Column("Description of process/activity", lambda node: node.step.description),
+    Column("Service", lambda node: node.step.service),
+    Column("Information producer (actor)", lambda node: names(node.step.producers.all())),
+    Column("Information receiver (actor)", lambda node: names(node.step.receivers.all())),
+    Column("Information exchanged (IDs)", lambda node: short_ids(node.step.information_objects.all())),
+    Column("Requirement, R-IDs", lambda node: short_ids(node.step.requirements.all())),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "1.1",
+        "Name of use case",
+        fields=(
+            Field("ID", lambda uc: uc.identifier),
+            Field("Area / Domain(s) / Zone(s)", lambda uc: uc.area),
+            Field("Name of use case", lambda uc: uc.name),
+            Field("SGAM placement", lambda uc: "; ".join(str(placement) for placement in uc.sgam_placements.all())),
+            Field("NIST domains", lambda uc: names((p.nist_domain for p in uc.nist_placements.all()), "")),
+        ),
+    ),
+    Section(
+        "1.2",
+        "Version management",
+        tables=(
+            Table(
+                "versions",
+                "Versions",
+                (
+                    Column("Version No.", lambda version: version.number),
+                    Column("Date", _version_date),
+                    Column("Name of author(s)", lambda version: version.authors),
+                    Column("Changes", lambda version: version.changes),
+                    Column("Approval status", lambda version: version.approval_status),
+                ),
+                rows=lambda source: source.use_case.versions.all(),
+            ),
+        ),
+    ),
+    Section(
+        "1.3",
+        "Scope and objectives of use case",
+        fields=(Field("Scope", lambda uc: uc.scope),),
+        tables=(
+            Table(
+                "objectives",
+                "Objectives",
+                (Column("Name", lambda row: row.name), Column("Description", lambda row: row.description)),
+                rows=lambda source: source.use_case.objectives.all(),
+            ),
+            Table(
+                "business-cases",
+                "Related business cases",
+                (
+                    Column("Name", lambda case: case.name),
+                    Column("Areas", lambda case: names(case.areas.all())),
+                    Column("Description", lambda case: case.description),
+                ),
+                rows=lambda source: source.use_case.business_cases.all(),
+            ),
+        ),
+    ),
+    Section(
+        "1.4",
+        "Narrative of use case",
+        fields=(
+            Field("Short description", lambda uc: uc.short_description),
+            Field("Complete description", lambda uc: uc.complete_description),
+        ),
+    ),
+    Section(
+        "1.5",
+        "Key performance indicators (KPI)",
+        tables=(
+            Table(
+                "kpis",
+                "KPIs",
+                (
+                    Column("ID", lambda kpi: kpi.identifier),
+                    Column("Name", lambda kpi: kpi.name),
+                    Column("Description", lambda kpi: kpi.description),
+                    Column("Reference to mentioned use case objectives", lambda kpi: names(kpi.objectives.all())),
+                ),
+                rows=lambda source: source.use_case.kpis.all(),
+            ),
+        ),
+    ),
+    Section(
+        "1.6",
+        "Use case conditions",
+        tables=(
+            Table("assumptions", "Assumptions", CONDITION_COLUMNS, rows=lambda source: source.document.assumptions),
+            Table(
+                "prerequisites", "Prerequisites", CONDITION_COLUMNS, rows=lambda source: source.document.prerequisites
+            ),
+        ),
+    ),
+    Section(
+        "1.7",
+        "Further information to the use case for classification/mapping",
+        fields=(
+            Field("Level of depth", lambda uc: uc.level_of_depth),
+            Field("Prioritisation", lambda uc: uc.prioritisation),
+            Field("Generic, regional or national relation", lambda uc: uc.classification),
+            Field("Nature of the use case", lambda uc: uc.nature),
+            Field("View point", lambda uc: uc.view_point),
+            Field("Further keywords for classification", lambda uc: uc.keywords),
+        ),
+        tables=(
+            Table(
+                "relations",
+                "Relation to other use cases",
+                (
+                    Column("Relation", lambda relation: relation.get_type_display()),
+                    Column("Related use case", lambda relation: relation.related),
+                    Column("Description", lambda relation: relation.description),
+                ),
+                rows=lambda source: [row.relation for row in source.document.relations],
+                references=lambda relation: relation.related_id,
+            ),
+        ),
+    ),
+    Section(
+        "1.8",
+        "General remarks",
+        tables=(
+            Table(
+                "remarks",
+                "Remarks",
+                (Column("Remark", lambda remark: remark.text),),
+                rows=lambda source: source.use_case.remarks.all(),
+            ),
+        ),
+    ),
+    Section(
+        "2",
+        "Diagrams of use case",
+        tables=(
+            Table(
+                "drawings",
+                "Diagrams",
+                (
+                    Column("Name", lambda row: row.drawing.name),
+                    Column("Diagram type", lambda row: row.drawing.get_drawing_type_display()),
+                    Column("Refers to", lambda row: row.refers_to or "Use case"),
+                    Column("URI", lambda row: row.drawing.uri),
+                    Column("Image file", _drawing_image),
+                ),
+                rows=lambda source: source.document.drawings,
+                row_key=lambda row: row.drawing.mrid,
+            ),
+        ),
+    ),
+    Section(
+        "3.1",
+        "Actors",
+        fields=(Field("Primary actors of the use case", lambda uc: names(uc.primary_actors.all())),),
+        tables=(
+            Table(
+                "actor-groupings",
+                "Groupings",
+                (
+                    Column("Grouping", lambda grouping: grouping.name),
+                    Column("Group description", lambda grouping: grouping.description),
+                ),
+                rows=lambda source: source.use_case.actor_groupings.all(),
+            ),
+            Table(
+                "actors",
+                "Actors",
+                (
+                    Column("Actor name", lambda row: row[0].actor.name),
+                    Column("Actor type", lambda row: row[0].actor.get_type_display()),
+                    Column("Actor description", lambda row: row[0].actor.description),
+                    Column("Grouping", lambda row: row[1].get(row[0].grouping_id, "")),
+                    Column("Further information", lambda row: row[0].further_information),
+                ),
+                rows=lambda source: ((role, source.grouping_names) for role in source.use_case.actor_roles.all()),
+                row_key=lambda row: row[0].mrid,
+            ),
+        ),
+    ),
+    Section(
+        "3.2",
+        "References",
+        tables=(
+            Table(
+                "references",
+                "References",
+                (
+                    Column("No.", lambda reference: reference.number),
+                    Column("Reference type", lambda reference: reference.reference_type),
+                    Column("Reference", lambda reference: reference.name),
+                    Column("Status", lambda reference: reference.status),
+                    Column("Impact on use case", lambda reference: reference.impact),
+                    Column("Originator", lambda reference: reference.originator),
+                    Column("Link", lambda reference: reference.link),
+                ),
+                rows=lambda source: source.use_case.references.all(),
+            ),
+        ),
+    ),
+    Section(
+        "4.1",
+        "Overview of scenarios",
+        tables=(
+            Table(
+                "scenarios",
+                "Scenarios",
+                (
+                    Column("No.", lambda section: section.scenario.number),
+                    Column("Scenario name", lambda section: section.scenario.name),
+                    Column("Scenario description", lambda section: section.scenario.description),
+                    Column("Primary actor", lambda section: names(section.scenario.primary_actors.all())),
+                    Column("Triggering event", lambda section: conditions_text(section.triggering_events)),
+                    Column("Pre-condition", lambda section: conditions_text(section.preconditions)),
+                    Column("Post-condition", lambda section: conditions_text(section.postconditions)),
+                    Column("Requirements", lambda section: short_ids(section.scenario.requirements.all())),
+                ),
+                rows=lambda source: source.document.scenarios,
+                row_key=lambda section: section.scenario.mrid,
+            ),
+        ),
+    ),
+    Section(
+        "4.2",
+        "Steps per scenario",
+        tables=(
+            Table(
+                "steps",
+                "Steps",
+                STEP_COLUMNS,
+                repeat=lambda source: source.document.scenarios,
+                rows=lambda section: section.steps,
+                row_key=lambda node: node.step.mrid,
+                key_of=lambda section: f"steps-{section.scenario.mrid}",
+                title_of=lambda section: f"Scenario {section.scenario}",
+            ),
+        ),
+    ),
+    Section(
+        "5",
+        "Information exchanged",
+        tables=(
+            Table(
+                "information",
+                "Information exchanged",
+                (
+                    Column("Information exchanged, ID", lambda item: item.identifier),
+                    Column("Name of information", lambda item: item.name),
+                    Column("Description", lambda item: item.description),
+                    Column("Requirement, R-IDs", lambda item: short_ids(item.requirements.all())),
+                ),
+                rows=lambda source: source.document.information_objects,
+            ),
+        ),
+    ),
+    Section(
+        "6",
+        "Requirements",
+        tables=(
+            Table(
+                "requirements",
+                "Requirements",
+                (
+                    Column("Category", lambda row: str(row[0].category) if row[0].category else ""),
+                    Column("Requirement R-ID", lambda row: row[1].identifier),
+                    Column("Requirement name", lambda row: row[1].name),
+                    Column("Requirement description", lambda row: row[1].description),
+                ),
+                rows=_requirement_rows,
+                row_key=lambda row: row[1].mrid,
+            ),
+        ),
+    ),
+    Section(
+        "7",
+        "Common terms and definitions",
+        tables=(
+            Table(
+                "terms",
+                "Terms",
+                (Column("Term", lambda term: term.term), Column("Definition", lambda term: term.definition)),
+                rows=lambda source: source.use_case.common_terms.all(),
+            ),
+        ),
+    ),
+    Section(
+        "8",
+        "Custom information",
+        tables=(
+            Table(
+                "custom-information",
+                "Custom information",
+                (
+                    Column("Key", lambda item: item.key),
+                    Column("Value", lambda item: item.value),
+                    Column("Refers to section", lambda item: item.refers_to_section),
+                ),
+                rows=lambda source: source.use_case.custom_information.all(),
+            ),
+        ),
+    ),
+)
