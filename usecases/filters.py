@@ -6,6 +6,7 @@ so that rendering its form costs no query.
 
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
+from urllib.parse import urlencode
 
 import django_filters
 from django.db.models import Q
@@ -23,6 +24,7 @@ from usecases.selectors import (
     usecase_facet_counts,
     usecase_nature_list,
     usecase_sorted,
+    usecase_value_counts,
     workspace_list,
 )
 
@@ -83,6 +85,8 @@ class UseCaseFilterSet(django_filters.FilterSet):
     )
 
     FACETS = ("workspace", "status", "nature", "actor", "sgam_domain", "sgam_zone", "nist_domain")
+    # Facets of the use case's own values (no relation to many): counted together when no filter of theirs is on.
+    PLAIN_FACETS = ("status", "workspace", "nature")
 
     filter_sgam_domain = _within("sgam_placements__domain__code")
     filter_sgam_zone = _within("sgam_placements__zone__code")
@@ -108,6 +112,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
         for name, values in choices.items():
             self.filters[name].extra["choices"] = cache(values)
         self._index_caught_up = False
+        self.total: int | None = None
 
     @cached_property
     def actor_choices(self) -> list:
@@ -136,8 +141,8 @@ class UseCaseFilterSet(django_filters.FilterSet):
         return usecase_sorted(queryset, value)
 
     def filter_queryset_except(self, queryset, facet: str):
-        """`queryset` filtered by every active filter but `facet`'s own: what a facet's counts are taken from (the
-        text matched, not ranked: a count needs no order)."""
+        """`queryset` filtered by every active filter but `facet`'s own ("": every one): what a facet's counts are
+        taken from (the text matched, not ranked: a count needs no order)."""
         for name, value in self._active().items():
             if name in (facet, "sort") or value in (None, "", [], ()):
                 continue
@@ -149,21 +154,38 @@ class UseCaseFilterSet(django_filters.FilterSet):
         return queryset
 
     def facets(self) -> list[Facet]:
-        """The facets of the list, each value with its count given the other active filters (one query per facet),
-        in the order of the filter's choices. Values no use case has are left out, unless selected; so are the
+        """The facets of the list, each value with its count given the other active filters (one query per facet,
+        one for the facets of the use case's own values together), in the order of the filter's choices. With them
+        `total`, how many use cases the filters find, when that query counted them (the list's paginator takes it
+        rather than counting them again). Values no use case has are left out, unless selected; so are the
         actors that another one stands for (its abbreviation). None at all when a filter is not valid (the list then
         shows the error and no rows)."""
         if self.is_bound and not self.is_valid():
             return []
         active = self._active()
+        user = getattr(self.request, "user", None)
+        # The facets of the use case's own values that no active filter narrows all count the same use cases (those
+        # of every active filter): one GROUP BY for them all.
+        shared = [name for name in self.PLAIN_FACETS if not active.get(name)]
+        fields = [self.filters[name].field_name for name in shared]
+        shared_counts, self.total = {}, None
+        if shared:
+            shared_counts, self.total = usecase_value_counts(
+                user=user, fields=fields, narrow=partial(self.filter_queryset_except, facet="")
+            )
+        query = self._query_pairs()
         facets = []
         for name in self.FACETS:
-            counts = usecase_facet_counts(
-                user=getattr(self.request, "user", None),
-                field=self.filters[name].field_name,
-                narrow=partial(self.filter_queryset_except, facet=name),
-                groups=self.actor_groups.head_of if name == "actor" else None,
-            )
+            field = self.filters[name].field_name
+            if name in shared:
+                counts = shared_counts[field]
+            else:
+                counts = usecase_facet_counts(
+                    user=user,
+                    field=field,
+                    narrow=partial(self.filter_queryset_except, facet=name),
+                    groups=self.actor_groups.head_of if name == "actor" else None,
+                )
             selected = set(active.get(name) or ())
             values = [
                 FacetValue(
@@ -171,7 +193,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
                     label=str(label),
                     count=counts.get(str(value), 0),
                     selected=str(value) in selected,
-                    toggle_query=self._toggled_query(name, str(value)),
+                    toggle_query=_toggled(query, name, str(value)),
                 )
                 for value, label in self.form.fields[name].choices
                 if str(value) in counts or str(value) in selected
@@ -200,15 +222,26 @@ class UseCaseFilterSet(django_filters.FilterSet):
     def _active(self) -> dict:
         return self.form.cleaned_data if self.is_bound and self.is_valid() else {}
 
-    def _toggled_query(self, name: str, value: str) -> str:
-        """The current query string with `value` added to or removed from filter `name`, from the first page."""
-        query = QueryDict(mutable=True)
-        if isinstance(self.data, QueryDict):
-            query = self.data.copy()
-        query.pop("page", None)
-        values = query.getlist(name)
-        query.setlist(name, [other for other in values if other != value] if value in values else [*values, value])
-        return query.urlencode()
+    def _query_pairs(self) -> list[tuple[str, list[str]]]:
+        """The current query string as (name, values) pairs, in order, without the page."""
+        if not isinstance(self.data, QueryDict):
+            return []
+        return [(key, values) for key, values in self.data.lists() if key != "page"]
+
+
+def _toggled(query: list[tuple[str, list[str]]], name: str, value: str) -> str:
+    """The query string `query` with `value` added to or removed from filter `name` (as QueryDict.setlist would:
+    a new filter last, a new value after the filter's others), from the first page."""
+    pairs = []
+    found = False
+    for key, values in query:
+        if key == name:
+            found = True
+            values = [other for other in values if other != value] if value in values else [*values, value]
+        pairs.extend((key, other) for other in values)
+    if not found:
+        pairs.append((name, value))
+    return urlencode(pairs)
 
 
 class InformationObjectFilterSet(django_filters.FilterSet):

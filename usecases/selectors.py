@@ -539,6 +539,26 @@ def usecase_facet_counts(
     return {str(value): count for value, count in counted if value is not None}
 
 
+def usecase_value_counts(
+    *, user, fields: list[str], narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None
+) -> tuple[dict[str, dict[str, int]], int]:
+    """For each of `fields`, values of the use case itself (its status, its workspace's slug), how many of the use
+    cases the user may see (`narrow`ed) have each value, and how many they are in all: the facets that the same
+    filters narrow, in one GROUP BY of the use cases rather than one per facet (and the list's count with them)."""
+    use_cases = visible_to(user, UseCase.objects.listed())
+    if narrow is not None:
+        use_cases = narrow(use_cases)
+    counts: dict[str, dict[str, int]] = {name: defaultdict(int) for name in fields}
+    total = 0
+    grouped = use_cases.order_by().values(*fields).annotate(count=Count("pk")).values_list(*fields, "count")
+    for *values, count in grouped:
+        total += count
+        for name, value in zip(fields, values, strict=True):
+            if value is not None:
+                counts[name][str(value)] += count
+    return {name: dict(values) for name, values in counts.items()}, total
+
+
 def _facet_rows(field: str, use_cases: QuerySet[UseCase]) -> tuple[QuerySet, str]:
     """The rows a facet of `field` groups, and the field that names their use case: the rows of the relation the path
     starts with (actor roles, placements) whose use case is one of `use_cases`, when the rest of the path crosses

@@ -104,7 +104,14 @@ class UseCaseListView(SelectorListView):
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.filterset.total is not None:
+            paginator.count = self.filterset.total
+        return paginator
+
     def get_context_data(self, **kwargs):
+        # The facets first: counting them counts the results too, which the paginator then needs not count again.
         context = super().get_context_data(
             facets=self.filterset.facets(), sort_columns=self.filterset.sort_columns(), **kwargs
         )
