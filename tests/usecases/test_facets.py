@@ -106,6 +106,26 @@ def test_a_facet_counts_with_every_other_filter_but_not_its_own(reader, catalogu
     assert counts(response, "actor") == {"DSO": 1}
 
 
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, {"Alpha", "Bravo", "Charlie", "Delta"}),
+        ({"sgam_domain": "der"}, {"Alpha", "Bravo"}),
+        ({"workspace": "market", "nature": "SUC"}, {"Charlie", "Delta"}),
+        ({"status": "draft", "workspace": "grid", "nature": "BUC"}, {"Alpha"}),
+    ],
+    ids=["none", "a placement", "two plain facets", "every plain facet"],
+)
+def test_the_result_count_is_the_number_of_rows_found(reader, settings, catalogue, params, expected):
+    """The count comes with the facet counts when a plain facet is not filtered, else from a query of its own."""
+    settings.UCMR_PAGE_SIZE = 1
+    response = reader.get(URL, params)
+
+    assert response.context["paginator"].count == len(expected)
+    assert response.context["paginator"].num_pages == len(expected)
+    assert {row.name for row in response.context["paginator"].object_list} == expected
+
+
 def test_counts_across_placements_count_use_cases_not_matching_placements(reader, catalogue):
     """Alpha is in zone Field through its DER placement; it also has a Distribution placement (in Station). A use
     case "in zone Field and in domain Distribution" is a use case with both, as the filters read it."""
