@@ -1,13 +1,11 @@
 """Writes to the actor library."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
 
 from actors.models import Actor
-from sgam.models import SgamPlacement
-from sgam.services import sgam_placement_add
 from ucmr.services import model_create, model_delete, model_update
 from ucmr.signals import library_object_changed
 
@@ -18,11 +16,12 @@ def actor_create(*, user, data: Mapping[str, Any]) -> Actor:
 
 
 @transaction.atomic
-def actor_update(*, user, actor: Actor, data: Mapping[str, Any], placement: Mapping[str, Any] | None = None) -> Actor:
-    """Change the actor; `placement` (layer, domain, zone) adds an SGAM cell to its default placement."""
+def actor_update(*, user, actor: Actor, data: Mapping[str, Any], also: Iterable[Callable[[Actor], Any]] = ()) -> Actor:
+    """Change the actor; `also`: the writes of other apps' parts of its edit form (an SGAM cell added to its
+    default placement: `ucmr.editing.FormPart`), in the same transaction, before the change is signalled."""
     updated = model_update(user=user, instance=actor, data=data)
-    if placement is not None and not SgamPlacement.objects.filter(actor=updated, **placement).exists():
-        sgam_placement_add(user=user, subject=updated, **placement)
+    for write in also:
+        write(updated)
     library_object_changed.send(sender=Actor, obj=updated)
     return updated
 

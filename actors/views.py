@@ -7,7 +7,6 @@ from actors.selectors import actor_get, actor_list
 from actors.services import actor_create, actor_update
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView
 from ucmr.pages import SelectorDetailView, SelectorListView
-from usecases.analysis.impact import actor_impact_get
 
 
 class ActorListView(SelectorListView):
@@ -18,14 +17,12 @@ class ActorListView(SelectorListView):
 
 
 class ActorDetailView(SelectorDetailView):
-    """The actor and the visible use cases it takes part in."""
+    """The actor, the visible use cases it takes part in and its impact analysis (parts usecases registers:
+    `usecases.library_parts`)."""
 
     selector = actor_get
     template_name = "actors/actor_detail.html"
     context_object_name = "actor"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(impact=actor_impact_get(user=self.request.user, actor=self.object), **kwargs)
 
 
 class ActorCreateView(ServiceCreateView):
@@ -45,7 +42,8 @@ class ActorUpdateView(ServiceUpdateView):
     own_object_fields = ("description",)
 
     def save(self, form, data):
-        return actor_update(user=self.request.user, actor=self.stored_object(), data=data, placement=form.placement())
+        user = self.request.user
+        return actor_update(user=user, actor=self.stored_object(), data=data, also=form.part_writes(user=user))
 
 
 class ActorHistoryView(ObjectHistoryView):

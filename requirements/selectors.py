@@ -4,9 +4,8 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement, RequirementCategory
+from ucmr.pages import detail_prefetches
 from ucmr.permissions import visible_to
-from usecases.models import Scenario, UseCase
-from usecases.selectors import USECASE_ORDERING, step_list
 
 
 def requirement_list(*, user) -> QuerySet[Requirement]:
@@ -18,17 +17,11 @@ def requirement_list(*, user) -> QuerySet[Requirement]:
 
 
 def requirement_get(*, user, pk) -> Requirement:
-    """With the information objects that refer to it, `visible_steps` and `visible_scenarios`: the steps and the
-    scenarios of visible use cases that do."""
-    scenarios = (
-        Scenario.objects.filter(use_case__in=visible_to(user, UseCase.objects.all()))
-        .select_related("use_case__workspace")
-        .order_by(*(f"use_case__{name}" for name in USECASE_ORDERING), "position", "pk")
-    )
+    """With the information objects that refer to it and what the parts of its page need
+    (`ucmr.pages.register_detail_part`; usecases adds `visible_steps` and `visible_scenarios`: the steps and the
+    scenarios of visible use cases that refer to it)."""
     requirements = Requirement.objects.with_related().prefetch_related(
-        "information_objects",
-        Prefetch("steps", queryset=step_list(user=user), to_attr="visible_steps"),
-        Prefetch("scenarios", queryset=scenarios, to_attr="visible_scenarios"),
+        "information_objects", *detail_prefetches(Requirement, user=user)
     )
     return get_object_or_404(visible_to(user, requirements), pk=pk)
 

@@ -61,6 +61,16 @@ def sgam_placement_add(
 
 
 @transaction.atomic
+def sgam_placement_ensure(
+    *, user, subject: models.Model, layer: Layer | None, domain: Domain | None, zone: Zone | None
+) -> SgamPlacement:
+    """Place `subject` in the cell unless it is placed there already (an actor's edit page adds a cell)."""
+    cell = {_subject_field(subject): subject, "layer": layer, "domain": domain, "zone": zone}
+    existing = SgamPlacement.objects.filter(**cell).first()
+    return existing or sgam_placement_add(user=user, subject=subject, layer=layer, domain=domain, zone=zone)
+
+
+@transaction.atomic
 def nist_placement_add(
     *, user, subject: models.Model, nist_domain: NistDomain, expected_revision: int | None = None
 ) -> NistPlacement:

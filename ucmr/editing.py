@@ -30,6 +30,51 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, messages)
 
 
+class FormPart:
+    """Fields an app above adds to another app's edit form, and what it writes from them: registered with
+    `register_form_part` in its AppConfig.ready(), so that the app below imports none of it (as the actor's edit
+    page offers an SGAM cell)."""
+
+    def fields(self) -> dict[str, forms.Field]:
+        raise NotImplementedError
+
+    def clean(self, form: forms.Form, cleaned: dict[str, Any]) -> None:
+        """Put errors on `form` (its `add_error`); the services validate again."""
+
+    def write(self, *, user, cleaned: dict[str, Any]) -> Callable[[models.Model], Any] | None:
+        """What to write for the form's object once its own service has saved it, or None for nothing."""
+        raise NotImplementedError
+
+
+_form_parts: dict[str, list[FormPart]] = {}
+
+
+def register_form_part(model: type[models.Model] | str, part: FormPart) -> None:
+    """Add `part` to the edit forms of `model` (a model or its "app_label.ModelName") that take parts."""
+    _form_parts.setdefault(model if isinstance(model, str) else model._meta.label, []).append(part)
+
+
+class PartsFormMixin:
+    """A model form with the parts registered for its model: their fields after its own, their checks, and
+    `part_writes(user=...)` for its service to run in the same transaction."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = _form_parts.get(self._meta.model._meta.label, [])
+        for part in self.parts:
+            self.fields.update(part.fields())
+
+    def clean(self):
+        cleaned = super().clean()
+        for part in self.parts:
+            part.clean(self, cleaned)
+        return cleaned
+
+    def part_writes(self, *, user) -> list[Callable[[models.Model], Any]]:
+        writes = (part.write(user=user, cleaned=self.cleaned_data) for part in self.parts)
+        return [write for write in writes if write is not None]
+
+
 class ServiceFormMixin:
     """Saves a valid form with `save(data)` (a service call); a ValidationError it raises is shown on the form."""
 
