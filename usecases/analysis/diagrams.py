@@ -16,6 +16,7 @@ A diagram's key is the same in every repository holding the use case (no primary
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -55,6 +56,34 @@ class DiagramSpec(DiagramHeading):
     @property
     def content_hash(self) -> str:
         return self.dot.content_hash
+
+
+def usecase_diagrams_store(
+    *, use_case: UseCase, diagrams: Iterable[DiagramHeading], ignore_conflicts: bool = False
+) -> list[UseCaseDiagram]:
+    """Store the rows naming the diagrams of the use case at its revision, in their order: specs with their content
+    hash, headings without one yet (the rendering job fills them in). `ignore_conflicts` keeps rows another reader
+    stored first."""
+    return UseCaseDiagram.objects.bulk_create(
+        [
+            UseCaseDiagram(
+                use_case_id=use_case.pk,
+                revision=use_case.revision,
+                renderer=RENDERER_VERSION,
+                key=diagram.key,
+                kind=diagram.kind,
+                subject=diagram.subject,
+                title=diagram.title[:300],
+                scenario_id=diagram.scenario_id,
+                page=diagram.page,
+                pages=diagram.pages,
+                content_hash=diagram.content_hash if isinstance(diagram, DiagramSpec) else "",
+                position=position,
+            )
+            for position, diagram in enumerate(diagrams)
+        ],
+        ignore_conflicts=ignore_conflicts,
+    )
 
 
 def _sequence_key(scenario: Scenario, page: int) -> str:
@@ -386,26 +415,7 @@ def _stored_or_named(use_case: UseCase) -> list[DiagramEntry]:
     headings = usecase_diagram_headings(facts=facts, placements=usecase_placements(facts=facts))
     # Kept for the revision without a content hash (the job fills them in), so the page's polls while the job runs,
     # and other readers, name them from here instead of reading the rows again.
-    UseCaseDiagram.objects.bulk_create(
-        [
-            UseCaseDiagram(
-                use_case_id=use_case.pk,
-                revision=use_case.revision,
-                renderer=RENDERER_VERSION,
-                key=heading.key,
-                kind=heading.kind,
-                subject=heading.subject,
-                title=heading.title[:300],
-                scenario_id=heading.scenario_id,
-                page=heading.page,
-                pages=heading.pages,
-                content_hash="",
-                position=position,
-            )
-            for position, heading in enumerate(headings)
-        ],
-        ignore_conflicts=True,
-    )
+    usecase_diagrams_store(use_case=use_case, diagrams=headings, ignore_conflicts=True)
     return [DiagramEntry(use_case.pk, heading, "", None) for heading in headings]
 
 

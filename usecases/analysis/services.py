@@ -11,7 +11,12 @@ from typing import Any
 from django.db import transaction
 
 from sgam.models import RenderedDiagram, UseCaseDiagram
-from usecases.analysis.diagrams import DiagramSpec, usecase_diagram_facts_load, usecase_diagram_specs_get
+from usecases.analysis.diagrams import (
+    DiagramSpec,
+    usecase_diagram_facts_load,
+    usecase_diagram_specs_get,
+    usecase_diagrams_store,
+)
 from usecases.analysis.dot import RENDERER_VERSION, DotSource, RenderError, graphviz_run
 from usecases.models import UseCase
 
@@ -152,23 +157,7 @@ def usecase_diagram_index_store(*, use_case: UseCase, specs: list[DiagramSpec]) 
     if stored == {(spec.key, spec.content_hash) for spec in specs}:
         return  # stored by an earlier run for this revision
     UseCaseDiagram.objects.filter(use_case_id=use_case.pk).delete()
-    UseCaseDiagram.objects.bulk_create(
-        UseCaseDiagram(
-            use_case_id=use_case.pk,
-            revision=use_case.revision,
-            renderer=RENDERER_VERSION,
-            key=spec.key,
-            kind=spec.kind,
-            subject=spec.subject,
-            title=spec.title[:300],
-            scenario_id=spec.scenario_id,
-            page=spec.page,
-            pages=spec.pages,
-            content_hash=spec.content_hash,
-            position=position,
-        )
-        for position, spec in enumerate(specs)
-    )
+    usecase_diagrams_store(use_case=use_case, diagrams=specs)
 
 
 def usecase_diagram_index_clear(*, use_case_ids) -> int:
