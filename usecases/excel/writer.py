@@ -43,11 +43,11 @@ from PIL import Image
 
 from usecases.excel import guidance
 from usecases.excel.layout import EXTENDED_ROWS, FIELDS, FIRST_VALUE_COLUMN, LAST_TEMPLATE_ROW, ROWS, SINGLE, Row
-from usecases.excel.reader import (
+from usecases.exchange.office_names import (
     ActorIndex,
     InformationIndex,
     RequirementIndex,
-    _UseCaseIndex,
+    UseCaseIndex,
     fold,
     relation_parts,
     split_lines,
@@ -362,7 +362,7 @@ def _relations(use_case: doc.UseCase, library: Library) -> str:
     relations = [relation for relation in use_case.relations if relation.use_case_ref in library.use_cases]
     raw = use_case.extra.get("relations", "")
     if raw:
-        index = _UseCaseIndex(list(library.use_cases.values()))
+        index = UseCaseIndex(list(library.use_cases.values()))
         found = {(index.find(part), part.type) for part in relation_parts(raw)} - {("", "")}
         found = {(ref, kind) for ref, kind in found if ref and ref != use_case.mrid}
         if found == {(relation.use_case_ref, relation.type) for relation in relations}:

@@ -14,7 +14,8 @@ from usecases.excel.reader import is_workbook, read_workbook
 from usecases.exchange.loader import Progress, repository_import, repository_import_xml
 from usecases.exchange.report import ImportReport
 from usecases.models import Workspace
-from usecases.word.reader import is_word_document, read_word_document
+from usecases.word.package import is_word_document
+from usecases.word.reader import read_word_document
 from usecases.xml import document as doc
 from usecases.xml import read_document
 from usecases.xml.parsing import binary_source

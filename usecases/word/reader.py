@@ -23,74 +23,43 @@ position, so that importing the document again lands on what the first import cr
 """
 
 import html
-import io
-import itertools
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from docx.opc.constants import CONTENT_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as REL
-from docx.oxml.ns import qn
-from docx.package import Package
-from docx.table import Table as DocxTable
-from docx.table import _Cell as DocxCell
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
-from usecases.excel.reader import (
-    EMPTY_ZIP_SIGNATURE,
-    MAX_MEMBERS,
-    OLE_SIGNATURE,
-    XML_PARTS,
-    ZIP_SIGNATURE,
+from usecases.exchange.office_names import (
+    UNRESOLVED_KINDS,
     ActorIndex,
     InformationIndex,
     ScenarioMatcher,
+    Unresolved,
     cell_text,
-    declares_doctype,
     fold,
     lenient_date,
     list_item,
-    max_bytes_setting,
+    note_unresolved,
+    report_unresolved,
     service_text,
     term_and_definition,
 )
 from usecases.exchange.rows import UNGROUPED
 from usecases.word import layout
+from usecases.word.cells import EMPTY, MAX_COLUMNS, Block, Cell, Grid, Picture, TextReader, read_grid
+from usecases.word.package import WordImportError, check_document, open_package
 from usecases.xml import document as doc
 from usecases.xml.parsing import binary_source
-from usecases.xml.parsing import max_bytes_setting as xml_max_bytes_setting
 from usecases.xml.vocabulary import DRAWING_TYPES, derived_mrid, normalise_actor_type, normalise_drawing_type
 
 DEFAULT_MAX_TABLES = 1_000
 DEFAULT_MAX_ROWS = 1_000  # per table
-MAX_COLUMNS = 63  # Word's own limit
-DOCUMENT_PART = "word/document.xml"
 _NAMESPACE = "word"
-_MAIN_TYPES = (
-    CONTENT_TYPE.WML_DOCUMENT_MAIN,
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
-)
-_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
-_WORD_STREAM = "WordDocument".encode("utf-16-le")  # the main stream of a legacy binary .doc (an OLE file)
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_WORD_NAMES = (".docx", ".docm", ".dotx", ".dotm", ".doc")
 
-_RELATIONSHIP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_R_EMBED = f"{{{_RELATIONSHIP_NS}}}embed"
-_R_LINK = f"{{{_RELATIONSHIP_NS}}}link"
-_R_ID = f"{{{_RELATIONSHIP_NS}}}id"
-_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
-_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
-_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-_INCLUDE_PICTURE = re.compile(r"INCLUDEPICTURE\s+\"?([^\"\s]+)", re.IGNORECASE)
 
 # The document's fields that keep formatting (what `ucmr.richtext.RICH_TEXT_FIELDS` lists for their models).
 RICH_KEYS = frozenset(
@@ -122,190 +91,7 @@ RICH_KEYS = frozenset(
         "condition.assumption",
     }
 )
-_WRITTEN_LIST_ITEM = re.compile(r"^(\u2022|\d+\.)\t")
 _R_ID_SPLIT = re.compile(r"\s*[,;\n]\s*")
-
-
-class WordImportError(ValidationError):
-    """A document we will not read; the message says why, in words the upload form and the API show."""
-
-
-# Opening
-
-
-def is_word_document(data: bytes | BinaryIO, *, name: str = "") -> bool:
-    """Whether the content is a Word document, told by its content: a zip whose directory holds word/document.xml
-    (or, damaged, whose first parts name it), or an OLE file that is a legacy .doc. An encrypted document is an OLE
-    file that says nothing of what it holds, and a zip may be neither a workbook nor a document: there the file's
-    `name` decides (else the workbook reader refuses it, saying why)."""
-    source = binary_source(data)
-    start = source.tell()
-    head = source.read(8)
-    source.seek(start)
-    named = name.casefold().endswith(_WORD_NAMES)
-    if head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
-        try:
-            with zipfile.ZipFile(source) as archive:
-                names = set(archive.namelist())
-            return DOCUMENT_PART in names or (named and "xl/workbook.xml" not in names)
-        except (zipfile.BadZipFile, OSError):  # cut off or damaged: the first parts' local headers name them
-            source.seek(start)
-            return DOCUMENT_PART.encode() in source.read(1 << 16) or named
-        finally:
-            source.seek(start)
-    if head == OLE_SIGNATURE:
-        streams = _ole_streams(source)
-        return _WORD_STREAM in streams or (_ENCRYPTED_STREAM in streams and named)
-    return False
-
-
-def _ole_streams(source: BinaryIO) -> bytes:
-    """The stream names an OLE file's directory may hold (the whole file, scanned up to the import limit)."""
-    start = source.tell()
-    found = b""
-    chunk_size, limit = 1 << 16, max_bytes_setting()
-    previous = b""
-    while source.tell() - start < limit and (chunk := source.read(chunk_size)):
-        window = previous + chunk
-        for stream in (_WORD_STREAM, _ENCRYPTED_STREAM):
-            if stream in window and stream not in found:
-                found += stream
-        previous = chunk[-64:]
-    source.seek(start)
-    return found
-
-
-def check_document(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> list[str]:
-    """Refuse what we will not open (`WordImportError`), from the zip's directory alone before anything is
-    decompressed; the warnings (macros) of a document we will read."""
-    source = binary_source(data)
-    start = source.tell()
-    head = source.read(8)
-    source.seek(start)
-    if head == OLE_SIGNATURE:
-        kind = "an old binary .doc file" if _WORD_STREAM in _ole_streams(source) else "an encrypted document"
-        raise WordImportError(
-            f"This is {kind}, or a password-protected Word document: save it as an unprotected .docx and import that.",
-            code="word_encrypted",
-        )
-    if not head.startswith((ZIP_SIGNATURE, EMPTY_ZIP_SIGNATURE)):
-        raise WordImportError("This is not a Word document (.docx or .docm).", code="word_not_document")
-    try:
-        with zipfile.ZipFile(source) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        raise WordImportError(f"The document is a damaged zip file ({error}).", code="word_damaged") from error
-    finally:
-        source.seek(start)
-    by_name = {info.filename: info for info in members}
-    if DOCUMENT_PART not in by_name:
-        raise WordImportError(
-            "This zip file is not a Word document: it holds no word/document.xml.", code="word_not_document"
-        )
-    limit = max_bytes or max_bytes_setting()
-    total = sum(info.file_size for info in members)
-    if len(members) > MAX_MEMBERS or total > limit:
-        raise WordImportError(
-            f"The document would unpack to {total:,} bytes in {len(members):,} parts, more than the {limit:,} bytes "
-            "an import accepts.",
-            code="word_too_large",
-        )
-    text_limit = xml_max_bytes_setting()
-    if by_name[DOCUMENT_PART].file_size > text_limit:
-        raise WordImportError(
-            f"The document's text (word/document.xml) would unpack to {by_name[DOCUMENT_PART].file_size:,} bytes, "
-            f"more than the {text_limit:,} bytes an import reads.",
-            code="word_too_large",
-        )
-    if any(info.flag_bits & 0x1 for info in members):
-        raise WordImportError("The document's parts are encrypted.", code="word_encrypted")
-    with zipfile.ZipFile(source) as archive:
-        xml_parts = _xml_parts(archive, members)
-        for info in members:
-            if (info.filename.lower().endswith(XML_PARTS) or info.filename in xml_parts) and declares_doctype(
-                archive, info
-            ):
-                source.seek(start)
-                raise WordImportError(
-                    f"The document's part {info.filename} declares a DOCTYPE, which no Word document needs and which "
-                    "can hide entity expansion: refused.",
-                    code="word_doctype",
-                )
-    source.seek(start)
-    if any(posixpath.basename(name).lower() in _MACRO_PARTS for name in by_name):
-        return ["The document holds macros (VBA): they were left out unread and never run."]
-    return []
-
-
-def _xml_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> set[str]:
-    """The parts [Content_Types].xml types as XML whatever their names end with (python-docx parses a part by its
-    type: a main document named "word/x.bin" is XML too). [Content_Types].xml itself is checked first."""
-    types = next((info for info in members if info.filename == "[Content_Types].xml"), None)
-    if types is None or declares_doctype(archive, types):
-        return set()
-    try:
-        root = etree.fromstring(archive.read(types), etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return set()
-    extensions = {
-        element.get("Extension", "").lower()
-        for element in root
-        if element.get("ContentType", "").endswith("xml") and element.tag.endswith("Default")
-    }
-    overrides = {
-        element.get("PartName", "").lstrip("/")
-        for element in root
-        if element.get("ContentType", "").endswith("xml") and element.tag.endswith("Override")
-    }
-    return overrides | {info.filename for info in members if info.filename.rpartition(".")[2].lower() in extensions}
-
-
-def _open_package(source: BinaryIO, archive_names: list[str]):
-    """The main document part, opened by python-docx from a copy of the package without its macros when it has any
-    (or a main part typed as a macro document or template, which python-docx does not open as such)."""
-    with zipfile.ZipFile(source) as archive:
-        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in archive_names else b""
-        needs_copy = any(posixpath.basename(name).lower() in _MACRO_PARTS for name in archive_names) or any(
-            kind.encode() in content_types for kind in _MAIN_TYPES[1:]
-        )
-        if needs_copy:
-            source = io.BytesIO(_without_macros(archive))
-    part = Package.open(source).main_document_part
-    if part.content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
-        raise WordImportError(
-            f"The document's main part is {part.content_type!r}, not a Word document's.", code="word_not_document"
-        )
-    return part
-
-
-def _without_macros(archive: zipfile.ZipFile) -> bytes:
-    """The package again (its size checked), without its VBA parts and the relationships to them, its main part typed
-    as a plain document's."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
-        for info in archive.infolist():
-            name = info.filename
-            if posixpath.basename(name).lower() in _MACRO_PARTS or name.lower().endswith(
-                tuple(f"{part}.rels" for part in _MACRO_PARTS)
-            ):
-                continue
-            content = archive.read(info)
-            if name == "[Content_Types].xml":
-                for kind in _MAIN_TYPES[1:]:
-                    content = content.replace(kind.encode(), CONTENT_TYPE.WML_DOCUMENT_MAIN.encode())
-            elif name.endswith(".rels"):
-                content = _without_macro_relationships(content)
-            target.writestr(info, content)
-    return out.getvalue()
-
-
-def _without_macro_relationships(content: bytes) -> bytes:
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
-    root = etree.fromstring(content, parser)
-    for relationship in list(root):
-        if posixpath.basename(relationship.get("Target", "")).lower() in _MACRO_PARTS:
-            root.remove(relationship)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def read_word_document(*, data: bytes | BinaryIO, name: str = "", max_bytes: int | None = None) -> doc.Repository:
@@ -318,7 +104,7 @@ def read_word_document(*, data: bytes | BinaryIO, name: str = "", max_bytes: int
         names = archive.namelist()
     source.seek(start)
     try:
-        part = _open_package(source, names)
+        part = open_package(source, names)
         document = part.document
     except WordImportError:
         raise
@@ -329,337 +115,6 @@ def read_word_document(*, data: bytes | BinaryIO, name: str = "", max_bytes: int
     return reader.read()
 
 
-# Cells
-
-
-@dataclass
-class _Picture:
-    name: str
-    content: bytes = b""
-    filename: str = ""
-    link: str = ""  # the target of a linked picture (never fetched)
-
-
-@dataclass
-class _Block:
-    """A paragraph of a cell: its text, its runs (text, bold, italic, link target), pictures and link targets."""
-
-    text: str
-    runs: list[tuple[str, bool, bool, str]]
-    pictures: list[_Picture]
-    links: list[str]
-
-
-@dataclass
-class _Cell:
-    """A cell's content: `text` plain (paragraphs one per line), `rich` its stored form (plain text, or an HTML
-    fragment when it has lists, emphasis or links), `items` one per non-empty paragraph, the hyperlink targets and
-    pictures it holds. `identity` tells the grid positions of one merged cell apart from another cell's."""
-
-    text: str = ""
-    rich: str = ""
-    items: list[str] = field(default_factory=list)
-    rich_items: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    pictures: list[_Picture] = field(default_factory=list)
-    blocks: list["_Block"] = field(default_factory=list)
-    identity: int = 0
-
-    @property
-    def label(self) -> str:
-        return layout.normalise(self.text)
-
-
-_EMPTY = _Cell()
-
-
-class _TextReader:
-    """Paragraphs -> text and rich text, with the document's styles and list definitions looked up once."""
-
-    def __init__(self, part) -> None:
-        self.part = part
-        self.styles = {
-            style.get(qn("w:styleId")): (
-                style.find(qn("w:name")).get(qn("w:val")) if style.find(qn("w:name")) is not None else ""
-            )
-            for style in part.styles.element.findall(qn("w:style"))
-        }
-        self.list_formats: dict[tuple[str, str], str] = {}
-        numbering = part.part_related_by(REL.NUMBERING).element if self._has(REL.NUMBERING) else None
-        if numbering is not None:
-            abstract = {
-                node.get(qn("w:abstractNumId")): {
-                    level.get(qn("w:ilvl")): (
-                        level.find(qn("w:numFmt")).get(qn("w:val")) if level.find(qn("w:numFmt")) is not None else ""
-                    )
-                    for level in node.findall(qn("w:lvl"))
-                }
-                for node in numbering.findall(qn("w:abstractNum"))
-            }
-            for num in numbering.findall(qn("w:num")):
-                reference = num.find(qn("w:abstractNumId"))
-                levels = abstract.get(reference.get(qn("w:val")) if reference is not None else "", {})
-                for level, number_format in levels.items():
-                    self.list_formats[(num.get(qn("w:numId")), level)] = number_format
-        self.external_pictures: list[str] = []
-
-    def _has(self, reltype: str) -> bool:
-        return any(rel.reltype == reltype for rel in self.part.rels.values())
-
-    def style_name(self, paragraph: Paragraph) -> str:
-        style_id = paragraph._p.style
-        return self.styles.get(style_id, style_id or "")
-
-    def list_kind(self, paragraph: Paragraph) -> str:
-        """ "ul" or "ol" for a list item, else ""."""
-        numbering = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-        style = self.style_name(paragraph).casefold()
-        if numbering is not None:
-            num_id = numbering.find(qn("w:numId"))
-            level = numbering.find(qn("w:ilvl"))
-            num = num_id.get(qn("w:val")) if num_id is not None else ""
-            if num == "0":
-                return ""
-            number_format = self.list_formats.get((num, level.get(qn("w:val")) if level is not None else "0"), "")
-            return "ul" if number_format in ("bullet", "none", "") else "ol"
-        if style.startswith("list bullet"):
-            return "ul"
-        if style.startswith("list number"):
-            return "ol"
-        return ""
-
-    def cell(self, cell: DocxCell, identity: int) -> _Cell:
-        result = _Cell(identity=identity)
-        plain_lines, html_parts, formatted = [], [], False
-        open_list = ""
-        for paragraph in cell.iter_inner_content():
-            if isinstance(paragraph, DocxTable):  # a table in the cell (rich text keeps tables): its cells' text
-                if open_list:
-                    html_parts.append(f"</{open_list}>")
-                    open_list = ""
-                rows = [[" ".join(inner.text.split()) for inner in _distinct(row.cells)] for row in paragraph.rows[:50]]
-                html_parts.append(
-                    "<table>"
-                    + "".join("<tr>" + "".join(f"<td>{_escape(text)}</td>" for text in row) + "</tr>" for row in rows)
-                    + "</table>"
-                )
-                plain_lines += [" | ".join(row) for row in rows]
-                formatted = True
-                continue
-            pictures, links = len(result.pictures), len(result.links)
-            html_text, plain, is_formatted, runs = self.paragraph(paragraph, result)
-            plain_line = plain.replace("\xa0", " ").strip()
-            result.blocks.append(_Block(plain_line, runs, result.pictures[pictures:], result.links[links:]))
-            kind = self.list_kind(paragraph) if plain_line else ""
-            written = _WRITTEN_LIST_ITEM.match(plain_line) if not kind else None
-            if written:  # our writer's list item: "•<tab>" or "1.<tab>" before the text
-                kind = "ol" if written.group(1)[0].isdigit() else "ul"
-                plain_line = plain_line[written.end() :]
-                html_text = _WRITTEN_LIST_ITEM.sub("", html_text.lstrip(), count=1)
-            formatted = formatted or is_formatted or bool(kind)
-            if plain_line:
-                result.items += [line.strip() for line in plain_line.split("\n") if line.strip()]
-                result.rich_items.append(html_text.strip() if is_formatted else html.escape(plain_line))
-            plain_lines.append(plain_line)
-            if kind != open_list and open_list:
-                html_parts.append(f"</{open_list}>")
-                open_list = ""
-            if kind:
-                if not open_list:
-                    html_parts.append(f"<{kind}>")
-                    open_list = kind
-                html_parts.append(f"<li>{html_text.strip()}</li>")
-            elif plain_line:
-                html_parts.append(f"<p>{html_text.strip()}</p>")
-        if open_list:
-            html_parts.append(f"</{open_list}>")
-        result.text = "\n".join(plain_lines).strip("\n")
-        result.text = re.sub(r"\n{3,}", "\n\n", result.text)
-        result.rich = "".join(html_parts) if formatted else result.text
-        return result
-
-    def paragraph(self, paragraph: Paragraph, cell: _Cell) -> tuple[str, str, bool, list]:
-        """(HTML, plain text, whether it has emphasis or links, its runs as (text, bold, italic, link target)) of a
-        paragraph; its pictures and link targets are added to `cell`. Read from the XML directly: python-docx's
-        run properties cost an XPath query each, most of the time of a large document."""
-        html_parts, plain_parts, formatted, runs = [], [], False, []
-        link: list = [None, "", []]  # the hyperlink element being read, its target, its texts
-
-        def close_link() -> None:
-            nonlocal formatted
-            if link[0] is None:
-                return
-            text, address = "".join(link[2]), link[1]
-            runs.append((text, False, False, address))
-            plain_parts.append(text)
-            if address:
-                cell.links.append(address)
-                html_parts.append(f'<a href="{html.escape(address)}">{_escape(text)}</a>')
-                formatted = True
-            else:
-                html_parts.append(_escape(text))
-            link[:] = [None, "", []]
-
-        for run, hyperlink in _runs(paragraph._p):
-            if hyperlink is not link[0]:
-                close_link()
-                if hyperlink is not None:
-                    link[:] = [hyperlink, self._address(hyperlink), []]
-            text = _run_text(run)
-            if hyperlink is not None:
-                link[2].append(text)
-                continue
-            properties = run.find(_W_RPR)
-            emphasis = [_on(properties, tag) for tag in (_W_B, _W_I, _W_U)]
-            runs.append((text, emphasis[0], emphasis[1], ""))
-            plain_parts.append(text)
-            wrapped = _escape(text)
-            if text.strip():
-                for on, tag in zip(emphasis, ("b", "i", "u"), strict=True):
-                    if on:
-                        wrapped = f"<{tag}>{wrapped}</{tag}>"
-                        formatted = True
-            html_parts.append(wrapped)
-        close_link()
-        self.pictures(paragraph._p, cell)
-        return "".join(html_parts), "".join(plain_parts), formatted, runs
-
-    def _address(self, hyperlink) -> str:
-        rid = hyperlink.get(_R_ID)
-        rel = self.part.rels.get(rid) if rid else None
-        address = rel.target_ref if rel is not None and rel.is_external else ""
-        anchor = hyperlink.get(qn("w:anchor"))
-        return f"{address}#{anchor}" if address and anchor else address
-
-    def pictures(self, element, cell: _Cell) -> None:
-        """The pictures drawn in `element`: embedded ones with their bytes, linked ones by their target only."""
-        for blip in element.iter(_BLIP, _IMAGEDATA):
-            drawing = next(blip.iterancestors(qn("w:drawing")), None)
-            properties = drawing.find(f".//{_DOC_PR}") if drawing is not None else None
-            name = (properties.get("descr") or properties.get("name") or "") if properties is not None else ""
-            for attribute in (_R_EMBED, _R_LINK, _R_ID):
-                rid = blip.get(attribute)
-                if not rid:
-                    continue
-                rel = self.part.rels.get(rid)
-                if rel is None:
-                    continue
-                if rel.is_external:
-                    cell.pictures.append(_Picture(name=name, link=rel.target_ref))
-                else:
-                    image = rel.target_part
-                    filename = posixpath.basename(str(image.partname))
-                    cell.pictures.append(_Picture(name=name or filename, content=image.blob, filename=filename))
-                break
-        for instruction in element.iter(qn("w:instrText"), qn("w:fldSimple")):
-            text = instruction.text if instruction.tag == qn("w:instrText") else instruction.get(qn("w:instr"), "")
-            match = _INCLUDE_PICTURE.search(text or "")
-            if match:
-                cell.pictures.append(_Picture(name=match.group(1), link=match.group(1)))
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_W_R, _W_RPR, _W_HYPERLINK = f"{_W}r", f"{_W}rPr", f"{_W}hyperlink"
-_W_B, _W_I, _W_U, _W_VAL = f"{_W}b", f"{_W}i", f"{_W}u", f"{_W}val"
-# Where a paragraph's runs may stand besides directly in it (not in drawings, whose text boxes are paragraphs of
-# their own, nor in deleted text).
-_RUN_CONTAINERS = frozenset(
-    f"{_W}{name}" for name in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "customXml", "fldSimple", "moveTo")
-)
-_OFF = frozenset({"0", "false", "off", "none"})
-
-
-def _runs(element, hyperlink=None):
-    """(run, the hyperlink element it is in or None) of a paragraph, in order."""
-    for child in element:
-        if child.tag == _W_R:
-            yield child, hyperlink
-        elif child.tag in _RUN_CONTAINERS:
-            yield from _runs(child, child if child.tag == _W_HYPERLINK else hyperlink)
-
-
-def _run_text(run) -> str:
-    """A run's text as python-docx gives it: tabs, line breaks (not page breaks) and non-breaking hyphens as text."""
-    parts = []
-    for child in run:
-        tag = child.tag
-        if tag == f"{_W}t":
-            parts.append(child.text or "")
-        elif tag == f"{_W}tab":
-            parts.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr") and child.get(f"{_W}type") in (None, "textWrapping"):
-            parts.append("\n")
-        elif tag == f"{_W}noBreakHyphen":
-            parts.append("-")
-    return "".join(parts)
-
-
-def _on(properties, tag: str) -> bool:
-    """Whether a run property (bold, italic, underline) is set on the run itself."""
-    element = properties.find(tag) if properties is not None else None
-    return element is not None and (element.get(_W_VAL) or "true").lower() not in _OFF
-
-
-def _distinct(cells) -> list:
-    """A row's cells, a merged cell once."""
-    seen, result = [], []
-    for cell in cells:
-        if not any(cell._tc is other for other in seen):
-            seen.append(cell._tc)
-            result.append(cell)
-    return result
-
-
-def _escape(text: str) -> str:
-    return html.escape(text.replace("\xa0", " "), quote=False).replace("\n", "<br>")
-
-
-@dataclass
-class _Grid:
-    """A table as rows of cells, one per grid column (a merged cell repeated over the columns and rows it spans)."""
-
-    rows: list[list[_Cell]]
-    truncated: bool = False
-
-    def caption(self) -> str:
-        """The first row's text when it is one cell spanning the whole row."""
-        if not self.rows:
-            return ""
-        first = self.rows[0]
-        if not first or len({cell.identity for cell in first}) != 1:
-            return ""
-        # In a table of one column every row is one cell: there only a caption of the template's is one.
-        if len(first) == 1 and layout.table_for_caption(first[0].text) is None:
-            return ""
-        return first[0].text
-
-
-def _grid(table: DocxTable, text: _TextReader, *, max_rows: int) -> _Grid:
-    rows: list[list[_Cell]] = []
-    truncated = False
-    identities = itertools.count(1)  # not id(tc): lxml's proxies come and go, and their ids with them
-    for number, tr in enumerate(table._tbl.tr_lst):
-        if number >= max_rows:
-            truncated = True
-            break
-        row: list[_Cell] = [_EMPTY] * (tr.grid_before or 0)
-        for tc in tr.tc_lst:
-            span = max(1, min(tc.grid_span or 1, MAX_COLUMNS))
-            if tc.vMerge == "continue" and rows:
-                above = rows[-1]
-                cells = [above[index] if index < len(above) else _EMPTY for index in range(len(row), len(row) + span)]
-            else:
-                cell = text.cell(DocxCell(tc, table), identity=next(identities))
-                cells = [cell] * span
-            row.extend(cells)
-            if len(row) >= MAX_COLUMNS:
-                truncated = truncated or len(row) > MAX_COLUMNS
-                row = row[:MAX_COLUMNS]
-                break
-        rows.append(row)
-    return _Grid(rows=rows, truncated=truncated)
-
-
 # Building the document
 
 
@@ -668,7 +123,7 @@ class _Found:
     """A table of the template found in the document: its layout entry, grid, and the heading it stands under."""
 
     table: layout.Table
-    grid: _Grid
+    grid: Grid
     heading: str
     number: int  # its place among the document's tables, for messages
 
@@ -679,10 +134,10 @@ class _DocumentReader:
         self.document = document
         self.file_name = file_name
         self.warnings: list[str] = []
-        self.text = _TextReader(part)
+        self.text = TextReader(part)
         self.found: dict[str, list[_Found]] = {}
-        self.loose_pictures: list[_Picture] = []
-        self.unresolved: dict[str, dict[str, list[str]]] = {"actor": {}, "information": {}, "requirement": {}}
+        self.loose_pictures: list[Picture] = []
+        self.unresolved: Unresolved = {}
 
     # walking the body
 
@@ -700,7 +155,7 @@ class _DocumentReader:
                 if found is not None:
                     heading = found
                     continue
-                loose = _Cell()
+                loose = Cell()
                 self.text.pictures(item._p, loose)
                 self.loose_pictures += loose.pictures
                 if item.text.strip() and not loose.pictures:
@@ -710,7 +165,7 @@ class _DocumentReader:
             if tables > max_tables:
                 self.warnings.append(f"The document has more than {max_tables:,} tables: only that many were read.")
                 break
-            grid = _grid(item, self.text, max_rows=max_rows)
+            grid = read_grid(item, self.text, max_rows=max_rows)
             if grid.truncated:
                 self.warnings.append(
                     f"Table {tables} is larger than {max_rows:,} rows or {MAX_COLUMNS} columns: only that much of it "
@@ -754,7 +209,7 @@ class _DocumentReader:
             return text
         return None
 
-    def identify(self, grid: _Grid, heading: str) -> layout.Table | None:
+    def identify(self, grid: Grid, heading: str) -> layout.Table | None:
         """The template's table: by its caption, else by a header row among its first rows, else by its heading."""
         caption = grid.caption()
         table = layout.table_for_caption(caption) if caption else None
@@ -803,7 +258,7 @@ class _DocumentReader:
             )
         return found[0] if found else None
 
-    def records(self, found: _Found) -> list[dict[str, _Cell]]:
+    def records(self, found: _Found) -> list[dict[str, Cell]]:
         """The rows under a RECORDS table's header row, as {column key: cell}; rows with nothing in them left out."""
         header_index, columns = _header(found.grid, found.table.columns)
         if header_index is None:
@@ -816,9 +271,9 @@ class _DocumentReader:
             if any(cell.text or cell.pictures for cell in values.values())
         ]
 
-    def labelled(self, found: _Found) -> dict[str, _Cell]:
+    def labelled(self, found: _Found) -> dict[str, Cell]:
         """The values of a LABEL_COLUMN (label cell, value cell) or LABEL_ROWS (label row above value row) table."""
-        values: dict[str, _Cell] = {}
+        values: dict[str, Cell] = {}
         rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
         pending: str | None = None
         for row in rows:
@@ -826,7 +281,7 @@ class _DocumentReader:
                 continue
             column = found.table.column_for(row[0].text) if row[0].text else None
             if found.table.form == layout.LABEL_COLUMN and column is not None:
-                value = next((cell for cell in row[1:] if cell.identity != row[0].identity), _EMPTY)
+                value = next((cell for cell in row[1:] if cell.identity != row[0].identity), EMPTY)
                 values[column.key] = value
                 continue
             if column is not None:
@@ -841,9 +296,9 @@ class _DocumentReader:
                 )
         return values
 
-    def value(self, cells: dict[str, _Cell], key: str) -> str:
+    def value(self, cells: dict[str, Cell], key: str) -> str:
         """A field's stored text: rich text for the rich fields, else plain (placeholders such as "n/a" empty)."""
-        cell = cells.get(key, _EMPTY)
+        cell = cells.get(key, EMPTY)
         if key in RICH_KEYS and cell.rich != cell.text:
             return cell.rich
         return cell_text(cell.text)
@@ -856,7 +311,7 @@ class _DocumentReader:
         ids = rows[0] if rows else {}
         if len(rows) > 1:
             self.warn(f"Section 1.1 names {len(rows)} use cases: the first was read, a document holds one.")
-        identifier, name = cell_text(ids.get("identifier", _EMPTY).text), cell_text(ids.get("name", _EMPTY).text)
+        identifier, name = cell_text(ids.get("identifier", EMPTY).text), cell_text(ids.get("name", EMPTY).text)
         stem = posixpath.basename(self.file_name).rsplit(".", 1)[0] if self.file_name else ""
         self.identity = f"{identifier}\x1f{name}" if identifier or name else f"document\x1f{stem}"
         scope, narrative, classification = (
@@ -867,7 +322,7 @@ class _DocumentReader:
             mrid=self.mrid("use_case"),
             identifier=identifier,
             name=name or stem or "Untitled use case",
-            area=cell_text(ids.get("area", _EMPTY).text),
+            area=cell_text(ids.get("area", EMPTY).text),
             scope=self.value(scope, "scope"),
             narrative_mrid=self.mrid("narrative"),
             short_description=self.value(narrative, "short_description"),
@@ -890,10 +345,10 @@ class _DocumentReader:
         use_case.versions = self.versions()
         use_case.objectives = [
             doc.Objective(mrid=self.mrid("objective", number), name=list_item(text))
-            for number, text in enumerate(scope.get("objectives", _EMPTY).items, start=1)
+            for number, text in enumerate(scope.get("objectives", EMPTY).items, start=1)
             if cell_text(list_item(text))
         ]
-        use_case.business_case_refs = self.business_cases(scope.get("business_cases", _EMPTY))
+        use_case.business_case_refs = self.business_cases(scope.get("business_cases", EMPTY))
         self.business_case_list: list[doc.BusinessCase]
         use_case.kpis = self.kpis(use_case.objectives)
         use_case.conditions = self.conditions()
@@ -913,7 +368,7 @@ class _DocumentReader:
         terms = self.common_terms()
         use_case.common_term_refs = [term.mrid for term in terms]
         use_case.custom_information = self.custom_information()
-        self.report_unresolved()
+        report_unresolved(self.unresolved, UNRESOLVED_KINDS, self.warn)
         if not self.found:
             self.warn(
                 "The document holds none of the IEC 62559-2 template's tables (captions such as 'Use case "
@@ -938,10 +393,10 @@ class _DocumentReader:
         found = self.first("versions")
         versions = []
         for number, row in enumerate(self.records(found) if found else [], start=1):
-            date, date_text = lenient_date(cell_text(row.get("version.date", _EMPTY).text))
+            date, date_text = lenient_date(cell_text(row.get("version.date", EMPTY).text))
             # The cell as written, one author: "A, B (X); C" may as well be one committee as three people, and a
             # document read back must say what it said.
-            authors = [text] if (text := cell_text(row.get("version.authors", _EMPTY).text)) else []
+            authors = [text] if (text := cell_text(row.get("version.authors", EMPTY).text)) else []
             version = doc.Version(
                 mrid=self.mrid("version", number),
                 number=self.value(row, "version.number"),
@@ -962,7 +417,7 @@ class _DocumentReader:
             versions.append(version)
         return versions
 
-    def business_cases(self, cell: _Cell) -> list[str]:
+    def business_cases(self, cell: Cell) -> list[str]:
         self.business_case_list = []
         refs = []
         for line in cell.items:
@@ -986,7 +441,7 @@ class _DocumentReader:
                 name=self.value(row, "kpi.name"),
                 description=self.value(row, "kpi.description"),
             )
-            reference = cell_text(row.get("kpi.objectives", _EMPTY).text)
+            reference = cell_text(row.get("kpi.objectives", EMPTY).text)
             if reference:
                 kpi.extra["objectives"] = reference
                 if fold(reference) in {"all", "all objectives"}:
@@ -1002,7 +457,7 @@ class _DocumentReader:
         found = self.first("conditions")
         values = self.labelled(found) if found else {}
         for kind in doc.USE_CASE_CONDITION_KINDS:
-            cell = values.get(kind, _EMPTY)
+            cell = values.get(kind, EMPTY)
             for number, item in enumerate(_paragraph_items(cell), start=1):
                 conditions.append(doc.Condition(mrid=self.mrid(kind, number), kind=kind, description=item))
         tc8 = self.first("tc8_conditions")
@@ -1039,8 +494,8 @@ class _DocumentReader:
         """Section 2's table, paragraph by paragraph: a picture, then the paragraph naming it (its bold name, then
         ": type"); a paragraph without a picture is a drawing by its address or name alone. Pictures anywhere else
         (figures after the table, pictures in other tables) are drawings too, named by their file."""
-        found: list[tuple[_Picture | None, str, str, str]] = []  # (picture, name, type, address)
-        pending: list[_Picture] = []
+        found: list[tuple[Picture | None, str, str, str]] = []  # (picture, name, type, address)
+        pending: list[Picture] = []
         for table in self.tables("diagrams"):
             for cell in _value_cells(table.grid):
                 for block in cell.blocks:
@@ -1098,8 +553,8 @@ class _DocumentReader:
         for table_number, found in enumerate(self.tables("actors"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 grouping = ungrouped
-                group_name = cell_text(group.get("grouping.name", _EMPTY).text)
-                if group_name or group.get("grouping.description", _EMPTY).text:
+                group_name = cell_text(group.get("grouping.name", EMPTY).text)
+                if group_name or group.get("grouping.description", EMPTY).text:
                     key = fold(group_name) or f"{table_number}.{group_number}"
                     grouping = by_name.get(key)
                     if grouping is None:
@@ -1111,11 +566,11 @@ class _DocumentReader:
                         by_name[key] = grouping
                         groupings.append(grouping)
                 for row_number, row in enumerate(members, start=1):
-                    name = cell_text(row.get("actor.name", _EMPTY).text)
+                    name = cell_text(row.get("actor.name", EMPTY).text)
                     if not name:
                         self.warn(f"An actor in table {found.number} has no name: left out.")
                         continue
-                    code, spelling = normalise_actor_type(cell_text(row.get("actor.type", _EMPTY).text))
+                    code, spelling = normalise_actor_type(cell_text(row.get("actor.type", EMPTY).text))
                     mrid = derived_mrid(_NAMESPACE, "actor", fold(name))
                     self.actor_library.setdefault(
                         mrid,
@@ -1138,13 +593,13 @@ class _DocumentReader:
             groupings.append(ungrouped)
         return ActorIndex(list(self.actor_library.values())), groupings
 
-    def grouped(self, found: _Found) -> list[tuple[dict[str, _Cell], list[dict[str, _Cell]]]]:
+    def grouped(self, found: _Found) -> list[tuple[dict[str, Cell], list[dict[str, Cell]]]]:
         """A GROUPED table's groups: (the group's fields, its member rows). A group's fields stand under their header
         row, or beside their label in one row ("Scenario Name :" | name)."""
         table = found.table
         member_labels = {label for column in table.columns for label in column.labels}
         group_labels = {label for column in table.group_columns for label in column.labels}
-        groups: list[tuple[dict[str, _Cell], list[dict[str, _Cell]]]] = []
+        groups: list[tuple[dict[str, Cell], list[dict[str, Cell]]]] = []
         group_header: dict[int, str] | None = None
         members: dict[int, str] | None = None
         rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
@@ -1192,7 +647,7 @@ class _DocumentReader:
         found = self.first("references")
         references = []
         for number, row in enumerate(self.records(found) if found else [], start=1):
-            link_cell = row.get("reference.link", _EMPTY)
+            link_cell = row.get("reference.link", EMPTY)
             references.append(
                 doc.Reference(
                     mrid=self.mrid("reference", number),
@@ -1241,7 +696,7 @@ class _DocumentReader:
             if mrid:
                 refs.append(mrid)
             else:
-                self.unresolved["requirement"].setdefault(token, []).append(where)
+                note_unresolved(self.unresolved, "requirement", [token], where)
         return list(dict.fromkeys(refs))
 
     def information(self, requirement_ids: dict[str, str]) -> tuple[InformationIndex, list[doc.InformationObject]]:
@@ -1254,7 +709,7 @@ class _DocumentReader:
                 name=self.value(row, "information.name"),
                 description=self.value(row, "information.description"),
             )
-            requirements = cell_text(row.get("information.requirements", _EMPTY).text)
+            requirements = cell_text(row.get("information.requirements", EMPTY).text)
             if requirements:
                 item.extra["requirements"] = requirements
                 item.requirement_refs = self.requirement_refs(
@@ -1277,12 +732,12 @@ class _DocumentReader:
                 name=self.value(row, "scenario.name"),
                 description=self.value(row, "scenario.description"),
             )
-            primary = cell_text(row.get("scenario.primary_actor", _EMPTY).text)
+            primary = cell_text(row.get("scenario.primary_actor", EMPTY).text)
             if primary:
                 scenario.extra["primary_actor"] = primary
                 scenario.primary_actor_refs = self.actor_refs(actors, primary, f"scenario {scenario.number or number}")
             for kind in doc.SCENARIO_CONDITION_KINDS:
-                for index, text in enumerate(_paragraph_items(row.get(f"scenario.{kind}", _EMPTY)), start=1):
+                for index, text in enumerate(_paragraph_items(row.get(f"scenario.{kind}", EMPTY)), start=1):
                     mrid = self.mrid(kind, number) if index == 1 else self.mrid(kind, number, index)
                     scenario.conditions.append(doc.Condition(mrid=mrid, kind=kind, description=text))
             scenarios.append(scenario)
@@ -1337,8 +792,8 @@ class _DocumentReader:
         result = []
         for table_number, found in enumerate(self.tables("steps"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
-                title = cell_text(group.get("step.scenario_name", _EMPTY).text)
-                text = cell_text(group.get("step.scenario_requirements", _EMPTY).text)
+                title = cell_text(group.get("step.scenario_name", EMPTY).text)
+                text = cell_text(group.get("step.scenario_requirements", EMPTY).text)
                 where = f"the requirements of scenario {title or found.heading or found.number!r}"
                 scenario_requirements = self.requirement_refs(text, requirement_ids, where) if text else []
                 steps = []
@@ -1354,18 +809,16 @@ class _DocumentReader:
                     place = title or found.heading or f"table {found.number}"
                     where = f"step {step.number or row_number} of {place!r}"
                     for key, attribute in (("step.producer", "producer_refs"), ("step.receiver", "receiver_refs")):
-                        text = cell_text(row.get(key, _EMPTY).text)
+                        text = cell_text(row.get(key, EMPTY).text)
                         if text:
                             step.extra[key.partition(".")[2]] = text
                             setattr(step, attribute, self.actor_refs(actors, text, where))
-                    text = cell_text(row.get("step.information", _EMPTY).text)
+                    text = cell_text(row.get("step.information", EMPTY).text)
                     if text:
                         step.extra["information"] = text
-                        refs, unresolved = information.resolve(text)
-                        step.information_object_refs = refs
-                        for token in unresolved:
-                            self.unresolved["information"].setdefault(token, []).append(where)
-                    text = cell_text(row.get("step.requirements", _EMPTY).text)
+                        step.information_object_refs, unresolved = information.resolve(text)
+                        note_unresolved(self.unresolved, "information", unresolved, where)
+                    text = cell_text(row.get("step.requirements", EMPTY).text)
                     if text:
                         step.extra["requirements"] = text
                         step.requirement_refs = self.requirement_refs(text, requirement_ids, where)
@@ -1376,24 +829,8 @@ class _DocumentReader:
 
     def actor_refs(self, actors: ActorIndex, text: str, where: str) -> list[str]:
         refs, unresolved = actors.resolve(text)
-        for token in unresolved:
-            self.unresolved["actor"].setdefault(token, []).append(where)
+        note_unresolved(self.unresolved, "actor", unresolved, where)
         return refs
-
-    def report_unresolved(self) -> None:
-        """One warning per kind: each text that named nothing, with where it stands (the text is kept in `extra`)."""
-        for kind, what in (
-            ("actor", "name no actor of section 3.1"),
-            ("information", "name no information of section 5"),
-            ("requirement", "name no requirement of section 6"),
-        ):
-            found = self.unresolved[kind]
-            if found:
-                listed = "; ".join(
-                    f"{token!r} ({', '.join(places[:3])}{f' and {len(places) - 3} more' if len(places) > 3 else ''})"
-                    for token, places in found.items()
-                )
-                self.warn(f"{len(found)} reference(s) {what} and were kept as text: {listed}.")
 
     # sections 7 and 8
 
@@ -1420,7 +857,7 @@ class _DocumentReader:
         ]
 
 
-def _header(grid: _Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None, dict[int, str]]:
+def _header(grid: Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None, dict[int, str]]:
     """The first row (of the first four) that holds at least one of the columns' labels, and its columns."""
     for index, row in enumerate(grid.rows[:4]):
         found = _columns(row, columns)
@@ -1429,7 +866,7 @@ def _header(grid: _Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None
     return None, {}
 
 
-def _columns(row: list[_Cell], columns: tuple[layout.Column, ...]) -> dict[int, str]:
+def _columns(row: list[Cell], columns: tuple[layout.Column, ...]) -> dict[int, str]:
     """{grid index: column key} of a header row (a label spanning several grid columns counts at its first)."""
     found: dict[int, str] = {}
     seen: set[int] = set()
@@ -1443,18 +880,18 @@ def _columns(row: list[_Cell], columns: tuple[layout.Column, ...]) -> dict[int, 
     return found
 
 
-def _values(row: list[_Cell], columns: dict[int, str]) -> dict[str, _Cell]:
-    return {key: row[index] if index < len(row) else _EMPTY for index, key in columns.items()}
+def _values(row: list[Cell], columns: dict[int, str]) -> dict[str, Cell]:
+    return {key: row[index] if index < len(row) else EMPTY for index, key in columns.items()}
 
 
-def _value_cells(grid: _Grid) -> list[_Cell]:
+def _value_cells(grid: Grid) -> list[Cell]:
     """The cells of a VALUES table under its caption (each merged cell once)."""
     rows = grid.rows[1:] if grid.caption() else grid.rows
-    cells = {cell.identity: cell for row in rows for cell in row if cell is not _EMPTY}
+    cells = {cell.identity: cell for row in rows for cell in row if cell is not EMPTY}
     return list(cells.values())
 
 
-def _paragraph_items(cell: _Cell) -> list[str]:
+def _paragraph_items(cell: Cell) -> list[str]:
     """One text per paragraph or list item of a cell (as rich text where the paragraph is formatted)."""
     return [item for item in (_strip_rich(text) for text in cell.rich_items) if item]
 
@@ -1466,7 +903,7 @@ def _strip_rich(text: str) -> str:
     return text
 
 
-def _drawing_label(block: _Block) -> tuple[str, str, str]:
+def _drawing_label(block: Block) -> tuple[str, str, str]:
     """(name, type, address) of the paragraph naming a drawing, as our writer writes it: the name in bold, then
     ": type", then ". note" in italics, then " " and the address (a hyperlink, or text when it is none)."""
     runs = [run for run in block.runs if run[0]]
