@@ -26,12 +26,7 @@ import html
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from typing import BinaryIO
-
-from django.conf import settings
-from docx.opc.constants import RELATIONSHIP_TYPE as REL
-from docx.text.paragraph import Paragraph
 
 from usecases.exchange.office_names import (
     UNRESOLVED_KINDS,
@@ -50,14 +45,13 @@ from usecases.exchange.office_names import (
 )
 from usecases.exchange.rows import UNGROUPED
 from usecases.word import layout
-from usecases.word.cells import EMPTY, MAX_COLUMNS, Block, Cell, Grid, Picture, TextReader, read_grid
+from usecases.word.cells import EMPTY, Block, Cell, Picture
 from usecases.word.package import WordImportError, check_document, open_package
+from usecases.word.tables import Found, TemplateTables, header_columns, labelled_as, row_values, value_cells
 from usecases.xml import document as doc
 from usecases.xml.parsing import binary_source
 from usecases.xml.vocabulary import DRAWING_TYPES, derived_mrid, normalise_actor_type, normalise_drawing_type
 
-DEFAULT_MAX_TABLES = 1_000
-DEFAULT_MAX_ROWS = 1_000  # per table
 _NAMESPACE = "word"
 
 
@@ -118,125 +112,18 @@ def read_word_document(*, data: bytes | BinaryIO, name: str = "", max_bytes: int
 # Building the document
 
 
-@dataclass
-class _Found:
-    """A table of the template found in the document: its layout entry, grid, and the heading it stands under."""
-
-    table: layout.Table
-    grid: Grid
-    heading: str
-    number: int  # its place among the document's tables, for messages
-
-
 class _DocumentReader:
     def __init__(self, *, part, document, file_name: str) -> None:
         self.part = part
         self.document = document
         self.file_name = file_name
         self.warnings: list[str] = []
-        self.text = TextReader(part)
-        self.found: dict[str, list[_Found]] = {}
-        self.loose_pictures: list[Picture] = []
+        self.body = TemplateTables(part=part, document=document, warnings=self.warnings)
         self.unresolved: Unresolved = {}
 
-    # walking the body
-
     def read(self) -> doc.Repository:
-        self.walk()
+        self.body.walk()
         return self.build()
-
-    def walk(self) -> None:
-        max_tables = int(getattr(settings, "UCMR_WORD_MAX_TABLES", DEFAULT_MAX_TABLES))
-        max_rows = int(getattr(settings, "UCMR_WORD_MAX_ROWS", DEFAULT_MAX_ROWS))
-        heading, tables, skipped_text = "", 0, []
-        for item in self.document.iter_inner_content():
-            if isinstance(item, Paragraph):
-                found = self.heading_of(item)
-                if found is not None:
-                    heading = found
-                    continue
-                loose = Cell()
-                self.text.pictures(item._p, loose)
-                self.loose_pictures += loose.pictures
-                if item.text.strip() and not loose.pictures:
-                    skipped_text.append(item.text.strip())
-                continue
-            tables += 1
-            if tables > max_tables:
-                self.warnings.append(f"The document has more than {max_tables:,} tables: only that many were read.")
-                break
-            grid = read_grid(item, self.text, max_rows=max_rows)
-            if grid.truncated:
-                self.warnings.append(
-                    f"Table {tables} is larger than {max_rows:,} rows or {MAX_COLUMNS} columns: only that much of it "
-                    "was read."
-                )
-            table = self.identify(grid, heading)
-            if table is None:
-                if any(cell.text or cell.pictures for row in grid.rows for cell in row):
-                    caption = grid.caption() or (grid.rows[0][0].text if grid.rows and grid.rows[0] else "")
-                    self.warnings.append(
-                        f"Table {tables} ({caption[:60]!r}) is none of the template's tables: skipped."
-                    )
-                continue
-            self.found.setdefault(table.key, []).append(_Found(table=table, grid=grid, heading=heading, number=tables))
-        external = sorted(
-            {
-                rel.target_ref[:80]
-                for rel in self.part.rels.values()
-                if rel.is_external and rel.reltype not in (REL.HYPERLINK, REL.IMAGE)
-            }
-        )
-        if external:
-            self.warnings.append(
-                f"The document links to {len(external)} outside resource(s) ({', '.join(external[:3])}): they were "
-                "not followed."
-            )
-        if skipped_text:
-            listed = "; ".join(repr(text[:60]) for text in skipped_text[:3])
-            more = f" and {len(skipped_text) - 3} more" if len(skipped_text) > 3 else ""
-            self.warnings.append(
-                f"{len(skipped_text)} paragraph(s) outside the template's tables were not imported: {listed}{more}."
-            )
-
-    def heading_of(self, paragraph: Paragraph) -> str | None:
-        """The heading's text when the paragraph is one (a Heading style, or the title of a template section)."""
-        text = " ".join(paragraph.text.replace("\xa0", " ").split())
-        if not text or len(text) > 200:
-            return None
-        style = self.text.style_name(paragraph).casefold()
-        if style.startswith("heading") or layout.heading_for(text) is not None or layout.is_steps_title(text):
-            return text
-        return None
-
-    def identify(self, grid: Grid, heading: str) -> layout.Table | None:
-        """The template's table: by its caption, else by a header row among its first rows, else by its heading."""
-        caption = grid.caption()
-        table = layout.table_for_caption(caption) if caption else None
-        if table is not None:
-            return table
-        best, score = None, 0
-        for row in grid.rows[:4]:
-            labels = {cell.label for cell in row if cell.label}
-            for candidate in layout.TABLES:
-                if candidate.form not in (layout.RECORDS, layout.GROUPED):
-                    continue
-                hits = sum(
-                    1 for column in (*candidate.group_columns, *candidate.columns) if labels & set(column.labels)
-                )
-                if hits >= 2 and hits > score:
-                    best, score = candidate, hits
-        if best is not None:
-            return best
-        first = grid.rows[0] if grid.rows else []
-        if len(first) > 1 and len({cell.identity for cell in first}) == 1:
-            return None  # a caption of no table of the template's
-        section = layout.heading_for(heading) if heading else None
-        if section is None and heading and layout.is_steps_title(heading):
-            section = layout.HEADINGS_BY_KEY["steps"]
-        if section is not None:
-            return next((table for table in layout.TABLES if table.section == section.key), None)
-        return None
 
     # reading tables
 
@@ -245,56 +132,6 @@ class _DocumentReader:
 
     def mrid(self, *parts: object) -> str:
         return derived_mrid(_NAMESPACE, self.identity, *(str(part) for part in parts))
-
-    def tables(self, key: str) -> list[_Found]:
-        return self.found.get(key, [])
-
-    def first(self, key: str) -> _Found | None:
-        found = self.tables(key)
-        if len(found) > 1 and key not in ("actors", "steps", "requirements", "remarks", "diagrams"):
-            self.warn(
-                f"The document has {len(found)} {found[0].table.caption!r} tables: the first (table "
-                f"{found[0].number}) was read, the others were left out."
-            )
-        return found[0] if found else None
-
-    def records(self, found: _Found) -> list[dict[str, Cell]]:
-        """The rows under a RECORDS table's header row, as {column key: cell}; rows with nothing in them left out."""
-        header_index, columns = _header(found.grid, found.table.columns)
-        if header_index is None:
-            self.warn(f"Table {found.number} ({found.table.caption!r}) has no header row we know: skipped.")
-            return []
-        return [
-            values
-            for row in found.grid.rows[header_index + 1 :]
-            for values in [_values(row, columns)]
-            if any(cell.text or cell.pictures for cell in values.values())
-        ]
-
-    def labelled(self, found: _Found) -> dict[str, Cell]:
-        """The values of a LABEL_COLUMN (label cell, value cell) or LABEL_ROWS (label row above value row) table."""
-        values: dict[str, Cell] = {}
-        rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
-        pending: str | None = None
-        for row in rows:
-            if not row:
-                continue
-            column = found.table.column_for(row[0].text) if row[0].text else None
-            if found.table.form == layout.LABEL_COLUMN and column is not None:
-                value = next((cell for cell in row[1:] if cell.identity != row[0].identity), EMPTY)
-                values[column.key] = value
-                continue
-            if column is not None:
-                pending = column.key
-                continue
-            if pending is not None:
-                values[pending] = row[0]
-                pending = None
-            elif row[0].text:
-                self.warn(
-                    f"In the {found.table.caption!r} table, {row[0].text[:60]!r} follows no label we know: left out."
-                )
-        return values
 
     def value(self, cells: dict[str, Cell], key: str) -> str:
         """A field's stored text: rich text for the rich fields, else plain (placeholders such as "n/a" empty)."""
@@ -306,8 +143,8 @@ class _DocumentReader:
     # the use case
 
     def build(self) -> doc.Repository:
-        identification = self.first("identification")
-        rows = self.records(identification) if identification else []
+        identification = self.body.first("identification")
+        rows = self.body.records(identification) if identification else []
         ids = rows[0] if rows else {}
         if len(rows) > 1:
             self.warn(f"Section 1.1 names {len(rows)} use cases: the first was read, a document holds one.")
@@ -315,7 +152,7 @@ class _DocumentReader:
         stem = posixpath.basename(self.file_name).rsplit(".", 1)[0] if self.file_name else ""
         self.identity = f"{identifier}\x1f{name}" if identifier or name else f"document\x1f{stem}"
         scope, narrative, classification = (
-            self.labelled(found) if (found := self.first(key)) else {}
+            self.body.labelled(found) if (found := self.body.first(key)) else {}
             for key in ("scope", "narrative", "classification")
         )
         use_case = doc.UseCase(
@@ -333,7 +170,7 @@ class _DocumentReader:
             keywords=self.value(classification, "keywords"),
         )
         nature = self.value(classification, "nature")
-        if _labelled_as(self.tables("classification"), "view"):  # TC8's "View" stands where NIST has "Nature"
+        if labelled_as(self.body.tables("classification"), "view"):  # TC8's "View" stands where NIST has "Nature"
             use_case.view_point = nature
         else:
             use_case.nature = nature
@@ -369,7 +206,7 @@ class _DocumentReader:
         use_case.common_term_refs = [term.mrid for term in terms]
         use_case.custom_information = self.custom_information()
         report_unresolved(self.unresolved, UNRESOLVED_KINDS, self.warn)
-        if not self.found:
+        if not self.body.found:
             self.warn(
                 "The document holds none of the IEC 62559-2 template's tables (captions such as 'Use case "
                 "identification' or 'Actors'): the use case is empty."
@@ -390,9 +227,9 @@ class _DocumentReader:
         return repository
 
     def versions(self) -> list[doc.Version]:
-        found = self.first("versions")
+        found = self.body.first("versions")
         versions = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             date, date_text = lenient_date(cell_text(row.get("version.date", EMPTY).text))
             # The cell as written, one author: "A, B (X); C" may as well be one committee as three people, and a
             # document read back must say what it said.
@@ -432,9 +269,9 @@ class _DocumentReader:
 
     def kpis(self, objectives: list[doc.Objective]) -> list[doc.Kpi]:
         by_name = {fold(objective.name): objective.mrid for objective in objectives}
-        found = self.first("kpis")
+        found = self.body.first("kpis")
         kpis = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             kpi = doc.Kpi(
                 mrid=self.mrid("kpi", number),
                 identifier=self.value(row, "kpi.identifier"),
@@ -454,14 +291,14 @@ class _DocumentReader:
 
     def conditions(self) -> list[doc.Condition]:
         conditions = []
-        found = self.first("conditions")
-        values = self.labelled(found) if found else {}
+        found = self.body.first("conditions")
+        values = self.body.labelled(found) if found else {}
         for kind in doc.USE_CASE_CONDITION_KINDS:
             cell = values.get(kind, EMPTY)
             for number, item in enumerate(_paragraph_items(cell), start=1):
                 conditions.append(doc.Condition(mrid=self.mrid(kind, number), kind=kind, description=item))
-        tc8 = self.first("tc8_conditions")
-        for number, row in enumerate(self.records(tc8) if tc8 else [], start=1):
+        tc8 = self.body.first("tc8_conditions")
+        for number, row in enumerate(self.body.records(tc8) if tc8 else [], start=1):
             for key, kind in (("condition.assumption", "assumption"), ("condition.precondition", "prerequisite")):
                 text = self.value(row, key)
                 if not text:
@@ -482,8 +319,8 @@ class _DocumentReader:
     def remarks(self) -> list[doc.Remark]:
         texts = [
             self.value({"remark": cell}, "remark")
-            for found in self.tables("remarks")
-            for cell in _value_cells(found.grid)
+            for found in self.body.tables("remarks")
+            for cell in value_cells(found.grid)
         ]
         return [
             doc.Remark(mrid=self.mrid("remark", number), text=text)
@@ -496,8 +333,8 @@ class _DocumentReader:
         (figures after the table, pictures in other tables) are drawings too, named by their file."""
         found: list[tuple[Picture | None, str, str, str]] = []  # (picture, name, type, address)
         pending: list[Picture] = []
-        for table in self.tables("diagrams"):
-            for cell in _value_cells(table.grid):
+        for table in self.body.tables("diagrams"):
+            for cell in value_cells(table.grid):
                 for block in cell.blocks:
                     if block.pictures:
                         found += [(picture, "", "", "") for picture in pending]
@@ -513,12 +350,12 @@ class _DocumentReader:
                     else:  # a drawing by its address, or by name alone
                         found.append((None, name, drawing_type, address))
         found += [(picture, "", "", "") for picture in pending]
-        for key, tables in self.found.items():
+        for key, tables in self.body.found.items():
             for table in tables if key != "diagrams" else ():
                 for row in table.grid.rows:
                     for cell in {cell.identity: cell for cell in row}.values():
                         found += [(picture, "", "", "") for picture in cell.pictures]
-        found += [(picture, "", "", "") for picture in self.loose_pictures]
+        found += [(picture, "", "", "") for picture in self.body.loose_pictures]
         linked = [picture for picture, *_ in found if picture is not None and picture.link]
         if linked:
             targets = ", ".join(picture.link[:80] for picture in linked[:3])
@@ -550,7 +387,7 @@ class _DocumentReader:
         groupings: list[doc.ActorGrouping] = []
         by_name: dict[str, doc.ActorGrouping] = {}
         ungrouped = doc.ActorGrouping(mrid=self.mrid("grouping", "actors"), extra={UNGROUPED: "true"})
-        for table_number, found in enumerate(self.tables("actors"), start=1):
+        for table_number, found in enumerate(self.body.tables("actors"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 grouping = ungrouped
                 group_name = cell_text(group.get("grouping.name", EMPTY).text)
@@ -593,7 +430,7 @@ class _DocumentReader:
             groupings.append(ungrouped)
         return ActorIndex(list(self.actor_library.values())), groupings
 
-    def grouped(self, found: _Found) -> list[tuple[dict[str, Cell], list[dict[str, Cell]]]]:
+    def grouped(self, found: Found) -> list[tuple[dict[str, Cell], list[dict[str, Cell]]]]:
         """A GROUPED table's groups: (the group's fields, its member rows). A group's fields stand under their header
         row, or beside their label in one row ("Scenario Name :" | name)."""
         table = found.table
@@ -623,30 +460,30 @@ class _DocumentReader:
             group_hits = sum(1 for label in set(labels) if label in group_labels)
             member_hits = sum(1 for label in set(labels) if label in member_labels)
             if group_hits and group_hits >= member_hits:
-                group_header = _columns(row, table.group_columns)
+                group_header = header_columns(row, table.group_columns)
                 members = None
                 continue
             if member_hits >= 2:
-                members = _columns(row, table.columns)
+                members = header_columns(row, table.columns)
                 group_header = None
                 if not groups:
                     groups.append(({}, []))
                 continue
             if group_header is not None:
-                values = _values(row, group_header)
+                values = row_values(row, group_header)
                 if any(cell.text for cell in values.values()) or not groups:
                     groups.append((values, []))
                 continue
             if members is not None:
-                values = _values(row, members)
+                values = row_values(row, members)
                 if any(cell.text or cell.pictures for cell in values.values()):
                     groups[-1][1].append(values)
         return groups
 
     def references(self) -> list[doc.Reference]:
-        found = self.first("references")
+        found = self.body.first("references")
         references = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             link_cell = row.get("reference.link", EMPTY)
             references.append(
                 doc.Reference(
@@ -664,7 +501,7 @@ class _DocumentReader:
 
     def requirements(self) -> list[doc.RequirementCategory]:
         categories = []
-        for table_number, found in enumerate(self.tables("requirements"), start=1):
+        for table_number, found in enumerate(self.body.tables("requirements"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 identifier = self.value(group, "category.identifier")
                 category = doc.RequirementCategory(
@@ -700,9 +537,9 @@ class _DocumentReader:
         return list(dict.fromkeys(refs))
 
     def information(self, requirement_ids: dict[str, str]) -> tuple[InformationIndex, list[doc.InformationObject]]:
-        found = self.first("information")
+        found = self.body.first("information")
         items = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             item = doc.InformationObject(
                 mrid=self.mrid("information", number),
                 identifier=self.value(row, "information.identifier"),
@@ -723,9 +560,9 @@ class _DocumentReader:
     def scenarios(
         self, actors: ActorIndex, information: InformationIndex, requirement_ids: dict[str, str]
     ) -> list[doc.Scenario]:
-        found = self.first("scenarios")
+        found = self.body.first("scenarios")
         scenarios = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             scenario = doc.Scenario(
                 mrid=self.mrid("scenario", number),
                 number=self.value(row, "scenario.number"),
@@ -790,7 +627,7 @@ class _DocumentReader:
         """(scenario name, heading, steps, the scenario's own requirements) of each scenario's steps, a table's groups
         each one."""
         result = []
-        for table_number, found in enumerate(self.tables("steps"), start=1):
+        for table_number, found in enumerate(self.body.tables("steps"), start=1):
             for group_number, (group, members) in enumerate(self.grouped(found), start=1):
                 title = cell_text(group.get("step.scenario_name", EMPTY).text)
                 text = cell_text(group.get("step.scenario_requirements", EMPTY).text)
@@ -835,9 +672,9 @@ class _DocumentReader:
     # sections 7 and 8
 
     def common_terms(self) -> list[doc.CommonTerm]:
-        found = self.first("common_terms")
+        found = self.body.first("common_terms")
         terms = []
-        for number, row in enumerate(self.records(found) if found else [], start=1):
+        for number, row in enumerate(self.body.records(found) if found else [], start=1):
             term, definition = self.value(row, "common_term.term"), self.value(row, "common_term.definition")
             if term and not definition and "definition" not in {c for c in row if row[c].text}:
                 term, definition = term_and_definition(term)
@@ -845,7 +682,7 @@ class _DocumentReader:
         return terms
 
     def custom_information(self) -> list[doc.CustomInformation]:
-        found = self.first("custom_information")
+        found = self.body.first("custom_information")
         return [
             doc.CustomInformation(
                 mrid=self.mrid("custom_information", number),
@@ -853,42 +690,8 @@ class _DocumentReader:
                 value=self.value(row, "custom_information.value"),
                 reference=self.value(row, "custom_information.reference"),
             )
-            for number, row in enumerate(self.records(found) if found else [], start=1)
+            for number, row in enumerate(self.body.records(found) if found else [], start=1)
         ]
-
-
-def _header(grid: Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None, dict[int, str]]:
-    """The first row (of the first four) that holds at least one of the columns' labels, and its columns."""
-    for index, row in enumerate(grid.rows[:4]):
-        found = _columns(row, columns)
-        if found and (len(found) >= 2 or len(columns) == 1 or len(found) == len(columns)):
-            return index, found
-    return None, {}
-
-
-def _columns(row: list[Cell], columns: tuple[layout.Column, ...]) -> dict[int, str]:
-    """{grid index: column key} of a header row (a label spanning several grid columns counts at its first)."""
-    found: dict[int, str] = {}
-    seen: set[int] = set()
-    for index, cell in enumerate(row):
-        if cell.identity in seen:
-            continue
-        seen.add(cell.identity)
-        column = next((column for column in columns if cell.label in column.labels), None)
-        if column is not None and column.key not in found.values():
-            found[index] = column.key
-    return found
-
-
-def _values(row: list[Cell], columns: dict[int, str]) -> dict[str, Cell]:
-    return {key: row[index] if index < len(row) else EMPTY for index, key in columns.items()}
-
-
-def _value_cells(grid: Grid) -> list[Cell]:
-    """The cells of a VALUES table under its caption (each merged cell once)."""
-    rows = grid.rows[1:] if grid.caption() else grid.rows
-    cells = {cell.identity: cell for row in rows for cell in row if cell is not EMPTY}
-    return list(cells.values())
 
 
 def _paragraph_items(cell: Cell) -> list[str]:
@@ -937,10 +740,6 @@ def _steps_heading_title(heading: str) -> str:
     stripped = re.sub(r"^\s*steps\s*[-\u2013\u2014:]*\s*", "", title, flags=re.IGNORECASE)
     stripped = re.sub(r"^scenarios?\s*[-\u2013\u2014:]\s*", "", stripped, flags=re.IGNORECASE)
     return "" if layout.normalise(stripped) in ("scenarios", "scenario") else stripped.strip()
-
-
-def _labelled_as(found: list[_Found], label: str) -> bool:
-    return bool(found) and any(row and row[0].label == label for row in found[0].grid.rows)
 
 
 def _has_content(use_case: doc.UseCase) -> bool:
