@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from usecases.analysis.dot import Dot, DotSource, bold, html_label, small, text, wrapped
+from usecases.analysis.dot import Dot, DotSource, HtmlLabel, bold, html_label, small, text, wrapped
 from usecases.analysis.graphs import UNKNOWN_ACTOR, UNPLACED, exchanges_by_pair
 
 # Labels are wrapped, never shortened: layouts made here size their boxes and rows from the number of lines, with
@@ -47,14 +47,20 @@ def _step_list(exchanges: list[dict]) -> str:
 # Actor interaction
 
 
-def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
-    """Actors as boxes (dashed red: not listed in 3.1), one arrow per producer -> receiver pair listing every
-    exchange: the information exchanged (names; IDs in the tooltip) and the steps exchanging it."""
-    dot = Dot(rankdir="LR", nodesep="0.4", ranksep="1.2", splines="true", overlap="false")
+# Beyond this many producer -> receiver pairs the actor interaction diagram is drawn compact, around a circle: dot
+# lays out the 2,450 labelled arrows between the 50 actors of a 5,000-step use case for longer than its time limit.
+COMPACT_PAIRS = 200
+COMPACT_NAMES = 1  # the information names a compact line's label shows (its tooltip lists every exchange)
+COMPACT_SPACING = 160.0  # points of the circle per actor
+
+
+def _actor_nodes(dot: Dot, graph: nx.MultiDiGraph, positions: dict[str, str] | None = None) -> None:
     for node, data in graph.nodes(data=True):
         style = {"style": "rounded,filled", "fillcolor": "#eef4fb", "color": "#4a6a8a"}
         if not data.get("listed", True):
             style.update(style="rounded,dashed", color="#b02a37", fillcolor="white")
+        if positions:
+            style["pos"] = positions[node]
         dot.node(
             node,
             label=html_label(bold(text(data["label"], 28)), "<BR/>", small(text(data["actor_type"], 32))),
@@ -62,12 +68,38 @@ def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
             shape="box",
             **style,
         )
-    for (source, target), exchanges in exchanges_by_pair(graph).items():
-        by_information: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-        for exchange in exchanges:
-            by_information[tuple(exchange["information"])].append(exchange)
+
+
+def _circle(nodes: list[str]) -> dict[str, str]:
+    """Positions on a circle, about `COMPACT_SPACING` points of it per actor."""
+    radius = max(150.0, len(nodes) * COMPACT_SPACING / (2 * math.pi))
+    return {
+        node: _pos(
+            radius * (1 + math.sin(2 * math.pi * n / len(nodes))), radius * (1 + math.cos(2 * math.pi * n / len(nodes)))
+        )
+        for n, node in enumerate(nodes)
+    }
+
+
+def _by_information(exchanges: list[dict]) -> dict[tuple[str, ...], list[dict]]:
+    grouped: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    for exchange in exchanges:
+        grouped[tuple(exchange["information"])].append(exchange)
+    return grouped
+
+
+def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
+    """Actors as boxes (dashed red: not listed in 3.1), one arrow per producer -> receiver pair listing every
+    exchange: the information exchanged (names; IDs in the tooltip) and the steps exchanging it. Beyond
+    `COMPACT_PAIRS` pairs, compact (`_actor_interaction_compact_dot`)."""
+    pairs = exchanges_by_pair(graph)
+    if len(pairs) > COMPACT_PAIRS:
+        return _actor_interaction_compact_dot(graph, pairs)
+    dot = Dot(rankdir="LR", nodesep="0.4", ranksep="1.2", splines="true", overlap="false")
+    _actor_nodes(dot, graph)
+    for (source, target), exchanges in pairs.items():
         lines = []
-        for information, group in by_information.items():
+        for information, group in _by_information(exchanges).items():
             steps = small(text(_step_list(group), 50), 8)
             lines.append(f"{text(', '.join(information), 44)}<BR/>{steps}" if information else steps)
         tooltip = sorted({item for exchange in exchanges for item in exchange.get("information_ids", [])})
@@ -79,6 +111,48 @@ def actor_interaction_dot(graph: nx.MultiDiGraph) -> DotSource:
             color="#4a6a8a",
         )
     return DotSource(dot.source)
+
+
+def _compact_label(exchanges: list[dict]) -> HtmlLabel:
+    """The number of exchanges over the first information names ("Meter reading, Tariff +3")."""
+    names = list(dict.fromkeys(name for exchange in exchanges for name in exchange["information"]))
+    count = bold(str(len(exchanges)))
+    if not names:
+        return html_label(count)
+    more = f" +{len(names) - COMPACT_NAMES}" if len(names) > COMPACT_NAMES else ""
+    return html_label(count, " ", small(text(", ".join(names[:COMPACT_NAMES]) + more), 7))
+
+
+def _actor_interaction_compact_dot(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], list[dict]]) -> DotSource:
+    """The actors around a circle, one straight line between two actors that exchange anything, either way
+    (arrowheads where information flows), labelled with the number of exchanges and the first information name;
+    its tooltip lists every exchange (the information and the steps, each way). Positions are ours (`neato -n2`
+    draws the lines in a second where dot's ranks did not finish in 30), and the names stay readable."""
+    dot = Dot(splines="line")
+    _actor_nodes(dot, graph, _circle(list(graph.nodes)))
+    names = {node: data["label"] for node, data in graph.nodes(data=True)}
+    lines: dict[tuple[str, str], dict[tuple[str, str], list[dict]]] = {}
+    for (source, target), exchanges in pairs.items():
+        line = (target, source) if (target, source) in lines else (source, target)
+        lines.setdefault(line, {})[(source, target)] = exchanges
+    for (first, second), ways in lines.items():
+        tooltip = [
+            f"{names[source]} -> {names[target]}: "
+            + "; ".join(
+                f"{', '.join(information) or 'no information named'} ({_step_list(group)})"
+                for information, group in _by_information(exchanges).items()
+            )
+            for (source, target), exchanges in ways.items()
+        ]
+        dot.edge(
+            first,
+            second,
+            label=_compact_label([exchange for exchanges in ways.values() for exchange in exchanges]),
+            tooltip="\n".join(tooltip),
+            dir="both" if len(ways) == 2 else "forward",
+            color="#4a6a8a80",
+        )
+    return DotSource(dot.source, engine="neato", pinned=True)
 
 
 # Sequence diagram
