@@ -1,6 +1,7 @@
 """Pages and endpoints of the sgam app: generated diagrams of a use case (status for the page's polling, SVG and
 PNG downloads), validation on demand and the repository's validation report. Every one asks `ucmr.permissions`:
-a use case the user may not see is a 404, diagrams included."""
+a use case the user may not see is a 404, diagrams included. What they show is computed in `usecases.analysis`;
+the pages stay here under their `sgam:` URL names, which pages, exports and stored links use."""
 
 from django.conf import settings
 from django.contrib import messages

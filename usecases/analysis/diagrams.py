@@ -324,7 +324,7 @@ def rendered_diagram_visible_get(*, user, content_hash: str) -> RenderedDiagram 
 
 @dataclass
 class GeneratedPanel:
-    """What the use case page shows of the sgam app: the generated diagrams and the validation findings."""
+    """What the use case page shows of its analysis: the generated diagrams and the validation findings."""
 
     use_case: UseCase
     diagrams: list[DiagramEntry]
