@@ -195,11 +195,18 @@ class UseCaseFilterSet(django_filters.FilterSet):
                     selected=str(value) in selected,
                     toggle_query=_toggled(query, name, str(value)),
                 )
-                for value, label in self.form.fields[name].choices
+                for value, label in self._facet_choices(name, counts, selected)
                 if str(value) in counts or str(value) in selected
             ]
             facets.append(Facet(name=name, label=str(self.form[name].label), values=values))
         return facets
+
+    def _facet_choices(self, name: str, counts: dict[str, int], selected: set[str]):
+        """The values a facet may list. The natures are their own labels: with no nature chosen (nothing to validate)
+        they are those counted, in order, rather than read again from every visible use case."""
+        if name == "nature" and not selected:
+            return [(nature, nature) for nature in sorted(counts) if nature]
+        return self.form.fields[name].choices
 
     def sort_columns(self) -> dict[str, SortColumn]:
         """The headers that sort the list, by key: each links to the list sorted by it (from the first page), or,
