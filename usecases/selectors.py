@@ -21,6 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    UniqueConstraint,
     Value,
     When,
     prefetch_related_objects,
@@ -535,8 +536,19 @@ def usecase_facet_counts(
         field = "facet_value"
     else:
         rows = rows.values(field)
-    counted = rows.annotate(count=Count(counted_field, distinct=True)).values_list(field, "count")
+    # A row per use case and value already (an actor is in a use case once): a plain count, hashed, not sorted.
+    distinct = bool(groups) or not _unique_together(rows.model, counted_field, field)
+    counted = rows.annotate(count=Count(counted_field, distinct=distinct)).values_list(field, "count")
     return {str(value): count for value, count in counted if value is not None}
+
+
+def _unique_together(model, *fields: str) -> bool:
+    """Whether a unique constraint of `model` is on exactly `fields` (no two rows with the same values)."""
+    wanted = set(fields)
+    return any(
+        isinstance(constraint, UniqueConstraint) and set(constraint.fields) == wanted and constraint.condition is None
+        for constraint in model._meta.constraints
+    )
 
 
 def usecase_value_counts(
