@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from sgam.models import RenderedDiagram, UseCaseDiagram
 from sgam.selectors import UseCasePlacements, placement_rows, usecase_placements
-from usecases.analysis import graphs, rendering
+from usecases.analysis import graphs, planes, rendering
 from usecases.analysis.dot import RENDERER_VERSION, DotSource
 from usecases.analysis.facts import UseCaseFacts, plain_rows, usecase_facts
 from usecases.analysis.validation.selectors import UseCaseValidation, usecase_validation_get
@@ -143,8 +143,8 @@ def usecase_diagram_specs(*, facts: UseCaseFacts, placements: UseCasePlacements)
             return rendering.sequence_dot(graph)
         if heading.kind == Kind.SGAM:
             graph = graphs.sgam_plane_graph(facts=facts, placements=placements, layer_code=heading.subject)
-            return rendering.sgam_plane_dot(graph)
-        return rendering.nist_dot(graphs.nist_graph(facts=facts, placements=placements))
+            return planes.sgam_plane_dot(graph)
+        return planes.nist_dot(graphs.nist_graph(facts=facts, placements=placements))
 
     return [
         DiagramSpec(
