@@ -1,12 +1,17 @@
 """Whole use case documents over the API: read, create, replace, PATCH, ETags, errors, query budgets."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from tests.factories import UseCaseFactory, WorkspaceFactory, make_complete_use_case, member_of
 from ucmr.models import ChangeLogEntry
+from usecases.api.serializers import UseCaseListSerializer
 from usecases.models import Step, UseCase
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +202,31 @@ def test_query_counts_do_not_grow_with_the_use_case(api, grid, author, kind):
 
     count(6)  # the first request fills Django's caches (content types, sites)
     assert count(6) == count(60)
+
+
+@pytest.mark.parametrize("path", ["/api/use-cases/", "/api/use-cases.json"])
+def test_list_rows_are_what_the_serializers_fields_say(api, grid, author, path, settings):
+    # The list reads its rows through a plan made once per response (URLs reversed once): the same row, field for
+    # field, as DRF's generic rendering of the serializer's fields, links included (with a format suffix too).
+    settings.ALLOWED_HOSTS = ["ucmr.example"]
+    UseCaseFactory(workspace=grid, created_by=author, identifier="UC-1", keywords="")
+    UseCaseFactory(workspace=grid, created_by=author, identifier="UC-2", status="in_review")
+
+    response = api.get(path, HTTP_HOST="ucmr.example")
+
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    request = response.renderer_context["request"]
+    context = response.renderer_context["view"].get_serializer_context()
+    by_pk = UseCase.objects.in_bulk([row["id"] for row in rows])
+    for row in rows:
+        use_case = by_pk[row["id"]]
+        use_case.scenario_count, use_case.actor_count = row["scenario_count"], row["actor_count"]
+        generic = serializers.ModelSerializer.to_representation(UseCaseListSerializer(context=context), use_case)
+        assert json.loads(json.dumps(row)) == json.loads(JSONRenderer().render(generic))
+        assert row["url"].startswith("http://ucmr.example/api/use-cases/")
+        assert row["html_url"] == request.build_absolute_uri(use_case.get_absolute_url())
+    assert len(rows) == 2
 
 
 def test_malformed_json_is_a_400_and_a_body_over_the_limit_a_413(api, grid, settings):
