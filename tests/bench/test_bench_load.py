@@ -1,7 +1,9 @@
-"""`make bench` with UCMR_BENCH_POSTGRES=1: a bounded load test (issue 20, part 7). gunicorn (GUNICORN_WORKERS sync
-workers) on 127.0.0.1 with PostgreSQL, Redis (the cache, and the broker of a Celery worker that runs the imports),
-serving a repository of USE_CASES synthetic use cases (tests/bench/synthetic.py) to CLIENTS clients, each sending
-requests back to back (a closed loop) for SECONDS seconds, then stopping by itself:
+"""`make bench` with UCMR_BENCH_POSTGRES=1: a bounded load test (issue 20, part 7). gunicorn (GUNICORN_WORKERS gthread
+workers of GUNICORN_THREADS threads, keeping their PostgreSQL connections) on 127.0.0.1 with PostgreSQL, Redis (the
+cache, and the broker of a Celery worker that runs the imports), serving a repository of USE_CASES synthetic use
+cases (tests/bench/synthetic.py) to CLIENTS clients, each sending requests back to back (a closed loop) for SECONDS
+seconds, then stopping by itself. The clients are threads of a process of their own (tests/bench/load_client.py),
+not of the test process:
 
 - pages (a signed-in session): the list, a text search, the list filtered by facets, a use case page;
 - API reads (a token): the list, a use case document;
@@ -11,19 +13,19 @@ requests back to back (a closed loop) for SECONDS seconds, then stopping by itse
 
 Asserts that no response is a 5xx (nor a connection error); prints throughput and p50/p95/p99 per request type with
 the goal beside them (50-60 requests/s on a 2-core machine, p95 under 1 s). The machine may be shared: the figures
-say what it gave this run. UCMR_BENCH_LOAD_SECONDS / _CLIENTS / _USE_CASES shorten it for a try.
+say what it gave this run. UCMR_BENCH_LOAD_SECONDS / _CLIENTS / _USE_CASES shorten it for a try; _WORKERS, _THREADS
+(1: sync workers) and _CONN_MAX_AGE (0: a connection per request) change the server; _PORTS (e.g. 8230-8239) the
+ports it may take, UCMR_BENCH_REDIS_URL its Redis.
 """
 
 import http.client
+import json
 import os
 import random
-import re
 import socket
 import subprocess
 import sys
-import threading
 import time
-from collections import defaultdict
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -48,8 +50,12 @@ SECONDS = float(os.environ.get("UCMR_BENCH_LOAD_SECONDS", "180"))
 CLIENTS = int(os.environ.get("UCMR_BENCH_LOAD_CLIENTS", "50"))
 USE_CASES = int(os.environ.get("UCMR_BENCH_LOAD_USE_CASES", "3000"))
 REDIS_URL = os.environ.get("UCMR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-PORTS = range(8160, 8170)
-GUNICORN_WORKERS = 4
+FIRST_PORT, LAST_PORT = (int(port) for port in os.environ.get("UCMR_BENCH_LOAD_PORTS", "8160-8169").split("-"))
+PORTS = range(FIRST_PORT, LAST_PORT + 1)
+# gthread: a few threads per worker, so a worker waiting on PostgreSQL or Redis serves another request meanwhile.
+GUNICORN_WORKERS = int(os.environ.get("UCMR_BENCH_LOAD_WORKERS", "2"))
+GUNICORN_THREADS = int(os.environ.get("UCMR_BENCH_LOAD_THREADS", "4"))
+CONN_MAX_AGE = int(os.environ.get("UCMR_BENCH_LOAD_CONN_MAX_AGE", "60"))
 REQUEST_TIMEOUT = 60
 START_TIMEOUT = 60
 STOP_TIMEOUT = 20
@@ -161,79 +167,51 @@ def test_bench_load(tmp_path):
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
     }
     port = _free_port()
+    worker_class = "gthread" if GUNICORN_THREADS > 1 else "sync"
     gunicorn = [
         *(sys.executable, "-m", "gunicorn", f"--bind=127.0.0.1:{port}", f"--workers={GUNICORN_WORKERS}"),
-        *("--worker-class=sync", "--timeout=120", "--graceful-timeout=10", "--backlog=256", "--log-level=warning"),
+        *(f"--worker-class={worker_class}", f"--threads={GUNICORN_THREADS}", "--timeout=120"),
+        *("--graceful-timeout=10", "--backlog=256", "--log-level=warning"),
         "ucmr.wsgi:application",
     ]
+    # The server keeps its database connections (one per thread) between requests, as a deployment should
+    # (DATABASE_URL's conn_max_age): a new PostgreSQL connection costs a process fork on the same two cores.
+    database_url = os.environ.get("DATABASE_URL", "")
+    joiner = "&" if "?" in database_url else "?"
+    server_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "tests.bench.api_settings",
+        "DATABASE_URL": f"{database_url}{joiner}conn_max_age={CONN_MAX_AGE}&conn_health_checks=true",
+    }
     worker = worker_command(concurrency=1, beat_schedule=None, options=("--pool=solo", "--without-heartbeat"))
-    counter = iter(range(10**9))
-    lock = threading.Lock()
-    latencies: dict[str, list[float]] = defaultdict(list)
-    statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    failures: list[str] = []
-
-    def one(kind: str, rng: random.Random) -> None:
-        if kind == "page: list":
-            calls = [("GET", f"{list_url}?page={rng.randint(1, pages_of_list)}", page_headers, None)]
-        elif kind == "page: search":
-            words = rng.choice(["congestion signal", "OCPP", "meter reading", "flexibility offer", "tariff"])
-            calls = [("GET", f"{list_url}?q={words.replace(' ', '+')}", page_headers, None)]
-        elif kind == "page: facets":
-            calls = [("GET", f"{list_url}?status=draft&nature=SUC&actor={actor}", page_headers, None)]
-        elif kind == "page: use case":
-            pk = rng.choice(ids)
-            calls = [("GET", reverse("usecases:usecase_detail", kwargs={"pk": pk}), page_headers, None)]
-        elif kind == "api: list":
-            calls = [("GET", f"/api/use-cases/?page={rng.randint(1, pages_of_list)}", api_headers, None)]
-        elif kind == "api: document":
-            calls = [("GET", f"/api/use-cases/{rng.choice(ids)}/", api_headers, None)]
-        elif kind == "edit: PATCH with If-Match":
-            pk = rng.choice(edited)
-            began = time.perf_counter()
-            status, headers, body = _request(port, "GET", f"/api/use-cases/{pk}/", api_headers)
-            record("edit: GET before", status, time.perf_counter() - began, body)
-            if status != 200:
-                return
-            patch = f'{{"document": {{"scope": "Edited under load {next(counter)}."}}}}'.encode()
-            extra = {"Content-Type": "application/json", "If-Match": headers.get("ETag", "")}
-            calls = [("PATCH", f"/api/use-cases/{pk}/", {**api_headers, **extra}, patch)]
-        else:
-            pk = rng.choice(imported)
-            workspace, data = files[pk]
-            data = re.sub(
-                rb"Synthetic repository for the scale benchmark\.[^<]*", f"Imported {next(counter)}".encode(), data
-            )
-            path = f"/api/imports/?workspace={workspace}&policy=update"
-            calls = [("POST", path, {**api_headers, "Content-Type": "application/xml"}, data)]
-        for method, path, headers, body in calls:
-            began = time.perf_counter()
-            status, _, answer = _request(port, method, path, headers, body)
-            record(kind, status, time.perf_counter() - began, answer)
-
-    def record(kind: str, status: int, seconds: float, body: bytes) -> None:
-        with lock:
-            latencies[kind].append(seconds)
-            statuses[kind][status] += 1
-            if status >= 500:
-                failures.append(f"{kind}: {status} {body[:300]!r}")
-
-    def client(number: int, deadline: float) -> None:
-        rng = random.Random(number)
-        kinds, weights = list(MIX), list(MIX.values())
-        while time.monotonic() < deadline:
-            kind = rng.choices(kinds, weights)[0]
-            try:
-                one(kind, rng)
-            except OSError as error:  # refused, reset or timed out: as bad as a 5xx
-                with lock:
-                    failures.append(f"{kind}: {error!r}")
+    for pk, (_, data) in files.items():
+        (tmp_path / f"import-{pk}.xml").write_bytes(data)
+    plan = {
+        "port": port,
+        "seconds": SECONDS,
+        "clients": CLIENTS,
+        "timeout": REQUEST_TIMEOUT,
+        "warm_up_rounds": GUNICORN_WORKERS * max(1, GUNICORN_THREADS // 2),
+        "mix": MIX,
+        "ids": ids,
+        "edited": edited,
+        "files": {pk: (workspace, str(tmp_path / f"import-{pk}.xml")) for pk, (workspace, _) in files.items()},
+        "import_marker": r"Synthetic repository for the scale benchmark\.[^<]*",
+        "api_headers": api_headers,
+        "page_headers": page_headers,
+        "list_url": list_url,
+        "detail_url": reverse("usecases:usecase_detail", kwargs={"pk": 987654321}).replace("987654321", "{pk}"),
+        "pages_of_list": pages_of_list,
+        "search_words": ["congestion signal", "OCPP", "meter reading", "flexibility offer", "tariff"],
+        "actor": actor,
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    results_path = tmp_path / "results.json"
+    generator = [sys.executable, "-m", "tests.bench.load_client", str(tmp_path / "plan.json"), str(results_path)]
 
     with (
         _process(worker, env={**env, "DJANGO_SETTINGS_MODULE": "tests.worker_settings"}, log_path=tmp_path / "w.log"),
-        _process(
-            gunicorn, env={**env, "DJANGO_SETTINGS_MODULE": "tests.bench.api_settings"}, log_path=tmp_path / "g.log"
-        ),
+        _process(gunicorn, env=server_env, log_path=tmp_path / "g.log"),
     ):
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -243,25 +221,24 @@ def test_bench_load(tmp_path):
             if time.monotonic() > deadline:
                 pytest.fail("gunicorn did not answer:\n" + (tmp_path / "g.log").read_text()[-3000:])
             time.sleep(0.5)
-        warm_up = random.Random(0)
-        for kind in MIX:  # every gunicorn worker imports and warms up what each request uses, unmeasured
-            for _ in range(GUNICORN_WORKERS):
-                one(kind, warm_up)
-        latencies.clear()
-        statuses.clear()
-        began = time.monotonic()
-        threads = [threading.Thread(target=client, args=(n, began + SECONDS)) for n in range(CLIENTS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(SECONDS + REQUEST_TIMEOUT * 3)
-        elapsed = time.monotonic() - began
+        # The clients run in a process of their own (no GIL shared with this one), bounded by its own clock and
+        # by this timeout.
+        with _process(generator, env=os.environ.copy(), log_path=tmp_path / "clients.log") as clients:
+            try:
+                clients.wait(timeout=SECONDS + START_TIMEOUT + REQUEST_TIMEOUT * 4)
+            except subprocess.TimeoutExpired:
+                pytest.fail("the load generator did not stop by itself")
+        if clients.returncode != 0 or not results_path.exists():
+            pytest.fail("the load generator failed:\n" + (tmp_path / "clients.log").read_text()[-3000:])
+        results = json.loads(results_path.read_text())
         queued = BackgroundJob.objects.filter(kind=IMPORT_JOB_KIND, status=BackgroundJob.Status.PENDING)
         deadline = time.monotonic() + IMPORTS_WAIT
         while queued.exists() and time.monotonic() < deadline:  # the worker finishes the imports still queued
             time.sleep(1)
         server_log = (tmp_path / "g.log").read_text(errors="replace")
 
+    elapsed, latencies, statuses = results["elapsed"], results["latencies"], results["statuses"]
+    failures = results["failures"]
     total = sum(len(values) for values in latencies.values())
     everything = [value for values in latencies.values() for value in values]
     rows = []
@@ -297,7 +274,8 @@ def test_bench_load(tmp_path):
         .values_list("status", "count")
     )
     report(
-        f"Load: {CLIENTS} clients for {elapsed:.0f} s against gunicorn ({GUNICORN_WORKERS} sync workers) + PostgreSQL "
+        f"Load: {CLIENTS} clients (a process of their own) for {elapsed:.0f} s against gunicorn ({GUNICORN_WORKERS} "
+        f"{worker_class} workers x {GUNICORN_THREADS} threads) + PostgreSQL "
         f"+ Redis + 1 Celery worker, {USE_CASES:,} use cases (2-core machine shared with other work: figures of "
         f"this run); import jobs by the end: {jobs or 'none'}",
         ("request", "count", "req/s", "p50", "p95", "p99", "statuses"),
