@@ -229,6 +229,27 @@ def test_list_rows_are_what_the_serializers_fields_say(api, grid, author, path, 
     assert len(rows) == 2
 
 
+def test_a_patch_works_out_the_documents_version_once_before_and_once_after_it_writes(api, grid, author, monkeypatch):
+    from usecases.api import viewsets
+
+    use_case = make_complete_use_case(workspace=grid, created_by=author)
+    etag = api.get(_detail(use_case))["ETag"]
+    calls = []
+    real = viewsets.usecase_document_version
+
+    def counted(**kwargs):
+        calls.append(kwargs["use_case"].revision)
+        return real(**kwargs)
+
+    monkeypatch.setattr(viewsets, "usecase_document_version", counted)
+
+    response = api.patch(_detail(use_case), {"document": {"scope": "Changed"}}, format="json", HTTP_IF_MATCH=etag)
+
+    assert response.status_code == 200
+    assert calls == [use_case.revision, use_case.revision + 1]  # If-Match and what it shows; then the answer's ETag
+    assert response["ETag"] != etag and response.json()["document"]["scope"] == "Changed"
+
+
 def test_malformed_json_is_a_400_and_a_body_over_the_limit_a_413(api, grid, settings):
     broken = api.post("/api/use-cases/", b'{"workspace": ', content_type="application/json")
     assert broken.status_code == 400 and broken.json()["code"] == "parse_error"

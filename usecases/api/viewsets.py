@@ -197,8 +197,14 @@ class UseCaseViewSet(ETagMixin, SelectorMixin, viewsets.ModelViewSet):
     # document; the document itself is cached under a key that changes with every write (usecases.api.document).
 
     def document_version(self, use_case: UseCase) -> DocumentVersion:
-        base_url = self.request.build_absolute_uri("/")
-        return usecase_document_version(user=self.request.user, use_case=use_case, base_url=base_url)
+        """Worked out once per state of the use case in a request (a write asks before it writes, for If-Match and
+        for what the document shows, and again for its answer)."""
+        versions = self.__dict__.setdefault("_document_versions", {})
+        key = (use_case.pk, use_case.revision, use_case.modified)
+        if key not in versions:
+            base_url = self.request.build_absolute_uri("/")
+            versions[key] = usecase_document_version(user=self.request.user, use_case=use_case, base_url=base_url)
+        return versions[key]
 
     def document_data(self, use_case: UseCase, version: DocumentVersion, item: UseCaseFile | None = None) -> dict:
         """The serialised document of `use_case` at `version`: cached, or built (from `item` when given)."""
