@@ -1,11 +1,15 @@
 """Pages of use cases (reading, writing, the review workflow, versions, sharing), workspaces, and the information
 object and common term libraries."""
 
+import re
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
@@ -65,8 +69,6 @@ from usecases.selectors import (
     drawing_image_get,
     information_object_get,
     information_object_list,
-    usecase_document,
-    usecase_get,
     usecase_header_get,
     usecase_list,
 )
@@ -79,7 +81,7 @@ from usecases.services import (
     usecase_create,
     usecase_update,
 )
-from usecases.step_tables import usecase_page_document, usecase_page_get
+from usecases.step_tables import scenario_step_rows, usecase_page_document, usecase_page_get
 from usecases.versions import (
     document_redacted,
     usecase_snapshot_get,
@@ -96,6 +98,7 @@ from usecases.workflow import (
 )
 
 STATUS_CHANGES_SHOWN = 3
+PRINT_ROWS_PER_CHUNK = 100  # step rows the print page renders and sends at a time
 
 
 class UseCaseListView(SelectorListView):
@@ -160,19 +163,44 @@ class UseCaseDetailView(SelectorDetailView):
 
 class UseCasePrintView(SelectorDetailView):
     """The whole template laid out for paper (and the browser's "Save as PDF"): the detail page's document and
-    diagrams, read the same way, without what only its buttons, editors and workflow need."""
+    diagrams, read the same way, without what only its buttons, editors and workflow need. Complete, however many
+    steps: the page is read as the use case page is (the steps of long scenarios left out), and the tables of those
+    scenarios are streamed into it one after the other, a few queries per scenario, `PRINT_ROWS_PER_CHUNK` rows at
+    a time, so neither the server's memory nor the time to the first byte grows with the steps."""
 
-    selector = usecase_get
+    selector = usecase_page_get
     template_name = "usecases/usecase_print.html"
     context_object_name = "use_case"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            document=usecase_document(user=self.request.user, use_case=self.object),
+            document=usecase_page_document(user=self.request.user, use_case=self.object),
             generated=usecase_generated_get(use_case=self.object),
             printed=timezone.now(),
+            may_change=False,  # nothing to edit on paper: no permission check
+            stream_token=secrets.token_hex(16),
             **kwargs,
         )
+
+    def render_to_response(self, context, **response_kwargs):
+        page = render_to_string(self.get_template_names(), context, request=self.request)
+        scenarios = {section.scenario.pk: section.scenario for section in context["document"].scenarios}
+        parts = re.split(f"<!--{context['stream_token']} steps of (\\d+)-->", page)
+        return StreamingHttpResponse(self._stream(parts, scenarios), content_type="text/html; charset=utf-8")
+
+    def _stream(self, parts: list[str], scenarios: dict):
+        """The page's parts, and between them the rows of the scenario each marker names."""
+        rows_template = get_template("usecases/includes/step_rows.html")
+        none_template = get_template("includes/none_row.html")
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                yield part
+                continue
+            steps = scenario_step_rows(scenario=scenarios[int(part)])
+            for start in range(0, len(steps), PRINT_ROWS_PER_CHUNK):
+                yield rows_template.render({"steps": steps[start : start + PRINT_ROWS_PER_CHUNK], "printing": True})
+            if not steps:
+                yield none_template.render({"columns": 9})
 
 
 class DrawingImageView(ObjectPermissionMixin, DetailView):

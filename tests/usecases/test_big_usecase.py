@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from sgam.diagrams import usecase_generated_get
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
@@ -154,10 +155,41 @@ def test_the_step_fragment_is_404_for_who_may_not_see_the_use_case(client, user)
     assert client.get(reader_url, **HTMX).status_code == 404
 
 
+def _print(client, use_case) -> tuple[str, int]:
+    """The print page of `use_case`, streamed to its end, and the queries that took (the stream's included)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("usecases:usecase_print", kwargs={"pk": use_case.pk}))
+        assert response.status_code == 200 and response.streaming
+        page = b"".join(response.streaming_content).decode()
+    return page, len(queries)
+
+
 def test_the_print_page_stays_complete(reader):
     use_case = make_big_use_case(scenarios=2, steps=STEPS_SHOWN)
-    page = reader.get(reverse("usecases:usecase_print", kwargs={"pk": use_case.pk})).content.decode()
+    page, _ = _print(reader, use_case)
     assert page.count('<tr id="step-') == 2 * STEPS_SHOWN and "data-steps-more" not in page
+
+
+def test_the_print_page_of_5000_steps_streams_every_step_in_a_few_queries_per_scenario(reader):
+    large = make_big_use_case(scenarios=10, steps=500)
+    fewer_steps = make_big_use_case(scenarios=10, steps=350)
+    fewer_scenarios = make_big_use_case(scenarios=5, steps=500)
+    _print(reader, fewer_scenarios)  # the first request fills Django's caches (content types, sites)
+    for use_case in (large, fewer_steps):  # the first reading of a revision records its diagrams (more pages, more)
+        usecase_generated_get(use_case=use_case)
+
+    page, queries = _print(reader, large)
+
+    assert page.count('<tr id="step-') == 5000 and "data-steps-more" not in page and "<!--" not in page
+    assert page.rstrip().endswith("</html>")
+    for scenario in large.scenarios.all():  # each table whole, in reading order: 1, 1.1, 2, ... 400
+        table = page[page.index(f'id="table-steps-{scenario.pk}"') :]
+        table = table[: table.index("</table>")]
+        assert table.count('<tr id="step-') == 500
+        assert table.index(">1<") < table.index(">1.1<") < table.index(">2<") < table.index(">400<")
+    assert _print(reader, fewer_steps)[1] == queries  # not one more query for 1,500 more steps
+    per_scenario = (queries - _print(reader, fewer_scenarios)[1]) / 5
+    assert per_scenario <= 6  # the steps of a scenario and their four kinds of links
 
 
 def test_the_step_editor_shows_a_window_of_rows_in_a_constant_number_of_queries(client):
