@@ -136,9 +136,16 @@ def load(port: int, path: str, headers: dict[str, str], *, seconds: float, threa
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port: of UCMR_BENCH_PORTS (e.g. 8230-8239) when set, else any."""
+    first, _, last = os.environ.get("UCMR_BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    pytest.fail(f"no free port in {first}-{last}")
 
 
 @contextmanager

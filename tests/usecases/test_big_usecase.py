@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sgam.diagrams import usecase_generated_get
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     UseCaseFactory,
     with_repository_role,
 )
+from usecases.analysis.diagrams import usecase_generated_get
 from usecases.models import Scenario, Step
 from usecases.step_tables import STEPS_PER_FRAGMENT, STEPS_SHOWN
 
