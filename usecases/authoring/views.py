@@ -163,7 +163,9 @@ class TableEditorView(ObjectPermissionMixin, View):
         partial = f"usecases/authoring/{template}.html"
         if is_htmx(self.request):
             return TemplateResponse(self.request, partial, context, status=status)
-        return TemplateResponse(self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status=status)
+        return TemplateResponse(
+            self.request, "usecases/authoring/page.html", {**context, "partial": partial}, status=status
+        )
 
     def written(self, *, focus: int | None = None, **context):
         """The answer to a successful write: the fresh table (the window holding `focus`, the row written), and the

@@ -43,6 +43,7 @@ from usecases.exchange.use_cases import may_create_workspaces
 from usecases.models import UseCase, Workspace
 from usecases.permissions import workspaces_of
 from usecases.word import writer as word_writer
+from usecases.word.pictures import usecase_pictures
 from usecases.xml import VariantCStreamWriter, validate_variant_c, validate_variant_c_file, write_variant_c
 from usecases.xml.library import Library
 from usecases.xml.parsing import max_bytes_setting
@@ -382,9 +383,7 @@ def usecases_export_docx_write(
     archive = zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) if several or total != 1 else None
     try:
         for start, documents in zip(range(0, total, batch_size), batches, strict=True):
-            pictures = word_writer.usecase_pictures(
-                use_case_ids=batches.full[start : start + batch_size], render=render
-            )
+            pictures = usecase_pictures(use_case_ids=batches.full[start : start + batch_size], render=render)
             library = Library.of(batches.libraries(), targets)
             for document in documents:
                 if archive is None:

@@ -19,7 +19,6 @@ the template's view of a use case.
 
 import io
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
@@ -30,46 +29,39 @@ from django.core.exceptions import ImproperlyConfigured
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.image.image import Image as DocxImage
-from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from lxml import html as lxml_html
 from PIL import Image, UnidentifiedImageError
 
-from sgam.models import RenderedDiagram, UseCaseDiagram
-from sgam.selectors import usecase_placements
-from ucmr.jobs import job_start
-from ucmr.richtext import LINK_SCHEMES, is_markup, rich_text_clean
-from usecases.analysis.diagrams import usecase_diagram_headings
-from usecases.analysis.dot import RENDERER_VERSION
-from usecases.analysis.facts import usecase_facts
-from usecases.analysis.followup import RENDER_KIND
-from usecases.analysis.services import usecase_diagrams_render
-from usecases.exchange.records import document_mrid
-from usecases.models import Drawing, UseCase
 from usecases.word import layout
+from usecases.word.cells_writer import (
+    TABLE_TEXT_STYLE,
+    LinkText,
+    Rich,
+    RichList,
+    RichText,
+    hyperlink,
+    label_cell,
+    plain,
+    xml_text,
+)
+from usecases.word.pictures import Picture
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.library import Library
-from usecases.xml.vocabulary import actor_type_spelling, normalise_mrid
+from usecases.xml.vocabulary import actor_type_spelling
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 BODY_FONT = "Arial"
 HEADING_FONT = "Cambria"
-TABLE_TEXT_STYLE = "TableText"
 LIST_SEPARATOR = ", "
 DATE_FORMAT = "%Y-%m-%d"
 # The share of the page's text height a picture may take, so that its name fits on the same page.
 PICTURE_MAX_HEIGHT = 0.75
-# Larger images are scaled down to this many pixels on their long side (a page shows no more).
-PICTURE_MAX_PIXELS = 2400
-# Characters XML 1.0 cannot carry.
-_ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Relative column widths of each table (the template's tables are 100 % of the text width).
 COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
@@ -127,44 +119,6 @@ class PageSetup:
         return self.height - 2 * self.margin
 
 
-@dataclass(frozen=True)
-class Picture:
-    """An image to put in section 2 (PNG, JPEG or GIF bytes), or, without `data`, why there is none (`note`)."""
-
-    data: bytes | None = None
-    note: str = ""
-
-    @classmethod
-    def of_image(cls, data: bytes) -> "Picture":
-        """An image file as Word takes it: PNG, JPEG and GIF as they are, unless wider than `PICTURE_MAX_PIXELS`;
-        anything else Pillow reads (WebP) as PNG; what it cannot read, a note."""
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()  # a truncated or damaged file fails here, not in Word
-                if (
-                    image.format in ("PNG", "JPEG", "GIF")
-                    and max(image.size) <= PICTURE_MAX_PIXELS
-                    and _word_reads(data)
-                ):
-                    return cls(data=data)
-                image.thumbnail((PICTURE_MAX_PIXELS, PICTURE_MAX_PIXELS))
-                converted = io.BytesIO()
-                image.save(converted, format="PNG")
-                return cls(data=converted.getvalue())
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):  # Pillow: SyntaxError for a broken PNG
-            return cls(note="The image could not be read")
-
-
-def _word_reads(data: bytes) -> bool:
-    """Whether python-docx parses the image's header as it is (it is stricter than Pillow about PNG chunks); an image
-    it does not is written re-encoded."""
-    try:
-        DocxImage.from_blob(data)
-    except Exception:  # noqa: BLE001 - python-docx raises anything from struct, codec and its own errors
-        return False
-    return True
-
-
 @dataclass
 class DocumentWriter:
     """Writes use cases as Word documents, one each (`write`), on the same page setup."""
@@ -214,7 +168,7 @@ def _new_document(page: PageSetup, *, title: str) -> docx.Document:
     section.page_width, section.page_height = page.width, page.height
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, page.margin)
-    document.core_properties.title = _text(title)[:255]
+    document.core_properties.title = xml_text(title)[:255]
     document.core_properties.author = "UCMR"
     styles = document.styles
     normal = styles["Normal"]
@@ -243,10 +197,6 @@ def _east_asian_font(style, name: str) -> None:
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), name)
-
-
-def _text(value: object) -> str:
-    return _ILLEGAL_CHARACTERS.sub("", "" if value is None else str(value))
 
 
 # The use case
@@ -297,7 +247,7 @@ class _UseCaseWriter:
 
     def table(self, key: str, rows: list[list], *, header: bool = True) -> Table:
         """A table of the template: the caption row, the header row of its columns (unless `header` is False), then
-        `rows` (lists of cell values: text, or `_Rich` text)."""
+        `rows` (lists of cell values: text, or `Rich` text)."""
         spec = layout.TABLES_BY_KEY[key]
         columns = layout.written_columns(spec)
         table = self.new_table(key, len(columns))
@@ -340,12 +290,12 @@ class _UseCaseWriter:
     def caption_row(self, table: Table, spec: layout.Table) -> None:
         cells = self.add_row(table, repeat=True)
         merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-        _label(merged, spec.caption, spec.fill)
+        label_cell(merged, spec.caption, spec.fill)
 
     def label_row(self, table: Table, labels: list[str], *, repeat: bool = False, fill: str = layout.CAPTION_FILL):
         cells = self.add_row(table, repeat=repeat)
         for cell, label in zip(cells, labels, strict=True):
-            _label(cell, label, fill)
+            label_cell(cell, label, fill)
 
     def value_row(self, table: Table, values: list) -> None:
         cells = self.add_row(table)
@@ -355,10 +305,10 @@ class _UseCaseWriter:
     def value(self, cell: _Cell, value) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
-        if isinstance(value, _Rich):
-            _RichText(self.document, cell).write(value)
+        if isinstance(value, Rich):
+            RichText(self.document, cell).write(value)
         else:
-            _plain(paragraph, value)
+            plain(paragraph, value)
         if not cell.text.strip() and not cell._tc.xpath(".//w:drawing"):
             for paragraph in cell.paragraphs[1:]:
                 paragraph._p.getparent().remove(paragraph._p)
@@ -385,7 +335,7 @@ class _UseCaseWriter:
                 version.number,
                 version.date.strftime(DATE_FORMAT) if version.date else version.extra.get("date", ""),
                 LIST_SEPARATOR.join(author.name for author in version.authors if author.name),
-                _Rich(version.changes),
+                Rich(version.changes),
                 version.approval_status,
             ]
             for version in self.use_case.versions
@@ -397,7 +347,7 @@ class _UseCaseWriter:
         table = self.new_table("scope", 2)
         self.caption_row(table, spec)
         values = {
-            "scope": _Rich(self.use_case.scope),
+            "scope": Rich(self.use_case.scope),
             "objectives": _lines(objective.name for objective in self.use_case.objectives),
             "business_cases": LIST_SEPARATOR.join(
                 item.name for item in _objects(self.library.business_cases, self.use_case.business_case_refs)
@@ -405,15 +355,15 @@ class _UseCaseWriter:
         }
         for column in spec.columns:
             cells = self.add_row(table)
-            _label(cells[0], column.label, spec.fill)
+            label_cell(cells[0], column.label, spec.fill)
             self.value(cells[1], values[column.key])
 
     def narrative(self) -> None:
         self.label_rows(
             "narrative",
             {
-                "short_description": _Rich(self.use_case.short_description),
-                "complete_description": _Rich(self.use_case.complete_description),
+                "short_description": Rich(self.use_case.short_description),
+                "complete_description": Rich(self.use_case.complete_description),
             },
         )
 
@@ -423,7 +373,7 @@ class _UseCaseWriter:
             [
                 kpi.identifier,
                 kpi.name,
-                _Rich(kpi.description),
+                Rich(kpi.description),
                 _lines(o.name for o in _objects(objectives, kpi.objective_refs)) or kpi.extra.get("objectives", ""),
             ]
             for kpi in self.use_case.kpis
@@ -432,7 +382,7 @@ class _UseCaseWriter:
 
     def conditions(self) -> None:
         by_kind = {
-            kind: _RichList(_condition(c) for c in self.use_case.conditions if c.kind == kind)
+            kind: RichList(_condition(c) for c in self.use_case.conditions if c.kind == kind)
             for kind in doc.USE_CASE_CONDITION_KINDS
         }
         self.label_rows("conditions", by_kind)
@@ -465,7 +415,7 @@ class _UseCaseWriter:
         table = self.new_table("remarks", 1)
         self.caption_row(table, spec)
         for remark in self.use_case.remarks or [doc.Remark()]:
-            self.value_row(table, [_Rich(remark.text)])
+            self.value_row(table, [Rich(remark.text)])
 
     # Section 2
 
@@ -492,16 +442,16 @@ class _UseCaseWriter:
                 paragraph = cell.add_paragraph(style=TABLE_TEXT_STYLE)
             title = drawing.name or drawing.drawing_type
             label = f"{title} ({owner})" if owner and owner not in title else title
-            paragraph.add_run(_text(label)).bold = True
+            paragraph.add_run(xml_text(label)).bold = True
             if drawing.drawing_type and drawing.drawing_type not in label.lower():
-                paragraph.add_run(_text(f": {drawing.drawing_type}"))
+                paragraph.add_run(xml_text(f": {drawing.drawing_type}"))
             note = picture.note if picture is not None else ""
             if note:
-                paragraph.add_run(_text(f". {note}")).italic = True
+                paragraph.add_run(xml_text(f". {note}")).italic = True
             generated = isinstance(drawing, doc.GeneratedDrawing)  # its address is this repository's, not a link
             if drawing.uri and not generated and not (picture is not None and picture.data):
                 paragraph.add_run(" ")
-                _link(paragraph, drawing.uri, drawing.uri)
+                hyperlink(paragraph, drawing.uri, drawing.uri)
         if not drawings:
             self.value_row(table, [""])
 
@@ -538,7 +488,7 @@ class _UseCaseWriter:
             ]
             placed.update(actor.mrid for actor, _ in members)
             if grouping.name:
-                groups.append((grouping.name, _Rich(grouping.description), members))
+                groups.append((grouping.name, Rich(grouping.description), members))
             else:
                 ungrouped += members
         named = [
@@ -558,8 +508,8 @@ class _UseCaseWriter:
             table = self.new_table("actors", 4)
             self.caption_row(table, spec)
             cells = self.add_row(table, repeat=True)
-            _label(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
-            _label(cells[2].merge(cells[3]), spec.group_columns[1].label, spec.fill)
+            label_cell(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
+            label_cell(cells[2].merge(cells[3]), spec.group_columns[1].label, spec.fill)
             cells = self.add_row(table)
             self.value(cells[0].merge(cells[1]), name)
             self.value(cells[2].merge(cells[3]), description)
@@ -567,7 +517,7 @@ class _UseCaseWriter:
             for actor, further in members or [(doc.Actor(), "")]:
                 self.value_row(
                     table,
-                    [actor.name, _actor_type(actor) if actor.mrid else "", _Rich(actor.description), _Rich(further)],
+                    [actor.name, _actor_type(actor) if actor.mrid else "", Rich(actor.description), Rich(further)],
                 )
             self.document.add_paragraph()
 
@@ -576,11 +526,11 @@ class _UseCaseWriter:
             [
                 reference.number,
                 reference.reference_type,
-                _Rich(reference.description, lead=reference.name if reference.name != reference.description else ""),
+                Rich(reference.description, lead=reference.name if reference.name != reference.description else ""),
                 reference.status,
-                _Rich(reference.impact),
+                Rich(reference.impact),
                 reference.originator,
-                _LinkText(reference.link),
+                LinkText(reference.link),
             ]
             for reference in self.use_case.references
         ]
@@ -593,12 +543,12 @@ class _UseCaseWriter:
             [
                 scenario.number,
                 scenario.name,
-                _Rich(scenario.description),
+                Rich(scenario.description),
                 _lines(a.name for a in _objects(self.library.actors, scenario.primary_actor_refs))
                 or scenario.extra.get("primary_actor", ""),
-                _RichList(_condition(c) for c in scenario.conditions if c.kind == "triggering_event"),
-                _RichList(_condition(c) for c in scenario.conditions if c.kind == "precondition"),
-                _RichList(_condition(c) for c in scenario.conditions if c.kind == "postcondition"),
+                RichList(_condition(c) for c in scenario.conditions if c.kind == "triggering_event"),
+                RichList(_condition(c) for c in scenario.conditions if c.kind == "precondition"),
+                RichList(_condition(c) for c in scenario.conditions if c.kind == "postcondition"),
             ]
             for scenario in self.use_case.scenarios
         ]
@@ -611,16 +561,16 @@ class _UseCaseWriter:
         scenarios = self.use_case.scenarios or [doc.Scenario()]
         for number, scenario in enumerate(scenarios, start=1):
             title = f"Steps \u2013 {scenario.name}" if scenario.name else steps_heading.title
-            self.document.add_heading(f"{steps_heading.number}.{number}{layout.NUMBER_SEPARATOR}{_text(title)}", 3)
+            self.document.add_heading(f"{steps_heading.number}.{number}{layout.NUMBER_SEPARATOR}{xml_text(title)}", 3)
             table = self.new_table("steps", len(spec.columns))
             self.caption_row(table, spec)
             cells = self.add_row(table, repeat=True)
-            _label(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
+            label_cell(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
             self.value(cells[2].merge(cells[-1]), scenario.name)
             requirements = _objects(self.library.requirements, scenario.requirement_refs)
             if requirements:  # the scenario's own requirements, which no column of the template holds
                 cells = self.add_row(table, repeat=True)
-                _label(cells[0].merge(cells[1]), spec.group_columns[1].label, spec.fill)
+                label_cell(cells[0].merge(cells[1]), spec.group_columns[1].label, spec.fill)
                 self.value(cells[2].merge(cells[-1]), LIST_SEPARATOR.join(_label_of(r) for r in requirements))
             self.label_row(table, list(spec.header), repeat=True, fill=spec.fill)
             steps = list(iter_steps(scenario.steps)) or [doc.Step()]
@@ -631,9 +581,9 @@ class _UseCaseWriter:
         library = self.library
         return [
             step.number,
-            _Rich(step.event),
+            Rich(step.event),
             step.name,
-            _Rich(step.description),
+            Rich(step.description),
             step.service,
             _lines(a.name for a in _objects(library.actors, step.producer_refs)) or step.extra.get("producer", ""),
             _lines(a.name for a in _objects(library.actors, step.receiver_refs)) or step.extra.get("receiver", ""),
@@ -657,7 +607,7 @@ class _UseCaseWriter:
             [
                 item.identifier,
                 item.name,
-                _Rich(item.description),
+                Rich(item.description),
                 LIST_SEPARATOR.join(_label_of(r) for r in _objects(self.library.requirements, item.requirement_refs))
                 or item.extra.get("requirements", ""),
             ]
@@ -682,15 +632,15 @@ class _UseCaseWriter:
             table = self.new_table("requirements", 3)
             self.caption_row(table, spec)
             self.label_row(table, [column.label for column in spec.group_columns], repeat=True, fill=spec.fill)
-            self.value_row(table, [category.identifier, category.name, _Rich(category.description)])
+            self.value_row(table, [category.identifier, category.name, Rich(category.description)])
             self.label_row(table, list(spec.header), fill=spec.fill)
             for requirement in requirements:
-                self.value_row(table, [requirement.identifier, requirement.name, _Rich(requirement.description)])
+                self.value_row(table, [requirement.identifier, requirement.name, Rich(requirement.description)])
             self.document.add_paragraph()
 
     def common_terms(self) -> None:
         terms = _objects(self.library.common_terms, self.use_case.common_term_refs)
-        self.table("common_terms", [[term.term, _Rich(term.definition)] for term in terms])
+        self.table("common_terms", [[term.term, Rich(term.definition)] for term in terms])
 
     def custom_information(self) -> None:
         rows = [[item.key, item.value, item.reference] for item in self.use_case.custom_information]
@@ -698,29 +648,6 @@ class _UseCaseWriter:
 
 
 # Values
-
-
-@dataclass(frozen=True)
-class _Rich:
-    """A rich text value (`ucmr.richtext`), with an optional first line in bold (`lead`)."""
-
-    text: str
-    lead: str = ""
-
-
-class _RichList(_Rich):
-    """Several rich texts in one cell, one after the other."""
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        super().__init__(text="")
-        object.__setattr__(self, "texts", [text for text in texts if text])
-
-
-@dataclass(frozen=True)
-class _LinkText:
-    """A cell holding an address: a hyperlink when it is one Word should follow."""
-
-    text: str
 
 
 def _objects(objects: dict, refs: list[str]) -> list:
@@ -741,287 +668,3 @@ def _condition(condition: doc.Condition) -> str:
 
 def _actor_type(actor: doc.Actor) -> str:
     return actor.type_text or actor_type_spelling(actor.type)
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    for old in properties.findall(qn("w:shd")):
-        properties.remove(old)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _label(cell: _Cell, text: str, fill: str) -> None:
-    """A caption or label cell: grey, in the template's `TableHeading` style."""
-    _shade(cell, fill)
-    paragraph = cell.paragraphs[0]
-    paragraph.style = paragraph.part.document.styles[layout.LABEL_STYLE]
-    paragraph.text = _text(text)
-    paragraph.paragraph_format.keep_with_next = True  # never a caption or header alone at the foot of a page
-
-
-def _plain(paragraph: Paragraph, value) -> None:
-    """Plain text; its line breaks kept as breaks in one paragraph. An address (`_LinkText`) is a hyperlink."""
-    if isinstance(value, _LinkText):
-        text = _text(value.text)
-        if _linkable(text):
-            _link(paragraph, text, text)
-        else:
-            paragraph.add_run(text)
-        return
-    lines = _text(value).replace("\r\n", "\n").split("\n")
-    for index, line in enumerate(lines):
-        run = paragraph.add_run(line)
-        if index < len(lines) - 1:
-            run.add_break()
-
-
-def _linkable(address: str) -> bool:
-    scheme, _, rest = address.partition(":")
-    return scheme.lower() in LINK_SCHEMES and bool(rest) and " " not in address.strip()
-
-
-def _link(paragraph: Paragraph, address: str, text: str, *, bold: bool = False, italic: bool = False) -> None:
-    """A hyperlink run (python-docx writes none): blue and underlined, as Word shows them."""
-    if not _linkable(address):
-        paragraph.add_run(_text(text))
-        return
-    relation = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("r:id"), relation)
-    run = OxmlElement("w:r")
-    properties = OxmlElement("w:rPr")
-    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), value)
-        properties.append(element)
-    if bold:
-        properties.append(OxmlElement("w:b"))
-    if italic:
-        properties.append(OxmlElement("w:i"))
-    run.append(properties)
-    text_element = OxmlElement("w:t")
-    text_element.text = _text(text)
-    text_element.set(qn("xml:space"), "preserve")
-    run.append(text_element)
-    hyperlink.append(run)
-    paragraph._p.append(hyperlink)
-
-
-@dataclass(frozen=True)
-class _Format:
-    bold: bool = False
-    italic: bool = False
-    underline: bool = False
-    link: str = ""
-
-
-class _RichText:
-    """A rich text into a cell: the clean fragment's paragraphs, breaks, lists (bulleted or numbered, nested),
-    emphasis, links and tables; plain text with its line breaks."""
-
-    BLOCKS = frozenset({"p", "ul", "ol", "li", "table", "div"})
-
-    def __init__(self, document: docx.Document, cell: _Cell) -> None:
-        self.document = document
-        self.cell = cell
-        self.paragraph: Paragraph | None = cell.paragraphs[0]
-        self.used = False  # whether the cell's first paragraph holds anything yet
-
-    def write(self, value: "_Rich | str") -> None:
-        texts = value.texts if isinstance(value, _RichList) else [value.text]
-        lead = value.lead if isinstance(value, _Rich) else ""
-        if lead:
-            self.run(lead, _Format(bold=True))
-            self.new_paragraph()
-        for text in texts:
-            clean = rich_text_clean(text or "")
-            if not clean.strip():
-                continue
-            if is_markup(clean):
-                root = lxml_html.fragment_fromstring(clean, create_parent="div")
-                self.walk(root, _Format(), depth=0)
-            else:
-                lines = clean.replace("\r\n", "\n").split("\n")
-                for index, line in enumerate(lines):
-                    self.run(line, _Format(), collapse=False)
-                    if index < len(lines) - 1:
-                        self.line_break()
-            self.new_paragraph()
-
-    # Paragraphs and runs
-
-    def new_paragraph(self) -> None:
-        """The next text starts a paragraph of its own (only when something was written)."""
-        if self.used:
-            self.paragraph = None
-
-    def ensure(self, *, indent: int = 0, prefix: str = "") -> Paragraph:
-        if self.paragraph is None:
-            self.paragraph = self.cell.add_paragraph(style=TABLE_TEXT_STYLE)
-        self.used = True
-        if indent:
-            self.paragraph.paragraph_format.left_indent = Mm(5 * indent)
-            self.paragraph.paragraph_format.first_line_indent = -Mm(4)
-        if prefix:
-            self.paragraph.add_run(prefix)
-        return self.paragraph
-
-    def run(self, text: str, fmt: _Format, *, collapse: bool = True) -> None:
-        """Text in the current paragraph; in a fragment, white space runs are one space (none at its start)."""
-        if collapse:
-            text = re.sub(r"\s+", " ", text)
-            if self.paragraph is None or not self.paragraph.text:
-                text = text.lstrip()
-        if not text:
-            return
-        paragraph = self.ensure()
-        if fmt.link:
-            _link(paragraph, fmt.link, text, bold=fmt.bold, italic=fmt.italic)
-            return
-        run = paragraph.add_run(_text(text))
-        run.bold, run.italic = fmt.bold or None, fmt.italic or None
-        run.underline = fmt.underline or None
-
-    def line_break(self) -> None:
-        self.ensure().add_run().add_break()
-
-    # The fragment
-
-    def walk(self, element, fmt: _Format, *, depth: int) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in ("p", "div"):
-            self.new_paragraph()
-        self.inline_text(element.text, fmt)
-        for child in element:
-            child_tag = child.tag if isinstance(child.tag, str) else ""
-            if child_tag == "br":
-                self.line_break()
-            elif child_tag in ("ul", "ol"):
-                self.new_paragraph()
-                self.list(child, fmt, depth=depth + 1)
-            elif child_tag == "table":
-                self.new_paragraph()
-                self.table(child)
-            elif child_tag == "li":  # a list item outside a list
-                self.new_paragraph()
-                self.ensure(indent=depth + 1, prefix="\u2022\t")
-                self.walk(child, fmt, depth=depth)
-            else:
-                self.walk(child, self.format_of(child_tag, child, fmt), depth=depth)
-            self.inline_text(child.tail, fmt)
-        if tag in ("p", "div"):
-            self.new_paragraph()
-
-    def format_of(self, tag: str, element, fmt: _Format) -> _Format:
-        if tag in ("b", "strong", "th"):
-            return _Format(True, fmt.italic, fmt.underline, fmt.link)
-        if tag in ("i", "em"):
-            return _Format(fmt.bold, True, fmt.underline, fmt.link)
-        if tag == "u":
-            return _Format(fmt.bold, fmt.italic, True, fmt.link)
-        if tag == "a" and element.get("href"):
-            return _Format(fmt.bold, fmt.italic, fmt.underline, element.get("href"))
-        return fmt
-
-    def inline_text(self, text: str | None, fmt: _Format) -> None:
-        if text:
-            self.run(text, fmt)
-
-    def list(self, element, fmt: _Format, *, depth: int) -> None:
-        number = 0
-        ordered = element.tag == "ol"
-        for item in element:
-            if not isinstance(item.tag, str) or item.tag != "li":
-                continue
-            number += 1
-            self.new_paragraph()
-            self.paragraph = None
-            self.ensure(indent=depth, prefix=f"{number}.\t" if ordered else "\u2022\t")
-            self.walk(item, fmt, depth=depth)
-            self.new_paragraph()
-
-    def table(self, element) -> None:
-        rows = list(element.iter("tr"))
-        width = max((len([c for c in row if c.tag in ("td", "th")]) for row in rows), default=0)
-        if not rows or not width:
-            return
-        table = self.cell.add_table(rows=len(rows), cols=width)
-        table.style = self.document.styles["Table Grid"]
-        for row, tr in zip(table.rows, rows, strict=True):
-            for cell, td in zip(row.cells, [c for c in tr if c.tag in ("td", "th")], strict=False):
-                paragraph = cell.paragraphs[0]
-                paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
-                run = paragraph.add_run(_text(" ".join(td.text_content().split())))
-                run.bold = td.tag == "th" or None
-        self.paragraph = None
-        self.used = True
-
-
-# Pictures from the repository
-
-
-def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[str, Picture]:
-    """The pictures of section 2 of these use cases, by the mRID their drawing has in an export: the uploaded
-    images, and the PNGs of the generated diagrams already drawn, found by the keys the rendering job stored for
-    the use case's revision (no graph is built here). With `render` (a job or a command, never a request) the
-    diagrams are drawn first; else what is missing is queued, as a page does, and the document says so."""
-    pictures: dict[str, Picture] = {}
-    for drawing in Drawing.objects.filter(use_case_id__in=use_case_ids).exclude(image=""):
-        try:
-            with drawing.image.open("rb") as handle:
-                pictures[normalise_mrid(document_mrid(drawing))] = Picture.of_image(handle.read())
-        except OSError:
-            pictures[normalise_mrid(document_mrid(drawing))] = Picture(note="The image file is missing")
-    use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).only("pk", "mrid", "revision"))
-    if render:
-        for use_case in use_cases:
-            usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
-    revisions = {use_case.pk: use_case.revision for use_case in use_cases}
-    stored: dict[int, dict[str, str]] = {use_case.pk: {} for use_case in use_cases}
-    rows = UseCaseDiagram.objects.filter(use_case_id__in=use_case_ids, renderer=RENDERER_VERSION).only(
-        "use_case_id", "revision", "key", "content_hash"
-    )
-    for row in rows:
-        if row.revision == revisions.get(row.use_case_id):
-            stored[row.use_case_id][row.key] = row.content_hash
-    hashes = {content_hash for keys in stored.values() for content_hash in keys.values()}
-    drawn = {
-        diagram.content_hash: diagram
-        for diagram in RenderedDiagram.objects.filter(content_hash__in=hashes).only(
-            "content_hash", "png", "error", "png_error"
-        )
-    }
-    for use_case in use_cases:
-        keys = list(stored[use_case.pk]) or _diagram_keys(use_case.pk)
-        missing = []
-        for key in keys:
-            diagram = drawn.get(stored[use_case.pk].get(key, ""))
-            mrid = str(uuid.uuid5(use_case.mrid, key))
-            if diagram is not None and diagram.png:
-                pictures[mrid] = Picture(data=bytes(diagram.png))
-            elif diagram is not None and (diagram.error or diagram.png_error):
-                pictures[mrid] = Picture(note="The diagram could not be drawn")
-            else:
-                pictures[mrid] = Picture(note="Not drawn yet: export again in a moment")
-                missing.append(key)
-        if missing:
-            job_start(
-                user=None,
-                kind=RENDER_KIND,
-                params={"use_case": use_case.pk, "png": missing},
-                dedupe_key=f"{RENDER_KIND}:{use_case.pk}:png:word",
-            )
-    return pictures
-
-
-def _diagram_keys(use_case_id: int) -> list[str]:
-    """The keys of a use case's diagrams before the rendering job stored them: named from its rows (a few queries),
-    not drawn."""
-    use_case = UseCase.objects.with_document().get(pk=use_case_id)
-    facts = usecase_facts(use_case=use_case)
-    headings = usecase_diagram_headings(facts=facts, placements=usecase_placements(facts=facts))
-    return [heading.key for heading in headings]
