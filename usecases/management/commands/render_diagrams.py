@@ -1,15 +1,7 @@
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from usecases.analysis.selectors import usecase_choice_list
 from usecases.analysis.services import usecase_diagrams_render
-
-
-def selected_use_cases(identifiers: list[str] | None) -> list[tuple[int, str]]:
-    try:
-        return usecase_choice_list(identifiers=identifiers)
-    except ValidationError as error:
-        raise CommandError(error.messages[0]) from error
+from usecases.management.selection import identifier_argument_add, selected_use_cases
 
 
 class Command(BaseCommand):
@@ -19,9 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--identifier", action="append", metavar="ID", help="A use case ID (repeat for several); default: all."
-        )
+        identifier_argument_add(parser)
         parser.add_argument("--force", action="store_true", help="Render again what is rendered already.")
         parser.add_argument("--png", action="store_true", help="Also render PNGs (otherwise made on request).")
 

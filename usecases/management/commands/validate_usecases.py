@@ -1,20 +1,12 @@
 import json
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from sgam.models import ValidationFinding, ValidationResult
-from usecases.analysis.selectors import usecase_choice_list
 from usecases.analysis.validation.selectors import library_findings_get
 from usecases.analysis.validation.services import validation_run
-
-
-def selected_use_cases(identifiers: list[str] | None) -> list[tuple[int, str]]:
-    try:
-        return usecase_choice_list(identifiers=identifiers)
-    except ValidationError as error:
-        raise CommandError(error.messages[0]) from error
+from usecases.management.selection import identifier_argument_add, selected_use_cases
 
 
 class Command(BaseCommand):
@@ -24,9 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--identifier", action="append", metavar="ID", help="A use case ID (repeat for several); default: all."
-        )
+        identifier_argument_add(parser)
         parser.add_argument("--json", action="store_true", dest="as_json", help="Write the findings as JSON.")
 
     def handle(self, *args, identifier, as_json: bool, **options):
