@@ -1,11 +1,14 @@
-"""The import's write path: the semantics of `ucmr.services.model_create/model_update/model_delete` (values set,
-audit trail entry per object with the values before and after, a changed use case's revision bumped once), done
-with bulk statements so that a file of a thousand use cases costs a few hundred queries, not a few hundred thousand.
+"""The import's write path: the bulk form of `ucmr.services.model_create/model_update/model_delete`, the one write
+path of the services (values set, the same validation, an audit trail entry per object with the values before and
+after, a changed use case's revision bumped once), done with bulk statements so that a file of a thousand use cases
+costs a few hundred queries, not a few hundred thousand.
 
-What the loader gives up, knowingly, for that: no `full_clean()` per row (it runs queries for every unique and
-check constraint). The loader checks what those would: text lengths, choices and blank values are coerced before
-they get here (`records.text_fields`), uniqueness is decided against maps preloaded in bulk, and the database's
-constraints stay the last word (an `IntegrityError` becomes a `ValidationError` and the import rolls back).
+Validation is `ucmr.services.model_validate(bulk=True)` for every row written: field values, the model's `clean()`
+and `clean_many_to_many()`, as `full_clean()` checks them, without the queries `full_clean()` makes per row and
+constraint. Those are answered in bulk: relations point at objects the loader resolved, uniqueness is decided
+against maps preloaded in bulk, and the database's constraints are the last word (an `IntegrityError` becomes a
+`ValidationError` and the import rolls back). `tests/usecases/exchange/test_write_parity.py` checks that both
+forms write the same rows and the same audit entries.
 
 A `Plan` is one object to write: a new instance or an existing row (with its snapshot before), the values the
 file gives it, foreign keys and many-to-many targets that may be other plans (resolved when written, which is why
@@ -31,6 +34,7 @@ from actors.models import Actor
 from requirements.models import Requirement
 from ucmr.audit import SKIPPED_FIELDS
 from ucmr.models import ChangeLogEntry
+from ucmr.services import model_validate
 from usecases.analysis.followup import library_object_changed, usecases_changed
 from usecases.exchange.report import ImportReport
 from usecases.models import InformationObject, UseCase
@@ -129,6 +133,21 @@ def many_ids(plan: Plan) -> dict[str, list[int]]:
     return ids
 
 
+def _validate(plan: Plan) -> None:
+    """The checks of `ucmr.services` (in bulk form) before a row is written, naming the row when one fails."""
+    instance = plan.instance
+    many = {name: [resolve(target) for target in targets] for name, targets in plan.many.items()}
+    if not all(isinstance(target, models.Model) for targets in many.values() for target in targets):
+        many = {}  # ids of existing objects (a library object's added references): nothing to check of them
+    try:
+        model_validate(instance, many, bulk=True)
+    except ValidationError as error:
+        messages = "; ".join(error.messages)
+        raise ValidationError(
+            f"{instance._meta.verbose_name.capitalize()} {str(instance)[:80]!r}: {messages}"
+        ) from error
+
+
 class Writer:
     """Writes plans one model at a time and collects the audit trail, written in one go by `finish()`."""
 
@@ -194,11 +213,13 @@ class Writer:
                 setattr(instance, attname, value)
             self._store_files(instance)
             if not plan.existing:
+                _validate(plan)
                 created.append(plan)
                 continue
             after = snapshot(instance, many_ids(plan))
             changed = [key for key, value in after.items() if plan.before.get(key) != value]
             if changed:
+                _validate(plan)
                 updated.append((plan, after, changed))
             else:
                 self._count(plan, "unchanged")

@@ -27,6 +27,10 @@ from typing import Any
 from django.db import models
 
 BOOKKEEPING = "@exchange"
+# `extra` flag of a stub that a file names only in free text (an Excel sheet's row 29): it is linked to a use case the
+# user sees that has its ID (in the workspace first) or its name, and never made a placeholder: with none, the
+# relation is dropped (and reported), the text staying with the use case.
+LOOKUP = "lookup"
 
 # Namespace of the UUIDs that non-UUID mRIDs map to, and of the mRIDs the loader derives for objects without one.
 MRID_NAMESPACE = uuid.UUID("3c1f0a52-6255-4c9e-8d3a-1e0c62559e03")

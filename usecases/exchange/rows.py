@@ -14,7 +14,7 @@ import hashlib
 import uuid
 from collections import defaultdict
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,10 +23,17 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 
 from sgam.models import NistPlacement, SgamPlacement
-from usecases.exchange.bulk import Plan, snapshot
+from usecases.exchange.bulk import Plan
+from usecases.exchange.holdings import ExistingRows
+from usecases.exchange.kinds import kind_of
 from usecases.exchange.libraries import target_uid
+from usecases.exchange.permits import Permits
+from usecases.exchange.plans import Plans
 from usecases.exchange.prepare import Identities, step_views, walk
 from usecases.exchange.records import derive_uuid, join_extra, kept_order, raw_mrid
+from usecases.exchange.report import ImportReport
+from usecases.exchange.resolver import Resolver
+from usecases.exchange.values import Cleaner
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -45,44 +52,7 @@ from usecases.models import (
 from usecases.models.images import image_check
 from usecases.xml import document
 
-if TYPE_CHECKING:
-    from usecases.exchange.loader import Run
-
 UNGROUPED = "ungrouped"  # extra flag of the grouping the dumper invents for actors of a use case in none
-
-
-class ExistingRows:
-    """The rows an existing use case has, by model and matching key, and which of them the file claimed."""
-
-    def __init__(self) -> None:
-        self.rows: dict[type, dict[Any, models.Model]] = {}
-        self.many: dict[tuple[type, int], dict[str, list[int]]] = {}
-        self.repeated: list[tuple[type, models.Model]] = []
-
-    def add(self, model: type, key: Any, instance: models.Model) -> None:
-        """A row is found by its key; a second row with the same key (two rows sharing an mRID) is left over."""
-        rows = self.rows.setdefault(model, {})
-        if key in rows:
-            self.repeated.append((model, instance))
-        else:
-            rows[key] = instance
-
-    def peek(self, model: type, key: Any) -> models.Model | None:
-        return self.rows.get(model, {}).get(key)
-
-    def take(self, model: type, key: Any) -> tuple[models.Model, dict[str, Any]] | None:
-        """The row with this key (and its snapshot), which is then no longer left over."""
-        instance = self.rows.get(model, {}).pop(key, None)
-        if instance is None:
-            return None
-        return instance, snapshot(instance, self.many.get((model, instance.pk), {}))
-
-    def leftovers(self) -> list[tuple[models.Model, dict[str, Any]]]:
-        rows = [(model, instance) for model, found in self.rows.items() for instance in found.values()]
-        return [
-            (instance, snapshot(instance, self.many.get((model, instance.pk), {})))
-            for model, instance in [*rows, *self.repeated]
-        ]
 
 
 def stored_digest(image: Any) -> str:
@@ -97,35 +67,31 @@ def stored_digest(image: Any) -> str:
     return digest.hexdigest()
 
 
-def placement_key(placement: models.Model) -> tuple:
-    if isinstance(placement, SgamPlacement):
-        return ("sgam", placement.layer_id, placement.domain_id, placement.zone_id)
-    return ("nist", placement.nist_domain_id)
-
-
-def row_key(instance: models.Model) -> Any:
-    """How an existing row is found again: by mRID, except actors of a use case (by actor), relations (by related
-    use case and type) and placements (by cell)."""
-    if isinstance(instance, ActorRole):
-        return ("actor", instance.actor_id)
-    if isinstance(instance, UseCaseRelation):
-        return ("relation", instance.related_id, instance.type)
-    if isinstance(instance, SgamPlacement | NistPlacement):
-        return placement_key(instance)
-    return instance.mrid
-
-
 class RowPlanner:
     """Plans the rows of one use case."""
 
     def __init__(
-        self, run: "Run", *, plan: Plan, use_case: document.UseCase, uid: uuid.UUID, existing: ExistingRows | None
+        self,
+        *,
+        resolver: Resolver,
+        plans: Plans,
+        cleaner: Cleaner,
+        permits: Permits,
+        report: ImportReport,
+        plan: Plan,
+        use_case: document.UseCase,
+        uid: uuid.UUID,
+        existing: ExistingRows | None,
     ) -> None:
-        self.run = run
+        self.resolver = resolver
+        self.plans = plans
+        self.cleaner = cleaner
+        self.permits = permits
+        self.report = report
         self.plan = plan
         self.use_case = use_case
         self.owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
-        self.identities = Identities(use_case_uid=uid, owner=self.owner, report=run.report)
+        self.identities = Identities(use_case_uid=uid, owner=self.owner, report=report)
         self.existing = existing or ExistingRows()
         self.actors_seen: set = set()
         self.relations_seen: set = set()
@@ -153,7 +119,7 @@ class RowPlanner:
         key: Any = None,
         depth: int = 0,
     ) -> Plan:
-        values, as_found = self.run.coerce(model, values, owner=self.owner, what=what, fills=fills or {})
+        values, as_found = self.cleaner.coerce(model, values, owner=self.owner, what=what, fills=fills or {})
         book = dict(book or {})
         book["as_found"] = {**as_found, **book.get("as_found", {})}
         book["mrid"] = book.get("mrid") or (raw_mrid(node.mrid) if node is not None else "")
@@ -169,7 +135,7 @@ class RowPlanner:
         planned = Plan(
             kind=kind, instance=instance, values=values, links=links, many=many, related=self.plan, before=before
         )
-        self.run.plan(kind, planned, depth=depth)
+        self.plans.add(kind, planned, depth=depth)
         # Actor roles are numbered across the use case but listed (and kept in order) per grouping.
         self.ordered[(kind, group, id(links.get("grouping")))].append(planned)
         return planned
@@ -185,7 +151,7 @@ class RowPlanner:
                     plan.values["position"] = plan.instance.position
 
     def refs(self, kind: str, refs: list[str], what: str) -> list:
-        return self.run.resolve_all(kind, refs, owner=f"{self.owner}, {what}")
+        return self.resolver.resolve_all(kind, refs, owner=f"{self.owner}, {what}")
 
     def plan_all(self) -> None:
         use_case = self.use_case
@@ -246,8 +212,9 @@ class RowPlanner:
         self.placements()
         self.keep_positions()
         for instance, before in self.existing.leftovers():
-            kind = self.run.kind_of(type(instance))
-            self.run.delete(kind, instance, before, self.plan.instance)
+            if isinstance(instance, UseCaseRelation) and self.permits.relates_to_hidden(instance):
+                continue
+            self.plans.delete(kind_of(type(instance)), instance, before, self.plan.instance)
 
     def version(self, version: document.Version, index: int) -> None:
         uid = self.identities.claim("version", version, index)
@@ -260,7 +227,7 @@ class RowPlanner:
             book["authors"] = [{"mrid": a.mrid, "name": a.name, "extra": a.extra} for a in version.authors]
         elif version.authors and version.authors[0].name != authors_text:
             book["authors"] = [{"mrid": "", "name": version.authors[0].name, "extra": {}}]
-        date, date_text = self.run.aware(version.date, owner=self.owner)
+        date, date_text = self.cleaner.aware(version.date, owner=self.owner)
         if date_text:
             book["date"] = date_text
         planned = self.row(
@@ -291,7 +258,7 @@ class RowPlanner:
         for ref in kpi.objective_refs:
             target = objectives.get(ref)
             if target is None:
-                self.run.report.note(self.owner, "KPI references to objectives the use case lacks were dropped", ref)
+                self.report.note(self.owner, "KPI references to objectives the use case lacks were dropped", ref)
             elif target not in targets:
                 targets.append(target)
         self.row(
@@ -326,18 +293,18 @@ class RowPlanner:
             )
 
     def relation(self, relation: document.UseCaseRelation, index: int) -> None:
-        target = self.run.resolve_use_case(relation.use_case_ref)
+        target = self.resolver.resolve_use_case(relation.use_case_ref)
         if target is None:
-            self.run.report.note(
+            self.report.note(
                 self.owner,
                 "relations to use cases neither the file nor the repository has were dropped",
                 relation.use_case_ref,
             )
             return
         if target is self.plan or target is self.plan.instance:
-            self.run.report.note(self.owner, "relations of the use case to itself were dropped", relation.use_case_ref)
+            self.report.note(self.owner, "relations of the use case to itself were dropped", relation.use_case_ref)
             return
-        values, _ = self.run.coerce(
+        values, _ = self.cleaner.coerce(
             UseCaseRelation,
             {"type": relation.type},
             owner=self.owner,
@@ -347,7 +314,7 @@ class RowPlanner:
         related = target.instance if isinstance(target, Plan) else target
         seen_key = (related.pk or id(related), values["type"])
         if seen_key in self.relations_seen:
-            self.run.report.note(
+            self.report.note(
                 self.owner, "repeated relations to the same use case were kept once", relation.use_case_ref
             )
             return
@@ -401,13 +368,13 @@ class RowPlanner:
         what = f"drawing {drawing.name!r}"
         limit = settings.UCMR_DRAWING_MAX_BYTES
         if len(drawing.content) > limit:
-            self.run.report.note(self.owner, f"images larger than {filesizeformat(limit)} were left out", what)
+            self.report.note(self.owner, f"images larger than {filesizeformat(limit)} were left out", what)
             return None
         image = ContentFile(drawing.content, name=drawing.filename or "image")
         try:
             image_check(image)
         except ValidationError as error:
-            self.run.report.note(self.owner, f"images were left out: {' '.join(error.messages)}", what)
+            self.report.note(self.owner, f"images were left out: {' '.join(error.messages)}", what)
             return None
         if existing is not None and existing.image and stored_digest(existing.image) == drawing.digest:
             return None
@@ -465,7 +432,7 @@ class RowPlanner:
         instance = actor.instance if isinstance(actor, Plan) else actor
         key = ("actor", instance.pk) if instance.pk is not None else ("new", id(instance))
         if key in self.actors_seen:
-            self.run.report.note(self.owner, "actors listed twice in the use case were kept once", instance.name)
+            self.report.note(self.owner, "actors listed twice in the use case were kept once", instance.name)
             return
         self.actors_seen.add(key)
         existing = self.existing.peek(ActorRole, key)
@@ -536,7 +503,7 @@ class RowPlanner:
         for view, parent, depth, _ in walk(views):
             step = view.step
             what = f"step {step.number or step.name!r}"
-            values, as_found = self.run.coerce(Step, {"number": step.number}, owner=self.owner, what=what, fills={})
+            values, as_found = self.cleaner.coerce(Step, {"number": step.number}, owner=self.owner, what=what, fills={})
             number = self.unique_number(values["number"], numbers.setdefault(id(parent), set()))
             found = as_found.get("number", [None, step.number.strip()])[1]
             book = {"as_found": {"number": [number, found]}} if number != found else {}
@@ -580,14 +547,14 @@ class RowPlanner:
             tail = f" ({suffix})"
             candidate = number[: Step._meta.get_field("number").max_length - len(tail)] + tail
         if candidate != number:
-            self.run.report.note(self.owner, "step numbers used twice among siblings were suffixed", number)
+            self.report.note(self.owner, "step numbers used twice among siblings were suffixed", number)
         taken.add(candidate)
         return candidate
 
     def placements(self) -> None:
         seen = set()
         for cell in self.use_case.sgam:
-            codes = self.run.sgam_codes(cell, owner=self.owner)
+            codes = self.resolver.sgam_codes(cell, owner=self.owner)
             if codes is None:
                 continue
             key = ("sgam", *(item.pk if item is not None else None for item in codes))
@@ -598,7 +565,7 @@ class RowPlanner:
                 SgamPlacement, "sgam_placement", key, dict(zip(("layer", "domain", "zone"), codes, strict=True))
             )
         for code in self.use_case.nist:
-            domain = self.run.nist_domain(code, owner=self.owner)
+            domain = self.resolver.nist_domain(code, owner=self.owner)
             if domain is None or ("nist", domain.pk) in seen:
                 continue
             seen.add(("nist", domain.pk))
@@ -607,7 +574,7 @@ class RowPlanner:
     def placement(self, model: type[models.Model], kind: str, key: tuple, links: dict[str, Any]) -> None:
         found = self.existing.take(model, key)
         instance, before = found if found is not None else (model(), None)
-        self.run.plan(
+        self.plans.add(
             kind,
             Plan(
                 kind=kind,

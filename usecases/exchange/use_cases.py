@@ -1,7 +1,7 @@
-"""The use cases of a file matched to the repository's and planned for writing (a mixin of `loader.Run`, which
-holds the state): full use cases by mRID, then by identifier in their workspace; related use case stubs linked or
-made placeholders; the workspace each new use case goes to, created when the file names one that is missing (for
-a user who may create workspaces); use case IDs kept unique in their workspace.
+"""The use cases of a file matched to the repository's and planned for writing: full use cases by mRID, then by
+identifier in their workspace; related use case stubs linked or made placeholders; the workspace each new use case
+goes to, created when the file names one that is missing (for a user who may create workspaces); use case IDs kept
+unique in their workspace.
 
 No existence oracle (SECURITY.md, "Existence"): use cases the user may not see take no part in the matching, as if
 they did not exist. Since an mRID names one use case across the repository, a full use case of the file whose mRID
@@ -14,17 +14,19 @@ with a note), and an import never moves a use case's status (the workflow does).
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.utils.text import slugify
 
-from ucmr.permissions import ADD, user_can, visible_to
 from usecases.exchange.bulk import Plan, resolve
-from usecases.exchange.records import bookkeeping, derive_uuid, join_extra, kept_order, raw_mrid, to_uuid
+from usecases.exchange.holdings import DEFAULT_WORKSPACE_NAME, Holdings
+from usecases.exchange.permits import Permits
+from usecases.exchange.plans import Plans
+from usecases.exchange.records import LOOKUP, bookkeeping, derive_uuid, join_extra, kept_order, raw_mrid, to_uuid
+from usecases.exchange.report import ImportReport
+from usecases.exchange.resolver import Resolver
+from usecases.exchange.values import Cleaner
 from usecases.models import UseCase, Workspace
 from usecases.services import workspace_create
 from usecases.xml import document as doc
-
-DEFAULT_WORKSPACE_NAME = "Imported use cases"
 
 
 class PlanNeedsWrites(Exception):
@@ -33,10 +35,6 @@ class PlanNeedsWrites(Exception):
 
 DEFAULT_WORKSPACE_SLUG = "imported"
 PLACEHOLDER = "placeholder"
-# `extra` flag of a stub that a file names only in free text (an Excel sheet's row 29): it is linked to a use case the
-# user sees that has its ID (in the workspace first) or its name, and never made a placeholder: with none, the
-# relation is dropped (and reported), the text staying with the use case.
-LOOKUP = "lookup"
 # The kind (in the report's counts, taken out at the end) of a placeholder that stands for a use case of the file
 # a later batch of a streamed import writes (`loader.repository_import_streamed`).
 FORWARD = "forward_use_case"
@@ -68,13 +66,53 @@ def may_create_workspaces(user) -> bool:
     return user is not None and user.is_authenticated and user.has_perm("usecases.add_workspace")
 
 
-class UseCasePlanning:
-    """Planning of the use cases: see the module's docstring."""
+class UseCasePlanner:
+    """Plans the use cases of one file (see the module's docstring). `seen`: the use cases already planned, and
+    `forward`: the stubs that stand for a use case of a later batch, across the batches of a streamed import (see
+    `loader.repository_import_streamed`). `in_transaction`: planned inside the transaction that writes (the
+    fallback of `loader.repository_import`), so it may create the workspaces the file names."""
 
-    def plan_use_cases(self) -> None:
+    def __init__(
+        self,
+        *,
+        workspace: Workspace | None,
+        policy: str,
+        holdings: Holdings,
+        resolver: Resolver,
+        plans: Plans,
+        cleaner: Cleaner,
+        permits: Permits,
+        report: ImportReport,
+        seen: set[uuid.UUID] | None = None,
+        forward: set[str] | None = None,
+        in_transaction: bool = False,
+    ) -> None:
+        self.workspace = workspace
+        self.policy = policy
+        self.holdings = holdings
+        self.resolver = resolver
+        self.plans = plans
+        self.cleaner = cleaner
+        self.permits = permits
+        self.report = report
+        self.user = permits.user
+        self.seen = seen if seen is not None else set()
+        self.forward = forward or set()
+        self.in_transaction = in_transaction
+        self.claimed: set[int] = set()
+        self.hidden_mrids: set[uuid.UUID] = set()
+        self.stand_ins: dict[uuid.UUID, uuid.UUID] = {}
+        self.use_case_work: list[tuple[Plan, doc.UseCase, uuid.UUID]] = []
+        self.use_case_rows: list[dict] = []
+
+    def plan_all(self, document: doc.Repository) -> None:
+        self.plan_use_cases(document)
+        self.plan_stubs(document)
+
+    def plan_use_cases(self, document: doc.Repository) -> None:
         self.set_aside_hidden_use_cases()
-        seen = self.seen_use_cases
-        for use_case in self.document.full_use_cases:
+        seen = self.seen
+        for use_case in document.full_use_cases:
             uid = to_uuid(use_case.mrid) or derive_uuid("use_case", use_case.identifier, use_case.name)
             if uid in seen:
                 self.report.note("File", "use cases listed twice were imported once", use_case.name or use_case.mrid)
@@ -84,11 +122,11 @@ class UseCasePlanning:
 
     def plan_use_case(self, use_case: doc.UseCase, uid: uuid.UUID) -> None:
         workspace = self.workspace_for(use_case.workspace)
-        existing = self.existing["use_case"].get(uid)
+        existing = self.holdings.existing["use_case"].get(uid)
         merged = False
         identifier = use_case.identifier.strip()
         if existing is None and identifier:
-            existing = self.identifiers.get((workspace.pk, identifier))
+            existing = self.holdings.identifiers.get((workspace.pk, identifier))
             if not isinstance(existing, UseCase) or existing.pk in self.claimed:
                 existing = None
             merged = existing is not None
@@ -104,38 +142,38 @@ class UseCasePlanning:
         self.use_case_rows.append(row)
         placeholder = existing is not None and bool(bookkeeping(existing).get(PLACEHOLDER))
         if hidden:  # its mRID is taken: refused as one the user may not change, where a new one would go
-            self.require_addable(workspace)
+            self.permits.require_addable(workspace)
             row["outcome"] = "skipped"
             self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
             return
         if existing is not None and not placeholder:
             if self.policy == "skip":
                 row["outcome"] = "skipped"
-                self.targets["use_case"][use_case.mrid] = existing
+                self.resolver.targets["use_case"][use_case.mrid] = existing
                 return
-            if existing.pk not in self.changeable["use_case"]:
+            if existing.pk not in self.holdings.changeable["use_case"]:
                 row["outcome"] = "skipped"
                 self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
-                self.targets["use_case"][use_case.mrid] = existing
+                self.resolver.targets["use_case"][use_case.mrid] = existing
                 return
             if existing.status != UseCase.Status.DRAFT:
                 row["outcome"] = "skipped"
                 self.report.note("", NOT_A_DRAFT_NOTE, use_case.name)
-                self.targets["use_case"][use_case.mrid] = existing
+                self.resolver.targets["use_case"][use_case.mrid] = existing
                 return
         owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
         values = {field: getattr(use_case, field) for field in USE_CASE_FIELDS}
         if use_case.status.strip() and (existing is None or placeholder):
             values["status"] = use_case.status
-        values, as_found = self.coerce(
+        values, as_found = self.cleaner.coerce(
             UseCase, values, owner=owner, what="use case", fills={"name": "(unnamed use case)", "status": "draft"}
         )
         home = workspace if existing is None or placeholder else existing.workspace
         values["identifier"] = self.claim_identifier(home, values["identifier"], existing, as_found, owner)
         many = {
-            "business_cases": self.resolve_all("business_case", use_case.business_case_refs, owner=owner),
-            "primary_actors": self.resolve_all("actor", use_case.primary_actor_refs, owner=owner),
-            "common_terms": self.resolve_all("common_term", use_case.common_term_refs, owner=owner),
+            "business_cases": self.resolver.resolve_all("business_case", use_case.business_case_refs, owner=owner),
+            "primary_actors": self.resolver.resolve_all("actor", use_case.primary_actor_refs, owner=owner),
+            "common_terms": self.resolver.resolve_all("common_term", use_case.common_term_refs, owner=owner),
         }
         book = {
             "mrid": raw_mrid(use_case.mrid),
@@ -145,7 +183,7 @@ class UseCasePlanning:
         }
         values["extra"] = join_extra(use_case.extra, book)
         if existing is None or placeholder:
-            self.require_addable(home)
+            self.permits.require_addable(home)
         if existing is None:
             author = self.user if self.user is not None and self.user.is_authenticated else None
             instance = UseCase(mrid=uid, created_by=author)
@@ -154,20 +192,20 @@ class UseCasePlanning:
             instance, links = existing, ({"workspace": home} if placeholder else {})
         plan = Plan(kind="use_case", instance=instance, values=values, links=links, many=many, merged=merged)
         plan.before = {} if existing is not None else None  # the snapshot is taken with the rows, in bulk
-        self.plans["use_case"].append((0, plan))
+        self.plans.add("use_case", plan)
         row["plan"], row["placeholder"] = plan, placeholder
         if use_case.mrid:
-            self.targets["use_case"][use_case.mrid] = plan
+            self.resolver.targets["use_case"][use_case.mrid] = plan
         self.use_case_work.append((plan, use_case, uid))
 
-    def plan_stubs(self) -> None:
+    def plan_stubs(self, document: doc.Repository) -> None:
         """Use cases the file only refers to: linked to the repository's, or placeholders."""
         homes = {}
         for plan, use_case, _ in self.use_case_work:
             for relation in use_case.relations:
                 homes.setdefault(relation.use_case_ref, resolve(plan.links.get("workspace")) or plan.instance.workspace)
-        for stub in self.document.use_cases:
-            if not stub.is_stub or (stub.mrid and stub.mrid in self.targets["use_case"]):
+        for stub in document.use_cases:
+            if not stub.is_stub or (stub.mrid and stub.mrid in self.resolver.targets["use_case"]):
                 continue
             uid = to_uuid(stub.mrid) or derive_uuid("use_case", stub.identifier, stub.name)
             workspace = homes.get(stub.mrid) or self.workspace_for("")
@@ -176,14 +214,14 @@ class UseCasePlanning:
                 uid = self.stand_ins.get(uid)
                 if uid is None:  # every stand-in is hidden too: the relations to it are dropped, as to nothing
                     continue
-            existing = self.existing["use_case"].get(uid)
+            existing = self.holdings.existing["use_case"].get(uid)
             if stub.extra.get(LOOKUP):
                 existing = existing or self.looked_up(stub, workspace)
                 if existing is not None:  # a link to it, nothing of it written: not counted
-                    self.targets["use_case"][stub.mrid] = existing
+                    self.resolver.targets["use_case"][stub.mrid] = existing
                 continue
             if existing is None and stub.identifier.strip():
-                existing = self.identifiers.get((workspace.pk, stub.identifier.strip()))
+                existing = self.holdings.identifiers.get((workspace.pk, stub.identifier.strip()))
                 existing = existing if isinstance(existing, UseCase) else None
             if existing is not None:
                 placeholder = bool(bookkeeping(existing).get(PLACEHOLDER))
@@ -191,10 +229,10 @@ class UseCasePlanning:
                     self.report.count("related_use_case", "unchanged" if placeholder else "merged")
                 target = existing
             else:
-                self.require_addable(workspace)
+                self.permits.require_addable(workspace)
                 owner = f"Related use case {stub.name or stub.identifier or stub.mrid!r}"
                 values = {"identifier": stub.identifier, "name": stub.name, "nature": stub.nature, "status": "draft"}
-                values, as_found = self.coerce(
+                values, as_found = self.cleaner.coerce(
                     UseCase, values, owner=owner, what="use case", fills={"name": "(related use case)"}
                 )
                 values["identifier"] = self.claim_identifier(workspace, values["identifier"], None, as_found, owner)
@@ -206,14 +244,14 @@ class UseCasePlanning:
                     values=values,
                     links={"workspace": workspace},
                 )
-                self.plans["related_use_case"].append((0, target))
+                self.plans.add("related_use_case", target)
             if stub.mrid:
-                self.targets["use_case"][stub.mrid] = target
+                self.resolver.targets["use_case"][stub.mrid] = target
 
     def looked_up(self, stub: doc.UseCase, workspace: Workspace) -> UseCase | None:
         """The one use case the user sees (`existing` holds no other) that a `LOOKUP` stub names: by ID, else by
         name (case-folded), one in `workspace` first; None when there is none or the choice is not clear."""
-        seen = list(self.existing["use_case"].values())
+        seen = list(self.holdings.existing["use_case"].values())
         for field in ("identifier", "name"):
             wanted = " ".join(getattr(stub, field).split()).casefold()
             found = [
@@ -231,30 +269,32 @@ class UseCasePlanning:
         if not identifier:
             return identifier
         candidate, suffix = identifier, 1
-        while (holder := self.identifiers.get((workspace.pk, candidate))) is not None and holder is not existing:
+        while (
+            holder := self.holdings.identifiers.get((workspace.pk, candidate))
+        ) is not None and holder is not existing:
             suffix += 1
             candidate = f"{identifier[:90]} ({suffix})"
         if candidate != identifier:
             as_found["identifier"] = [candidate, as_found.get("identifier", [None, identifier])[1]]
             self.report.note(owner, "its ID is another use case's in the workspace; it got a suffix", identifier)
-        self.identifiers[(workspace.pk, candidate)] = existing if existing is not None else object()
+        self.holdings.identifiers[(workspace.pk, candidate)] = existing if existing is not None else object()
         return candidate
 
     def workspace_for(self, name: str) -> Workspace:
         if self.workspace is not None:
             return self.workspace
         name = name.strip()[:200] or DEFAULT_WORKSPACE_NAME
-        if name in self.workspaces:
-            return self.workspaces[name]
+        if name in self.holdings.workspaces:
+            return self.holdings.workspaces[name]
         if name == DEFAULT_WORKSPACE_NAME:
             workspace = Workspace.objects.filter(slug=DEFAULT_WORKSPACE_SLUG).first()
             if workspace is not None:
-                self.workspaces[name] = workspace
+                self.holdings.workspaces[name] = workspace
                 return workspace
         if self.user is not None and not may_create_workspaces(self.user):
             # Not saved: `require_addable` refuses it in the words it uses for one that exists (no existence oracle).
-            self.workspaces[name] = Workspace(name=name)
-            return self.workspaces[name]
+            self.holdings.workspaces[name] = Workspace(name=name)
+            return self.holdings.workspaces[name]
         if not self.in_transaction:
             raise PlanNeedsWrites(f"The workspace {name!r} must be created first.")
         base = DEFAULT_WORKSPACE_SLUG if name == DEFAULT_WORKSPACE_NAME else (slugify(name)[:90] or "workspace")
@@ -264,14 +304,13 @@ class UseCasePlanning:
             number += 1
             slug = f"{base}-{number}"
         workspace = workspace_create(user=self.user, name=name, slug=slug)
-        if self.addable is not None and user_can(self.user, ADD, workspace):
-            self.addable.add(workspace.pk)
+        self.permits.workspace_created(workspace)
         self.report.count("workspace", "created")
-        self.workspaces[name] = workspace
+        self.holdings.workspaces[name] = workspace
         return workspace
 
-    def finish_use_cases(self) -> None:
-        changed = self.writer.changed_use_cases
+    def finish(self, changed: set[int]) -> None:
+        """The report's rows of the use cases, once written (`changed`: the existing use cases that changed)."""
         for row in self.use_case_rows:
             plan = row.pop("plan", None)
             placeholder = row.pop("placeholder", False)
@@ -291,54 +330,25 @@ class UseCasePlanning:
         """Take the use cases the user may not see out of the matching (`hidden_mrids` keeps their mRIDs, which
         stay taken; their IDs stay taken in their workspaces), and find each a stand-in mRID for stubs: the first of
         a chain derived from it that no use case holds or that holds a use case the user sees."""
-        self.hidden_mrids: set[uuid.UUID] = set()
-        self.stand_ins: dict[uuid.UUID, uuid.UUID] = {}
-        if self.user is None or not self.existing["use_case"]:
+        if self.user is None or not self.holdings.existing["use_case"]:
             return
-        loaded = self.existing["use_case"]
-        self.hidden_mrids = set(loaded) - self.visible_mrids(loaded)
+        loaded = self.holdings.existing["use_case"]
+        self.hidden_mrids = set(loaded) - self.permits.visible_mrids(loaded)
         for mrid in self.hidden_mrids:
             hidden = loaded.pop(mrid)
-            for key, holder in self.identifiers.items():
+            for key, holder in self.holdings.identifiers.items():
                 if holder is hidden:
-                    self.identifiers[key] = object()
+                    self.holdings.identifiers[key] = object()
         chains = {mrid: [derive_uuid("use_case", "stand-in", mrid)] for mrid in self.hidden_mrids}
         for chain in chains.values():
             while len(chain) < STAND_IN_DEPTH:
                 chain.append(derive_uuid("use_case", "stand-in", chain[-1]))
         every = {uid for chain in chains.values() for uid in chain}
         found = {instance.mrid: instance for instance in UseCase.objects.filter(mrid__in=every)}
-        seen = self.visible_mrids(found)
+        seen = self.permits.visible_mrids(found)
         for mrid, chain in chains.items():
             stand_in = next((uid for uid in chain if uid not in found or uid in seen), None)
             if stand_in is not None:
                 self.stand_ins[mrid] = stand_in
                 if stand_in in found:
                     loaded[stand_in] = found[stand_in]
-
-    def relates_to_hidden(self, relation) -> bool:
-        """Whether an existing relation points at a use case the user may not see: not theirs to remove (the file
-        they write back cannot have it), so it is kept and not reported."""
-        if self.user is None:
-            return False
-        seen = self.__dict__.setdefault("related_seen", {})
-        if relation.related_id not in seen:
-            seen[relation.related_id] = visible_to(self.user, UseCase.objects.filter(pk=relation.related_id)).exists()
-        return not seen[relation.related_id]
-
-    def visible_mrids(self, use_cases: dict[uuid.UUID, UseCase]) -> set[uuid.UUID]:
-        pks = [instance.pk for instance in use_cases.values()]
-        seen = visible_to(self.user, UseCase.objects.filter(pk__in=pks)).values_list("mrid", flat=True)
-        return set(seen)
-
-    def require_addable(self, workspace: Workspace) -> None:
-        """New use cases only go where the user may add use cases (one query for all workspaces)."""
-        if self.user is None:
-            return
-        if self.addable is None:
-            self.addable = set(visible_to(self.user, Workspace.objects.order_by(), ADD).values_list("pk", flat=True))
-        if workspace.pk not in self.addable:
-            raise PermissionDenied(
-                f"You may not add use cases to the workspace {workspace.name!r}: choose a workspace you may add "
-                "use cases to."
-            )
