@@ -17,7 +17,6 @@ the loader writes one model at a time, parents first).
 
 import datetime
 import functools
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,7 +25,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models
+from django.db import IntegrityError, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from ucmr.audit import SKIPPED_FIELDS
 from ucmr.models import ChangeLogEntry
 from ucmr.services import model_validate
 from usecases.analysis.followup import library_object_changed, usecases_changed
+from usecases.exchange.inserts import ENTRY_FIELDS, insert_rows
 from usecases.exchange.report import ImportReport
 from usecases.models import InformationObject, UseCase
 from usecases.search import search_index_queue
@@ -351,61 +351,3 @@ class Writer:
             for file in self.stored_files:
                 file.storage.delete(file.name)
         self.stored_files = []
-
-
-ENTRY_FIELDS = (
-    "time",
-    "user",
-    "user_name",
-    "action",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "related_content_type",
-    "related_object_id",
-    "before",
-    "after",
-)
-INSERT_CHUNK = 2000
-
-
-def insert_rows(model: type[models.Model], field_names: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows that nobody reads back (audit entries, many-to-many links) without building model instances:
-    measured on 1,000 use cases, `bulk_create` spent more time instantiating those rows and compiling each value
-    than the database spent storing them. Values go through each field's `get_db_prep_save`, as Django's own
-    inserts do; PostgreSQL gets them by COPY (psycopg 3), other databases by one prepared INSERT executed many
-    times."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        copy = getattr(cursor.cursor, "copy", None)
-        if connection.vendor == "postgresql" and copy is not None:
-            json_columns = [i for i, field in enumerate(fields) if isinstance(field, models.JSONField)]
-            with copy(f"COPY {table} ({columns}) FROM STDIN") as stream:
-                for row in rows:
-                    if json_columns:
-                        row = list(row)
-                        for i in json_columns:
-                            row[i] = None if row[i] is None else json.dumps(row[i], cls=DjangoJSONEncoder)
-                    stream.write_row(row)
-            return
-        adapted = [i for i, field in enumerate(fields) if not isinstance(field, _PLAIN_FIELDS)]
-        if adapted:
-            prepared = []
-            for row in rows:
-                row = list(row)
-                for i in adapted:
-                    row[i] = fields[i].get_db_prep_save(row[i], connection)
-                prepared.append(row)
-            rows = prepared
-        placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names of the model, quoted
-        for start in range(0, len(rows), INSERT_CHUNK):
-            cursor.executemany(sql, rows[start : start + INSERT_CHUNK])
-
-
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)

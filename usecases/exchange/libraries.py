@@ -177,16 +177,9 @@ class LibraryPlanner:
             self.report.count(kind, "merged")
             self.report.note("Libraries", f"{kind.replace('_', ' ')}s listed twice under one name were merged", what)
             return target
-        existing = self.holdings.existing[kind].get(uid or derived_uid(kind, node))
-        merged = False
-        if existing is None and match_key:
-            existing = self.holdings.by_key[kind].get(match_key)
-            merged = existing is not None
+        existing, merged = self._match(kind, node, uid, match_key)
         values, as_found = self.cleaner.coerce(model, dict(raw), owner="Libraries", what=what, fills=fills or {})
-        resolved_many = {
-            name: self.resolver.resolve_all(target_kind, refs, owner=what)
-            for name, (target_kind, refs) in (many or {}).items()
-        }
+        resolved_many = {name: self.resolver.resolve_all(*refs, owner=what) for name, refs in (many or {}).items()}
         if existing is not None:
             if merged:  # found by this value: the repository's spelling of it stays
                 values.pop(field, None)
@@ -198,31 +191,37 @@ class LibraryPlanner:
             self.report.note("Libraries", f"new {kind.replace('_', ' ')}s not added: you may not add them", what)
             target = None
         else:
-            uid = uid or derived_uid(kind, node)
-            instance = model(mrid=uid)
-            extra = join_extra(
-                node.extra,
-                {
-                    "mrid": raw_mrid(node.mrid),
-                    "as_found": as_found,
-                    "order": _order(resolved_many),
-                    **(book or {}),
-                },
-            )
-            plan = Plan(
-                kind=kind,
-                instance=instance,
-                values={**values, "extra": extra},
-                links=links,
-                many=resolved_many,
-            )
-            self.plans.add(kind, plan, depth=depth)
-            target = plan
+            target = self._new(kind, model, node, values, as_found, resolved_many, links, book, depth)
         if node.mrid:
             targets[node.mrid] = target
         if match_key and target is not None:
             self.resolver.file_keys[kind][match_key] = target
         return target
+
+    def _match(self, kind: str, node: document.Node, uid, match_key: str) -> tuple[Any, bool]:
+        """The repository's object the file's is: by mRID (or the one derived from what it says), else by match key
+        (then `merged`)."""
+        existing = self.holdings.existing[kind].get(uid or derived_uid(kind, node))
+        if existing is None and match_key:
+            existing = self.holdings.by_key[kind].get(match_key)
+            return existing, existing is not None
+        return existing, False
+
+    def _new(self, kind, model, node, values, as_found, resolved_many, links, book, depth) -> Plan:
+        """The plan of a library object the repository does not have."""
+        extra = join_extra(
+            node.extra,
+            {"mrid": raw_mrid(node.mrid), "as_found": as_found, "order": _order(resolved_many), **(book or {})},
+        )
+        plan = Plan(
+            kind=kind,
+            instance=model(mrid=to_uuid(node.mrid) or derived_uid(kind, node)),
+            values={**values, "extra": extra},
+            links=links,
+            many=resolved_many,
+        )
+        self.plans.add(kind, plan, depth=depth)
+        return plan
 
     def _update(self, kind, existing, node, raw, values, as_found, resolved_many, links, book, merged, depth) -> Any:
         current_many = self.holdings.current_many(kind, existing)

@@ -186,7 +186,6 @@ def repository_import_streamed(
     size = batch_size or settings.UCMR_IMPORT_BATCH
     head = streamed.head
     full = streamed.full_use_cases
-    stubs = {stub.mrid: stub for stub in head.use_cases if stub.is_stub and stub.mrid and stub.mrid not in full}
     report = ImportReport(dry_run=dry_run, policy=policy)
     report.warnings += _reader_warnings(head)
     batches = max(1, -(-streamed.count // size))
@@ -214,30 +213,9 @@ def repository_import_streamed(
         started = time.monotonic()
         libraries = runner(dataclasses.replace(head, use_cases=[]), 10, 20, "Libraries")
         libraries.run()
-        known = {
-            kind: {
-                ref: resolve(target) for ref, target in libraries.resolver.targets[kind].items() if target is not None
-            }
-            for kind in LIBRARY_MODELS
-        }
+        known = _library_targets(libraries.resolver)
         del libraries
-        seen: set[uuid.UUID] = set()
-        written: set[str] = set()  # mRIDs of the file's use cases and stubs written so far
-        for number, batch in enumerate(streamed.batches(size)):
-            refs = {relation.use_case_ref for use_case in batch.use_cases for relation in use_case.relations}
-            mine = {use_case.mrid for use_case in batch.use_cases}
-            later = [full[ref] for ref in refs if ref in full and ref not in written and ref not in mine]
-            document = doc.Repository(
-                use_cases=[*batch.use_cases, *(stubs[ref] for ref in refs if ref in stubs), *later]
-            )
-            first, last = 20 + 75 * number // batches, 20 + 75 * (number + 1) // batches
-            ahead = {ref for ref in refs if ref in written or ref in full}
-            run = runner(document, first, last, f"Batch {number + 1} of {batches}", seen=seen, forward=ahead)
-            for kind, targets in known.items():
-                run.resolver.targets[kind].update(targets)
-            report.warnings += _reader_warnings(batch)
-            run.run()
-            written |= mine | {ref for ref in refs if ref in stubs or ref in full}
+        written = _write_batches(streamed, size=size, batches=batches, runner=runner, known=known, report=report)
         left = [stub for stub in head.use_cases if stub.is_stub and stub.mrid not in written and stub.mrid not in full]
         if left:
             runner(doc.Repository(use_cases=left), 95, 98, "Related use cases").run()
@@ -246,6 +224,48 @@ def repository_import_streamed(
             transaction.set_rollback(True)
     report.counts.pop(FORWARD, None)
     return _finished(report)
+
+
+def _library_targets(resolver: Resolver) -> dict[str, dict]:
+    """What the library objects of the file resolve to once written (instances, not plans), by kind and mRID."""
+    return {
+        kind: {ref: resolve(target) for ref, target in resolver.targets[kind].items() if target is not None}
+        for kind in LIBRARY_MODELS
+    }
+
+
+def _write_batches(
+    streamed: doc.StreamedRepository,
+    *,
+    size: int,
+    batches: int,
+    runner: Callable[..., "Run"],
+    known: dict[str, dict],
+    report: ImportReport,
+) -> set[str]:
+    """Plan and write the use cases of a streamed file batch by batch (see `repository_import_streamed`), each
+    resolving the libraries to `known` (what the first step wrote). Returns the mRIDs of the file's use cases and
+    stubs written."""
+    full = streamed.full_use_cases
+    stubs = {
+        stub.mrid: stub for stub in streamed.head.use_cases if stub.is_stub and stub.mrid and stub.mrid not in full
+    }
+    seen: set[uuid.UUID] = set()
+    written: set[str] = set()
+    for number, batch in enumerate(streamed.batches(size)):
+        refs = {relation.use_case_ref for use_case in batch.use_cases for relation in use_case.relations}
+        mine = {use_case.mrid for use_case in batch.use_cases}
+        later = [full[ref] for ref in refs if ref in full and ref not in written and ref not in mine]
+        document = doc.Repository(use_cases=[*batch.use_cases, *(stubs[ref] for ref in refs if ref in stubs), *later])
+        first, last = 20 + 75 * number // batches, 20 + 75 * (number + 1) // batches
+        ahead = {ref for ref in refs if ref in written or ref in full}
+        run = runner(document, first, last, f"Batch {number + 1} of {batches}", seen=seen, forward=ahead)
+        for kind, targets in known.items():
+            run.resolver.targets[kind].update(targets)
+        report.warnings += _reader_warnings(batch)
+        run.run()
+        written |= mine | {ref for ref in refs if ref in stubs or ref in full}
+    return written
 
 
 def _check_may_import(*, user, policy: str) -> None:

@@ -157,19 +157,7 @@ class RowPlanner:
         use_case = self.use_case
         for index, version in enumerate(use_case.versions):
             self.version(version, index)
-        objectives = {}
-        for index, objective in enumerate(use_case.objectives):
-            uid = self.identities.claim("objective", objective, index)
-            if uid is not None:
-                objectives[objective.mrid or str(uid)] = self.row(
-                    Objective,
-                    "objective",
-                    uid=uid,
-                    node=objective,
-                    values={"name": objective.name, "description": objective.description},
-                    fills={"name": "(unnamed objective)"},
-                    what=f"objective {objective.name!r}",
-                )
+        objectives = self.objectives()
         for index, kpi in enumerate(use_case.kpis):
             self.kpi(kpi, index, objectives)
         self.conditions(use_case.conditions, scenario=None, place=("use case",))
@@ -193,7 +181,33 @@ class RowPlanner:
         ]
         for index, scenario in enumerate(use_case.scenarios):
             self.scenario(scenario, index, views[index])
-        for index, information in enumerate(use_case.custom_information):
+        self.custom_information()
+        self.placements()
+        self.keep_positions()
+        for instance, before in self.existing.leftovers():
+            if isinstance(instance, UseCaseRelation) and self.permits.relates_to_hidden(instance):
+                continue
+            self.plans.delete(kind_of(type(instance)), instance, before, self.plan.instance)
+
+    def objectives(self) -> dict[str, Plan]:
+        """The use case's objectives, by the reference KPIs name them with."""
+        objectives = {}
+        for index, objective in enumerate(self.use_case.objectives):
+            uid = self.identities.claim("objective", objective, index)
+            if uid is not None:
+                objectives[objective.mrid or str(uid)] = self.row(
+                    Objective,
+                    "objective",
+                    uid=uid,
+                    node=objective,
+                    values={"name": objective.name, "description": objective.description},
+                    fills={"name": "(unnamed objective)"},
+                    what=f"objective {objective.name!r}",
+                )
+        return objectives
+
+    def custom_information(self) -> None:
+        for index, information in enumerate(self.use_case.custom_information):
             uid = self.identities.claim("custom_information", information, index)
             if uid is not None:
                 self.row(
@@ -209,12 +223,6 @@ class RowPlanner:
                     fills={"key": "(no key)"},
                     what=f"custom information {information.key!r}",
                 )
-        self.placements()
-        self.keep_positions()
-        for instance, before in self.existing.leftovers():
-            if isinstance(instance, UseCaseRelation) and self.permits.relates_to_hidden(instance):
-                continue
-            self.plans.delete(kind_of(type(instance)), instance, before, self.plan.instance)
 
     def version(self, version: document.Version, index: int) -> None:
         uid = self.identities.claim("version", version, index)

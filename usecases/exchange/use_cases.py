@@ -133,12 +133,8 @@ class UseCasePlanner:
         if existing is not None:
             self.claimed.add(existing.pk)
         hidden = existing is None and uid in self.hidden_mrids
-        row = {
-            "mrid": use_case.mrid or str(uid),
-            "identifier": use_case.identifier,
-            "name": use_case.name,
-            "workspace": (existing.workspace if existing is not None else workspace).name,
-        }
+        row = {"mrid": use_case.mrid or str(uid), "identifier": use_case.identifier, "name": use_case.name}
+        row["workspace"] = (existing.workspace if existing is not None else workspace).name
         self.use_case_rows.append(row)
         placeholder = existing is not None and bool(bookkeeping(existing).get(PLACEHOLDER))
         if hidden:  # its mRID is taken: refused as one the user may not change, where a new one would go
@@ -146,21 +142,10 @@ class UseCasePlanner:
             row["outcome"] = "skipped"
             self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
             return
-        if existing is not None and not placeholder:
-            if self.policy == "skip":
-                row["outcome"] = "skipped"
-                self.resolver.targets["use_case"][use_case.mrid] = existing
-                return
-            if existing.pk not in self.holdings.changeable["use_case"]:
-                row["outcome"] = "skipped"
-                self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
-                self.resolver.targets["use_case"][use_case.mrid] = existing
-                return
-            if existing.status != UseCase.Status.DRAFT:
-                row["outcome"] = "skipped"
-                self.report.note("", NOT_A_DRAFT_NOTE, use_case.name)
-                self.resolver.targets["use_case"][use_case.mrid] = existing
-                return
+        if existing is not None and not placeholder and self.left_alone(existing, use_case):
+            row["outcome"] = "skipped"
+            self.resolver.targets["use_case"][use_case.mrid] = existing
+            return
         owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
         values = {field: getattr(use_case, field) for field in USE_CASE_FIELDS}
         if use_case.status.strip() and (existing is None or placeholder):
@@ -170,11 +155,7 @@ class UseCasePlanner:
         )
         home = workspace if existing is None or placeholder else existing.workspace
         values["identifier"] = self.claim_identifier(home, values["identifier"], existing, as_found, owner)
-        many = {
-            "business_cases": self.resolver.resolve_all("business_case", use_case.business_case_refs, owner=owner),
-            "primary_actors": self.resolver.resolve_all("actor", use_case.primary_actor_refs, owner=owner),
-            "common_terms": self.resolver.resolve_all("common_term", use_case.common_term_refs, owner=owner),
-        }
+        many = self.references(use_case, owner)
         book = {
             "mrid": raw_mrid(use_case.mrid),
             "as_found": as_found,
@@ -197,6 +178,27 @@ class UseCasePlanner:
         if use_case.mrid:
             self.resolver.targets["use_case"][use_case.mrid] = plan
         self.use_case_work.append((plan, use_case, uid))
+
+    def references(self, use_case: doc.UseCase, owner: str) -> dict[str, list]:
+        """The library objects the use case refers to, by many-to-many field."""
+        resolve_all = self.resolver.resolve_all
+        return {
+            "business_cases": resolve_all("business_case", use_case.business_case_refs, owner=owner),
+            "primary_actors": resolve_all("actor", use_case.primary_actor_refs, owner=owner),
+            "common_terms": resolve_all("common_term", use_case.common_term_refs, owner=owner),
+        }
+
+    def left_alone(self, existing: UseCase, use_case: doc.UseCase) -> bool:
+        """Whether an existing use case stays as it is: policy "skip", one the user may not change, not a draft."""
+        if self.policy == "skip":
+            return True
+        if existing.pk not in self.holdings.changeable["use_case"]:
+            self.report.note("", NOT_CHANGEABLE_NOTE, use_case.name)
+            return True
+        if existing.status != UseCase.Status.DRAFT:
+            self.report.note("", NOT_A_DRAFT_NOTE, use_case.name)
+            return True
+        return False
 
     def plan_stubs(self, document: doc.Repository) -> None:
         """Use cases the file only refers to: linked to the repository's, or placeholders."""
