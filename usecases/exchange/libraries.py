@@ -19,37 +19,20 @@ from requirements.models import Requirement, RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
 from usecases.exchange.bulk import Plan, snapshot
 from usecases.exchange.holdings import Holdings, derived_uid, name_key
-from usecases.exchange.permits import Permits
-from usecases.exchange.plans import Plans
+from usecases.exchange.planner import Planner
 from usecases.exchange.records import join_extra, kept_order, raw_mrid, split_extra, to_uuid
-from usecases.exchange.report import ImportReport
-from usecases.exchange.resolver import Resolver
-from usecases.exchange.values import Cleaner
 from usecases.models import Area, BusinessCase, CommonTerm, InformationObject
 from usecases.xml import document
 
 UNCATEGORISED = "uncategorised"  # extra flag of the category the dumper invents for requirements in none
 
 
-class LibraryPlanner:
-    """Plans the libraries of one file (see the module's docstring) with the collaborators of an import."""
+class LibraryPlanner(Planner):
+    """Plans the libraries of one file (see the module's docstring), matching them to the `holdings`."""
 
-    def __init__(
-        self,
-        *,
-        holdings: Holdings,
-        resolver: Resolver,
-        plans: Plans,
-        cleaner: Cleaner,
-        permits: Permits,
-        report: ImportReport,
-    ) -> None:
+    def __init__(self, *, holdings: Holdings, **collaborators) -> None:
+        super().__init__(**collaborators)
         self.holdings = holdings
-        self.resolver = resolver
-        self.plans = plans
-        self.cleaner = cleaner
-        self.permits = permits
-        self.report = report
 
     def plan_all(self, repository: document.Repository) -> None:
         for area in repository.areas:

@@ -27,13 +27,9 @@ from usecases.exchange.bulk import Plan
 from usecases.exchange.holdings import ExistingRows
 from usecases.exchange.kinds import kind_of
 from usecases.exchange.libraries import target_uid
-from usecases.exchange.permits import Permits
-from usecases.exchange.plans import Plans
+from usecases.exchange.planner import Planner
 from usecases.exchange.prepare import Identities, step_views, walk
 from usecases.exchange.records import derive_uuid, join_extra, kept_order, raw_mrid
-from usecases.exchange.report import ImportReport
-from usecases.exchange.resolver import Resolver
-from usecases.exchange.values import Cleaner
 from usecases.models import (
     ActorGrouping,
     ActorRole,
@@ -67,31 +63,23 @@ def stored_digest(image: Any) -> str:
     return digest.hexdigest()
 
 
-class RowPlanner:
+class RowPlanner(Planner):
     """Plans the rows of one use case."""
 
     def __init__(
         self,
         *,
-        resolver: Resolver,
-        plans: Plans,
-        cleaner: Cleaner,
-        permits: Permits,
-        report: ImportReport,
         plan: Plan,
         use_case: document.UseCase,
         uid: uuid.UUID,
         existing: ExistingRows | None,
+        **collaborators,
     ) -> None:
-        self.resolver = resolver
-        self.plans = plans
-        self.cleaner = cleaner
-        self.permits = permits
-        self.report = report
+        super().__init__(**collaborators)
         self.plan = plan
         self.use_case = use_case
         self.owner = f"Use case {use_case.name or use_case.identifier or use_case.mrid!r}"
-        self.identities = Identities(use_case_uid=uid, owner=self.owner, report=report)
+        self.identities = Identities(use_case_uid=uid, owner=self.owner, report=self.report)
         self.existing = existing or ExistingRows()
         self.actors_seen: set = set()
         self.relations_seen: set = set()

@@ -18,12 +18,8 @@ from django.utils.text import slugify
 
 from usecases.exchange.bulk import Plan, resolve
 from usecases.exchange.holdings import DEFAULT_WORKSPACE_NAME, Holdings
-from usecases.exchange.permits import Permits
-from usecases.exchange.plans import Plans
+from usecases.exchange.planner import Planner
 from usecases.exchange.records import LOOKUP, bookkeeping, derive_uuid, join_extra, kept_order, raw_mrid, to_uuid
-from usecases.exchange.report import ImportReport
-from usecases.exchange.resolver import Resolver
-from usecases.exchange.values import Cleaner
 from usecases.models import UseCase, Workspace
 from usecases.services import workspace_create
 from usecases.xml import document as doc
@@ -66,7 +62,7 @@ def may_create_workspaces(user) -> bool:
     return user is not None and user.is_authenticated and user.has_perm("usecases.add_workspace")
 
 
-class UseCasePlanner:
+class UseCasePlanner(Planner):
     """Plans the use cases of one file (see the module's docstring). `seen`: the use cases already planned, and
     `forward`: the stubs that stand for a use case of a later batch, across the batches of a streamed import (see
     `loader.repository_import_streamed`). `in_transaction`: planned inside the transaction that writes (the
@@ -78,24 +74,16 @@ class UseCasePlanner:
         workspace: Workspace | None,
         policy: str,
         holdings: Holdings,
-        resolver: Resolver,
-        plans: Plans,
-        cleaner: Cleaner,
-        permits: Permits,
-        report: ImportReport,
         seen: set[uuid.UUID] | None = None,
         forward: set[str] | None = None,
         in_transaction: bool = False,
+        **collaborators,
     ) -> None:
+        super().__init__(**collaborators)
         self.workspace = workspace
         self.policy = policy
         self.holdings = holdings
-        self.resolver = resolver
-        self.plans = plans
-        self.cleaner = cleaner
-        self.permits = permits
-        self.report = report
-        self.user = permits.user
+        self.user = self.permits.user
         self.seen = seen if seen is not None else set()
         self.forward = forward or set()
         self.in_transaction = in_transaction
