@@ -119,6 +119,14 @@ STEP_COLUMNS = (
     Column("Requirement, R-IDs", lambda node: short_ids(node.step.requirements.all())),
 )
 
+# The template's parts whose heading stands above sections of their own (sections 2, 5, 6, 7 and 8 are parts and
+# sections at once).
+PARTS: dict[str, str] = {
+    "1": "Description of the use case",
+    "3": "Technical details",
+    "4": "Step by step analysis of use case",
+}
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "1.1",
@@ -414,3 +422,17 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
 )
+
+
+# Every heading of the template, parts and sections, in document order ("1", "1.1", ... "2", "3", "3.1" ...).
+TITLES: dict[str, str] = dict(
+    sorted(
+        {**PARTS, **{section.number: section.title for section in SECTIONS}}.items(),
+        key=lambda item: tuple(int(part) for part in item[0].split(".")),
+    )
+)
+
+
+def heading(number: str) -> str:
+    """ "1.3 Scope and objectives of use case": a part's or section's number and title, as pages show it."""
+    return f"{number} {TITLES[number]}"
