@@ -412,6 +412,7 @@
       form: form,
       editorId: editorOf(form).dataset.editorId,
       newRow: !!form.closest("details[data-new-row]"),
+      quick: form.hasAttribute("data-quick-row"),
       fieldId: inside && inside.id,
       index: Array.from(form.elements).indexOf(inside),  // a button has no id: the same place in the form
       start: isTextField(inside) ? inside.selectionStart : null,
@@ -468,11 +469,14 @@
       if (!editor) {
         return;
       }
-      const added = done.newRow && done.status >= 200 && done.status < 300;
-      if (added) {  // the next row's form, kept open: its first field
+      const added = (done.newRow || done.quick) && done.status >= 200 && done.status < 300;
+      if (added && done.quick) {  // the next quick row: its name (the number is filled in)
+        target = editor.querySelector("form[data-quick-row] input[name=name]");
+      } else if (added) {  // the next row's form, kept open: its first field
         target = firstField(editor.querySelector("details[data-new-row] form"));
       } else if (done.status >= 400) {  // the form back with errors or a conflict: the field that had the focus
-        const form = editor.querySelector(done.newRow ? "details[data-new-row] form" : "form");
+        const where = done.quick ? "form[data-quick-row]" : done.newRow ? "details[data-new-row] form" : "form";
+        const form = editor.querySelector(where);
         const same = form && done.index >= 0 ? form.elements[done.index] : null;
         target = (done.fieldId && document.getElementById(done.fieldId)) || same || firstField(form);
       }

@@ -105,6 +105,7 @@
     });
     const box = select.dataset.newObjects && document.getElementById(select.dataset.newObjects);
     const noun = box ? box.dataset.noun : "";
+    const quick = select.closest("[data-quick-row]");
     const more = {};
     const settings = {
       plugins: { remove_button: { title: "Remove" } },
@@ -116,7 +117,7 @@
       hidePlaceholder: true,
       preload: "focus",
       hideSelected: true,
-      closeAfterSelect: false,
+      closeAfterSelect: !!quick,  // in the quick row a name is taken and the author moves on
       loadThrottle: 250,
       // The list follows each key at once: a delayed refresh would open it (and take the focus back) after the
       // author picked with Enter and moved on with Tab.
@@ -193,6 +194,41 @@
         event.stopPropagation();
       }
     });
+    if (quick) {
+      picker.wrapper.addEventListener("keydown", function (event) {
+        quickKey(picker, quick, event);
+      }, true);
+    }
+  }
+
+  // The quick row (templates/usecases/authoring/quick_row.html) is filled in one pass: Tab takes the highlighted name
+  // and moves on; Enter takes it and saves the row, and on an empty picker saves the row at once. "Add new …"
+  // (a new library object) opens its row instead, its ID to type, where Enter saves.
+  function quickKey(picker, form, event) {
+    if (event.target !== picker.control_input || event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) {
+      return;
+    }
+    const typed = picker.control_input.value.trim();
+    const option = picker.canSelect(picker.activeOption) ? picker.activeOption : null;
+    if (event.key === "Tab") {
+      if (typed && option) {
+        if (option.classList.contains("create")) {
+          event.preventDefault();  // the new object's row takes the focus
+        }
+        picker.onOptionSelect(event, option);
+      }
+      return;
+    }
+    if (event.key !== "Enter" || (typed && (!option || option.classList.contains("create")))) {
+      return;  // Tom Select's own: nothing matches yet, or "Add new …"
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (option && typed) {
+      picker.onOptionSelect(event, option);
+    }
+    picker.close();
+    form.requestSubmit();
   }
 
   function setup(root) {

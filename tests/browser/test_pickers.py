@@ -28,9 +28,9 @@ ACTORS = ["Aggregator", "Battery management system", "Distribution system operat
 
 
 @pytest.fixture
-def steps(page, live_server):
-    """The steps editor of a draft's scenario on the use case page, its new-step form open, for an analyst; the
-    information library holds 64 objects."""
+def steps_editor(page, live_server):
+    """The steps editor of a draft's scenario on the use case page, for an analyst; the information library holds
+    64 objects."""
     workspace = WorkspaceFactory(name="Grid operations")
     analyst = member_of(workspace, "author", username="analyst")
     analyst.set_password(PASSWORD)
@@ -46,9 +46,15 @@ def steps(page, live_server):
     page.get_by_role("link", name="Edit scenarios, their conditions and steps").click()
     page.get_by_role("link", name=re.compile("^4.2 Steps of scenario .*Normal operation$")).click()
     editor = page.locator(".table-editor[data-editor-id^='steps-']")
-    editor.get_by_text("New step", exact=True).click()
     editor.scenario = scenario
     return editor
+
+
+@pytest.fixture
+def steps(steps_editor):
+    """The steps editor with its new-step form open."""
+    steps_editor.get_by_text("New step", exact=True).click()
+    return steps_editor
 
 
 def _screenshot(page, name: str) -> None:
@@ -139,3 +145,52 @@ def test_three_actors_and_two_new_information_objects_with_the_keyboard(steps):
     page.keyboard.press("Enter")  # saves the form
 
     _assert_written(_saved(steps, "Report the state"), {"IO-92": "State of charge", "IO-93": "Battery temperature"})
+
+
+def test_the_quick_row_adds_steps_from_the_keyboard_one_line_each(steps_editor):
+    """One line per step: the name (the number is filled in), Tab, a producer, Tab, a receiver, Tab, the information;
+    Enter saves and the next line comes back with the focus in its name. "Add new" in the information picker opens
+    the new object's row (its ID to type), where Enter saves."""
+    page = steps_editor.page
+    quick = steps_editor.locator("form[data-quick-row]")
+    name = quick.get_by_label("New step")
+    expect(name).to_be_focused()  # opening the editor put the focus there
+    expect(quick.get_by_label("No.")).to_have_value("1")
+    lines = [
+        ("Send the schedule", "Aggreg", "Battery", "Info7"),
+        ("Report the state", "Battery", "Home en", "Battery temperature"),  # not in the library: a new one
+    ]
+    for number, (step, producer, receiver, information) in enumerate(lines, start=1):
+        expect(quick.get_by_label("No.")).to_have_value(str(number))
+        expect(name).to_be_focused()
+        page.keyboard.type(step)
+        page.keyboard.press("Tab")
+        for typed in (producer, receiver):
+            expect(quick.get_by_role("combobox", name=re.compile("Producer|Receiver")).and_(page.locator(":focus")))
+            page.keyboard.type(typed)
+            expect(quick.locator(".ts-dropdown .option.active")).to_contain_text(typed)
+            page.keyboard.press("Tab")
+        page.keyboard.type(information)
+        taken = ".option.active" if information.startswith("Info") else ".create.active"  # found, or "Add new"
+        expect(quick.locator(".ts-dropdown " + taken)).to_contain_text(information)
+        page.keyboard.press("Enter")
+        if information.startswith("Info"):
+            pass  # taken and saved
+        else:
+            expect(quick.get_by_label("New information 1: ID")).to_be_focused()
+            expect(quick.get_by_label("New information 1: Name")).to_have_value(information)
+            page.keyboard.type("IO-93")
+            page.keyboard.press("Enter")
+        expect(steps_editor.get_by_role("cell", name=step, exact=True)).to_be_visible()
+        _screenshot(page, f"quick-row-{number}")
+    first, second = Step.objects.filter(scenario=steps_editor.scenario).order_by("position")
+    assert (first.number, second.number) == ("1", "2")
+    assert [actor.name for actor in first.producers.all()] == ["Aggregator"]
+    assert [actor.name for actor in first.receivers.all()] == ["Battery management system"]
+    assert [item.identifier for item in first.information_objects.all()] == ["Info7"]
+    assert [actor.name for actor in second.receivers.all()] == ["Home energy manager"]
+    assert [(item.identifier, item.name) for item in second.information_objects.all()] == [
+        ("IO-93", "Battery temperature")
+    ]
+    expect(name).to_be_focused()
+    expect(quick.get_by_label("No.")).to_have_value("3")

@@ -115,6 +115,7 @@ class EditableTable:
     row_noun: str = ""  # what a row is called on buttons, when not the model's name
     columns: tuple[str, ...] = ()  # the form field each column shows, where there is one ("" where none)
     ordered: bool = True  # rows move up and down, and are edited in place
+    quick: tuple[str, ...] = ()  # the fields of the one-line quick-entry row under the table (steps), if any
 
     def row_cells(self, row: models.Model) -> list[str]:
         cells = self.cells(row) if self.cells else [getattr(row, column) for column in self.columns]
@@ -539,6 +540,7 @@ TABLES: dict[str, EditableTable] = {
             ],
             prefetch_related=("producers", "receivers", "information_objects", "requirements"),
             scoped=True,
+            quick=("number", "name", "producers", "receivers", "information_objects"),
             columns=(
                 "number",
                 "event",

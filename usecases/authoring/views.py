@@ -103,8 +103,8 @@ class TableEditorView(ObjectPermissionMixin, View):
     def not_a_draft(self):
         return draft_refusal(self.request, self.use_case)
 
-    def form(self, *, data=None, instance=None):
-        key = instance.pk if instance is not None else "new"
+    def form(self, *, data=None, instance=None, quick: bool = False):
+        key = instance.pk if instance is not None else ("quick" if quick else "new")
         loaded = instance is not None and data is None  # a bound form posts the fingerprint it was loaded with
         return self.table.form_class(
             data,
@@ -157,7 +157,18 @@ class TableEditorView(ObjectPermissionMixin, View):
                 for key in self.table.opens
             ]
         kwargs.setdefault("form", self.form())
+        if self.table.quick:
+            kwargs.setdefault("quick_form", self.quick_form())
+            kwargs["quick_fields"] = [kwargs["quick_form"][name] for name in self.table.quick]
         return self.context(rows=rows, window=window, create_url=self.url("row_create"), **kwargs)
+
+    def quick_form(self, *, data=None, focus: bool = False):
+        """The one-line quick-entry row of a table that has one (steps): a few fields of the new-row form, posted
+        to the same endpoint with `quick`; `focus` puts the focus in its name (the next row after one was added)."""
+        form = self.form(data=data, quick=True)
+        if focus:
+            form.fields["name"].widget.attrs["autofocus"] = True
+        return form
 
     def respond(self, template: str, context: dict, status: int = 200):
         partial = f"usecases/authoring/{template}.html"
@@ -179,7 +190,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         response["HX-Trigger"] = json.dumps({REVISED_EVENT: revised})
         return response
 
-    def refused(self, error: ValidationError, *, form=None):
+    def refused(self, error: ValidationError, *, form=None, quick: bool = False):
         """The answer to a write to the table the service refused: its words (on the form when there is one), or
         for a conflict what changed meanwhile, with the table as it is now."""
         conflict = conflict_of(error)
@@ -190,7 +201,7 @@ class TableEditorView(ObjectPermissionMixin, View):
         context = {}
         if form is not None:
             add_service_errors(form, error)
-            context["form"] = form
+            context["quick_form" if quick else "form"] = form
         else:
             context["message"] = " ".join(error.messages)
         return self.respond("table", self.table_context(**context), 422)
@@ -211,12 +222,13 @@ class TableEditorView(ObjectPermissionMixin, View):
 
 
 class RowListView(TableEditorView):
-    """GET: the table as an editor."""
+    """GET: the table as an editor (with a quick-entry row, the focus in its name)."""
 
     http_method_names = ["get"]
 
     def read(self):
-        return self.respond("table", self.table_context())
+        context = {"quick_form": self.quick_form(focus=True)} if self.table.quick else {}
+        return self.respond("table", self.table_context(**context))
 
 
 class RowCreateView(TableEditorView):
@@ -225,14 +237,19 @@ class RowCreateView(TableEditorView):
     http_method_names = ["post"]
 
     def write(self):
-        form = self.form(data=self.request.POST)
+        quick = bool(self.table.quick and self.request.POST.get("quick"))
+        form = self.quick_form(data=self.request.POST) if quick else self.form(data=self.request.POST)
+        kept = {"quick_form": form} if quick else {"form": form}  # a refused form comes back where it was typed
         if not form.is_valid():
-            return self.respond("table", self.table_context(form=form), status=422)
+            return self.respond("table", self.table_context(**kept), status=422)
         try:
             row = self.table.create(user=self.request.user, **self.owner, form=form)
         except ValidationError as error:
-            return self.refused(error, form=form)
-        return self.written(form=self.next_row_form(), focus=getattr(row, "pk", None))
+            return self.refused(error, form=form, quick=quick)
+        focus = getattr(row, "pk", None)
+        if quick:  # the next quick row, empty, the focus in its name; the full form stays closed
+            return self.written(quick_form=self.quick_form(focus=True), focus=focus)
+        return self.written(form=self.next_row_form(), focus=focus)
 
     def next_row_form(self):
         """After a row is added, the new-row form stays open for the next one, its first field focused."""
