@@ -109,11 +109,20 @@
     }
   }
 
+  // The field a new-row form starts in: its first, or its second when the first is a number filled in already.
+  function firstToFill(form) {
+    const fields = form ? Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea")) : [];
+    const first = fields[0];
+    const chosen = first && first.tagName === "INPUT" && first.value && first.name === "number" && fields[1]
+      ? fields[1] : first;
+    return chosen && chosen.tomselect ? chosen.tomselect.control_input : chosen || null;  // a type-ahead's input
+  }
+
   function openNewRow(editor) {
     const details = editor.querySelector("details[data-new-row]");
     if (details) {
       details.open = true;
-      const first = details.querySelector("input:not([type=hidden]), select, textarea");
+      const first = firstToFill(details.querySelector("form"));
       if (first) {
         first.focus();
       }
@@ -472,8 +481,8 @@
       const added = (done.newRow || done.quick) && done.status >= 200 && done.status < 300;
       if (added && done.quick) {  // the next quick row: its name (the number is filled in)
         target = editor.querySelector("form[data-quick-row] input[name=name]");
-      } else if (added) {  // the next row's form, kept open: its first field
-        target = firstField(editor.querySelector("details[data-new-row] form"));
+      } else if (added) {  // the next row's form, kept open: its first field to fill
+        target = firstToFill(editor.querySelector("details[data-new-row] form"));
       } else if (done.status >= 400) {  // the form back with errors or a conflict: the field that had the focus
         const where = done.quick ? "form[data-quick-row]" : done.newRow ? "details[data-new-row] form" : "form";
         const form = editor.querySelector(where);
@@ -517,7 +526,7 @@
     event.preventDefault();
     const details = summary.parentElement;
     details.open = true;
-    const first = firstField(details.querySelector("form"));
+    const first = firstToFill(details.querySelector("form"));
     if (first) {
       first.focus();
     }
@@ -529,7 +538,7 @@
       return;
     }
     const form = details.querySelector("form");
-    const first = firstField(form);
+    const first = firstToFill(form);
     if (first && !form.contains(document.activeElement)) {
       first.focus();
     }

@@ -231,9 +231,78 @@
     form.requestSubmit();
   }
 
+  // A single name (3.1's actor): a text field becomes a one-item type-ahead over the library whose value is the
+  // name, as the form reads it. Where the author may add to the library (data-new-type), "Add new actor …" keeps
+  // the typed name and moves the focus to the new actor's type. Enter takes the highlighted name and saves the form
+  // (data-enter-saves).
+  function setupSinglePicker(input) {
+    if (input.tomselect) {
+      return;
+    }
+    input.removeAttribute("list");  // the type-ahead suggests instead of the datalist
+    const newType = input.dataset.newType && document.getElementById(input.dataset.newType);
+    const picker = new TomSelect(input, {
+      maxItems: 1,
+      valueField: "text",
+      labelField: "text",
+      searchField: ["text"],
+      maxOptions: null,
+      placeholder: "Type a name…",
+      preload: "focus",
+      loadThrottle: 250,
+      refreshThrottle: 0,
+      closeAfterSelect: true,
+      persist: false,
+      create: newType ? function (name, callback) {
+        callback({ text: name.trim() });
+        window.setTimeout(function () {
+          newType.focus();
+        }, 0);
+      } : false,
+      load: function (query, callback) {
+        const tom = this;
+        fetch(searchUrl(input, query), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) {
+            return response.ok ? response.json() : Promise.reject(response.status);
+          })
+          .then(function (data) {
+            tom.isFocused = tom.isFocused && document.activeElement === tom.control_input;
+            callback(data.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      },
+      render: {
+        option_create: function (data, escape) {
+          return '<div class="create">Add new actor <strong>' + escape(data.input) + "</strong>…</div>";
+        },
+        no_results: function (data) {
+          return text(document.createElement("div"), "No actor of the library is called “" + data.input + "”.");
+        },
+      },
+    });
+    picker.wrapper.classList.add("library-picker");
+    const form = input.form;
+    if (input.dataset.enterSaves && form) {
+      picker.wrapper.addEventListener("keydown", function (event) {
+        quickKey(picker, form, event);
+      }, true);
+    }
+    if (newType) {  // Enter on the new actor's type saves the form too
+      newType.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && form) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
+      });
+    }
+  }
+
   function setup(root) {
     root.querySelectorAll(".new-objects").forEach(setupNewObjects);
     root.querySelectorAll("select[data-picker]").forEach(setupPicker);
+    root.querySelectorAll("input[data-picker][data-single]").forEach(setupSinglePicker);
   }
 
   document.addEventListener("htmx:load", function (event) {

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from actors.models import Actor
@@ -352,6 +353,22 @@ class ScenarioForm(RowForm):
         widgets = {"description": TEXT}
         labels = {"requirements": "Requirements of the scenario"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk is None and not self.initial.get("number"):
+            self.initial["number"] = self.next_number()
+
+    def next_number(self) -> str:
+        """The number for a new last scenario: the next one where the scenarios are numbered 1, 2, ... (or not at
+        all); empty where they are numbered otherwise."""
+        numbers = [
+            number.strip()
+            for number in Scenario.objects.filter(use_case=self.use_case).values_list("number", flat=True)
+        ]
+        if not all(number.isdigit() or not number for number in numbers):
+            return ""
+        return str(max([len(numbers), *(int(number) for number in numbers if number)]) + 1)
+
     def limit_choices(self) -> None:
         self.fields["primary_actors"].queryset = usecase_actors(self.use_case)
         self.fields["requirements"].queryset = Requirement.objects.order_by("identifier", "name", "pk")
@@ -502,7 +519,20 @@ class ActorRoleForm(RowForm):
         super().__init__(*args, **kwargs)
         if not self.may_add(Actor):
             del self.fields["new_actor_type"]
-        self.fields["actor_name"].widget.attrs["list"] = self.list_id("actor_name")
+        # A type-ahead over the actor library (static/js/pickers.js, the search endpoint), which names a new actor
+        # too for who may add one (its type then takes the focus); without script, a text field with suggestions.
+        self.fields["actor_name"].widget.attrs.update(
+            {
+                "list": self.list_id("actor_name"),
+                "data-picker": "actors",
+                "data-single": "true",
+                "data-search-url": reverse("usecases:library_search", kwargs={"library": "actors"}),
+                "data-enter-saves": "true",
+                "autocomplete": "off",
+            }
+        )
+        if "new_actor_type" in self.fields:
+            self.fields["actor_name"].widget.attrs["data-new-type"] = (self.auto_id or "id_%s") % "new_actor_type"
         placed = "; ".join(map(str, self.instance.sgam_placements.all())) if self.instance.pk is not None else ""
         self.fields["sgam_zone"].help_text = (
             "A domain, a zone or both add a placement of the actor in this use case"

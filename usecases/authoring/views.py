@@ -252,10 +252,12 @@ class RowCreateView(TableEditorView):
         return self.written(form=self.next_row_form(), focus=focus)
 
     def next_row_form(self):
-        """After a row is added, the new-row form stays open for the next one, its first field focused."""
+        """After a row is added, the new-row form stays open for the next one, its first field to fill focused (the
+        first one, or the first empty one after a number filled in)."""
         form = self.form()
         form.keep_open = True
-        first = next(iter(form.visible_fields()), None)
+        fields = list(form.visible_fields())
+        first = next((field for field in fields[:2] if not field.initial), fields[0] if fields else None)
         if first is not None:
             first.field.widget.attrs["autofocus"] = True
         return form
