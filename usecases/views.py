@@ -292,6 +292,7 @@ class UseCaseUpdateView(ServiceUpdateView):
     model = UseCase
     form_class = UseCaseForm
     form_exclude = ("fingerprint",)
+    template_name = "usecases/authoring/usecase_form.html"  # the form guarded against lost input (authoring.js)
 
     def get_object(self, queryset=None):
         use_case = usecase_header_get(user=self.request.user, pk=self.kwargs["pk"])

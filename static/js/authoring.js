@@ -532,6 +532,82 @@
     }
   });
 
+  // The edit page of sections 1.1 to 1.7 ([data-guarded-form], a plain form that posts the page): leaving it with
+  // changes asks; while its save is in flight the form is inert and the keys typed meanwhile are kept, and when the
+  // form comes back (errors, a conflict) they are written into the field that had the focus.
+  const GUARD_KEY = "ucmr-guarded-keys";
+
+  function setupGuardedForm(form) {
+    const loaded = formState(form);
+    let submitting = false;
+    let kept = null;  // {path, field, typed}
+    window.setTimeout(function () {  // the state once the other scripts (rich text) have set the fields up
+      loadedStates.set(form, formState(form));
+    }, 0);
+    loadedStates.set(form, loaded);
+    window.addEventListener("beforeunload", function (event) {
+      if (!submitting && formState(form) !== loadedStates.get(form)) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+    form.addEventListener("submit", function () {
+      submitting = true;
+      const active = document.activeElement;
+      const field = active && form.contains(active) ? active.name || "" : "";
+      kept = { path: window.location.pathname, field: field, typed: "", time: Date.now() };
+      form.inert = true;  // inert fields are still posted (disabled ones would not be)
+      form.setAttribute("aria-busy", "true");
+      form.classList.add("opacity-50");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!submitting || !kept) {
+        return;
+      }
+      if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        kept.typed += event.key;
+      } else if (event.key === "Backspace") {
+        kept.typed = kept.typed.slice(0, -1);
+      }
+      event.preventDefault();
+      try {
+        window.sessionStorage.setItem(GUARD_KEY, JSON.stringify(kept));
+      } catch (error) {
+        // no storage: the keys are not sent elsewhere, at least
+      }
+    }, true);
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {  // back from the next page: the form is usable again
+        submitting = false;
+        form.inert = false;
+        form.removeAttribute("aria-busy");
+        form.classList.remove("opacity-50");
+      }
+    });
+    restoreGuardedKeys(form);
+  }
+
+  function restoreGuardedKeys(form) {
+    let kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(GUARD_KEY) || "null");
+      window.sessionStorage.removeItem(GUARD_KEY);
+    } catch (error) {
+      return;
+    }
+    if (!kept || kept.path !== window.location.pathname || !kept.typed || Date.now() - kept.time > 60000) {
+      return;
+    }
+    const field = kept.field && form.elements.namedItem(kept.field);
+    if (field && isTextField(field)) {
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+      typeInto(field, kept.typed);
+    }
+  }
+
+  document.querySelectorAll("[data-guarded-form] form").forEach(setupGuardedForm);
+
   document.addEventListener("toggle", function (event) {
     const details = event.target;
     if (saving || !details.matches || !details.matches("details[data-new-row]") || !details.open) {

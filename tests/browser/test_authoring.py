@@ -105,14 +105,20 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     for index, (name, new_type) in enumerate(
         (("Battery management system", ""), ("Aggregator", ""), ("Home battery", "Device"))
     ):
-        _open_new_row(actors, "actor")
-        actors.get_by_label("Actor name").fill(name)
-        if new_type:
+        if index == 0:
+            actors.get_by_text("New actor", exact=True).click()
+        picker = actors.get_by_role("combobox", name="Actor name")
+        expect(picker).to_be_focused()  # on opening the form, and after each actor added
+        picker.press_sequentially(name if new_type else name[:8])
+        if new_type:  # "Add new actor …" keeps the name; the type is chosen with the mouse, then saved
+            expect(actors.locator(".ts-dropdown .create.active")).to_contain_text(name)
+            picker.press("Enter")
             actors.get_by_label("Type, for a new library actor").select_option(label=new_type)
-        actors.get_by_role("button", name="Add actor").click()
+            actors.get_by_role("button", name="Add actor").click()
+        else:  # the library's actor, taken and saved with Enter
+            expect(actors.locator(".ts-dropdown .option.active")).to_have_text(name)
+            picker.press("Enter")
         expect(actors.get_by_role("cell", name=name, exact=True)).to_be_visible()
-        if index == 0:  # the form stays open for the next actor, its first field focused
-            expect(actors.get_by_label("Actor name")).to_have_attribute("autofocus", "")
     assert Actor.objects.filter(name="Home battery", type=Actor.Type.DEVICE).exists()
     actors.get_by_role("link", name="Done").click()
 
@@ -125,7 +131,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     _pick(scenarios, "Primary actors", "Aggregator")
     scenarios.get_by_role("button", name="Add scenario").click()
     expect(scenarios.get_by_role("cell", name="Normal operation", exact=True)).to_be_visible()
-    scenarios.get_by_role("link", name="4.2 Steps of scenario Normal operation").click()
+    scenarios.get_by_role("link", name="4.2 Steps of scenario 1 Normal operation").click()
     steps = page.locator(".table-editor[data-editor-id^='steps-']")  # inside the scenarios' editor
     _add_step(
         steps,

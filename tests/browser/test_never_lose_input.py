@@ -152,8 +152,7 @@ def test_done_brings_back_the_sections_that_follow_from_the_edited_table(page, d
     use_case, _, _ = draft
     editor = _open_editor(page, use_case, "scenarios, their conditions and steps", "4.1 Scenarios")
     editor.get_by_text("New scenario", exact=True).click()
-    page.keyboard.type("1")
-    page.keyboard.press("Tab")
+    expect(editor.get_by_label("No.")).to_have_value("1")  # filled in: the focus is in the name
     page.keyboard.type("Normal operation")
     page.keyboard.press("Control+Enter")
     expect(editor.locator("tbody")).to_contain_text("Normal operation")
@@ -163,3 +162,44 @@ def test_done_brings_back_the_sections_that_follow_from_the_edited_table(page, d
     expect(page.locator(".table-editor")).to_have_count(0)
     expect(page.locator("#section-4")).not_to_contain_text("No scenarios.")
     expect(page.get_by_role("link", name="Edit steps of scenario 1 Normal operation")).to_be_visible()
+
+
+def test_the_use_case_edit_page_asks_before_leaving_and_keeps_keys_typed_during_a_slow_save(page, draft):
+    """Sections 1.1 to 1.7 on their edit page: leaving with changes asks; a save in flight makes the form inert (the
+    keys typed meanwhile go nowhere else) and, when the form comes back refused, they are in the field they were
+    typed for."""
+    use_case, _, _ = draft
+    sign_in(page, "analyst", PASSWORD)
+    page.goto(f"/use-cases/{use_case.pk}/edit/")
+    name = page.locator("#id_name")
+    expect(name).to_have_value("Congestion management")
+    name.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")  # left empty, the save is refused and the form comes back
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_timeout(500)
+    assert questions == ["beforeunload"]
+    expect(name).to_have_value("")  # still here, the change kept
+
+    # The save, and keys typed at once, before the answer can be in (in one task of the page: the post cannot
+    # come back in between). The form is inert and busy from the moment it is sent.
+    name.focus()
+    busy = page.evaluate(
+        """() => {
+            const form = document.querySelector("[data-guarded-form] form");
+            form.requestSubmit();
+            for (const key of "EV congestion") {
+                document.activeElement.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}));
+            }
+            return [form.inert, form.getAttribute("aria-busy"), document.querySelector("#id_name").value];
+        }"""
+    )
+    assert busy == [True, "true", ""]  # the keys went nowhere yet
+    expect(page.locator("#id_name.is-invalid")).to_be_visible()  # the form is back: a name is required
+    expect(page.locator("#id_name")).to_have_value("EV congestion")  # the keys, in the field they were typed for
+    expect(page.locator("#id_name")).to_be_focused()
+    assert questions == ["beforeunload"]  # the save itself did not ask
+    use_case.refresh_from_db()
+    assert use_case.name == "Congestion management"

@@ -153,7 +153,7 @@ def test_the_quick_row_adds_steps_from_the_keyboard_one_line_each(steps_editor):
     the new object's row (its ID to type), where Enter saves."""
     page = steps_editor.page
     quick = steps_editor.locator("form[data-quick-row]")
-    name = quick.get_by_label("New step")
+    name = quick.get_by_label("Step name")
     expect(name).to_be_focused()  # opening the editor put the focus there
     expect(quick.get_by_label("No.")).to_have_value("1")
     lines = [
