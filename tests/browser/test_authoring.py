@@ -111,12 +111,12 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
         expect(picker).to_be_focused()  # on opening the form, and after each actor added
         picker.press_sequentially(name if new_type else name[:8])
         if new_type:  # "Add new actor …" keeps the name; the type is chosen with the mouse, then saved
-            expect(actors.locator(".ts-dropdown .create.active")).to_contain_text(name)
+            expect(actors.locator(".ts-dropdown:visible .create.active")).to_contain_text(name)
             picker.press("Enter")
             actors.get_by_label("Type, for a new library actor").select_option(label=new_type)
             actors.get_by_role("button", name="Add actor").click()
         else:  # the library's actor, taken and saved with Enter
-            expect(actors.locator(".ts-dropdown .option.active")).to_have_text(name)
+            expect(actors.locator(".ts-dropdown:visible .option.active")).to_have_text(name)
             picker.press("Enter")
         expect(actors.get_by_role("cell", name=name, exact=True)).to_be_visible()
     assert Actor.objects.filter(name="Home battery", type=Actor.Type.DEVICE).exists()

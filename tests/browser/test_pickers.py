@@ -121,7 +121,7 @@ def test_three_actors_and_two_new_information_objects_with_the_keyboard(steps):
     _tab_to(page, form.get_by_role("combobox", name="Information producer (actor)"))  # past description, service
     for name in ACTORS[:3]:
         page.keyboard.type(name[:6])
-        expect(form.locator(".ts-dropdown .option.active")).to_have_text(name)
+        expect(form.locator(".ts-dropdown:visible .option.active")).to_have_text(name)
         page.keyboard.press("Enter")
     expect(form.locator(".ts-control .item")).to_have_count(3)
     page.keyboard.press("Escape")  # closes the list, not the form
@@ -168,11 +168,11 @@ def test_the_quick_row_adds_steps_from_the_keyboard_one_line_each(steps_editor):
         for typed in (producer, receiver):
             expect(quick.get_by_role("combobox", name=re.compile("Producer|Receiver")).and_(page.locator(":focus")))
             page.keyboard.type(typed)
-            expect(quick.locator(".ts-dropdown .option.active")).to_contain_text(typed)
+            expect(quick.locator(".ts-dropdown:visible .option.active")).to_contain_text(typed)
             page.keyboard.press("Tab")
         page.keyboard.type(information)
         taken = ".option.active" if information.startswith("Info") else ".create.active"  # found, or "Add new"
-        expect(quick.locator(".ts-dropdown " + taken)).to_contain_text(information)
+        expect(quick.locator(".ts-dropdown:visible " + taken)).to_contain_text(information)
         page.keyboard.press("Enter")
         if information.startswith("Info"):
             pass  # taken and saved

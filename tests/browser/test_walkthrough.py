@@ -100,7 +100,7 @@ def _focused(locator) -> None:
 def _pick(act: Actions, container, typed: str, *, name: str, key: str = "Tab") -> None:
     """In the focused type-ahead: type, wait for the library's `name` to be highlighted, take it with `key`."""
     act.type(typed)
-    expect(container.locator(".ts-dropdown .option.active").first).to_have_text(name)
+    expect(container.locator(".ts-dropdown:visible .option.active").first).to_have_text(name)
     act.key(key)
 
 
@@ -136,7 +136,7 @@ def test_the_ev_charging_use_case_is_written_in_the_pages_in_few_actions(page, l
     for actor, actor_type in NEW_ACTORS:
         _focused(actors.get_by_role("combobox", name="Actor name"))
         act.type(actor)
-        expect(actors.locator(".ts-dropdown .create.active")).to_contain_text(actor)
+        expect(actors.locator(".ts-dropdown:visible .create.active")).to_contain_text(actor)
         act.key("Enter")  # "Add new actor …": the focus goes to its type
         _focused(actors.get_by_label("Type, for a new library actor"))
         act.type(actor_type[0])  # a list box takes its option by the first letter typed
@@ -176,12 +176,12 @@ def test_the_ev_charging_use_case_is_written_in_the_pages_in_few_actions(page, l
             _pick(act, quick, receiver, name=receiver)
             act.type(information)
             if identifier:  # new to the library: "Add new information …", then its ID
-                expect(quick.locator(".ts-dropdown .create.active")).to_contain_text(information)
+                expect(quick.locator(".ts-dropdown:visible .create.active")).to_contain_text(information)
                 act.key("Enter")
                 _focused(quick.get_by_label("New information 1: ID"))
                 act.type(identifier)
             else:
-                expect(quick.locator(".ts-dropdown .option.active").first).to_contain_text(information)
+                expect(quick.locator(".ts-dropdown:visible .option.active").first).to_contain_text(information)
             act.screenshot(f"step-{step.split()[0].lower()}")
             act.key("Enter")
             expect(editor.get_by_role("cell", name=step, exact=True)).to_be_visible()
