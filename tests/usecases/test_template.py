@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UseCaseFactory, WorkspaceFactory, member_of
+from tests.http import response_text
 from usecases.template import SECTIONS, TITLES, heading
 from usecases.versions import usecase_document_json
 
@@ -23,7 +24,7 @@ def signed_in(client):
 def test_pages_show_every_heading_of_the_template_in_its_order(signed_in, page):
     client, use_case = signed_in
     response = client.get(reverse(page, kwargs={"pk": use_case.pk}))
-    html = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    html = response_text(response)
 
     found = {match.group(2): match.start() for match in re.finditer(r"<h([23])[^>]*>([^<{]+?)\s*(?:<|$)", html)}
     positions = [found.get(heading(number), -1) for number in TITLES]

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from tests.factories import ActorFactory, UseCaseFactory, UserFactory, member_of, with_repository_role
+from tests.http import response_text
 from tests.usecases.exchange.conftest import canonical, empty_repository
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import_xml
@@ -72,7 +73,7 @@ def test_the_pages_of_an_imported_file_show_no_markup_as_text(example, client, r
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
-        text = _visible_text(response.content.decode())
+        text = _visible_text(response_text(response))
         shown = [markup for markup in MARKUP_AS_TEXT if markup in text]
         assert not shown, (url, shown, text[text.find(shown[0]) - 80 : text.find(shown[0]) + 80] if shown else "")
 
