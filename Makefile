@@ -61,20 +61,15 @@ format: setup
 
 test: lint test-deps
 	$(PY) manage.py makemigrations --check --dry-run -v 1 --settings=ucmr.test_settings
-	@if [ "$$CI" = "true" ] || [ -n "$$UCMR_TEST_POSTGRES" ]; then \
-	  echo "The SQLite and PostgreSQL passes run side by side; the PostgreSQL pass's output follows the SQLite one's."; \
-	  log=$$(mktemp); $(MAKE) --no-print-directory test-postgres >$$log 2>&1 & postgres_pid=$$!; \
-	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; wait $$postgres_pid; postgres=$$?; \
-	  echo ""; echo "======== PostgreSQL pass ========"; cat $$log; rm -f $$log; \
-	  echo "SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgres"; [ $$sqlite = 0 ] && [ $$postgres = 0 ]; \
-	else $(MAKE) --no-print-directory test-sqlite; fi
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$$CI" = "true" ] || [ -n "$$UCMR_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-sqlite: setup
-	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(VENV)/bin/pytest --durations=15 $(PYTEST_ARGS)
 
 # The PostgreSQL pass: the tests that use the database (tests/conftest.py), without the browser tier (run on SQLite).
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) UCMR_TEST_DATABASE_ONLY=1 $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) UCMR_TEST_DATABASE_ONLY=1 $(VENV)/bin/pytest -m "not browser" --durations=15 $(PYTEST_ARGS)
 
 bench: setup
 	@rm -f bench-results/latest.txt
