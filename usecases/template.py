@@ -2,7 +2,9 @@
 and its tables, each table's columns a label and how to read the cell from a row. A new column is one more
 `Column` here.
 
-What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it. The Word and
+What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it; the table
+editors (usecases.authoring) and the admin (usecases.admin) take their columns, labels and order from it (a
+column's `name` is the field they edit); the pages' headings are its titles (`{% section_heading %}`). The Word and
 Excel layouts (usecases.word.layout, usecases.excel.layout) describe where each template puts a field in its file;
 they name fields by the same section numbers.
 
@@ -54,8 +56,14 @@ class Field:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table: its label, its cell in the versions' document (`value`, from the table's row), and
+    `name`, the row's field it shows (or the editor's own name for a value it computes, as an actor's type). The
+    table editors and the admin show and edit the columns that have a name, in this order, under this label; a
+    column without one (a scenario's conditions, edited in tables of their own) is the page's and the versions'."""
+
     label: str
-    value: Callable[[Any], Any]  # the cell, from the table's row
+    value: Callable[[Any], Any]
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,21 +110,25 @@ def _requirement_rows(source: Source):
 
 
 CONDITION_COLUMNS = (
-    Column("No.", lambda condition: condition.number),
-    Column("Name", lambda condition: condition.name),
-    Column("Description", lambda condition: condition.description),
+    Column("No.", lambda condition: condition.number, "number"),
+    Column("Name", lambda condition: condition.name, "name"),
+    Column("Description", lambda condition: condition.description, "description"),
 )
 
 STEP_COLUMNS = (
-    Column("Step No.", lambda node: node.number),
-    Column("Event", lambda node: node.step.event),
-    Column("Name of process/activity", lambda node: node.step.name),
-    Column("Description of process/activity", lambda node: node.step.description),
-    Column("Service", lambda node: node.step.service),
-    Column("Information producer (actor)", lambda node: names(node.step.producers.all())),
-    Column("Information receiver (actor)", lambda node: names(node.step.receivers.all())),
-    Column("Information exchanged (IDs)", lambda node: short_ids(node.step.information_objects.all())),
-    Column("Requirement, R-IDs", lambda node: short_ids(node.step.requirements.all())),
+    Column("Step No.", lambda node: node.number, "number"),
+    Column("Event", lambda node: node.step.event, "event"),
+    Column("Name of process/activity", lambda node: node.step.name, "name"),
+    Column("Description of process/activity", lambda node: node.step.description, "description"),
+    Column("Service", lambda node: node.step.service, "service"),
+    Column("Information producer (actor)", lambda node: names(node.step.producers.all()), "producers"),
+    Column("Information receiver (actor)", lambda node: names(node.step.receivers.all()), "receivers"),
+    Column(
+        "Information exchanged (IDs)",
+        lambda node: short_ids(node.step.information_objects.all()),
+        "information_objects",
+    ),
+    Column("Requirement, R-IDs", lambda node: short_ids(node.step.requirements.all()), "requirements"),
 )
 
 # The template's parts whose heading stands above sections of their own (sections 2, 5, 6, 7 and 8 are parts and
@@ -147,11 +159,11 @@ SECTIONS: tuple[Section, ...] = (
                 "versions",
                 "Versions",
                 (
-                    Column("Version No.", lambda version: version.number),
-                    Column("Date", _version_date),
-                    Column("Name of author(s)", lambda version: version.authors),
-                    Column("Changes", lambda version: version.changes),
-                    Column("Approval status", lambda version: version.approval_status),
+                    Column("Version No.", lambda version: version.number, "number"),
+                    Column("Date", _version_date, "date"),
+                    Column("Name of author(s)", lambda version: version.authors, "authors"),
+                    Column("Changes", lambda version: version.changes, "changes"),
+                    Column("Approval status", lambda version: version.approval_status, "approval_status"),
                 ),
                 rows=lambda source: source.use_case.versions.all(),
             ),
@@ -165,16 +177,19 @@ SECTIONS: tuple[Section, ...] = (
             Table(
                 "objectives",
                 "Objectives",
-                (Column("Name", lambda row: row.name), Column("Description", lambda row: row.description)),
+                (
+                    Column("Name", lambda row: row.name, "name"),
+                    Column("Description", lambda row: row.description, "description"),
+                ),
                 rows=lambda source: source.use_case.objectives.all(),
             ),
             Table(
                 "business-cases",
                 "Related business cases",
                 (
-                    Column("Name", lambda case: case.name),
+                    Column("Name", lambda case: case.name, "name"),
                     Column("Areas", lambda case: names(case.areas.all())),
-                    Column("Description", lambda case: case.description),
+                    Column("Description", lambda case: case.description, "description"),
                 ),
                 rows=lambda source: source.use_case.business_cases.all(),
             ),
@@ -196,10 +211,14 @@ SECTIONS: tuple[Section, ...] = (
                 "kpis",
                 "KPIs",
                 (
-                    Column("ID", lambda kpi: kpi.identifier),
-                    Column("Name", lambda kpi: kpi.name),
-                    Column("Description", lambda kpi: kpi.description),
-                    Column("Reference to mentioned use case objectives", lambda kpi: names(kpi.objectives.all())),
+                    Column("ID", lambda kpi: kpi.identifier, "identifier"),
+                    Column("Name", lambda kpi: kpi.name, "name"),
+                    Column("Description", lambda kpi: kpi.description, "description"),
+                    Column(
+                        "Reference to mentioned use case objectives",
+                        lambda kpi: names(kpi.objectives.all()),
+                        "objectives",
+                    ),
                 ),
                 rows=lambda source: source.use_case.kpis.all(),
             ),
@@ -231,9 +250,9 @@ SECTIONS: tuple[Section, ...] = (
                 "relations",
                 "Relation to other use cases",
                 (
-                    Column("Relation", lambda relation: relation.get_type_display()),
-                    Column("Related use case", lambda relation: relation.related),
-                    Column("Description", lambda relation: relation.description),
+                    Column("Relation", lambda relation: relation.get_type_display(), "type"),
+                    Column("Related use case", lambda relation: relation.related, "related"),
+                    Column("Description", lambda relation: relation.description, "description"),
                 ),
                 rows=lambda source: [row.relation for row in source.document.relations],
                 references=lambda relation: relation.related_id,
@@ -247,7 +266,7 @@ SECTIONS: tuple[Section, ...] = (
             Table(
                 "remarks",
                 "Remarks",
-                (Column("Remark", lambda remark: remark.text),),
+                (Column("Remark", lambda remark: remark.text, "text"),),
                 rows=lambda source: source.use_case.remarks.all(),
             ),
         ),
@@ -260,11 +279,11 @@ SECTIONS: tuple[Section, ...] = (
                 "drawings",
                 "Diagrams",
                 (
-                    Column("Name", lambda row: row.drawing.name),
-                    Column("Diagram type", lambda row: row.drawing.get_drawing_type_display()),
-                    Column("Refers to", lambda row: row.refers_to or "Use case"),
-                    Column("URI", lambda row: row.drawing.uri),
-                    Column("Image file", _drawing_image),
+                    Column("Name", lambda row: row.drawing.name, "name"),
+                    Column("Diagram type", lambda row: row.drawing.get_drawing_type_display(), "drawing_type"),
+                    Column("Refers to", lambda row: row.refers_to or "Use case", "scenario"),
+                    Column("URI", lambda row: row.drawing.uri, "uri"),
+                    Column("Image file", _drawing_image, "image"),
                 ),
                 rows=lambda source: source.document.drawings,
                 row_key=lambda row: row.drawing.mrid,
@@ -280,8 +299,8 @@ SECTIONS: tuple[Section, ...] = (
                 "actor-groupings",
                 "Groupings",
                 (
-                    Column("Grouping", lambda grouping: grouping.name),
-                    Column("Group description", lambda grouping: grouping.description),
+                    Column("Grouping", lambda grouping: grouping.name, "name"),
+                    Column("Group description", lambda grouping: grouping.description, "description"),
                 ),
                 rows=lambda source: source.use_case.actor_groupings.all(),
             ),
@@ -289,11 +308,11 @@ SECTIONS: tuple[Section, ...] = (
                 "actors",
                 "Actors",
                 (
-                    Column("Actor name", lambda row: row[0].actor.name),
-                    Column("Actor type", lambda row: row[0].actor.get_type_display()),
+                    Column("Actor name", lambda row: row[0].actor.name, "actor"),
+                    Column("Actor type", lambda row: row[0].actor.get_type_display(), "actor_type"),
                     Column("Actor description", lambda row: row[0].actor.description),
-                    Column("Grouping", lambda row: row[1].get(row[0].grouping_id, "")),
-                    Column("Further information", lambda row: row[0].further_information),
+                    Column("Grouping", lambda row: row[1].get(row[0].grouping_id, ""), "grouping"),
+                    Column("Further information", lambda row: row[0].further_information, "further_information"),
                 ),
                 rows=lambda source: ((role, source.grouping_names) for role in source.use_case.actor_roles.all()),
                 row_key=lambda row: row[0].mrid,
@@ -308,13 +327,13 @@ SECTIONS: tuple[Section, ...] = (
                 "references",
                 "References",
                 (
-                    Column("No.", lambda reference: reference.number),
-                    Column("Reference type", lambda reference: reference.reference_type),
-                    Column("Reference", lambda reference: reference.name),
-                    Column("Status", lambda reference: reference.status),
-                    Column("Impact on use case", lambda reference: reference.impact),
-                    Column("Originator", lambda reference: reference.originator),
-                    Column("Link", lambda reference: reference.link),
+                    Column("No.", lambda reference: reference.number, "number"),
+                    Column("Reference type", lambda reference: reference.reference_type, "reference_type"),
+                    Column("Reference", lambda reference: reference.name, "name"),
+                    Column("Status", lambda reference: reference.status, "status"),
+                    Column("Impact on use case", lambda reference: reference.impact, "impact"),
+                    Column("Originator", lambda reference: reference.originator, "originator"),
+                    Column("Link", lambda reference: reference.link, "link"),
                 ),
                 rows=lambda source: source.use_case.references.all(),
             ),
@@ -328,14 +347,18 @@ SECTIONS: tuple[Section, ...] = (
                 "scenarios",
                 "Scenarios",
                 (
-                    Column("No.", lambda section: section.scenario.number),
-                    Column("Scenario name", lambda section: section.scenario.name),
-                    Column("Scenario description", lambda section: section.scenario.description),
-                    Column("Primary actor", lambda section: names(section.scenario.primary_actors.all())),
+                    Column("No.", lambda section: section.scenario.number, "number"),
+                    Column("Scenario name", lambda section: section.scenario.name, "name"),
+                    Column("Scenario description", lambda section: section.scenario.description, "description"),
+                    Column(
+                        "Primary actor", lambda section: names(section.scenario.primary_actors.all()), "primary_actors"
+                    ),
                     Column("Triggering event", lambda section: conditions_text(section.triggering_events)),
                     Column("Pre-condition", lambda section: conditions_text(section.preconditions)),
                     Column("Post-condition", lambda section: conditions_text(section.postconditions)),
-                    Column("Requirements", lambda section: short_ids(section.scenario.requirements.all())),
+                    Column(
+                        "Requirements", lambda section: short_ids(section.scenario.requirements.all()), "requirements"
+                    ),
                 ),
                 rows=lambda source: source.document.scenarios,
                 row_key=lambda section: section.scenario.mrid,
@@ -366,10 +389,10 @@ SECTIONS: tuple[Section, ...] = (
                 "information",
                 "Information exchanged",
                 (
-                    Column("Information exchanged, ID", lambda item: item.identifier),
-                    Column("Name of information", lambda item: item.name),
-                    Column("Description", lambda item: item.description),
-                    Column("Requirement, R-IDs", lambda item: short_ids(item.requirements.all())),
+                    Column("Information exchanged, ID", lambda item: item.identifier, "identifier"),
+                    Column("Name of information", lambda item: item.name, "name"),
+                    Column("Description", lambda item: item.description, "description"),
+                    Column("Requirement, R-IDs", lambda item: short_ids(item.requirements.all()), "requirements"),
                 ),
                 rows=lambda source: source.document.information_objects,
             ),
@@ -400,7 +423,10 @@ SECTIONS: tuple[Section, ...] = (
             Table(
                 "terms",
                 "Terms",
-                (Column("Term", lambda term: term.term), Column("Definition", lambda term: term.definition)),
+                (
+                    Column("Term", lambda term: term.term, "term"),
+                    Column("Definition", lambda term: term.definition, "definition"),
+                ),
                 rows=lambda source: source.use_case.common_terms.all(),
             ),
         ),
@@ -413,9 +439,9 @@ SECTIONS: tuple[Section, ...] = (
                 "custom-information",
                 "Custom information",
                 (
-                    Column("Key", lambda item: item.key),
-                    Column("Value", lambda item: item.value),
-                    Column("Refers to section", lambda item: item.refers_to_section),
+                    Column("Key", lambda item: item.key, "key"),
+                    Column("Value", lambda item: item.value, "value"),
+                    Column("Refers to section", lambda item: item.refers_to_section, "refers_to_section"),
                 ),
                 rows=lambda source: source.use_case.custom_information.all(),
             ),
@@ -431,6 +457,17 @@ TITLES: dict[str, str] = dict(
         key=lambda item: tuple(int(part) for part in item[0].split(".")),
     )
 )
+
+
+def table(key: str) -> Table:
+    """The table `key` of the template ("kpis"), as the template describes it now (read when asked, so that the
+    editors, the admin and the versions follow one description)."""
+    return next(found for section in SECTIONS for found in section.tables if found.key == key)
+
+
+def named_columns(key: str) -> tuple[Column, ...]:
+    """The columns of table `key` that the table editors and the admin show: those with a name, in order."""
+    return tuple(column for column in table(key).columns if column.name)
 
 
 def heading(number: str) -> str:

@@ -1,5 +1,6 @@
 """The row forms of the table editors. They parse input and limit choices to what the use case holds; the row
-services validate and write (their refusals are put on the form by the views)."""
+services validate and write (their refusals are put on the form by the views). A field that is a column of the
+template (usecases.template) is labelled as the template labels the column."""
 
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +21,7 @@ from requirements.services import requirement_create
 from sgam.models import Domain, Layer, Zone
 from ucmr.admin import form_data
 from ucmr.permissions import visible_to
+from usecases import template
 from usecases.access import may_add_to_library
 from usecases.authoring.pickers import LibraryPicker, NewObjects, library_match
 from usecases.authoring.selectors import library_label
@@ -84,9 +86,14 @@ class PlainSelect(forms.Select):
 class RowForm(forms.ModelForm):
     """A row of one table of `use_case` (of `scenario` for a scenario's tables). A form of an existing row carries
     `fingerprint`, the row's values as loaded (`fingerprint` of its table, see conflicts.py): the write is refused
-    when someone changed the row since; changes to other rows do not matter."""
+    when someone changed the row since; changes to other rows do not matter.
+
+    `template_table` is the template's table the form edits a row of (whose labels its fields take, and whose columns
+    its table editor shows); `template_fields` the form field that edits a column, where not the column's name."""
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    template_table = ""
+    template_fields: dict[str, str] = {}
 
     def __init__(self, *args, use_case, scenario=None, user=None, fingerprint: str = "", **kwargs):
         kwargs["initial"] = {"fingerprint": fingerprint, **kwargs.get("initial", {})}
@@ -98,6 +105,10 @@ class RowForm(forms.ModelForm):
         self.picked: dict[str, models.Model] = {}
         self.additions: dict[str, tuple[type[models.Model], dict[str, str]]] = {}
         self.added: dict[str, models.Model] = {}
+        for column in template.named_columns(self.template_table):
+            name = self.template_fields.get(column.name, column.name)
+            if name in self.fields:
+                self.fields[name].label = column.label
         self.limit_choices()
 
     def may_add(self, model: type[models.Model]) -> bool:
@@ -174,6 +185,8 @@ class RowForm(forms.ModelForm):
 
 
 class VersionEntryForm(RowForm):
+    template_table = "versions"
+
     class Meta:
         model = VersionEntry
         fields = ["number", "date", "authors", "changes", "approval_status"]
@@ -181,6 +194,8 @@ class VersionEntryForm(RowForm):
 
 
 class ObjectiveForm(RowForm):
+    template_table = "objectives"
+
     class Meta:
         model = Objective
         fields = ["name", "description"]
@@ -188,17 +203,22 @@ class ObjectiveForm(RowForm):
 
 
 class KpiForm(RowForm):
+    template_table = "kpis"
+
     class Meta:
         model = Kpi
         fields = ["identifier", "name", "description", "objectives"]
         widgets = {"description": TEXT}
-        labels = {"objectives": "Reference to mentioned use case objectives"}
 
     def limit_choices(self) -> None:
         self.fields["objectives"].queryset = Objective.objects.filter(use_case=self.use_case)
 
 
 class ConditionForm(RowForm):
+    """A condition of any kind: the template's condition tables share their columns."""
+
+    template_table = "assumptions"
+
     class Meta:
         model = Condition
         fields = ["number", "name", "description"]
@@ -206,14 +226,17 @@ class ConditionForm(RowForm):
 
 
 class RemarkForm(RowForm):
+    template_table = "remarks"
+
     class Meta:
         model = Remark
         fields = ["text"]
         widgets = {"text": TEXT}
-        labels = {"text": "Remark"}
 
 
 class ReferenceForm(RowForm):
+    template_table = "references"
+
     class Meta:
         model = Reference
         fields = ["number", "reference_type", "name", "status", "impact", "originator", "link", "description"]
@@ -221,6 +244,8 @@ class ReferenceForm(RowForm):
 
 
 class CustomInformationForm(RowForm):
+    template_table = "custom-information"
+
     class Meta:
         model = CustomInformation
         fields = ["key", "value", "refers_to_section"]
@@ -232,10 +257,12 @@ class DrawingForm(RowForm):
     WebP as Pillow reads it, within UCMR_DRAWING_MAX_PIXELS; SVG and other markup are refused, as it could carry
     script) or a link."""
 
+    template_table = "drawings"
+
     class Meta:
         model = Drawing
         fields = ["name", "drawing_type", "scenario", "image", "uri", "uri_type"]
-        labels = {"scenario": "Refers to scenario", "uri": "Link (URI)", "uri_type": "Link type"}
+        labels = {"uri_type": "Link type"}
         widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})}
         help_texts = {"image": "PNG, JPEG, GIF or WebP.", "uri": "Instead of an image, or beside it."}
 
@@ -310,6 +337,7 @@ class TermForm(LinkForm):
     """Section 7: a common term and, for a new one, its definition."""
 
     relation, name_field, noun = "common_terms", "term", "term"
+    template_table = "terms"
     term = forms.CharField(max_length=300)
     definition = forms.CharField(required=False, widget=TEXT, help_text="For a new term only.")
 
@@ -324,7 +352,8 @@ class BusinessCaseForm(LinkForm):
     """1.3: a related business case and, for a new one, its description."""
 
     relation, noun = "business_cases", "business case"
-    name = forms.CharField(label="Business case", max_length=300)
+    template_table = "business-cases"
+    name = forms.CharField(max_length=300)
     description = forms.CharField(required=False, widget=TEXT, help_text="For a new business case only.")
 
     class Meta:
@@ -335,10 +364,11 @@ class BusinessCaseForm(LinkForm):
 class RelationForm(RowForm):
     """1.7: a relation to another use case the user may see."""
 
+    template_table = "relations"
+
     class Meta:
         model = UseCaseRelation
         fields = ["type", "related", "description"]
-        labels = {"type": "Relation", "related": "Use case"}
         widgets = {"description": TEXT}
 
     def limit_choices(self) -> None:
@@ -347,11 +377,12 @@ class RelationForm(RowForm):
 
 
 class ScenarioForm(RowForm):
+    template_table = "scenarios"
+
     class Meta:
         model = Scenario
         fields = ["number", "name", "description", "primary_actors", "requirements"]
         widgets = {"description": TEXT}
-        labels = {"requirements": "Requirements of the scenario"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -376,11 +407,12 @@ class ScenarioForm(RowForm):
 
 
 class ActorGroupingForm(RowForm):
+    template_table = "actor-groupings"
+
     class Meta:
         model = ActorGrouping
         fields = ["name", "description"]
         widgets = {"description": TEXT}
-        labels = {"name": "Grouping", "description": "Group description"}
 
 
 class StepForm(RowForm):
@@ -394,6 +426,7 @@ class StepForm(RowForm):
         "information_objects": ("new_information", "information", False),
         "requirements": ("new_requirement", "requirement", True),
     }
+    template_table = "steps"
 
     class Meta:
         model = Step
@@ -410,12 +443,7 @@ class StepForm(RowForm):
             "requirements",
         ]
         widgets = {"event": TEXT, "description": TEXT}
-        labels = {
-            "parent": "Sub-step of",
-            "producers": "Information producer (actor)",
-            "receivers": "Information receiver (actor)",
-            "information_objects": "Information exchanged",
-        }
+        labels = {"parent": "Sub-step of"}
         help_texts = {
             "number": "Left empty, the page numbers the step by its place, but it has no number of its own: an "
             "exported file carries none, and the validation warns (“Step without number”)."
@@ -491,7 +519,9 @@ class ActorRoleForm(RowForm):
     who may add library objects (`may_add`) may name a new one and give its type to add it. The SGAM fields place
     the actor in this use case (where it then is instead of its default placement): a save with a cell adds it."""
 
-    actor_name = forms.CharField(label="Actor name", max_length=200)
+    template_table = "actors"
+    template_fields = {"actor": "actor_name"}
+    actor_name = forms.CharField(max_length=200)
     new_actor_type = forms.ChoiceField(
         label="Type, for a new library actor",
         required=False,

@@ -1,5 +1,6 @@
 """The registry of the tables a use case's page edits in place: which rows each shows (eager-loaded), which cells,
-with which form, among which siblings a row moves, and how a new row is written (through the row services)."""
+with which form, among which siblings a row moves, and how a new row is written (through the row services). Each
+table's columns, their headers and order are the template's (usecases.template, the table its form names)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from sgam.models import SgamPlacement
 from sgam.services import sgam_placement_add
 from ucmr.permissions import visible_to
 from ucmr.richtext import is_rich_text, rich_text_html
+from usecases import template
 from usecases.authoring import forms
 from usecases.authoring.conflicts import row_fingerprint, row_lock_unchanged, rows_check_order
 from usecases.models import (
@@ -98,31 +100,54 @@ def _names(rows, attribute: str = "name") -> str:
 
 @dataclass(frozen=True)
 class EditableTable:
-    """One table of the template. `kind` fixes a condition table's kind; `scoped` tables are a scenario's;
-    `opens` names the scoped tables a row of this one opens (a scenario's steps and conditions)."""
+    """One table of the template, with the columns the template gives the table its form names (`template_table`).
+    `cells` says what a column shows where it is not the row's field of the column's name, by that name. `kind` fixes
+    a condition table's kind; `scoped` tables are a scenario's; `opens` names the scoped tables a row of this one
+    opens (a scenario's steps and conditions)."""
 
     key: str
     title: str
     model: type[models.Model]
     form_class: type[forms.RowForm]
-    headers: tuple[str, ...]
-    cells: Callable[[Any], list[str]] | None = None  # what each column shows; by default the `columns` fields
+    cells: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
     kind: str = ""
     scoped: bool = False
     opens: tuple[str, ...] = ()
     row_noun: str = ""  # what a row is called on buttons, when not the model's name
-    columns: tuple[str, ...] = ()  # the form field each column shows, where there is one ("" where none)
     ordered: bool = True  # rows move up and down, and are edited in place
     quick: tuple[str, ...] = ()  # the fields of the one-line quick-entry row under the table (steps), if any
 
-    def row_cells(self, row: models.Model) -> list[str]:
-        cells = self.cells(row) if self.cells else [getattr(row, column) for column in self.columns]
-        return [
-            rich_text_html(cell) if index < len(self.columns) and is_rich_text(row, self.columns[index]) else cell
-            for index, cell in enumerate(cells)
-        ]
+    @property
+    def template_columns(self) -> tuple[template.Column, ...]:
+        return template.named_columns(self.form_class.template_table)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.label for column in self.template_columns)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The form field each column shows, where there is one ("" where none): Enter on a cell edits it."""
+        fields = self.form_class.base_fields
+        aliases = self.form_class.template_fields
+        named = (aliases.get(column.name, column.name) for column in self.template_columns)
+        return tuple(name if name in fields else "" for name in named)
+
+    def row_cells(self, row: models.Model, **computed: Any) -> list[str]:
+        """The row's cells, column by column: `computed` (by column name) where given, else `cells`, else the row's
+        field (rich text as HTML)."""
+        shown = []
+        for name in (column.name for column in self.template_columns):
+            if name in computed:
+                shown.append(computed[name])
+            elif name in self.cells:
+                shown.append(self.cells[name](row))
+            else:
+                cell = getattr(row, name)
+                shown.append(rich_text_html(cell) if is_rich_text(row, name) else cell)
+        return shown
 
     @property
     def noun(self) -> str:
@@ -249,7 +274,7 @@ class StepTable(EditableTable):
             items.append(
                 TableRow(
                     step,
-                    [node.number, *self.row_cells(step)],
+                    self.row_cells(step, number=node.number),
                     depth=node.depth,
                     label=node.number,
                     first=kin[0].pk == step.pk,
@@ -269,7 +294,7 @@ class StepTable(EditableTable):
             items.append(
                 TableRow(
                     node.step,
-                    [node.number, *self.row_cells(node.step)],
+                    self.row_cells(node.step, number=node.number),
                     depth=node.depth,
                     label=node.number,
                     first=kin[0] == node.step.pk,
@@ -354,29 +379,26 @@ class RelationTable(EditableTable):
         related = UseCase.objects.filter(pk__in={row.related_id for row in rows})
         visible = set(visible_to(user, related).values_list("pk", flat=True))
         items = super().table_rows(rows, user=user)
+        related_column = [column.name for column in self.template_columns].index("related")
         for item in items:
             if item.row.related_id not in visible:
-                item.cells[1] = "a use case you may not see"
+                item.cells[related_column] = "a use case you may not see"
                 item.label = self.noun
         return items
 
 
-def _drawing_cells(row: Drawing) -> list[str]:
-    shown = ["uploaded image" if row.image else "", row.uri]  # stored under a generated name, which says nothing
-    return [row.name, row.get_drawing_type_display(), str(row.scenario or "Use case"), "; ".join(filter(None, shown))]
-
-
 def _condition_table(key: str, title: str, kind: str, scoped: bool) -> EditableTable:
     return EditableTable(
-        key=key,
-        title=title,
-        model=Condition,
-        form_class=forms.ConditionForm,
-        headers=("No.", "Name", "Description"),
-        columns=("number", "name", "description"),
-        kind=kind,
-        scoped=scoped,
+        key=key, title=title, model=Condition, form_class=forms.ConditionForm, kind=kind, scoped=scoped
     )
+
+
+def _identifiers(name: str) -> Callable[[Any], str]:
+    return lambda row: _names(getattr(row, name).all(), "identifier")
+
+
+def _names_of(name: str) -> Callable[[Any], str]:
+    return lambda row: _names(getattr(row, name).all())
 
 
 SCENARIO_TABLES = ("triggering-events", "preconditions", "postconditions", "steps")
@@ -389,32 +411,15 @@ TABLES: dict[str, EditableTable] = {
             title="1.2 Version management",
             model=VersionEntry,
             form_class=forms.VersionEntryForm,
-            headers=("Version No.", "Date", "Name of author(s)", "Changes", "Approval status"),
-            columns=("number", "date", "authors", "changes", "approval_status"),
-            cells=lambda row: [
-                row.number,
-                row.date.date().isoformat() if row.date else "",
-                row.authors,
-                row.changes,
-                row.approval_status,
-            ],
+            cells={"date": lambda row: row.date.date().isoformat() if row.date else ""},
         ),
-        EditableTable(
-            key="objectives",
-            title="1.3 Objectives",
-            model=Objective,
-            form_class=forms.ObjectiveForm,
-            headers=("Objective", "Description"),
-            columns=("name", "description"),
-        ),
+        EditableTable(key="objectives", title="1.3 Objectives", model=Objective, form_class=forms.ObjectiveForm),
         LinkTable(
             key="business-cases",
             title="1.3 Related business cases",
             model=BusinessCase,
             form_class=forms.BusinessCaseForm,
             row_noun="business case",
-            headers=("Business case", "Description"),
-            columns=("name", "description"),
             relation="business_cases",
         ),
         EditableTable(
@@ -422,9 +427,7 @@ TABLES: dict[str, EditableTable] = {
             title="1.5 Key performance indicators",
             model=Kpi,
             form_class=forms.KpiForm,
-            headers=("ID", "Name", "Description", "Objectives"),
-            columns=("identifier", "name", "description", "objectives"),
-            cells=lambda row: [row.identifier, row.name, row.description, _names(row.objectives.all())],
+            cells={"objectives": _names_of("objectives")},
             prefetch_related=("objectives",),
         ),
         _condition_table("assumptions", "1.6 Assumptions", Condition.Kind.ASSUMPTION, False),
@@ -435,28 +438,22 @@ TABLES: dict[str, EditableTable] = {
             model=UseCaseRelation,
             form_class=forms.RelationForm,
             row_noun="relation",
-            headers=("Relation", "Use case", "Description"),
-            columns=("type", "related", "description"),
-            cells=lambda row: [row.get_type_display(), str(row.related), row.description],
+            cells={"type": lambda row: row.get_type_display(), "related": lambda row: str(row.related)},
             select_related=("related",),
         ),
-        EditableTable(
-            key="remarks",
-            title="1.8 General remarks",
-            model=Remark,
-            form_class=forms.RemarkForm,
-            headers=("Remark",),
-            columns=("text",),
-        ),
+        EditableTable(key="remarks", title="1.8 General remarks", model=Remark, form_class=forms.RemarkForm),
         EditableTable(
             key="drawings",
             title="2 Diagrams of use case",
             model=Drawing,
             form_class=forms.DrawingForm,
             row_noun="drawing",
-            headers=("Name", "Diagram type", "Refers to", "Diagram"),
-            columns=("name", "drawing_type", "scenario", "image"),
-            cells=_drawing_cells,
+            cells={
+                "drawing_type": lambda row: row.get_drawing_type_display(),
+                "scenario": lambda row: str(row.scenario or "Use case"),
+                # stored under a generated name, which says nothing
+                "image": lambda row: "uploaded image" if row.image else "",
+            },
             select_related=("scenario",),
         ),
         EditableTable(
@@ -465,8 +462,6 @@ TABLES: dict[str, EditableTable] = {
             model=ActorGrouping,
             form_class=forms.ActorGroupingForm,
             row_noun="grouping",
-            headers=("Grouping", "Group description"),
-            columns=("name", "description"),
         ),
         ActorRoleTable(
             key="actors",
@@ -474,38 +469,20 @@ TABLES: dict[str, EditableTable] = {
             model=ActorRole,
             form_class=forms.ActorRoleForm,
             row_noun="actor",
-            headers=("Actor name", "Actor type", "Grouping", "Further information specific to this use case"),
-            columns=("actor_name", "", "grouping", "further_information"),
-            cells=lambda row: [
-                row.actor.name,
-                row.actor.get_type_display(),
-                row.grouping.name if row.grouping else "",
-                row.further_information,
-            ],
+            cells={
+                "actor": lambda row: row.actor.name,
+                "actor_type": lambda row: row.actor.get_type_display(),
+                "grouping": lambda row: row.grouping.name if row.grouping else "",
+            },
             select_related=("actor", "grouping"),
         ),
-        EditableTable(
-            key="references",
-            title="3.2 References",
-            model=Reference,
-            form_class=forms.ReferenceForm,
-            headers=("No.", "Reference type", "Reference", "Status", "Impact on use case", "Originator", "Link"),
-            columns=("number", "reference_type", "name", "status", "impact", "originator", "link"),
-        ),
+        EditableTable(key="references", title="3.2 References", model=Reference, form_class=forms.ReferenceForm),
         EditableTable(
             key="scenarios",
             title="4.1 Scenarios",
             model=Scenario,
             form_class=forms.ScenarioForm,
-            headers=("No.", "Scenario name", "Scenario description", "Primary actor", "Requirements"),
-            columns=("number", "name", "description", "primary_actors", "requirements"),
-            cells=lambda row: [
-                row.number,
-                row.name,
-                row.description,
-                _names(row.primary_actors.all()),
-                _names(row.requirements.all(), "identifier"),
-            ],
+            cells={"primary_actors": _names_of("primary_actors"), "requirements": _identifiers("requirements")},
             prefetch_related=("primary_actors", "requirements"),
             opens=SCENARIO_TABLES,
         ),
@@ -517,41 +494,15 @@ TABLES: dict[str, EditableTable] = {
             title="4.2 Steps",
             model=Step,
             form_class=forms.StepForm,
-            headers=(
-                "Step No.",
-                "Event",
-                "Name of process/activity",
-                "Description of process/activity",
-                "Service",
-                "Information producer (actor)",
-                "Information receiver (actor)",
-                "Information exchanged (IDs)",
-                "Requirement, R-IDs",
-            ),
-            cells=lambda row: [
-                row.event,
-                row.name,
-                row.description,
-                row.service,
-                _names(row.producers.all()),
-                _names(row.receivers.all()),
-                _names(row.information_objects.all(), "identifier"),
-                _names(row.requirements.all(), "identifier"),
-            ],
+            cells={
+                "producers": _names_of("producers"),
+                "receivers": _names_of("receivers"),
+                "information_objects": _identifiers("information_objects"),
+                "requirements": _identifiers("requirements"),
+            },
             prefetch_related=("producers", "receivers", "information_objects", "requirements"),
             scoped=True,
             quick=("number", "name", "producers", "receivers", "information_objects"),
-            columns=(
-                "number",
-                "event",
-                "name",
-                "description",
-                "service",
-                "producers",
-                "receivers",
-                "information_objects",
-                "requirements",
-            ),
         ),
         LinkTable(
             key="terms",
@@ -559,8 +510,6 @@ TABLES: dict[str, EditableTable] = {
             model=CommonTerm,
             form_class=forms.TermForm,
             row_noun="term",
-            headers=("Term", "Definition"),
-            columns=("term", "definition"),
             relation="common_terms",
         ),
         EditableTable(
@@ -568,8 +517,6 @@ TABLES: dict[str, EditableTable] = {
             title="8 Custom information",
             model=CustomInformation,
             form_class=forms.CustomInformationForm,
-            headers=("Key", "Value", "Refers to section"),
-            columns=("key", "value", "refers_to_section"),
         ),
     )
 }

@@ -6,9 +6,10 @@ related use case's id, so that a reader who may not see it is not told its name 
 from typing import Any
 
 from ucmr.permissions import visible_to
+from usecases import template
 from usecases.models import UseCase
 from usecases.selectors import usecase_document
-from usecases.template import SECTIONS, Section, Source, Table
+from usecases.template import Section, Source, Table
 
 FORMAT = 1
 HIDDEN_USE_CASE = "a use case you may not see"
@@ -64,7 +65,7 @@ def usecase_document_json(*, use_case_id: int) -> dict[str, Any]:
         "workspace": use_case.workspace.name,
         "status": use_case.status,
         "revision": use_case.revision,
-        "sections": [_section_json(section, source) for section in SECTIONS],
+        "sections": [_section_json(section, source) for section in template.SECTIONS],
     }
 
 
