@@ -1,14 +1,18 @@
-"""The template's one description (usecases.template) is what the use case page, the print page and the frozen
-versions show."""
+"""The template's one description (usecases.template) is what the use case page, the print page, the frozen
+versions, the table editors and the admin show."""
 
 import re
+from dataclasses import replace
+from html import unescape
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.factories import UseCaseFactory, WorkspaceFactory, member_of
+from tests.factories import ReferenceFactory, UseCaseFactory, WorkspaceFactory, member_of
 from tests.http import response_text
-from usecases.template import SECTIONS, TITLES, heading
+from usecases import template
+from usecases.template import SECTIONS, TITLES, Column, heading
 from usecases.versions import usecase_document_json
 
 
@@ -41,3 +45,68 @@ def test_a_frozen_version_has_the_template_sections_and_columns():
     assert [(s["key"], s["title"]) for s in document["sections"]] == [(s.number, s.title) for s in SECTIONS]
     versions = next(section for section in document["sections"] if section["key"] == "1.2")["tables"][0]
     assert versions["columns"] == ["Version No.", "Date", "Name of author(s)", "Changes", "Approval status"]
+
+
+def _described(monkeypatch, key: str, columns: tuple[Column, ...]) -> None:
+    """The template as if table `key` were described with `columns`."""
+    sections = tuple(
+        replace(section, tables=tuple(replace(t, columns=columns) if t.key == key else t for t in section.tables))
+        for section in template.SECTIONS
+    )
+    monkeypatch.setattr(template, "SECTIONS", sections)
+
+
+@pytest.mark.django_db
+def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_editor_the_admin_and_the_versions(
+    client, monkeypatch
+):
+    """3.2 References described otherwise: the link first, the reference renamed "Cited document", its description
+    (a field no column showed) a column after it."""
+    columns = {column.name: column for column in template.table("references").columns}
+    described = (
+        columns["link"],
+        columns["number"],
+        columns["reference_type"],
+        replace(columns["name"], label="Cited document"),
+        Column("Description", lambda reference: reference.description, "description"),
+        columns["status"],
+        columns["impact"],
+        columns["originator"],
+    )
+    _described(monkeypatch, "references", described)
+    labels = ["Link", "No.", "Reference type", "Cited document", "Description", "Status", "Impact on use case"]
+    labels.append("Originator")
+    fields = ["link", "number", "reference_type", "name", "description", "status", "impact", "originator"]
+    workspace = WorkspaceFactory()
+    use_case = UseCaseFactory(workspace=workspace)
+    reference = ReferenceFactory(use_case=use_case, link="https://example.org/61850", description="Mappings.")
+
+    # The frozen version's document.
+    document = usecase_document_json(use_case_id=use_case.pk)
+    table = next(t for s in document["sections"] for t in s["tables"] if t["key"] == "references")
+    assert table["columns"] == labels
+    assert table["rows"][0]["cells"][:5] == [reference.link, reference.number, "", reference.name, "Mappings."]
+
+    # The table editor: its header, its cells, and the labels of its row form.
+    client.force_login(member_of(workspace, "author"))
+    editor_url = reverse("usecases:row_list", kwargs={"pk": use_case.pk, "table": "references"})
+    editor = unescape(client.get(editor_url, HTTP_HX_REQUEST="true").content.decode())
+    assert re.findall(r'<th scope="col">([^<]*)</th>', editor) == [*labels, "Actions"]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", editor)[:5] == [
+        reference.link,
+        reference.number,
+        "",
+        reference.name,
+        "Mappings.",
+    ]
+    assert f'data-fields="{" ".join(fields)}"' in editor
+    assert re.search(r'<label[^>]*for="[^"]*name"[^>]*>\s*Cited document', editor)
+
+    # The admin: the use case's references inline and a reference on its own, fields in that order, so labelled.
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-admin-1"))
+    inline = response_text(client.get(reverse("admin:usecases_usecase_change", args=[use_case.pk])))
+    found = re.findall(r'<label[^>]*for="id_references-0-([a-z_]+)"[^>]*>([^<]*?):?</label>', inline)
+    assert found == list(zip(["position", *fields], ["Position", *labels], strict=True))
+    alone = response_text(client.get(reverse("admin:usecases_reference_change", args=[reference.pk])))
+    found = re.findall(r'<label[^>]*for="id_(\w+)"[^>]*>([^<]*?):?</label>', alone)
+    assert found[: len(fields) + 1] == list(zip(["position", *fields], ["Position", *labels], strict=True))
