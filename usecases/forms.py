@@ -6,6 +6,7 @@ from django import forms
 from usecases.access import SHARE_PERMISSIONS
 from usecases.authoring.conflicts import row_fingerprint
 from usecases.models import CommonTerm, InformationObject, UseCase, WorkspaceMembership
+from usecases.template import field_labels
 
 TEXT_AREA = forms.Textarea(attrs={"rows": 3})
 USECASE_FIELDS = [
@@ -24,10 +25,18 @@ USECASE_FIELDS = [
 ]
 
 
+def _template_labels(form: forms.BaseForm) -> None:
+    """Label the use case's fields as the template does (usecases.template)."""
+    for name, label in field_labels().items():
+        if name in form.fields:
+            form.fields[name].label = label
+
+
 class UseCaseForm(forms.ModelForm):
-    """The scalar fields of sections 1.1 to 1.7. The status is the workflow's; the tables are edited row by row.
-    `fingerprint` is these fields as the page loaded them (usecases/authoring/conflicts.py): saving over someone's
-    change of them is refused; a change of a table meanwhile (which moves the revision on) is not."""
+    """The scalar fields of sections 1.1 to 1.7, labelled as the template labels them. The status is the workflow's;
+    the tables are edited row by row. `fingerprint` is these fields as the page loaded them
+    (usecases/authoring/conflicts.py): saving over someone's change of them is refused; a change of a table meanwhile
+    (which moves the revision on) is not."""
 
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -38,6 +47,7 @@ class UseCaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _template_labels(self)
         self.fields["fingerprint"].initial = self.fingerprint_of(self.instance)
 
     @staticmethod
@@ -55,6 +65,7 @@ class UseCaseCreateForm(forms.ModelForm):
 
     def __init__(self, *args, workspaces, **kwargs):
         super().__init__(*args, **kwargs)
+        _template_labels(self)
         self.fields["workspace"].queryset = workspaces
 
 

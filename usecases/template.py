@@ -48,10 +48,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Field:
-    """A labelled value of a section (1.1's ID, 1.3's scope ...)."""
+    """A labelled value of a section (1.1's ID, 1.3's scope ...), and `name`, the use case's field it is, where it is
+    one: the use case's forms and its admin label that field so, and the admin places it in its section."""
 
     label: str
     value: Callable[[UseCase], Any]
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,9 +146,9 @@ SECTIONS: tuple[Section, ...] = (
         "1.1",
         "Name of use case",
         fields=(
-            Field("ID", lambda uc: uc.identifier),
-            Field("Area / Domain(s) / Zone(s)", lambda uc: uc.area),
-            Field("Name of use case", lambda uc: uc.name),
+            Field("ID", lambda uc: uc.identifier, "identifier"),
+            Field("Area / Domain(s) / Zone(s)", lambda uc: uc.area, "area"),
+            Field("Name of use case", lambda uc: uc.name, "name"),
             Field("SGAM placement", lambda uc: "; ".join(str(placement) for placement in uc.sgam_placements.all())),
             Field("NIST domains", lambda uc: names((p.nist_domain for p in uc.nist_placements.all()), "")),
         ),
@@ -172,7 +174,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "1.3",
         "Scope and objectives of use case",
-        fields=(Field("Scope", lambda uc: uc.scope),),
+        fields=(Field("Scope", lambda uc: uc.scope, "scope"),),
         tables=(
             Table(
                 "objectives",
@@ -199,8 +201,8 @@ SECTIONS: tuple[Section, ...] = (
         "1.4",
         "Narrative of use case",
         fields=(
-            Field("Short description", lambda uc: uc.short_description),
-            Field("Complete description", lambda uc: uc.complete_description),
+            Field("Short description", lambda uc: uc.short_description, "short_description"),
+            Field("Complete description", lambda uc: uc.complete_description, "complete_description"),
         ),
     ),
     Section(
@@ -238,12 +240,12 @@ SECTIONS: tuple[Section, ...] = (
         "1.7",
         "Further information to the use case for classification/mapping",
         fields=(
-            Field("Level of depth", lambda uc: uc.level_of_depth),
-            Field("Prioritisation", lambda uc: uc.prioritisation),
-            Field("Generic, regional or national relation", lambda uc: uc.classification),
-            Field("Nature of the use case", lambda uc: uc.nature),
-            Field("View point", lambda uc: uc.view_point),
-            Field("Further keywords for classification", lambda uc: uc.keywords),
+            Field("Level of depth", lambda uc: uc.level_of_depth, "level_of_depth"),
+            Field("Prioritisation", lambda uc: uc.prioritisation, "prioritisation"),
+            Field("Generic, regional or national relation", lambda uc: uc.classification, "classification"),
+            Field("Nature of the use case", lambda uc: uc.nature, "nature"),
+            Field("View point", lambda uc: uc.view_point, "view_point"),
+            Field("Further keywords for classification", lambda uc: uc.keywords, "keywords"),
         ),
         tables=(
             Table(
@@ -293,7 +295,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "3.1",
         "Actors",
-        fields=(Field("Primary actors of the use case", lambda uc: names(uc.primary_actors.all())),),
+        fields=(Field("Primary actors of the use case", lambda uc: names(uc.primary_actors.all()), "primary_actors"),),
         tables=(
             Table(
                 "actor-groupings",
@@ -468,6 +470,11 @@ def table(key: str) -> Table:
 def named_columns(key: str) -> tuple[Column, ...]:
     """The columns of table `key` that the table editors and the admin show: those with a name, in order."""
     return tuple(column for column in table(key).columns if column.name)
+
+
+def field_labels() -> dict[str, str]:
+    """The use case's own fields the template labels, by name, in the template's order ({"identifier": "ID", ...})."""
+    return {item.name: item.label for section in SECTIONS for item in section.fields if item.name}
 
 
 def heading(number: str) -> str:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ucmr.admin import ServiceModelAdmin, ServiceModelForm, form_data
-from usecases import services
+from usecases import services, template
 from usecases.admin.rows import (
     COMPACT_TEXT,
     ActorGroupingInline,
@@ -81,19 +81,6 @@ class UseCaseAdmin(UseCaseRowsInlineMixin, ServiceModelAdmin):
     list_select_related = ("workspace",)
     autocomplete_fields = ("business_cases", "primary_actors", "common_terms")
     readonly_fields = ("mrid", "revision", "created_by", "created", "modified")
-    fieldsets = (
-        (None, {"fields": ("workspace", "identifier", "name", "status", "expected_revision")}),
-        (
-            "1. Description of the use case",
-            {"fields": ("area", "scope", "business_cases", "short_description", "complete_description")},
-        ),
-        (
-            "1.7 Classification",
-            {"fields": ("level_of_depth", "prioritisation", "classification", "nature", "view_point", "keywords")},
-        ),
-        ("3. Primary actors, 7. Common terms", {"fields": ("primary_actors", "common_terms")}),
-        ("Record", {"fields": ("mrid", "revision", "created_by", "created", "modified"), "classes": ("collapse",)}),
-    )
     inlines = (
         VersionEntryInline,
         ObjectiveInline,
@@ -108,6 +95,25 @@ class UseCaseAdmin(UseCaseRowsInlineMixin, ServiceModelAdmin):
         ScenarioInline,
         CustomInformationInline,
     )
+
+    def get_fieldsets(self, request, obj=None):
+        """The use case's fields section by section, as the template places and labels them (usecases.template);
+        the library objects it lists, and its record, after them."""
+        editable = {field.name for field in UseCase._meta.get_fields() if getattr(field, "editable", False)}
+        sections = [
+            (f"{section.number} {section.title}", {"fields": names})
+            for section in template.SECTIONS
+            if (names := [item.name for item in section.fields if item.name in editable])
+        ]
+        return (
+            (None, {"fields": ("workspace", "status", "expected_revision")}),
+            *sections,
+            ("1.3 Related business cases, 7 Common terms", {"fields": ("business_cases", "common_terms")}),
+            ("Record", {"fields": ("mrid", "revision", "created_by", "created", "modified"), "classes": ("collapse",)}),
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, **{"labels": template.field_labels(), **kwargs})
 
     def service_create(self, request, form):
         data = form_data(form)
