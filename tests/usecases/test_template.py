@@ -89,6 +89,8 @@ def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_editor_th
 
     # The table editor: its header, its cells, and the labels of its row form.
     client.force_login(member_of(workspace, "author"))
+    page = response_text(client.get(use_case.get_absolute_url()))
+    assert '<th scope="col">Cited document</th>' in page  # the page takes the labels; its columns are its own
     editor_url = reverse("usecases:row_list", kwargs={"pk": use_case.pk, "table": "references"})
     editor = unescape(client.get(editor_url, HTTP_HX_REQUEST="true").content.decode())
     assert re.findall(r'<th scope="col">([^<]*)</th>', editor) == [*labels, "Actions"]
@@ -110,3 +112,39 @@ def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_editor_th
     alone = response_text(client.get(reverse("admin:usecases_reference_change", args=[reference.pk])))
     found = re.findall(r'<label[^>]*for="id_(\w+)"[^>]*>([^<]*?):?</label>', alone)
     assert found[: len(fields) + 1] == list(zip(["position", *fields], ["Position", *labels], strict=True))
+
+
+@pytest.mark.django_db
+def test_a_use_case_field_renamed_and_moved_in_the_template_shows_in_the_page_its_form_the_admin_and_the_versions(
+    client, monkeypatch
+):
+    """1.1 with the name first, 1.7's level of depth renamed "Depth of detail"."""
+    sections = {section.number: section for section in template.SECTIONS}
+    identifier, area, name, *placements = sections["1.1"].fields
+    depth, *classification = sections["1.7"].fields
+    changed = {
+        "1.1": replace(sections["1.1"], fields=(name, identifier, area, *placements)),
+        "1.7": replace(sections["1.7"], fields=(replace(depth, label="Depth of detail"), *classification)),
+    }
+    monkeypatch.setattr(template, "SECTIONS", tuple(changed.get(s.number, s) for s in template.SECTIONS))
+    workspace = WorkspaceFactory()
+    use_case = UseCaseFactory(workspace=workspace, level_of_depth="Detailed")
+
+    document = usecase_document_json(use_case_id=use_case.pk)
+    fields = {section["key"]: section["fields"] for section in document["sections"]}
+    assert [label for label, _ in fields["1.1"][:3]] == ["Name of use case", "ID", "Area / Domain(s) / Zone(s)"]
+    assert fields["1.7"][0] == ["Depth of detail", "Detailed"]
+
+    client.force_login(member_of(workspace, "author"))
+    page = response_text(client.get(use_case.get_absolute_url()))
+    assert re.search(r"<th[^>]*>Depth of detail</th><td>Detailed</td>", page)
+    form = response_text(client.get(reverse("usecases:usecase_update", kwargs={"pk": use_case.pk})))
+    assert re.search(r'<label[^>]*for="id_level_of_depth"[^>]*>\s*Depth of detail', form)
+
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.org", "pw-admin-1"))
+    admin_page = response_text(client.get(reverse("admin:usecases_usecase_change", args=[use_case.pk])))
+    found = re.findall(r'<label[^>]*for="id_(\w+)"[^>]*>([^<]*?):?</label>', admin_page)
+    section_1_1 = [(name, label) for name, label in found if name in ("identifier", "area", "name")]
+    assert section_1_1 == [("name", "Name of use case"), ("identifier", "ID"), ("area", "Area / Domain(s) / Zone(s)")]
+    assert ("level_of_depth", "Depth of detail") in found
+    assert admin_page.index("1.1 Name of use case") < admin_page.index("id_name") < admin_page.index("1.3 Scope")
