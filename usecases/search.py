@@ -153,111 +153,151 @@ CONDITION_LABELS = {
 }
 
 
-def _use_case_parts(apps, ids: list[int]) -> tuple[dict[int, int], dict[int, list[Part]]]:
-    """The revision and the parts of each use case of `ids`, in a fixed number of queries."""
-    model = apps.get_model
+class _Parts:
+    """The parts of the use cases being indexed, collected in the order the readers below add them (the order in
+    which new entries are written, so the order of a use case's document)."""
 
-    def rows(name: str, *fields: str, owner: str = "use_case_id", **filters):
-        return model("usecases", name).objects.filter(**{f"{owner}__in": ids}, **filters).values_list(owner, *fields)
+    def __init__(self, apps, ids: list[int]) -> None:
+        self.apps = apps
+        self.ids = ids
+        self.by_use_case: dict[int, list[Part]] = defaultdict(list)
 
-    parts: dict[int, list[Part]] = defaultdict(list)
+    def rows(self, name: str, *fields: str, owner: str = "use_case_id", distinct: bool = False):
+        """`owner` and `fields` of the rows of model `name` that belong to the use cases; `distinct` when the same
+        row is reached many times (a library object linked from every step is read once per use case)."""
+        rows = self.apps.get_model("usecases", name).objects.filter(**{f"{owner}__in": self.ids})
+        rows = rows.values_list(owner, *fields)
+        return rows.order_by().distinct() if distinct else rows
 
-    def add(use_case_id: int, section: str, weight: str, *values) -> None:
+    def add(self, use_case_id: int, section: str, weight: str, *values) -> None:
         text = _text(*values)
         if text:
-            parts[use_case_id].append(Part(section, weight, text))
+            self.by_use_case[use_case_id].append(Part(section, weight, text))
 
+
+def _use_case_row_parts(parts: _Parts) -> dict[int, int]:
+    """The ID and name and the text fields of section 1 of each use case; returns their revisions."""
     revisions = {}
     fields = [name for name, _, _ in USECASE_FIELDS]
-    for pk, revision, identifier, name, *values in (
-        model("usecases", "UseCase")
-        .objects.filter(pk__in=ids)
-        .values_list("pk", "revision", "identifier", "name", *fields)
+    use_cases = parts.apps.get_model("usecases", "UseCase").objects.filter(pk__in=parts.ids)
+    for pk, revision, identifier, name, *values in use_cases.values_list(
+        "pk", "revision", "identifier", "name", *fields
     ):
         revisions[pk] = revision
-        add(pk, "ID and name", "A", identifier, name)
+        parts.add(pk, "ID and name", "A", identifier, name)
         for (_, label, weight), value in zip(USECASE_FIELDS, values, strict=True):
-            add(pk, label, weight, value)
-    for owner, number, authors, changes, approval in rows(
+            parts.add(pk, label, weight, value)
+    return revisions
+
+
+def _description_table_parts(parts: _Parts) -> None:
+    """Section 1's tables: versions, objectives, business cases, KPIs."""
+    for owner, number, authors, changes, approval in parts.rows(
         "VersionEntry", "number", "authors", "changes", "approval_status"
     ):
-        add(owner, _label("1.2 Version", number), "C", authors, changes, approval)
-    for owner, name, description in rows("Objective", "name", "description"):
-        add(owner, _label("1.3 Objective", name), "B", name, description)
-    for owner, name, description in rows(
+        parts.add(owner, _label("1.2 Version", number), "C", authors, changes, approval)
+    for owner, name, description in parts.rows("Objective", "name", "description"):
+        parts.add(owner, _label("1.3 Objective", name), "B", name, description)
+    for owner, name, description in parts.rows(
         "UseCase_business_cases", "businesscase__name", "businesscase__description", owner="usecase_id"
     ):
-        add(owner, _label("1.3 Business case", name), "C", name, description)
-    for owner, identifier, name, description in rows("Kpi", "identifier", "name", "description"):
-        add(owner, _label("1.5 KPI", identifier, name), "C", identifier, name, description)
+        parts.add(owner, _label("1.3 Business case", name), "C", name, description)
+    for owner, identifier, name, description in parts.rows("Kpi", "identifier", "name", "description"):
+        parts.add(owner, _label("1.5 KPI", identifier, name), "C", identifier, name, description)
+
+
+def _scenario_parts(parts: _Parts) -> dict[int, str]:
+    """The scenarios and the conditions (of the use case and of its scenarios); returns each scenario's label, which
+    the steps' sections name."""
     scenario_names = {}
-    for owner, pk, number, name, description in rows("Scenario", "pk", "number", "name", "description"):
+    for owner, pk, number, name, description in parts.rows("Scenario", "pk", "number", "name", "description"):
         scenario_names[pk] = _label(number, name)
-        add(owner, _label("4.1 Scenario", number, name), "C", name, description)
-    for owner, scenario, kind, number, name, description in rows(
+        parts.add(owner, _label("4.1 Scenario", number, name), "C", name, description)
+    for owner, scenario, kind, number, name, description in parts.rows(
         "Condition", "scenario_id", "kind", "number", "name", "description"
     ):
         label = CONDITION_LABELS.get(kind, kind)
         where = f"of scenario {scenario_names.get(scenario, '')}" if scenario else ""
-        add(owner, _label(label, number, where), "C", name, description)
-    for owner, related, description in rows("UseCaseRelation", "related__name", "description"):
-        add(owner, _label("1.7 Relation to", related), "C", description)
-    for owner, text in rows("Remark", "text"):
-        add(owner, "1.8 Remark", "C", text)
-    for owner, name in rows("Drawing", "name"):
-        add(owner, _label("2 Drawing", name), "C", name)
-    for owner, name, description in rows("ActorGrouping", "name", "description"):
-        add(owner, _label("3.1 Actor grouping", name), "C", name, description)
-    for owner, name, description, further in rows(
+        parts.add(owner, _label(label, number, where), "C", name, description)
+    return scenario_names
+
+
+def _other_table_parts(parts: _Parts) -> None:
+    """Relations, remarks, drawings, actor groupings, the use case's actors, references."""
+    for owner, related, description in parts.rows("UseCaseRelation", "related__name", "description"):
+        parts.add(owner, _label("1.7 Relation to", related), "C", description)
+    for owner, text in parts.rows("Remark", "text"):
+        parts.add(owner, "1.8 Remark", "C", text)
+    for owner, name in parts.rows("Drawing", "name"):
+        parts.add(owner, _label("2 Drawing", name), "C", name)
+    for owner, name, description in parts.rows("ActorGrouping", "name", "description"):
+        parts.add(owner, _label("3.1 Actor grouping", name), "C", name, description)
+    for owner, name, description, further in parts.rows(
         "ActorRole", "actor__name", "actor__description", "further_information"
     ):
-        add(owner, _label("3.1 Actor", name), "D", name, description, further)
-    for owner, *values in rows(
+        parts.add(owner, _label("3.1 Actor", name), "D", name, description, further)
+    for owner, *values in parts.rows(
         "Reference", "number", "reference_type", "name", "status", "impact", "originator", "link", "description"
     ):
-        add(owner, _label("3.2 Reference", values[0], values[2]), "C", *values)
-    for owner, scenario, number, name, description, event, service in rows(
+        parts.add(owner, _label("3.2 Reference", values[0], values[2]), "C", *values)
+
+
+def _step_parts(parts: _Parts, scenario_names: dict[int, str]) -> None:
+    """Every step, its section naming its scenario."""
+    for owner, scenario, number, name, description, event, service in parts.rows(
         "Step", "scenario_id", "number", "name", "description", "event", "service", owner="scenario__use_case_id"
     ):
         where = _label("4.2 Step", number, "of scenario", scenario_names.get(scenario, ""))
-        add(owner, where, "C", name, description, event, service)
+        parts.add(owner, where, "C", name, description, event, service)
+
+
+def _library_parts(parts: _Parts) -> None:
+    """The information objects and requirements the steps (and scenarios) use, each once per use case however many
+    steps use it, and the use case's common terms."""
     seen = set()
-    for owner, identifier, name, description, standards in rows(
+    for owner, identifier, name, description, standards in parts.rows(
         "Step_information_objects",
         "informationobject__identifier",
         "informationobject__name",
         "informationobject__description",
         "informationobject__standards",
         owner="step__scenario__use_case_id",
+        distinct=True,
     ):
         if (owner, identifier, name) not in seen:
             seen.add((owner, identifier, name))
-            add(owner, _label("5 Information object", identifier, name), "D", identifier, name, description, standards)
+            parts.add(
+                owner, _label("5 Information object", identifier, name), "D", identifier, name, description, standards
+            )
+    requirement_fields = [f"requirement__{f}" for f in ("pk", "identifier", "name", "description")]
     requirement_links = [
-        rows(
-            "Step_requirements",
-            *(f"requirement__{f}" for f in ("pk", "identifier", "name", "description")),
-            owner="step__scenario__use_case_id",
-        ),
-        rows(
-            "Scenario_requirements",
-            *(f"requirement__{f}" for f in ("pk", "identifier", "name", "description")),
-            owner="scenario__use_case_id",
-        ),
+        parts.rows("Step_requirements", *requirement_fields, owner="step__scenario__use_case_id", distinct=True),
+        parts.rows("Scenario_requirements", *requirement_fields, owner="scenario__use_case_id", distinct=True),
     ]
     seen = set()
     for links in requirement_links:
         for owner, pk, identifier, name, description in links:
             if (owner, pk) not in seen:
                 seen.add((owner, pk))
-                add(owner, _label("6 Requirement", identifier, name), "D", identifier, name, description)
-    for owner, term, definition in rows(
+                parts.add(owner, _label("6 Requirement", identifier, name), "D", identifier, name, description)
+    for owner, term, definition in parts.rows(
         "UseCase_common_terms", "commonterm__term", "commonterm__definition", owner="usecase_id"
     ):
-        add(owner, _label("7 Term", term), "D", term, definition)
-    for owner, key, value, section in rows("CustomInformation", "key", "value", "refers_to_section"):
-        add(owner, _label("8", key), "C", key, value, section)
-    return revisions, parts
+        parts.add(owner, _label("7 Term", term), "D", term, definition)
+
+
+def _use_case_parts(apps, ids: list[int]) -> tuple[dict[int, int], dict[int, list[Part]]]:
+    """The revision and the parts of each use case of `ids`, in a fixed number of queries."""
+    parts = _Parts(apps, ids)
+    revisions = _use_case_row_parts(parts)
+    _description_table_parts(parts)
+    scenario_names = _scenario_parts(parts)
+    _other_table_parts(parts)
+    _step_parts(parts, scenario_names)
+    _library_parts(parts)
+    for owner, key, value, section in parts.rows("CustomInformation", "key", "value", "refers_to_section"):
+        parts.add(owner, _label("8", key), "C", key, value, section)
+    return revisions, parts.by_use_case
 
 
 # Writing the index.
@@ -316,9 +356,33 @@ def _write_documents(cursor, ids: list[int]) -> None:
     )
 
 
+def _entries_diff(entry_model, ids: list[int], parts: dict[int, list[Part]]) -> tuple[list[tuple[int, Part]], set[int]]:
+    """Write the entries of the use cases `ids` that changed (a part whose section, weight and text are unchanged
+    keeps its entry) and return the new ones, with the use cases whose entries changed."""
+    existing = defaultdict(list)
+    for pk, use_case_id, digest in entry_model.objects.filter(use_case_id__in=ids).values_list(
+        "pk", "use_case_id", "digest"
+    ):
+        existing[(use_case_id, digest)].append(pk)
+    new_rows = []
+    for use_case_id in ids:
+        for part in parts.get(use_case_id, []):
+            kept = existing.get((use_case_id, part.digest))
+            if kept:
+                kept.pop()
+            else:
+                new_rows.append((use_case_id, part))
+    gone = {pk: use_case_id for (use_case_id, _), pks in existing.items() for pk in pks}
+    if gone:
+        entry_model.objects.filter(pk__in=list(gone)).delete()
+    return new_rows, {use_case_id for use_case_id, _ in new_rows} | set(gone.values())
+
+
 def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
-    """Write the entries of the use cases `ids` from their rows (only what changed), in one transaction that
-    holds the use cases' rows (a write of one waits; a concurrent indexing of the same ones, `skip_locked`, skips)."""
+    """Write the entries of the use cases `ids` from their rows (only what changed), and the document of those whose
+    entries changed (a write that changes no text, a step moved or its actors changed, leaves it as it is), in one
+    transaction that holds the use cases' rows (a write of one waits; a concurrent indexing of the same ones,
+    `skip_locked`, skips)."""
     entry_model = apps.get_model("usecases", "UseCaseSearchEntry")
     state_model = apps.get_model("usecases", "UseCaseSearchState")
     with transaction.atomic():
@@ -327,22 +391,8 @@ def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
         if not ids:
             return
         revisions, parts = _use_case_parts(apps, ids)
-        existing = defaultdict(list)
-        for pk, use_case_id, digest in entry_model.objects.filter(use_case_id__in=ids).values_list(
-            "pk", "use_case_id", "digest"
-        ):
-            existing[(use_case_id, digest)].append(pk)
-        new_rows = []
-        for use_case_id in ids:
-            for part in parts.get(use_case_id, []):
-                kept = existing.get((use_case_id, part.digest))
-                if kept:
-                    kept.pop()
-                else:
-                    new_rows.append((use_case_id, part))
-        gone = [pk for pks in existing.values() for pk in pks]
-        if gone:
-            entry_model.objects.filter(pk__in=gone).delete()
+        indexed = set(state_model.objects.filter(use_case_id__in=ids).values_list("use_case_id", flat=True))
+        new_rows, changed = _entries_diff(entry_model, ids, parts)
         with connection.cursor() as cursor:
             _insert_entries(cursor, new_rows)
         state_model.objects.bulk_create(
@@ -351,9 +401,10 @@ def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
             unique_fields=["use_case"],
             update_fields=["revision"],
         )
-        if _has_documents(apps):
+        rewrite = sorted(changed | (set(ids) - indexed))
+        if rewrite and _has_documents(apps):
             with connection.cursor() as cursor:
-                _write_documents(cursor, ids)
+                _write_documents(cursor, rewrite)
 
 
 def search_index_update(use_case_ids: Iterable[int], *, apps=django_apps, skip_locked: bool = False) -> None:

@@ -27,7 +27,7 @@ from tests.factories import (
     member_of,
 )
 from usecases.models import Scenario, Step, UseCase, UseCaseSearchEntry, UseCaseSearchState
-from usecases.search import search_index_catch_up, usecase_search, usecase_search_matches
+from usecases.search import DOCUMENT_FTS_TABLE, search_index_catch_up, usecase_search, usecase_search_matches
 from usecases.services import usecase_create, usecase_row_create, usecase_row_update, usecase_update
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,25 @@ def test_an_edit_is_found_right_after_it_is_written_and_the_old_text_no_longer(
     with django_capture_on_commit_callbacks(execute=True):
         usecase_update(user=staff_user, use_case=use_case, data={"name": "Voltage regulation"})
     assert names(reader.get(URL, {"q": "regulation"})) == ["Voltage regulation"]
+
+
+def test_a_write_that_changes_no_text_keeps_the_use_case_found_without_rewriting_its_document(
+    reader, staff_user, django_capture_on_commit_callbacks
+):
+    use_case = with_step("Storage dispatch", name="Charge the battery")
+    second = StepFactory(scenario=use_case.scenarios.get(), name="Report the state of charge")
+    search_index_catch_up()
+    use_case.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        usecase_row_update(user=staff_user, row=second, data={"position": 0})
+
+    # The step moved (a new revision, indexed on commit), but no text changed: the document is the one already there.
+    use_case.refresh_from_db()
+    assert UseCaseSearchState.objects.get(use_case=use_case).revision == use_case.revision
+    document_writes = ("SET document =", f"INSERT INTO {DOCUMENT_FTS_TABLE}")
+    assert not [query for query in queries if any(write in query["sql"] for write in document_writes)]
+    assert names(reader.get(URL, {"q": "battery"})) == ["Storage dispatch"]
+    assert names(reader.get(URL, {"q": "state of charge"})) == ["Storage dispatch"]
 
 
 def test_a_write_without_the_services_is_caught_up_by_the_next_search(reader):
