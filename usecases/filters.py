@@ -193,7 +193,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
                     label=str(label),
                     count=counts.get(str(value), 0),
                     selected=str(value) in selected,
-                    toggle_query=_toggled(query, name, str(value)),
+                    toggle=partial(_toggled, query, name, str(value)),
                 )
                 for value, label in self._facet_choices(name, counts, selected)
                 if str(value) in counts or str(value) in selected

@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -444,7 +445,12 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    toggle_query: str
+    toggle: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def toggle_query(self) -> str:
+        """Made when the page shows the value (a facet lists at most 60 of its values, an actor facet has hundreds)."""
+        return self.toggle()
 
 
 @dataclass

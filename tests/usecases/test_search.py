@@ -405,14 +405,19 @@ def test_the_list_counts_scenarios_and_actors_of_each_row(reader):
 
 def test_a_facet_of_many_values_lists_sixty_and_says_how_many_more(reader):
     use_case = UseCaseFactory()
-    for number in range(70):
-        ActorRoleFactory(use_case=use_case, actor=ActorFactory(name=f"Actor {number:02d}"))
+    actors = [ActorFactory(name=f"Actor {number:02d}") for number in range(70)]
+    for actor in actors:
+        ActorRoleFactory(use_case=use_case, actor=actor)
 
     response = reader.get(URL)
     facet = re.search(r'<section[^>]*id="facet-actor".*?</section>', response.content.decode(), re.S).group(0)
 
     assert len(facet_counts(response, "actor")) == 70
     assert facet.count('class="facet-value') == 60 and "10 more not listed" in facet
+    # Each listed value, the first eight and those under "more" alike, links to the list filtered by its actor.
+    links = re.findall(r'class="facet-value[^"]*" href="\?([^"]*)"', facet)
+    assert len(set(links)) == 60
+    assert set(links) <= {f"actor={actor.pk}" for actor in actors}
 
 
 def test_an_import_is_indexed_when_it_commits_new_and_updated_use_cases_alike(
