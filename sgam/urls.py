@@ -1,31 +1,11 @@
 from django.urls import path
 
-from sgam import placement_views, views
+from sgam import placement_views
 from sgam.access_matrix import views as access_views
 
 app_name = "sgam"
 
 urlpatterns = [
-    path(
-        "use-cases/<int:pk>/generated/status/",
-        views.UseCaseGeneratedStatusView.as_view(),
-        name="usecase_generated_status",
-    ),
-    path(
-        "use-cases/<int:pk>/diagrams/<slug:key>.<str:output_format>",
-        views.DiagramDownloadView.as_view(),
-        name="diagram_download",
-    ),
-    path(
-        "diagrams/<uuid:mrid>/<slug:key>.<str:output_format>",
-        views.DiagramByMridView.as_view(),
-        name="diagram_by_mrid",
-    ),
-    path(
-        "diagrams/sha256/<str:content_hash>.<str:output_format>",
-        views.DiagramByHashView.as_view(),
-        name="diagram_by_hash",
-    ),
     path(
         "use-cases/<int:pk>/placement/",
         placement_views.PlacementEditorView.as_view(),
@@ -41,9 +21,6 @@ urlpatterns = [
         placement_views.NistToggleView.as_view(),
         name="nist_toggle",
     ),
-    path("use-cases/<int:pk>/validate/", views.UseCaseValidateView.as_view(), name="usecase_validate"),
-    path("validation/", views.ValidationReportView.as_view(), name="validation_report"),
-    path("validation/run/", views.ValidationRunView.as_view(), name="validation_run"),
     path("access-matrix/", access_views.AccessMatrixView.as_view(), name="access_matrix"),
     path(
         "access-matrix/cells/<int:role>/<int:information>/",

@@ -119,4 +119,6 @@ urlpatterns = [
     path("terms/<int:pk>/edit/", views.CommonTermUpdateView.as_view(), name="term_update"),
     path("terms/<int:pk>/history/", views.CommonTermHistoryView.as_view(), name="term_history"),
     path("terms/<int:pk>/merge/", LibraryMergeView.as_view(model=CommonTerm), name="term_merge"),
+    # Generated diagrams and validation (usecases/analysis/views.py), at the paths they always had.
+    path("", include("usecases.analysis.urls")),
 ]

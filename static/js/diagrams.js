@@ -1,4 +1,4 @@
-/* The generated diagrams of a use case page (templates/sgam/includes/usecase_diagrams.html).
+/* The generated diagrams of a use case page (templates/usecases/analysis/includes/usecase_diagrams.html).
 
    - The viewer: a thumbnail, or its "Full size" button, opens the diagram in a dialog at its own size, with zoom
      (buttons, + and -, the wheel) and pan (dragging, the arrow keys); 0 fits it to the window, 1 shows it at 100%.

@@ -159,7 +159,7 @@ def test_bench_diagram_download_of_5000_steps(client, settings):
         keys = {"actors": "actors", "nist": "nist", "sequence, page 1": f"sequence-{scenario.mrid}"}
         figures[steps] = {}
         for label, key in keys.items():
-            url = reverse("sgam:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "svg"})
+            url = reverse("usecases:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "svg"})
             client.get(url)
             timings = []
             for _ in range(DOWNLOADS):

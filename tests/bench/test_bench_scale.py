@@ -107,7 +107,7 @@ def test_bench_10000_use_cases_on_postgresql(client):
         "text search 'OCPP'": (reverse("usecases:usecase_list") + "?q=OCPP", True),
         "facets: status draft + an actor": (reverse("usecases:usecase_list") + f"?status=draft&actor={actor.pk}", True),
         "use case page": (reverse("usecases:usecase_detail", kwargs={"pk": some.pk}), False),
-        "validation report": (reverse("sgam:validation_report"), False),
+        "validation report": (reverse("usecases:validation_report"), False),
     }
     rows = []
     for label, (url, has_goal) in pages.items():

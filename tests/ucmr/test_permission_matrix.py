@@ -432,19 +432,19 @@ CASES = [
         effect=lambda world: not WorkspaceMembership.objects.filter(pk=world.viewer_membership.pk).exists(),
     ),
     # Generated diagrams and validation (sgam): whoever may see the use case; a diagram not rendered yet is a 202.
-    Case("sgam:usecase_generated_status", READERS_OF_GRID, kwargs=lambda world: {"pk": world.draft.pk}),
+    Case("usecases:usecase_generated_status", READERS_OF_GRID, kwargs=lambda world: {"pk": world.draft.pk}),
     Case(
-        "sgam:diagram_download",
+        "usecases:diagram_download",
         statuses(404, **roles(202, *MEMBERS, "administrator")),
         kwargs=lambda world: {"pk": world.draft.pk, "key": "actors", "output_format": "svg"},
     ),
     Case(
-        "sgam:diagram_by_mrid",
+        "usecases:diagram_by_mrid",
         statuses(404, **roles(202, *MEMBERS, "administrator")),
         kwargs=lambda world: {"mrid": world.draft.mrid, "key": "actors", "output_format": "svg"},
     ),
     Case(
-        "sgam:diagram_by_hash",
+        "usecases:diagram_by_hash",
         statuses(404, **roles(200, *MEMBERS, "administrator")),
         kwargs=lambda world: {"content_hash": _rendered_hash(world.draft), "output_format": "svg"},
     ),
@@ -462,13 +462,13 @@ CASES = [
         },
     ),
     Case(
-        "sgam:usecase_validate",
+        "usecases:usecase_validate",
         statuses(404, **roles(302, *MEMBERS, "administrator")),
         method="post",
         kwargs=lambda world: {"pk": world.draft.pk},
     ),
-    Case("sgam:validation_report", EVERY_SIGNED_IN),
-    Case("sgam:validation_run", statuses(302), method="post"),
+    Case("usecases:validation_report", EVERY_SIGNED_IN),
+    Case("usecases:validation_run", statuses(302), method="post"),
     # The data access matrix (sgam.access_matrix): a selection holds only what the user may see, so everyone signed
     # in may read the pages; a cell, or a use case's versions, of a use case one may not see is a 404.
     Case("sgam:access_matrix", EVERY_SIGNED_IN, public=200),

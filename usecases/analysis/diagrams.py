@@ -12,7 +12,7 @@ A sequence diagram of a long scenario is split into pages (`graphs.sequence_page
 is its first page, `sequence-<scenario mRID>-p<n>` the others.
 
 A diagram's key is the same in every repository holding the use case (no primary key in it), so the address
-`sgam:diagram_by_mrid` (use case mRID + key) that exports write names the same diagram after an import elsewhere.
+`usecases:diagram_by_mrid` (use case mRID + key) that exports write names the same diagram after an import elsewhere.
 """
 
 import uuid
@@ -188,7 +188,7 @@ class DiagramEntry:
 
     def url(self, output_format: str) -> str:
         return reverse(
-            "sgam:diagram_download",
+            "usecases:diagram_download",
             kwargs={"pk": self.use_case_id, "key": self.spec.key, "output_format": output_format},
         )
 
@@ -351,7 +351,7 @@ class GeneratedPanel:
 
     @property
     def status_url(self) -> str:
-        return reverse("sgam:usecase_generated_status", kwargs={"pk": self.use_case.pk})
+        return reverse("usecases:usecase_generated_status", kwargs={"pk": self.use_case.pk})
 
     def as_json(self) -> dict:
         return {
@@ -464,7 +464,7 @@ def usecase_generated_drawings(*, facts: UseCaseFacts, placements: UseCasePlacem
             drawing_type=EXPORT_DRAWING_TYPES[heading.kind],
             scenario_id=heading.scenario_id,
             path=reverse(
-                "sgam:diagram_by_mrid", kwargs={"mrid": use_case_mrid, "key": heading.key, "output_format": "svg"}
+                "usecases:diagram_by_mrid", kwargs={"mrid": use_case_mrid, "key": heading.key, "output_format": "svg"}
             ),
         )
         for heading in usecase_diagram_headings(facts=facts, placements=placements)

@@ -1,4 +1,4 @@
-"""Effective placements and the graphs of a small known use case (tests/sgam/conftest.py: make_known)."""
+"""Effective placements and the graphs of a small known use case (tests/usecases/analysis/conftest.py: make_known)."""
 
 import pytest
 

@@ -25,7 +25,7 @@ def reader(client, repository_reader):
 
 def download_url(use_case, key, output_format="svg"):
     kwargs = {"pk": use_case.pk, "key": key, "output_format": output_format}
-    return reverse("sgam:diagram_download", kwargs=kwargs)
+    return reverse("usecases:diagram_download", kwargs=kwargs)
 
 
 def _download(client, url):
@@ -90,7 +90,7 @@ def test_a_diagram_by_its_content_hash_is_cached_for_good_and_only_for_who_may_s
     use_case = make_big_use_case(scenarios=1, steps=3)
     usecase_diagrams_render(use_case_id=use_case.pk)
     stored = UseCaseDiagram.objects.get(use_case=use_case, key="nist")
-    url = reverse("sgam:diagram_by_hash", kwargs={"content_hash": stored.content_hash, "output_format": "svg"})
+    url = reverse("usecases:diagram_by_hash", kwargs={"content_hash": stored.content_hash, "output_format": "svg"})
 
     response = reader.get(url)
     assert response.status_code == 200 and b"<svg" in response.content

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sgam.models import ValidationResult
-from sgam.views import SVG_POLICY
 from tests.factories import (
     ActorRoleFactory,
     UseCaseFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
 from ucmr.models import BackgroundJob
 from usecases.analysis.services import usecase_diagrams_render
 from usecases.analysis.validation.services import validation_run
+from usecases.analysis.views import SVG_POLICY
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,10 @@ def outsider(client, user):
 
 def urls(use_case, key="actors") -> dict[str, str]:
     return {
-        "status": reverse("sgam:usecase_generated_status", kwargs={"pk": use_case.pk}),
-        "svg": reverse("sgam:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "svg"}),
-        "png": reverse("sgam:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "png"}),
-        "validate": reverse("sgam:usecase_validate", kwargs={"pk": use_case.pk}),
+        "status": reverse("usecases:usecase_generated_status", kwargs={"pk": use_case.pk}),
+        "svg": reverse("usecases:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "svg"}),
+        "png": reverse("usecases:diagram_download", kwargs={"pk": use_case.pk, "key": key, "output_format": "png"}),
+        "validate": reverse("usecases:usecase_validate", kwargs={"pk": use_case.pk}),
     }
 
 
@@ -171,12 +171,16 @@ def test_a_failed_render_is_said_on_the_page_and_in_the_download(reader, known, 
 
 @pytest.mark.parametrize("key, output_format", [("no-such-diagram", "svg"), ("actors", "pdf"), ("sequence-0", "png")])
 def test_unknown_diagrams_are_404(reader, known, key, output_format):
-    url = reverse("sgam:diagram_download", kwargs={"pk": known.use_case.pk, "key": key, "output_format": output_format})
+    url = reverse(
+        "usecases:diagram_download", kwargs={"pk": known.use_case.pk, "key": key, "output_format": output_format}
+    )
     assert reader.get(url).status_code == 404
 
 
 def by_mrid(use_case, key="actors", output_format="svg") -> str:
-    return reverse("sgam:diagram_by_mrid", kwargs={"mrid": use_case.mrid, "key": key, "output_format": output_format})
+    return reverse(
+        "usecases:diagram_by_mrid", kwargs={"mrid": use_case.mrid, "key": key, "output_format": output_format}
+    )
 
 
 def test_the_address_without_primary_keys_serves_the_same_diagram(reader, known):
@@ -199,7 +203,7 @@ def test_the_address_without_primary_keys_serves_the_same_diagram(reader, known)
 )
 def test_the_address_without_primary_keys_is_404_for_what_it_does_not_name(reader, known, mrid, key, output_format):
     kwargs = {"mrid": mrid or known.use_case.mrid, "key": key, "output_format": output_format}
-    assert reader.get(reverse("sgam:diagram_by_mrid", kwargs=kwargs)).status_code == 404
+    assert reader.get(reverse("usecases:diagram_by_mrid", kwargs=kwargs)).status_code == 404
 
 
 def test_the_address_without_primary_keys_is_404_to_those_who_may_not_see_the_use_case(outsider, known):
@@ -256,29 +260,29 @@ def test_validation_report_counts_only_use_cases_the_user_may_see(outsider, know
     hidden = UseCaseFactory(status="draft", identifier="UC-HIDDEN", scope="")  # an error nobody outside may count
     validation_run(use_case_ids=[known.use_case.pk, clean_use_case.pk, hidden.pk])
 
-    response = outsider.get(reverse("sgam:validation_report"))
+    response = outsider.get(reverse("usecases:validation_report"))
 
     page = response.content.decode()
     report = response.context["report"]
     assert report.use_cases == 2 and report.validated == 2 and report.totals == {"error": 0, "warning": 1, "info": 3}
     assert "UC-HIDDEN" not in page and "UC-KNOWN" in page
     assert {count.rule for count in report.rules} == {"UC017", "UC021", "UC029"}
-    warnings = outsider.get(reverse("sgam:validation_report"), {"severity": "warning"})
+    warnings = outsider.get(reverse("usecases:validation_report"), {"severity": "warning"})
     assert [row.use_case for row in warnings.context["rows"]] == [known.use_case]
-    by_rule = outsider.get(reverse("sgam:validation_report"), {"rule": "UC021"})
+    by_rule = outsider.get(reverse("usecases:validation_report"), {"rule": "UC021"})
     assert [finding.rule for row in by_rule.context["rows"] for finding in row.findings] == ["UC021", "UC021"]
 
 
 def test_validation_report_lists_unused_library_objects(outsider, known):
     unused = ActorRoleFactory().actor
     unused.roles.all().delete()
-    page = outsider.get(reverse("sgam:validation_report")).content.decode()
+    page = outsider.get(reverse("usecases:validation_report")).content.decode()
     assert f'<a href="{unused.get_absolute_url()}">{unused.name}</a>: The actor takes part in no use case.' in page
 
 
 def test_validate_all_starts_a_job_for_the_visible_use_cases(outsider, known, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = outsider.post(reverse("sgam:validation_run"))
+        response = outsider.post(reverse("usecases:validation_run"))
     job = BackgroundJob.objects.get(kind="validate")
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
     assert job.params == {"scope": "visible"} and job.status == "succeeded" and job.result["validated"] == 1

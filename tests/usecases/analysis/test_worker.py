@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sgam.models import RenderedDiagram, ValidationFinding, ValidationResult
-from tests.sgam.conftest import make_known
+from tests.usecases.analysis.conftest import make_known
 from tests.worker_jobs import PARTIAL_RULE, SLOW_VALIDATE
 from tests.workers import WORKER_STOP_TIMEOUT, Workers
 from ucmr.jobs import job_start
@@ -73,7 +73,7 @@ def test_a_worker_validates_after_a_change_and_renders_only_what_a_page_asks_for
 
     client = Client()
     client.force_login(staff_user)
-    status = client.get(reverse("sgam:usecase_generated_status", kwargs={"pk": known.use_case.pk}))
+    status = client.get(reverse("usecases:usecase_generated_status", kwargs={"pk": known.use_case.pk}))
     assert status.status_code == 200
     render = BackgroundJob.objects.get(kind="render_diagrams")
     workers.wait_done(render)

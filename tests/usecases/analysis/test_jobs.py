@@ -82,7 +82,7 @@ def test_nothing_is_queued_while_the_same_job_waits_for_a_worker(known, django_c
 def test_a_page_asks_for_the_diagrams_it_shows_once(known, client, staff_user, monkeypatch):
     monkeypatch.setattr(run_job, "apply_async", lambda *args, **kwargs: None)
     client.force_login(staff_user)
-    url = reverse("sgam:usecase_generated_status", kwargs={"pk": known.use_case.pk})
+    url = reverse("usecases:usecase_generated_status", kwargs={"pk": known.use_case.pk})
     for _ in range(3):  # the page polls
         assert client.get(url).status_code == 200
 

@@ -1,7 +1,7 @@
-"""The sgam URLs in the world of the project's permission matrix (tests/ucmr/test_permission_matrix.py, which has
-one case per URL): every role, the exact status, for drafts, published use cases and use cases of a workspace the
-user is not in, PNGs as well as SVGs, anonymous visitors where the setting lets them read, and what a write
-leaves behind. The `world` fixture is the matrix's own."""
+"""The analysis URLs (diagrams and validation) in the world of the project's permission matrix
+(tests/ucmr/test_permission_matrix.py, which has one case per URL): every role, the exact status, for drafts,
+published use cases and use cases of a workspace the user is not in, PNGs as well as SVGs, anonymous visitors where
+the setting lets them read, and what a write leaves behind. The `world` fixture is the matrix's own."""
 
 import pytest
 
@@ -41,67 +41,67 @@ def _diagram_by_mrid(key: str, output_format: str, use_case: str = "draft"):
 RENDERING_FOR_READERS = statuses(404, **roles(202, *MEMBERS, "administrator"))
 
 SGAM_CASES = [
-    Case("sgam:usecase_generated_status", READERS_OF_GRID, kwargs=lambda w: {"pk": w.draft.pk}),
+    Case("usecases:usecase_generated_status", READERS_OF_GRID, kwargs=lambda w: {"pk": w.draft.pk}),
     Case(
-        "sgam:usecase_generated_status",
+        "usecases:usecase_generated_status",
         EVERY_SIGNED_IN,
         kwargs=lambda w: {"pk": w.published.pk},
         public=200,
         label="published",
     ),
     Case(
-        "sgam:usecase_generated_status",
+        "usecases:usecase_generated_status",
         statuses(404, administrator=200),
         kwargs=lambda w: {"pk": w.hidden.pk},
         label="other-workspace",
     ),
-    Case("sgam:diagram_download", RENDERING_FOR_READERS, kwargs=_diagram("actors", "svg"), label="svg"),
-    Case("sgam:diagram_download", RENDERING_FOR_READERS, kwargs=_diagram("nist", "png"), label="png"),
+    Case("usecases:diagram_download", RENDERING_FOR_READERS, kwargs=_diagram("actors", "svg"), label="svg"),
+    Case("usecases:diagram_download", RENDERING_FOR_READERS, kwargs=_diagram("nist", "png"), label="png"),
     Case(
-        "sgam:diagram_download",
+        "usecases:diagram_download",
         statuses(202),
         kwargs=_diagram("actors", "svg", "published"),
         public=202,
         label="published",
     ),
     Case(
-        "sgam:diagram_download",
+        "usecases:diagram_download",
         statuses(404, administrator=202),
         kwargs=_diagram("actors", "svg", "hidden"),
         label="other-workspace",
     ),
     # The address exports give generated drawings (use case mRID, no primary key): the same answers.
-    Case("sgam:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("actors", "svg"), label="svg"),
-    Case("sgam:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("nist", "png"), label="png"),
+    Case("usecases:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("actors", "svg"), label="svg"),
+    Case("usecases:diagram_by_mrid", RENDERING_FOR_READERS, kwargs=_diagram_by_mrid("nist", "png"), label="png"),
     Case(
-        "sgam:diagram_by_mrid",
+        "usecases:diagram_by_mrid",
         statuses(202),
         kwargs=_diagram_by_mrid("actors", "svg", "published"),
         public=202,
         label="published",
     ),
     Case(
-        "sgam:diagram_by_mrid",
+        "usecases:diagram_by_mrid",
         statuses(404, administrator=202),
         kwargs=_diagram_by_mrid("actors", "svg", "hidden"),
         label="other-workspace",
     ),
     Case(
-        "sgam:usecase_validate",
+        "usecases:usecase_validate",
         statuses(404, **roles(302, *MEMBERS, "administrator")),
         method="post",
         kwargs=lambda w: {"pk": w.draft.pk},
         effect=lambda w: _validation_queued(w.draft),
     ),
     Case(
-        "sgam:usecase_validate",
+        "usecases:usecase_validate",
         statuses(405, anonymous=302),
         kwargs=lambda w: {"pk": w.draft.pk},
         label="get-is-refused",
     ),
-    Case("sgam:validation_report", EVERY_SIGNED_IN),
+    Case("usecases:validation_report", EVERY_SIGNED_IN),
     Case(
-        "sgam:validation_run",
+        "usecases:validation_run",
         statuses(302),
         method="post",
         effect=lambda w: BackgroundJob.objects.filter(kind="validate", params={"scope": "visible"}).exists(),

@@ -1,7 +1,8 @@
-"""Pages and endpoints of the sgam app: generated diagrams of a use case (status for the page's polling, SVG and
-PNG downloads), validation on demand and the repository's validation report. Every one asks `ucmr.permissions`:
-a use case the user may not see is a 404, diagrams included. What they show is computed in `usecases.analysis`;
-the pages stay here under their `sgam:` URL names, which pages, exports and stored links use."""
+"""The analysis pages of a use case: its generated diagrams (status for the page's polling, SVG and PNG downloads,
+by primary key, by mRID for IEC 62559-3 exports, by content hash), validation on demand and the repository's
+validation report. Every one asks `ucmr.permissions`: a use case the user may not see is a 404, diagrams included.
+What they show is computed in this package (diagrams.py, followup.py, validation/); their addresses are in urls.py,
+under `usecases:` names and the paths they had when they were sgam's pages."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,7 +74,7 @@ class UseCaseGeneratedStatusView(ObjectPermissionMixin, View):
                 "generated": panel,
                 "poll": PollSchedule.after(int(polls) if polls.isdigit() else 0),
             }
-            response = TemplateResponse(request, "sgam/includes/generated_panel.html", context)
+            response = TemplateResponse(request, "usecases/analysis/includes/generated_panel.html", context)
         else:
             response = JsonResponse(panel.as_json())
         response["Cache-Control"] = "no-store"
@@ -113,7 +114,7 @@ class DiagramDownloadView(ObjectPermissionMixin, View):
             "title": stored.title if stored else key,
             "output_format": output_format.upper(),
         }
-        response = TemplateResponse(request, "sgam/diagram_pending.html", context, status=202)
+        response = TemplateResponse(request, "usecases/analysis/diagram_pending.html", context, status=202)
         response["Refresh"] = str(PENDING_REFRESH_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
@@ -177,7 +178,7 @@ class UseCaseValidateView(ObjectPermissionMixin, View):
 class ValidationReportView(ObjectPermissionMixin, ListView):
     """Findings of the use cases the user may see, per rule and per use case, and findings about the libraries."""
 
-    template_name = "sgam/validation_report.html"
+    template_name = "usecases/analysis/validation_report.html"
     context_object_name = "use_cases"
 
     def get_queryset(self):

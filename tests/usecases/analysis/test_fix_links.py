@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from sgam.models import Domain, SgamPlacement, ValidationResult, Zone
 from tests.factories import WorkspaceFactory, member_of, with_repository_role
-from tests.sgam.test_validation import BREAKERS
+from tests.usecases.analysis.test_validation import BREAKERS
 from tests.usecases.exchange.conftest import EXAMPLES
 from usecases.analysis.validation.rules import ERROR, RULES
 from usecases.analysis.validation.services import usecase_findings, usecase_validation_errors, validation_run
