@@ -8,6 +8,7 @@ only through `text` inside `html_label` (see `usecases.analysis.dot`).
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -180,57 +181,82 @@ def _message_label(data: dict, width: float) -> tuple[str, int]:
     return markup, count
 
 
-def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
-    """Lifelines left to right, messages top to bottom, each row as tall as its wrapped label; a macro step is a
-    frame around its sub-steps; a step naming no producer is a found message, from a dot left of the lifelines."""
-    dot = Dot(outputorder="nodesfirst", splines="line")
+@dataclass(kw_only=True)
+class _SequenceLayout:
+    """Where everything of a sequence diagram goes, in points: each lifeline's x, the heads' size, and for each row
+    from the top down its top, its arrow (messages) and its bottom, with each message's label."""
+
+    lifelines: list[tuple[str, dict]]
+    x_of: dict[str, float]
+    width: float
+    head_chars: int
+    head_h: float
+    messages: dict[int, tuple[str, str, dict]]
+    frames: list
+    labels: dict[int, tuple[str, float, float]] = field(default_factory=dict)  # row -> (markup, label width, height)
+    tops: dict[int, float] = field(default_factory=dict)
+    arrows: dict[int, float] = field(default_factory=dict)
+    bottoms: dict[int, float] = field(default_factory=dict)
+    bottom: float = 0.0
+
+    def frame_bounds(self, frame) -> tuple[float, float]:
+        indent = frame.depth * 6
+        return -SEQ_HEAD_W / 2 - SEQ_FRAME_PAD + indent, self.width + SEQ_HEAD_W / 2 + SEQ_FRAME_PAD - indent
+
+
+def _sequence_columns(graph: nx.MultiDiGraph) -> _SequenceLayout:
+    """The lifelines left to right (a found message's dot left of them) and the height of their heads."""
     lifelines = sorted(
         ((node, data) for node, data in graph.nodes(data=True) if node != UNKNOWN_ACTOR),
         key=lambda item: item[1]["order"],
     )
     x_of = {node: index * SEQ_COLUMN for index, (node, _) in enumerate(lifelines)}
     x_of[UNKNOWN_ACTOR] = SEQ_FOUND
-    width = max((x for node, x in x_of.items() if node != UNKNOWN_ACTOR), default=0)
     head_chars = chars_fitting(SEQ_HEAD_W - 12, SEQ_HEAD_FONT * 1.08)
     head_lines = max((len(wrapped(data["label"], head_chars)) for _, data in lifelines), default=1)
-    head_h = lines_height(head_lines, SEQ_HEAD_FONT) + 14
+    return _SequenceLayout(
+        lifelines=lifelines,
+        x_of=x_of,
+        width=max((x for node, x in x_of.items() if node != UNKNOWN_ACTOR), default=0),
+        head_chars=head_chars,
+        head_h=lines_height(head_lines, SEQ_HEAD_FONT) + 14,
+        messages={data["row"]: (source, target, data) for source, target, data in graph.edges(data=True)},
+        frames=graph.graph.get("frames", []),
+    )
 
-    messages = {data["row"]: (source, target, data) for source, target, data in graph.edges(data=True)}
-    frames = graph.graph.get("frames", [])
-    headers = {frame.first_row: frame for frame in frames}
 
-    def frame_bounds(frame) -> tuple[float, float]:
-        indent = frame.depth * 6
-        return -SEQ_HEAD_W / 2 - SEQ_FRAME_PAD + indent, width + SEQ_HEAD_W / 2 + SEQ_FRAME_PAD - indent
-
-    # Each row from the top down: its top, its arrow (messages) and its bottom.
-    labels: dict[int, tuple[str, float, float]] = {}  # row -> (markup, label width, height)
-    tops, arrows, bottoms = {}, {}, {}
-    cursor = -head_h / 2 - 16
+def _sequence_rows(graph: nx.MultiDiGraph, layout: _SequenceLayout) -> None:
+    """Each row from the top down, as tall as its message's wrapped label or its frame's heading."""
+    headers = {frame.first_row: frame for frame in layout.frames}
+    x_of, tops, arrows, bottoms = layout.x_of, layout.tops, layout.arrows, layout.bottoms
+    cursor = -layout.head_h / 2 - 16
     for row in range(graph.graph.get("rows", 0)):
         tops[row] = cursor
-        if row in messages:
-            source, target, data = messages[row]
+        if row in layout.messages:
+            source, target, data = layout.messages[row]
             span = abs(x_of[target] - x_of[source]) if source != target else 0
             label_w = max(span, SEQ_COLUMN) - 20
             markup, count = _message_label(data, label_w)
             height = lines_height(count, SEQ_FONT)
-            labels[row] = (markup, label_w, height)
+            layout.labels[row] = (markup, label_w, height)
             arrows[row] = cursor - height - 6
             bottoms[row] = arrows[row] - (16 if source == target else 6)
         elif row in headers:
             frame = headers[row]
-            left, right = frame_bounds(frame)
+            left, right = layout.frame_bounds(frame)
             lines = wrapped(f"{frame.number} {frame.name}", chars_fitting(right - left - 16, SEQ_FONT))
             bottoms[row] = cursor - lines_height(len(lines), SEQ_FONT) - 8
         else:
             bottoms[row] = cursor - 10
         cursor = bottoms[row]
-    bottom = cursor - 16
+    layout.bottom = cursor - 16
 
-    for frame in frames:
-        left, right = frame_bounds(frame)
-        upper, lower = tops[frame.first_row] - 2, bottoms[frame.last_row] - 4
+
+def _sequence_frames(dot: Dot, layout: _SequenceLayout) -> None:
+    """A macro step's frame around its sub-steps' rows, its number and name in its top left corner."""
+    for frame in layout.frames:
+        left, right = layout.frame_bounds(frame)
+        upper, lower = layout.tops[frame.first_row] - 2, layout.bottoms[frame.last_row] - 4
         dot.node(
             f"frame-{frame.step}",
             label="",
@@ -258,53 +284,72 @@ def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
             margin="0",
         )
 
-    for node, data in lifelines:
-        x = x_of[node]
+
+def _sequence_lifelines(dot: Dot, layout: _SequenceLayout) -> None:
+    """Each actor's head, its name wrapped, and its dashed lifeline down to the last row."""
+    for node, data in layout.lifelines:
+        x = layout.x_of[node]
         dot.node(
             node,
-            label=html_label(bold(text(data["label"], head_chars))),
+            label=html_label(bold(text(data["label"], layout.head_chars))),
             tooltip=data["label"],
             shape="box",
             style="rounded,filled",
             fillcolor="#eef4fb",
             pos=point_pos(x, 0),
             width=inches(SEQ_HEAD_W),
-            height=inches(head_h),
+            height=inches(layout.head_h),
             fixedsize="true",
         )
-        dot.node(f"{node}-end", label="", shape="point", width="0.01", pos=point_pos(x, bottom))
+        dot.node(f"{node}-end", label="", shape="point", width="0.01", pos=point_pos(x, layout.bottom))
         dot.edge(node, f"{node}-end", style="dashed", color="#888888", arrowhead="none")
 
-    for row, (source, target, data) in sorted(messages.items()):
-        y = arrows[row]
-        markup, label_w, label_h = labels[row]
-        start, end = f"{source}-m{row}", f"{target}-m{row}-to"
-        found = source == UNKNOWN_ACTOR
-        dot.node(start, label="", shape="point", width="0.1" if found else "0.04", pos=point_pos(x_of[source], y))
-        if source == target and not found:
-            corner, back = f"{start}-corner", f"{start}-back"
-            dot.node(corner, label="", shape="point", width="0.01", pos=point_pos(x_of[source] + SEQ_SELF, y))
-            dot.node(back, label="", shape="point", width="0.01", pos=point_pos(x_of[source] + SEQ_SELF, y - 10))
-            dot.node(end, label="", shape="point", width="0.04", pos=point_pos(x_of[source], y - 10))
-            dot.edge(start, corner, arrowhead="none")
-            dot.edge(corner, back, arrowhead="none")
-            dot.edge(back, end, arrowsize="0.6")
-            label_x = x_of[source] + 10 + label_w / 2
-        elif source == target:  # neither producer nor receiver named: the label alone, by its dot
-            label_x = x_of[source] + 10 + label_w / 2
-        else:
-            dot.node(end, label="", shape="point", width="0.04", pos=point_pos(x_of[target], y))
-            dot.edge(start, end, arrowsize="0.7")
-            label_x = (x_of[source] + x_of[target]) / 2
-        dot.node(
-            f"{start}-label",
-            label=html_label(markup),
-            tooltip="\n".join(data.get("information_ids", [])) or data["name"],
-            shape="plaintext",
-            fontsize=str(SEQ_FONT),
-            width=inches(label_w),
-            height=inches(label_h),
-            margin="0",
-            pos=point_pos(label_x, y + 4 + label_h / 2),
-        )
+
+def _sequence_message(dot: Dot, layout: _SequenceLayout, row: int) -> None:
+    """One message: an arrow from producer to receiver (a loop back to an actor sending to itself, a dot for a
+    found message), its label above it."""
+    source, target, data = layout.messages[row]
+    x_of, y = layout.x_of, layout.arrows[row]
+    markup, label_w, label_h = layout.labels[row]
+    start, end = f"{source}-m{row}", f"{target}-m{row}-to"
+    found = source == UNKNOWN_ACTOR
+    dot.node(start, label="", shape="point", width="0.1" if found else "0.04", pos=point_pos(x_of[source], y))
+    if source == target and not found:
+        corner, back = f"{start}-corner", f"{start}-back"
+        dot.node(corner, label="", shape="point", width="0.01", pos=point_pos(x_of[source] + SEQ_SELF, y))
+        dot.node(back, label="", shape="point", width="0.01", pos=point_pos(x_of[source] + SEQ_SELF, y - 10))
+        dot.node(end, label="", shape="point", width="0.04", pos=point_pos(x_of[source], y - 10))
+        dot.edge(start, corner, arrowhead="none")
+        dot.edge(corner, back, arrowhead="none")
+        dot.edge(back, end, arrowsize="0.6")
+        label_x = x_of[source] + 10 + label_w / 2
+    elif source == target:  # neither producer nor receiver named: the label alone, by its dot
+        label_x = x_of[source] + 10 + label_w / 2
+    else:
+        dot.node(end, label="", shape="point", width="0.04", pos=point_pos(x_of[target], y))
+        dot.edge(start, end, arrowsize="0.7")
+        label_x = (x_of[source] + x_of[target]) / 2
+    dot.node(
+        f"{start}-label",
+        label=html_label(markup),
+        tooltip="\n".join(data.get("information_ids", [])) or data["name"],
+        shape="plaintext",
+        fontsize=str(SEQ_FONT),
+        width=inches(label_w),
+        height=inches(label_h),
+        margin="0",
+        pos=point_pos(label_x, y + 4 + label_h / 2),
+    )
+
+
+def sequence_dot(graph: nx.MultiDiGraph) -> DotSource:
+    """Lifelines left to right, messages top to bottom, each row as tall as its wrapped label; a macro step is a
+    frame around its sub-steps; a step naming no producer is a found message, from a dot left of the lifelines."""
+    dot = Dot(outputorder="nodesfirst", splines="line")
+    layout = _sequence_columns(graph)
+    _sequence_rows(graph, layout)
+    _sequence_frames(dot, layout)
+    _sequence_lifelines(dot, layout)
+    for row in sorted(layout.messages):
+        _sequence_message(dot, layout, row)
     return DotSource(dot.source, engine="neato", pinned=True)
