@@ -4,9 +4,9 @@
 - `sequence_graph`: one scenario's steps in reading order as messages between lifelines, macro steps as frames;
 - `sgam_plane_graph`: one SGAM layer, elements in their domain x zone cells, connections between them;
 - `nist_graph`: the NIST domains holding the actors, data flows between domains aggregated from the steps, and the
-  energy flow between the power domains (bidirectional, as in the NIST conceptual model);
-- `repository_network` and `impact_analysis`: actors, information objects and use cases of the whole repository,
-  and what depends on one actor or information object, directly and through related use cases.
+  energy flow between the power domains (bidirectional, as in the NIST conceptual model).
+
+The repository-wide network and impact analysis are in `usecases.analysis.network`.
 
 Pass a use case as `usecases.selectors.usecase_get` (`with_document()`) loads it, read by
 `usecases.analysis.facts.usecase_facts`, and its effective placements (`sgam.selectors.usecase_placements`).
@@ -14,8 +14,7 @@ Node ids are made here from primary keys and codes only; user text travels in at
 """
 
 import itertools
-from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -143,6 +142,61 @@ def sequence_pages(*, scenario: ScenarioFacts, rows: int = SEQUENCE_PAGE_ROWS) -
     return pages
 
 
+class _Lifelines:
+    """Adds a lifeline to a sequence graph the first time an actor appears, numbering them left to right."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self.order = 0
+
+    def __call__(self, pk: int | None, label: str) -> str:
+        node = actor_node(pk) if pk is not None else UNKNOWN_ACTOR
+        if node not in self.graph:
+            self.graph.add_node(
+                node, kind="actor" if pk is not None else "unknown", pk=pk, label=label, order=self.order
+            )
+            self.order += 1
+        return node
+
+
+@dataclass
+class _Frames:
+    """The macro steps open around the current row, closed into `Frame`s when a step of their depth or above
+    comes."""
+
+    frames: list[Frame] = field(default_factory=list)
+    open: list[tuple[StepFacts, int]] = field(default_factory=list)
+
+    def close(self, depth: int, row: int) -> None:
+        while self.open and self.open[-1][0].node.depth >= depth:
+            facts, first = self.open.pop()
+            self.frames.append(
+                Frame(facts.step.pk, facts.number, facts.step.name, facts.node.depth, first, max(first, row - 1))
+            )
+
+
+def _add_messages(graph: nx.MultiDiGraph, step: StepFacts, producers: list[str], receivers: list[str], row: int) -> int:
+    """A step's messages, one row each (every producer to every receiver, or to itself); returns the next row."""
+    information = _information(step)
+    for producer in producers:
+        for receiver in receivers or [producer]:
+            graph.add_edge(
+                producer,
+                receiver,
+                key=f"m{row}",
+                row=row,
+                step=step.step.pk,
+                number=step.number,
+                name=step.step.name,
+                service=step.step.service,
+                information=information,
+                information_ids=_information_tooltips(step),
+                depth=step.node.depth,
+            )
+            row += 1
+    return row
+
+
 def sequence_graph(*, scenario: ScenarioFacts, steps: list[StepFacts] | None = None) -> nx.MultiDiGraph:
     """The scenario's steps in reading order (each step before its sub-steps); `steps`: only these (a page of
     them, from `sequence_pages`).
@@ -154,59 +208,23 @@ def sequence_graph(*, scenario: ScenarioFacts, steps: list[StepFacts] | None = N
     `graph.graph["frames"]`: a `Frame` per step that has sub-steps (one header row, then its rows).
     """
     graph = nx.MultiDiGraph(name=str(scenario.scenario), scenario=scenario.scenario.pk)
-    order = 0
-
-    def lifeline(pk: int | None, label: str) -> str:
-        nonlocal order
-        node = actor_node(pk) if pk is not None else UNKNOWN_ACTOR
-        if node not in graph:
-            graph.add_node(node, kind="actor" if pk is not None else "unknown", pk=pk, label=label, order=order)
-            order += 1
-        return node
-
+    lifeline = _Lifelines(graph)
     for actor in scenario.primary_actors:
         lifeline(actor.pk, actor.name)
     row = 0
-    frames: list[Frame] = []
-    open_frames: list[tuple[StepFacts, int]] = []
-
-    def close_frames(depth: int) -> None:
-        while open_frames and open_frames[-1][0].node.depth >= depth:
-            facts, first = open_frames.pop()
-            frames.append(
-                Frame(facts.step.pk, facts.number, facts.step.name, facts.node.depth, first, max(first, row - 1))
-            )
-
+    frames = _Frames()
     for step in scenario.steps if steps is None else steps:
-        close_frames(step.node.depth)
+        frames.close(step.node.depth, row)
         if step.node.children:
-            open_frames.append((step, row))
+            frames.open.append((step, row))
             row += 1  # the frame's header
         producers = [lifeline(actor.pk, actor.name) for actor in step.producers]
         receivers = [lifeline(actor.pk, actor.name) for actor in step.receivers]
         if step.node.children and not producers and not receivers:
             continue  # a macro step that only groups its sub-steps: its frame says it all
-        if not producers:
-            producers = [lifeline(None, "")]
-        information = _information(step)
-        for producer in producers:
-            for receiver in receivers or [producer]:
-                graph.add_edge(
-                    producer,
-                    receiver,
-                    key=f"m{row}",
-                    row=row,
-                    step=step.step.pk,
-                    number=step.number,
-                    name=step.step.name,
-                    service=step.step.service,
-                    information=information,
-                    information_ids=_information_tooltips(step),
-                    depth=step.node.depth,
-                )
-                row += 1
-    close_frames(0)
-    graph.graph["frames"] = sorted(frames, key=lambda frame: (frame.first_row, frame.depth))
+        row = _add_messages(graph, step, producers or [lifeline(None, "")], receivers, row)
+    frames.close(0, row)
+    graph.graph["frames"] = sorted(frames.frames, key=lambda frame: (frame.first_row, frame.depth))
     graph.graph["rows"] = row
     return graph
 
@@ -331,135 +349,6 @@ def nist_graph(*, facts: UseCaseFacts, placements: UseCasePlacements) -> nx.Mult
                     if item not in data["information"]:
                         data["information"].append(item)
     return graph
-
-
-# The repository-wide network and impact analysis.
-
-# A relation "A <type> B" makes A depend on B; an association makes both depend on each other.
-SYMMETRIC_RELATIONS = {"associate"}
-
-
-def usecase_node(pk: int) -> str:
-    return f"usecase-{pk}"
-
-
-def information_node(pk: int) -> str:
-    return f"information-{pk}"
-
-
-def repository_network(
-    *,
-    use_cases: Iterable[tuple[int, str]],
-    actor_links: Iterable[tuple[int, int, str]],
-    information_links: Iterable[tuple[int, int, int | None, str]],
-    relations: Iterable[tuple[int, int, str]],
-) -> nx.MultiDiGraph:
-    """Use cases, actors and information objects of a repository (or the part of it a question needs).
-
-    - `use_cases`: (use case pk, label);
-    - `actor_links`: (use case pk, actor pk, how) with how "listed" (3.1), "produces", "receives" or "primary";
-    - `information_links`: (use case pk, information object pk, actor pk or None, how) with how "produces" or
-      "receives" (the actor's part in a step exchanging it; None and "exchanged" for a step naming no actor);
-    - `relations`: (use case pk, related use case pk, relation type).
-
-    Edges: use case -> actor (`kind` "involves", `how`), use case -> information object ("exchanges"), actor ->
-    information object ("produces"/"receives", `use_case`), use case -> use case ("relation", `type`).
-    """
-    graph = nx.MultiDiGraph()
-    for pk, label in use_cases:
-        graph.add_node(usecase_node(pk), kind="usecase", pk=pk, label=label)
-
-    def ensure(node: str, kind: str, pk: int) -> str:
-        if node not in graph:
-            graph.add_node(node, kind=kind, pk=pk)
-        return node
-
-    for use_case_pk, actor_pk, how in actor_links:
-        use_case = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
-        actor = ensure(actor_node(actor_pk), "actor", actor_pk)
-        graph.add_edge(use_case, actor, key=f"involves-{how}", kind="involves", how=how)
-    for use_case_pk, information_pk, actor_pk, how in information_links:
-        use_case = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
-        information = ensure(information_node(information_pk), "information", information_pk)
-        graph.add_edge(use_case, information, key="exchanges", kind="exchanges")
-        if actor_pk is not None:
-            actor = ensure(actor_node(actor_pk), "actor", actor_pk)
-            graph.add_edge(actor, information, key=f"{how}-{use_case_pk}", kind=how, use_case=use_case_pk)
-    for use_case_pk, related_pk, relation_type in relations:
-        source = ensure(usecase_node(use_case_pk), "usecase", use_case_pk)
-        target = ensure(usecase_node(related_pk), "usecase", related_pk)
-        graph.add_edge(source, target, key=f"relation-{relation_type}", kind="relation", type=relation_type)
-    return graph
-
-
-@dataclass(frozen=True)
-class IndirectImpact:
-    """A use case that depends on an affected one: `via` (its pk), the relation `type`, and `distance` (1: it
-    depends on a use case that uses the object directly)."""
-
-    via: int
-    type: str
-    distance: int
-
-
-@dataclass
-class Impact:
-    """What depends on an actor or an information object.
-
-    - `direct`: use case pk -> how it uses the object (listed, produces, receives, primary, exchanges);
-    - `indirect`: use case pk -> `IndirectImpact`, for use cases that depend on an affected use case;
-    - `information_objects` (of an actor): pk -> how the actor takes part (produces, receives);
-    - `actors` (of an information object): pk -> how they take part (produces, receives).
-    """
-
-    direct: dict[int, set[str]] = field(default_factory=dict)
-    indirect: dict[int, IndirectImpact] = field(default_factory=dict)
-    information_objects: dict[int, set[str]] = field(default_factory=dict)
-    actors: dict[int, set[str]] = field(default_factory=dict)
-
-
-def _dependants(graph: nx.MultiDiGraph, use_case: str) -> Iterable[tuple[str, str]]:
-    """(use case node, relation type) of the use cases that depend on `use_case`."""
-    for source, _, data in graph.in_edges(use_case, data=True):
-        if data.get("kind") == "relation":
-            yield source, data["type"]
-    for _, target, data in graph.out_edges(use_case, data=True):
-        if data.get("kind") == "relation" and data["type"] in SYMMETRIC_RELATIONS:
-            yield target, data["type"]
-
-
-def impact_analysis(graph: nx.MultiDiGraph, node: str) -> Impact:
-    """What depends on `node` (an actor or information object node of `repository_network`): the use cases using
-    it directly, then, breadth first, the use cases depending on those through their relations (each reached by
-    its shortest path), and the objects it exchanges or the actors exchanging it."""
-    impact = Impact()
-    if node not in graph:
-        return impact
-    for source, _, data in graph.in_edges(node, data=True):
-        kind = data.get("kind")
-        if kind == "involves":
-            impact.direct.setdefault(graph.nodes[source]["pk"], set()).add(data["how"])
-        elif kind == "exchanges":
-            impact.direct.setdefault(graph.nodes[source]["pk"], set()).add("exchanges")
-        elif kind in ("produces", "receives"):
-            impact.actors.setdefault(graph.nodes[source]["pk"], set()).add(kind)
-    for _, target, data in graph.out_edges(node, data=True):
-        if data.get("kind") in ("produces", "receives"):
-            impact.information_objects.setdefault(graph.nodes[target]["pk"], set()).add(data["kind"])
-
-    queue = deque((usecase_node(pk), 0) for pk in sorted(impact.direct))
-    reached = {usecase_node(pk) for pk in impact.direct}
-    while queue:
-        current, distance = queue.popleft()
-        for dependant, relation_type in sorted(_dependants(graph, current)):
-            if dependant in reached:
-                continue
-            reached.add(dependant)
-            impact.indirect[graph.nodes[dependant]["pk"]] = IndirectImpact(
-                via=graph.nodes[current]["pk"], type=relation_type, distance=distance + 1
-            )
-            queue.append((dependant, distance + 1))
-    return impact
 
 
 def exchanges_by_pair(graph: nx.MultiDiGraph) -> dict[tuple[str, str], list[dict]]:

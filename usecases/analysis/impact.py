@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from actors.models import Actor
 from requirements.models import Requirement
 from ucmr.permissions import visible_to
-from usecases.analysis.graphs import actor_node, impact_analysis, information_node, repository_network
+from usecases.analysis.graphs import actor_node
+from usecases.analysis.network import impact_analysis, information_node, repository_network
 from usecases.models import ActorRole, InformationObject, Scenario, Step, UseCase, UseCaseRelation
 
 SHOWN = 200

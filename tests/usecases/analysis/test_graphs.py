@@ -5,14 +5,8 @@ import pytest
 from sgam.selectors import Source, usecase_placements
 from usecases.analysis import graphs
 from usecases.analysis.facts import usecase_facts
-from usecases.analysis.graphs import (
-    Frame,
-    actor_node,
-    impact_analysis,
-    information_node,
-    repository_network,
-    usecase_node,
-)
+from usecases.analysis.graphs import Frame, actor_node
+from usecases.analysis.network import impact_analysis, information_node, repository_network, usecase_node
 
 pytestmark = pytest.mark.django_db
 
