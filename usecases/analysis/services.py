@@ -11,13 +11,9 @@ from typing import Any
 from django.db import transaction
 
 from sgam.models import RenderedDiagram, UseCaseDiagram
-from usecases.analysis.diagrams import (
-    DiagramSpec,
-    usecase_diagram_facts_load,
-    usecase_diagram_specs_get,
-    usecase_diagrams_store,
-)
+from usecases.analysis.diagrams import usecase_diagram_facts_load, usecase_diagram_specs_get, usecase_diagrams_store
 from usecases.analysis.dot import RENDERER_VERSION, DotSource, RenderError, graphviz_run
+from usecases.analysis.specs import DiagramSpec
 from usecases.models import UseCase
 
 Progress = Callable[[int, str], None]
