@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from sgam.access_matrix.model import AccessFinding, AccessMatrix, Cell, Summary
+from sgam.access_matrix.model import AccessMatrix, Cell
+from sgam.access_matrix.reports import AccessFinding, Summary
 
 POLICY_FORMAT = "ucmr-access-policy/1"
 COLUMNS = (

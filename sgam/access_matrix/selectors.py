@@ -1,6 +1,6 @@
 """Reads of the data access matrix: the use cases a selection names (only those the user may see), their steps read
-into `Exchange`s in a fixed number of queries however many use cases there are, and the same from the frozen
-documents of two versions of one use case.
+into `Exchange`s in a fixed number of queries however many use cases there are (the same from the frozen documents
+of a use case's versions: `sgam.access_matrix.versions`).
 
 Where a step names an actor that is also the name of one of the use case's actor groupings (section 3.1), the step
 stands for the actors of that grouping: each of them produces or receives, justified by the step "via" the grouping.
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Lower, Trim
 from django.http import QueryDict
 
 from actors.models import Actor
@@ -89,17 +88,11 @@ def _expand(actor_ids: Iterable[int], groupings: dict[str, list[int]], names: di
     return list(expanded.items())
 
 
-def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
-    """The matrix of `use_cases` (already narrowed to what the user may see, see `access_matrix_usecases`) in a
-    fixed number of queries (eleven), whatever the number of use cases, steps, actors and information objects."""
-    selection = use_cases.order_by().values("pk")
-    in_selection = Q(scenario__use_case__in=selection)
-    listed = list(use_cases.select_related("workspace").only("pk", "identifier", "name", "workspace__name"))
-    labels = {use_case.pk: (_use_case_label(use_case), use_case.get_absolute_url()) for use_case in listed}
-
-    steps = [
+def _selection_steps(selection: QuerySet) -> list[StepRow]:
+    """The steps of the selection's use cases, in the order the use case pages show them (one query)."""
+    return [
         StepRow(*row)
-        for row in Step.objects.filter(in_selection)
+        for row in Step.objects.filter(scenario__use_case__in=selection)
         .order_by("scenario__use_case_id", "scenario__position", "scenario_id", "position", "pk")
         .values_list(
             "pk",
@@ -112,6 +105,10 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
             "scenario__use_case_id",
         )
     ]
+
+
+def _selection_links(selection: QuerySet) -> dict[str, dict[int, list[int]]]:
+    """Each step's producers, receivers and information objects, by relation then step (one query each)."""
     links = {}
     for relation in ("producers", "receivers", "information_objects"):
         through = getattr(Step, relation).through
@@ -121,14 +118,22 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
         for step_id, target_id in rows.order_by("pk"):
             by_step[step_id].append(target_id)
         links[relation] = by_step
+    return links
 
-    grouped = ActorRole.objects.filter(use_case__in=selection, grouping__isnull=False).exclude(grouping__name="")
+
+def _selection_groupings(grouped: QuerySet[ActorRole]) -> dict[int, dict[str, list[int]]]:
+    """The actors of each use case's named groupings (section 3.1): use case -> grouping's name key -> actors."""
     groupings: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for use_case_id, grouping_name, actor_id in grouped.order_by("position", "pk").values_list(
         "use_case_id", "grouping__name", "actor_id"
     ):
         groupings[use_case_id][name_key(grouping_name)].append(actor_id)
+    return groupings
 
+
+def _selection_actors(selection: QuerySet, grouped: QuerySet[ActorRole]) -> tuple[dict[int, Actor], QuerySet]:
+    """The actors producing or receiving in the selection's steps or in one of its groupings (one query), and the
+    query naming their keys (which `_roles` reads again inside its own)."""
     in_steps = [
         getattr(Step, relation).through.objects.filter(step__scenario__use_case__in=selection).values("actor_id")
         for relation in ("producers", "receivers")
@@ -136,10 +141,13 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
     involved = Q(pk__in=in_steps[0]) | Q(pk__in=in_steps[1]) | Q(pk__in=grouped.values("actor_id"))
     actor_ids = Actor.objects.filter(involved).values("pk")
     actors = {actor.pk: actor for actor in Actor.objects.filter(pk__in=actor_ids).only("pk", "name", "mrid")}
-    names = {pk: actor.name for pk, actor in actors.items()}
+    return actors, actor_ids
 
+
+def _selection_information(selection: QuerySet) -> dict[str, Information]:
+    """The information objects the selection's steps exchange, by mRID (one query)."""
     information_ids = Step.information_objects.through.objects.filter(step__scenario__use_case__in=selection)
-    information = {
+    return {
         str(item.mrid): Information(
             key=str(item.mrid),
             identifier=item.identifier,
@@ -153,6 +161,21 @@ def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
             "pk", "mrid", "identifier", "name", "data_class", "standards"
         )
     }
+
+
+def access_matrix_get(*, use_cases: QuerySet[UseCase]) -> AccessMatrix:
+    """The matrix of `use_cases` (already narrowed to what the user may see, see `access_matrix_usecases`) in a
+    fixed number of queries (eleven), whatever the number of use cases, steps, actors and information objects."""
+    selection = use_cases.order_by().values("pk")
+    listed = list(use_cases.select_related("workspace").only("pk", "identifier", "name", "workspace__name"))
+    labels = {use_case.pk: (_use_case_label(use_case), use_case.get_absolute_url()) for use_case in listed}
+    steps = _selection_steps(selection)
+    links = _selection_links(selection)
+    grouped = ActorRole.objects.filter(use_case__in=selection, grouping__isnull=False).exclude(grouping__name="")
+    groupings = _selection_groupings(grouped)
+    actors, actor_ids = _selection_actors(selection, grouped)
+    names = {pk: actor.name for pk, actor in actors.items()}
+    information = _selection_information(selection)
     information_keys = {item.pk: key for key, item in information.items()}
 
     exchanges, involved = _exchanges(steps, links, groupings, names, labels, information_keys)
@@ -246,179 +269,6 @@ def _roles(actors: dict[int, Actor], involved: set[tuple[int, int]], selection, 
                 (domain.code, domain.name) for domain in sorted(nist_of[actor_id], key=lambda domain: domain.order)
             ],
         )
-    return roles
-
-
-# Frozen versions: the document a version keeps (usecases.versions) read back into exchanges.
-
-
-def _split_names(text: str, known: dict[str, str]) -> list[str]:
-    """Names joined with ", " back into names; a name with a comma in it is found among `known` (key -> name)."""
-    parts = [part.strip() for part in text.split(", ") if part.strip()] if text else []
-    names, index = [], 0
-    while index < len(parts):
-        for end in range(len(parts), index, -1):
-            candidate = ", ".join(parts[index:end])
-            if name_key(candidate) in known or end == index + 1:
-                names.append(candidate)
-                index = end
-                break
-    return names
-
-
-def _table(document: dict, section: str, key: str) -> dict | None:
-    for found in document.get("sections", []):
-        if found.get("key") == section:
-            return next((table for table in found.get("tables", []) if table.get("key") == key), None)
-    return None
-
-
-def _column(table: dict, name: str) -> int | None:
-    columns = table.get("columns", [])
-    return columns.index(name) if name in columns else None
-
-
-def _cells(row: dict, index: int | None) -> str:
-    cells = row.get("cells", [])
-    return cells[index] if index is not None and index < len(cells) else ""
-
-
-def access_matrix_of_version(*, use_case: UseCase, document: dict, label: str) -> AccessMatrix:
-    """The matrix of one use case as a frozen version describes it (a document of `usecases.versions`, redacted for
-    the reader). Roles and information objects are looked up in today's libraries by name and mRID (for their
-    placements, data class and standards); what the libraries no longer hold keeps what the version says."""
-    actors_table = _table(document, "3.1", "actors") or {}
-    known = {name_key(_cells(row, 0)): _cells(row, 0) for row in actors_table.get("rows", [])}
-    known |= _library_names(document)
-    groupings: dict[str, list[str]] = defaultdict(list)
-    grouping_column = _column(actors_table, "Grouping")
-    for row in actors_table.get("rows", []):
-        if _cells(row, grouping_column).strip():
-            groupings[name_key(_cells(row, grouping_column))].append(_cells(row, 0))
-
-    information_table = _table(document, "5", "information") or {}
-    information: dict[str, Information] = {}
-    short_ids: dict[str, str] = {}
-    for row in information_table.get("rows", []):
-        identifier, name = _cells(row, 0), _cells(row, 1)
-        information[row["key"]] = Information(key=row["key"], identifier=identifier, name=name)
-        short_ids.setdefault(identifier or name, row["key"])
-
-    version_label = f"{use_case} ({label})"
-    url = use_case.get_absolute_url()
-    exchanges, role_names = [], {}
-    for section in document.get("sections", []):
-        if section.get("key") != "4.2":
-            continue
-        for table in section.get("tables", []):
-            columns = {
-                name: _column(table, name)
-                for name in (
-                    "Step No.",
-                    "Name of process/activity",
-                    "Information producer (actor)",
-                    "Information receiver (actor)",
-                    "Information exchanged (IDs)",
-                )
-            }
-            for row in table.get("rows", []):
-                exchanged = tuple(
-                    short_ids[part]
-                    for part in _split_names(_cells(row, columns["Information exchanged (IDs)"]), {})
-                    if part in short_ids
-                )
-                sides = [
-                    _version_side(_cells(row, columns[column]), known, groupings, role_names)
-                    for column in ACTOR_COLUMNS
-                ]
-                exchanges.append(
-                    Exchange(
-                        use_case_pk=use_case.pk,
-                        use_case=version_label,
-                        use_case_url=url,
-                        scenario=table.get("title", ""),
-                        step_pk=None,
-                        step_number=_cells(row, columns["Step No."]),
-                        step_name=_cells(row, columns["Name of process/activity"]),
-                        producers=sides[0],
-                        receivers=sides[1],
-                        information=exchanged,
-                    )
-                )
-    _from_libraries(information, role_names)
-    return AccessMatrix.build(
-        use_cases=[(use_case.pk, version_label)],
-        exchanges=exchanges,
-        roles=_library_roles(role_names),
-        information=information,
-    )
-
-
-ACTOR_COLUMNS = ("Information producer (actor)", "Information receiver (actor)")
-
-
-def _library_names(document: dict) -> dict[str, str]:
-    """Library actors whose names, joined with ", " in a step table, could be read as several (one query)."""
-    candidates = set()
-    for section in document.get("sections", []):
-        for table in section.get("tables", []) if section.get("key") == "4.2" else []:
-            for column in [_column(table, name) for name in ACTOR_COLUMNS]:
-                for row in table.get("rows", []):
-                    parts = _cells(row, column).split(", ")
-                    candidates.update(
-                        name_key(", ".join(parts[start:end]))
-                        for start in range(len(parts))
-                        for end in range(start + 2, len(parts) + 1)
-                    )
-    if not candidates:
-        return {}
-    names = Actor.objects.annotate(key=Lower(Trim("name"))).filter(key__in=candidates).values_list("key", "name")
-    return dict(names)
-
-
-def _version_side(
-    text: str, known: dict[str, str], groupings: dict[str, list[str]], role_names: dict[str, str]
-) -> tuple[tuple[str, str], ...]:
-    """The roles of a producer or receiver cell of a version's step table, groupings expanded (see the module)."""
-    side: dict[str, str] = {}
-    for name in _split_names(text, known):
-        members = [member for member in groupings.get(name_key(name), []) if name_key(member) != name_key(name)]
-        for member in members or [name]:
-            role_names.setdefault(name_key(member), member)
-            side.setdefault(name_key(member), name if members else "")
-    return tuple(side.items())
-
-
-def _from_libraries(information: dict[str, Information], role_names: dict[str, str]) -> None:
-    found = InformationObject.objects.filter(mrid__in=list(information)).only(
-        "pk", "mrid", "identifier", "name", "data_class", "standards"
-    )
-    for item in found:
-        entry = information[str(item.mrid)]
-        entry.data_class, entry.standards, entry.pk, entry.url = (
-            item.data_class,
-            item.standards,
-            item.pk,
-            item.get_absolute_url(),
-        )
-
-
-def _library_roles(role_names: dict[str, str]) -> dict[str, Role]:
-    actors = (
-        Actor.objects.annotate(key=Lower(Trim("name")))
-        .filter(key__in=list(role_names))
-        .prefetch_related("sgam_placements__zone", "nist_placements__nist_domain")
-    )
-    roles = {key: Role(key=key, name=name) for key, name in role_names.items()}
-    for actor in actors:
-        role = roles[actor.key]
-        role.name, role.pk, role.mrid, role.url = actor.name, actor.pk, str(actor.mrid), actor.get_absolute_url()
-        placements = sorted(
-            {placement.zone for placement in actor.sgam_placements.all() if placement.zone}, key=lambda z: z.order
-        )
-        role.zones = [zone.name for zone in placements]
-        domains = sorted({placement.nist_domain for placement in actor.nist_placements.all()}, key=lambda d: d.order)
-        role.nist_domains = [(domain.code, domain.name) for domain in domains]
     return roles
 
 

@@ -10,21 +10,14 @@ from django.views.generic import TemplateView
 
 from sgam.access_matrix.exports import access_policy, matrix_csv, matrix_xlsx
 from sgam.access_matrix.filters import selection_query
-from sgam.access_matrix.model import (
-    DATA_CLASS_LABELS,
-    DATA_CLASS_ORDER,
-    FINDING_TITLES,
-    access_findings,
-    access_summary,
-    grids_by_data_class,
-    matrix_diff,
-)
+from sgam.access_matrix.model import DATA_CLASS_LABELS, DATA_CLASS_ORDER, grids_by_data_class
+from sgam.access_matrix.reports import FINDING_TITLES, access_findings, access_summary, matrix_diff
 from sgam.access_matrix.selectors import (
     MatrixSelection,
-    access_matrix_of_version,
     access_matrix_select,
     nist_domain_choices,
 )
+from sgam.access_matrix.versions import access_matrix_of_version
 from sgam.selectors import zone_list
 from ucmr.permissions import VIEW, ObjectPermissionMixin, require
 from usecases.selectors import usecase_header_get

@@ -21,9 +21,9 @@ from sgam.access_matrix.model import (
     SORTS,
     WRITE,
     Cell,
-    access_findings,
     cells_filtered,
 )
+from sgam.access_matrix.reports import access_findings
 from sgam.access_matrix.selectors import access_matrix_get, access_matrix_usecases
 from ucmr.api.pagination import PageNumberPagination
 from ucmr.api.schema import AutoSchema

@@ -8,26 +8,10 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Actor
-from sgam.access_matrix.model import (
-    AM001,
-    AM002,
-    AM003,
-    BOTH,
-    PRODUCES,
-    RECEIVES,
-    CellFilter,
-    access_findings,
-    access_summary,
-    cells_filtered,
-    matrix_diff,
-    name_key,
-)
-from sgam.access_matrix.selectors import (
-    access_matrix_get,
-    access_matrix_of_version,
-    access_matrix_select,
-    access_matrix_usecases,
-)
+from sgam.access_matrix.model import BOTH, PRODUCES, RECEIVES, CellFilter, cells_filtered, name_key
+from sgam.access_matrix.reports import AM001, AM002, AM003, access_findings, access_summary, matrix_diff
+from sgam.access_matrix.selectors import access_matrix_get, access_matrix_select, access_matrix_usecases
+from sgam.access_matrix.versions import access_matrix_of_version
 from sgam.models import NistDomain, NistPlacement, SgamPlacement, Zone
 from tests.factories import (
     ActorFactory,
