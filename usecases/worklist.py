@@ -161,13 +161,12 @@ def _use_case_ids_as_text(use_cases: QuerySet) -> QuerySet:
     return use_cases.order_by().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
 
 
-def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[ChangeSummary]:
-    """What others changed lately in the use cases the user watches (created, changed or chose to watch, unless they
-    stopped), newest first: the latest CHANGES_READ entries, a run of one person's consecutive changes to one use case
-    told as one summary."""
-    if not user.is_authenticated:
-        return []
-    use_case_type = ContentType.objects.get_for_model(UseCase)
+Run = tuple[str, int | None, str, list[ChangeLogEntry]]  # use case id, user id, user name, entries newest first
+
+
+def _watched_use_cases(user, use_case_type: ContentType) -> QuerySet:
+    """The use cases the user watches (created, changed or chose to watch, unless they stopped) and may see, as the
+    text of their ids (a change log entry's object id)."""
     touched = (
         ChangeLogEntry.objects.filter(user=user, related_content_type=use_case_type)
         .annotate(use_case_pk=Cast("related_object_id", IntegerField()))
@@ -175,7 +174,7 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
     )
     watches = UseCaseWatch.objects.filter(user=user)
     chosen, stopped = watches.filter(watching=True), watches.filter(watching=False)
-    watched = _use_case_ids_as_text(
+    return _use_case_ids_as_text(
         visible_to(
             user,
             UseCase.objects.filter(
@@ -183,16 +182,12 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
             ).exclude(pk__in=stopped.values("use_case_id")),
         )
     )
-    entries = list(
-        ChangeLogEntry.objects.filter(
-            Q(content_type=use_case_type, object_id__in=watched)
-            | Q(related_content_type=use_case_type, related_object_id__in=watched)
-        )
-        .select_related("content_type", "related_content_type")
-        .order_by("-time", "-pk")[:CHANGES_READ]
-    )
-    # The user's own changes are no news to them, but they end the runs of others around them.
-    runs: list[tuple[str, int | None, str, list[ChangeLogEntry]]] = []
+
+
+def _change_runs(entries: list[ChangeLogEntry], *, user, use_case_type: ContentType, limit: int) -> list[Run]:
+    """The entries, newest first, as runs of one person's consecutive changes to one use case: at most `limit` runs
+    of others. The user's own changes are no news to them, but they end the runs of others around them."""
+    runs: list[Run] = []
     for entry in entries:
         use_case_id = entry.object_id if entry.content_type_id == use_case_type.pk else entry.related_object_id
         if runs and runs[-1][:3] == (use_case_id, entry.user_id, entry.user_name):
@@ -201,7 +196,40 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
             runs.append((use_case_id, entry.user_id, entry.user_name, [entry]))
         else:
             break
-    runs = [run for run in runs if run[1] != user.pk]
+    return [run for run in runs if run[1] != user.pk]
+
+
+def _compare_url(use_case: UseCase, run: list[ChangeLogEntry], versions: list[tuple[str, int, datetime]]) -> str:
+    """The comparison with the last version frozen before the run began: what this person's changes did since ("" when
+    none was frozen before)."""
+    before = [
+        sequence
+        for frozen_id, sequence, created in versions
+        if frozen_id == str(use_case.pk) and created < run[-1].time
+    ]
+    if not before:
+        return ""
+    url = reverse("usecases:usecase_compare", kwargs={"pk": use_case.pk})
+    return f"{url}?old={before[-1]}&new=current"
+
+
+def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[ChangeSummary]:
+    """What others changed lately in the use cases the user watches (created, changed or chose to watch, unless they
+    stopped), newest first: the latest CHANGES_READ entries, a run of one person's consecutive changes to one use case
+    told as one summary."""
+    if not user.is_authenticated:
+        return []
+    use_case_type = ContentType.objects.get_for_model(UseCase)
+    watched = _watched_use_cases(user, use_case_type)
+    entries = list(
+        ChangeLogEntry.objects.filter(
+            Q(content_type=use_case_type, object_id__in=watched)
+            | Q(related_content_type=use_case_type, related_object_id__in=watched)
+        )
+        .select_related("content_type", "related_content_type")
+        .order_by("-time", "-pk")[:CHANGES_READ]
+    )
+    runs = _change_runs(entries, user=user, use_case_type=use_case_type, limit=limit)
     ids = {int(use_case_id) for use_case_id, *_ in runs}
     by_id = {str(use_case.pk): use_case for use_case in UseCase.objects.filter(pk__in=ids)}
     frozen = UseCaseSnapshot.objects.filter(use_case_id__in=ids).order_by("sequence")
@@ -215,21 +243,13 @@ def watched_change_summaries(*, user, limit: int = SUMMARIES_SHOWN) -> list[Chan
         phrases = _phrases(list(reversed(run)))
         if use_case is None or not phrases:
             continue
-        # Compared with the last version frozen before the run began: what this person's changes did since.
-        before = [
-            sequence for frozen_id, sequence, created in versions if frozen_id == use_case_id and created < run[-1].time
-        ]
-        compare = ""
-        if before:
-            url = reverse("usecases:usecase_compare", kwargs={"pk": use_case.pk})
-            compare = f"{url}?old={before[-1]}&new=current"
         summaries.append(
             ChangeSummary(
                 use_case=use_case,
                 user_name=user_name or "Someone",
                 time=run[0].time,
                 phrases=phrases,
-                compare_url=compare,
+                compare_url=_compare_url(use_case, run, versions),
                 history_url=reverse("usecases:usecase_history", kwargs={"pk": use_case.pk}),
             )
         )
