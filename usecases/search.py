@@ -5,8 +5,8 @@
 The index is PostgreSQL full-text search on PostgreSQL (stored tsvectors with GIN indexes, in the language
 `UCMR_SEARCH_LANGUAGE`) and FTS5 tables on SQLite, behind the same functions. It has two levels: one document per use
 case (`UseCaseSearchState.document`: all its texts, each under its weight), which the list, its count and its facets
-match once per use case, and one entry per part of a use case (`UseCaseSearchEntry`), read only for the snippets of
-the page's rows:
+match once per use case, and one entry per part of a use case (`UseCaseSearchEntry`), read for the snippets of the
+page's rows (and on PostgreSQL for phrases):
 
 - `usecase_search(queryset, text)`: the use cases that match, best first (`search_rank`: PostgreSQL's ts_rank of
   the document, so a hit in the name ranks above one in a step, and more hits above fewer; on SQLite the best
@@ -20,9 +20,11 @@ the page's rows:
 - `search_index_rebuild()`: everything again (`manage.py rebuild_search_index`, also after changing the language).
 
 Query syntax (the same on both databases, as PostgreSQL's `websearch_to_tsquery` reads it): words must all occur
-(anywhere in the use case), "quoted words" must occur together, `or` between words accepts either, `-word` excludes.
-Words are stemmed in English ("pumps" finds "pump"). The ID and the name also match the text as typed, as a substring
-("BUC-0" finds "BUC-01", "volt" finds "Voltage control"): those hits come after the ranked ones.
+(anywhere in the use case), "quoted words" must occur together (on PostgreSQL, whose document keeps word positions
+only up to 16,383, a phrase is also looked for in the entries, so it is found however long the use case), `or`
+between words accepts either, `-word` excludes. Words are stemmed in English ("pumps" finds "pump"). The ID and the
+name also match the text as typed, as a substring ("BUC-0" finds "BUC-01", "volt" finds "Voltage control"): those
+hits come after the ranked ones.
 """
 
 import hashlib
@@ -498,31 +500,56 @@ def search_index_queue(*, use_case_ids: Iterable[int]) -> None:
 # Reading it.
 
 
-def _fts5_query(text: str) -> str:
-    """A websearch-style query (words, "phrases", or, -word) as an FTS5 query of quoted phrases, so that no character
-    the user types is FTS5 syntax. "" when nothing remains to look for."""
-    positives: list[str] = []
-    negatives: list[str] = []
+@dataclass(frozen=True)
+class _Term:
+    """One thing to look for, as the user typed it (a "quoted phrase" with its quotes, or a word), and its words."""
+
+    typed: str
+    words: tuple[str, ...]
+    quoted: bool
+
+    @property
+    def may_be_phrase(self) -> bool:
+        """Whether PostgreSQL reads it as words that must be adjacent ("a b", but also a-b or 1.5)."""
+        return self.quoted or len(self.words) > 1
+
+
+def _query_terms(text: str) -> tuple[list[list[_Term]], list[_Term]]:
+    """A websearch-style query (words, "phrases", or, -word) as the terms that must all match (each a list of
+    alternatives, `or` between them) and the terms that must not."""
+    positives: list[list[_Term]] = []
+    negatives: list[_Term] = []
     pending_or = False
     for negate, quoted, word in re.findall(r'(-?)(?:"([^"]*)"?|([^\s"]+))', text):
         if not quoted and word.lower() == "or" and not negate:
             pending_or = bool(positives)
             continue
-        words = re.findall(r"\w+", quoted or word)
+        words = tuple(re.findall(r"\w+", quoted or word))
         if not words:
             continue
-        phrase = '"' + " ".join(words) + '"'
+        term = _Term(typed=f'"{quoted}"' if quoted else word, words=words, quoted=bool(quoted))
         if negate:
-            negatives.append(phrase)
+            negatives.append(term)
         elif pending_or:
-            positives[-1] = f"{positives[-1]} OR {phrase}"
+            positives[-1].append(term)
             pending_or = False
         else:
-            positives.append(phrase)
+            positives.append([term])
+    return positives, negatives
+
+
+def _fts5_query(text: str) -> str:
+    """A websearch-style query (words, "phrases", or, -word) as an FTS5 query of quoted phrases, so that no character
+    the user types is FTS5 syntax. "" when nothing remains to look for."""
+    positives, negatives = _query_terms(text)
     if not positives:
         return ""
-    query = " AND ".join(f"({phrase})" for phrase in positives)
-    return query + "".join(f" NOT {phrase}" for phrase in negatives)
+
+    def phrase(term: _Term) -> str:
+        return '"' + " ".join(term.words) + '"'
+
+    query = " AND ".join("(" + " OR ".join(phrase(term) for term in group) + ")" for group in positives)
+    return query + "".join(f" NOT {phrase(term)}" for term in negatives)
 
 
 def _matching_entries(text: str) -> QuerySet:
@@ -553,15 +580,63 @@ def _matching_documents(text: str, columns: str = "") -> RawSQL | QuerySet:
     return RawSQL(f"SELECT rowid FROM {DOCUMENT_FTS_TABLE} WHERE {DOCUMENT_FTS_TABLE} MATCH %s", [query])
 
 
+def _postgres_term_match(term: _Term) -> Q:
+    """The use cases that have `term`: in their document, or, for a phrase, in one of their parts (a document keeps
+    word positions only up to 16,383, and 256 per word, so a phrase further on is not adjacent there; a part is short,
+    its positions exact)."""
+    query = _document_query(term.typed)
+    states = django_apps.get_model("usecases", "UseCaseSearchState").objects
+    found = Q(pk__in=states.filter(document=query).values("use_case_id"))
+    if term.may_be_phrase:
+        entries = django_apps.get_model("usecases", "UseCaseSearchEntry").objects
+        found |= Q(pk__in=entries.filter(vector=query).values("use_case_id"))
+    return found
+
+
+def _has_phrase(positives: list[list[_Term]], negatives: list[_Term]) -> bool:
+    return any(term.may_be_phrase for term in [*negatives, *(term for group in positives for term in group)])
+
+
+def _words_query(positives: list[list[_Term]]) -> tuple[str, list[str]]:
+    """The tsquery of the terms that must match, without adjacency: websearch_to_tsquery's <-> (and <N> over ignored
+    words) become &, so that a phrase needs its words anywhere in the document (never far enough to lose them)."""
+    must = " ".join(" or ".join(term.typed for term in group) for group in positives)
+    sql = "regexp_replace(websearch_to_tsquery(%s::regconfig, %s)::text, '<(-|[0-9]+)>', '&', 'g')::tsquery"
+    return sql, [search_language(), must]
+
+
+def _postgres_match(text: str) -> Q:
+    """The use cases whose document matches `text` (PostgreSQL). With a phrase: the document narrows by all the words
+    that must be there (adjacent or not, one match of its GIN index), then each phrase is looked for in the document
+    or in the parts, each word in the document."""
+    positives, negatives = _query_terms(text)
+    if not _has_phrase(positives, negatives):
+        return Q(pk__in=_matching_documents(text))
+    states = django_apps.get_model("usecases", "UseCaseSearchState").objects
+    if positives:
+        words, params = _words_query(positives)
+        match = Q(pk__in=RawSQL(f"SELECT use_case_id FROM {STATE_TABLE} WHERE document @@ {words}", params))
+    else:
+        match = Q(pk__in=states.values("use_case_id"))
+    for group in positives:
+        alternatives = Q()
+        for term in group:
+            alternatives |= _postgres_term_match(term)
+        match &= alternatives
+    for term in negatives:
+        match &= ~_postgres_term_match(term)
+    return match
+
+
 def usecase_search_filter(queryset: QuerySet, text: str) -> QuerySet:
     """The use cases of `queryset` whose text matches `text` or whose ID or name contains it as typed, unranked and
-    in the queryset's order: what the list's count and its facets count (no rank computed for them)."""
+    in the queryset's order: what the list's count and its facets count (no rank computed for them). A "quoted
+    phrase" is found wherever it is, however long the use case."""
     text = text.strip()
     if not text:
         return queryset
-    return queryset.filter(
-        Q(pk__in=_matching_documents(text)) | Q(identifier__icontains=text) | Q(name__icontains=text)
-    )
+    matching = _postgres_match(text) if _postgres() else Q(pk__in=_matching_documents(text))
+    return queryset.filter(matching | Q(identifier__icontains=text) | Q(name__icontains=text))
 
 
 def _rank(text: str):

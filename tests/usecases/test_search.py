@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -229,6 +230,32 @@ def test_phrases_alternatives_and_exclusions(reader):
     assert sorted(names(reader.get(URL, {"q": "congestion -market"}))) == ["One"]
     assert sorted(names(reader.get(URL, {"q": "prices or market"}))) == ["Three", "Two"]
     assert names(reader.get(URL, {"q": '" ( * NEAR'})) == []  # FTS5 syntax is never passed through
+
+
+def test_a_quoted_phrase_is_found_however_far_into_a_long_use_case_it_sits(reader):
+    # PostgreSQL keeps a word's position in a document only up to 16,383: a phrase past that (a use case of thousands
+    # of steps, or an edited step, whose text goes to the end of the document) must still be found as a phrase.
+    long_text = " ".join(f"filler{number % 500} operates the grid" for number in range(4200))  # 16,800 words
+    target = with_step("Congestion management", name="Publish congestion signal")
+    UseCase.objects.filter(pk=target.pk).update(complete_description=long_text)
+    scattered = with_step("Scattered words", name="Signal the congestion then publish")
+    UseCase.objects.filter(pk=scattered.pk).update(complete_description=long_text)
+    UseCaseFactory(name="Meter reading")
+    UseCase.objects.update(revision=F("revision") + 1)  # written without the services: the search indexes them
+
+    for query in ('"publish congestion signal"', '"publish congestion signal" grid', '"congestion signal" or tariff'):
+        response = reader.get(URL, {"q": query})
+
+        assert names(response) == ["Congestion management"], query
+        assert response.context["paginator"].count == 1, query
+        assert facet_counts(response, "workspace") == {target.workspace.name: 1}, query
+    match = reader.get(URL, {"q": '"publish congestion signal"'}).context["use_cases"][0].search_match
+    assert match.section.startswith("4.2 Step") and "<mark>" in match.snippet
+    assert sorted(names(reader.get(URL, {"q": "publish congestion signal"}))) == [
+        "Congestion management",
+        "Scattered words",
+    ]
+    assert names(reader.get(URL, {"q": 'grid -"publish congestion signal"'})) == ["Scattered words"]
 
 
 def test_the_id_and_the_name_match_as_typed_after_the_ranked_hits(reader):
