@@ -39,7 +39,8 @@ class UseCaseSearchEntry(models.Model):
 class UseCaseSearchState(models.Model):
     """The revision of the use case that its entries were written from: a use case whose revision differs (or that
     has no state) is indexed again. With it, the use case's whole document, made from its entries: what the list,
-    its count and its facets match, once per use case (the entries only give the snippet of a page's rows).
+    its count and its facets match, once per use case (the entries give the snippet of a page's rows, and on
+    PostgreSQL confirm a phrase, whose positions a long document no longer keeps).
 
     On PostgreSQL `document` is the tsvector of all the entries' texts, each under its weight (GIN-indexed); on
     SQLite the document is a row of an FTS5 table of its own (created by the migration, one column per weight)
