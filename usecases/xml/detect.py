@@ -13,7 +13,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from usecases.xml.document import Repository, StreamedRepository, integrity_warnings
+from usecases.xml.document import Repository, StreamedRepository
+from usecases.xml.integrity import integrity_warnings
 from usecases.xml.parsing import XmlImportError, checked_events, parse_xml
 from usecases.xml.readers import variant_b, variant_c, variant_d
 
