@@ -230,7 +230,7 @@ def test_list_rows_are_what_the_serializers_fields_say(api, grid, author, path, 
 
 
 def test_a_patch_works_out_the_documents_version_once_before_and_once_after_it_writes(api, grid, author, monkeypatch):
-    from usecases.api import viewsets
+    from usecases.api.viewsets import use_cases as viewsets
 
     use_case = make_complete_use_case(workspace=grid, created_by=author)
     etag = api.get(_detail(use_case))["ETag"]
