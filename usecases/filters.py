@@ -14,19 +14,10 @@ from django.http import QueryDict
 
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
+from usecases.facets import Facet, FacetValue, actor_groups, usecase_facet_counts, usecase_value_counts
 from usecases.models import ActorRole, CommonTerm, InformationObject, UseCase
 from usecases.search import search_index_catch_up, usecase_search, usecase_search_filter
-from usecases.selectors import (
-    USECASE_SORTS,
-    Facet,
-    FacetValue,
-    actor_groups,
-    usecase_facet_counts,
-    usecase_nature_list,
-    usecase_sorted,
-    usecase_value_counts,
-    workspace_list,
-)
+from usecases.selectors import USECASE_SORTS, usecase_nature_list, usecase_sorted, workspace_list
 
 
 def _within(path: str):

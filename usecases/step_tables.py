@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from requirements.models import Requirement
 from ucmr.permissions import visible_to
 from usecases.models import Condition, InformationObject, Scenario, Step, UseCase
-from usecases.selectors import (
+from usecases.reading import (
     DrawingRow,
     ScenarioSection,
     StepNode,

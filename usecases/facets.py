@@ -1,0 +1,168 @@
+"""Facets of the use case list (`usecases.filters`): for each value of a facet, how many visible use cases have it,
+in one query per facet, and the groups of actors named by an abbreviation."""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, QuerySet, UniqueConstraint, Value, When
+
+from ucmr.permissions import visible_to
+from usecases.models import UseCase
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet: how many use cases it would add to the results, and the query string that adds it
+    to the active filters (or, when `selected`, removes it)."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def toggle_query(self) -> str:
+        """Made when the page shows the value (a facet lists at most 60 of its values, an actor facet has hundreds)."""
+        return self.toggle()
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass
+class ActorGroups:
+    """Actors that are one value of the Actor facet: an actor named by its abbreviation ("DSO") belongs to the actor
+    whose name ends with that abbreviation in brackets ("Distribution System Operator (DSO)"), when the library has
+    exactly one such actor. `head_of` maps the abbreviation's actor to the full name's (primary keys as text)."""
+
+    head_of: dict[str, str]
+
+    def members(self, pk) -> list[str]:
+        """The actors that `pk` stands for in a filter: its whole group (itself alone when it has none)."""
+        head = self.head_of.get(str(pk), str(pk))
+        return [head, *(member for member, its_head in self.head_of.items() if its_head == head)]
+
+
+ABBREVIATED_NAME = re.compile(r"^.*\S\s*\((?P<abbreviation>[^()]+)\)\s*$")
+
+
+def actor_groups(actors: Iterable[tuple[Any, str]]) -> ActorGroups:
+    """The groups among `actors` ((pk, name) pairs, as `actor_name_list` gives them)."""
+    actors = list(actors)
+    by_name = {name.strip().casefold(): pk for pk, name in actors}
+    full_names: dict[str, list] = defaultdict(list)
+    for pk, name in actors:
+        found = ABBREVIATED_NAME.match(name)
+        if found:
+            full_names[found["abbreviation"].strip().casefold()].append(pk)
+    head_of = {
+        str(by_name[abbreviation]): str(pks[0])
+        for abbreviation, pks in full_names.items()
+        if len(pks) == 1 and abbreviation in by_name and by_name[abbreviation] != pks[0]
+    }
+    return ActorGroups(head_of=head_of)
+
+
+def _crosses_many(path: str, model=UseCase) -> bool:
+    """Whether the field path from a use case (or from `model`) crosses a relation to many rows (placements, actor
+    roles)."""
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+def usecase_facet_counts(
+    *,
+    user,
+    field: str,
+    narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None,
+    groups: dict[str, str] | None = None,
+) -> dict[str, int]:
+    """How many of the use cases the user may see (`narrow`ed by the other active filters) have each value of
+    `field`, a path that may cross multi-valued relations (a use case counts once per value), in one query.
+    `groups` maps values to the value they count as (a use case with two values of one group counts once).
+
+    The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
+    filters (which would count only the placements or roles that matched them, not the use cases)."""
+    use_cases = visible_to(user, UseCase.objects.listed())
+    if narrow is not None:
+        use_cases = narrow(use_cases)
+    if not groups and not _crosses_many(field):
+        # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
+        counted = use_cases.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
+        return {str(value): count for value, count in counted if value is not None}
+    rows, counted_field = _facet_rows(field, use_cases)
+    field = field if rows.model is UseCase else field.split("__", 1)[1]
+    if groups:
+        heads: dict[str, list[str]] = defaultdict(list)
+        for member, head in groups.items():
+            heads[head].append(member)
+        grouped = Case(
+            *(When(**{f"{field}__in": [head, *members]}, then=Value(int(head))) for head, members in heads.items()),
+            default=F(field),
+            output_field=IntegerField(),
+        )
+        rows = rows.annotate(facet_value=grouped).values("facet_value")
+        field = "facet_value"
+    else:
+        rows = rows.values(field)
+    # A row per use case and value already (an actor is in a use case once): a plain count, hashed, not sorted.
+    distinct = bool(groups) or not _unique_together(rows.model, counted_field, field)
+    counted = rows.annotate(count=Count(counted_field, distinct=distinct)).values_list(field, "count")
+    return {str(value): count for value, count in counted if value is not None}
+
+
+def _unique_together(model, *fields: str) -> bool:
+    """Whether a unique constraint of `model` is on exactly `fields` (no two rows with the same values)."""
+    wanted = set(fields)
+    return any(
+        isinstance(constraint, UniqueConstraint) and set(constraint.fields) == wanted and constraint.condition is None
+        for constraint in model._meta.constraints
+    )
+
+
+def usecase_value_counts(
+    *, user, fields: list[str], narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None
+) -> tuple[dict[str, dict[str, int]], int]:
+    """For each of `fields`, values of the use case itself (its status, its workspace's slug), how many of the use
+    cases the user may see (`narrow`ed) have each value, and how many they are in all: the facets that the same
+    filters narrow, in one GROUP BY of the use cases rather than one per facet (and the list's count with them)."""
+    use_cases = visible_to(user, UseCase.objects.listed())
+    if narrow is not None:
+        use_cases = narrow(use_cases)
+    counts: dict[str, dict[str, int]] = {name: defaultdict(int) for name in fields}
+    total = 0
+    grouped = use_cases.order_by().values(*fields).annotate(count=Count("pk")).values_list(*fields, "count")
+    for *values, count in grouped:
+        total += count
+        for name, value in zip(fields, values, strict=True):
+            if value is not None:
+                counts[name][str(value)] += count
+    return {name: dict(values) for name, values in counts.items()}, total
+
+
+def _facet_rows(field: str, use_cases: QuerySet[UseCase]) -> tuple[QuerySet, str]:
+    """The rows a facet of `field` groups, and the field that names their use case: the rows of the relation the path
+    starts with (actor roles, placements) whose use case is one of `use_cases`, when the rest of the path crosses
+    no other relation to many (one join fewer than grouping the use cases joined with them); else the use cases."""
+    first, _, rest = field.partition("__")
+    relation = UseCase._meta.get_field(first)
+    if relation.one_to_many and rest and not _crosses_many(rest, model=relation.related_model):
+        owner = relation.field.name
+        related = relation.related_model._base_manager.filter(**{f"{owner}__in": use_cases.order_by().values("pk")})
+        return related.order_by(), owner
+    return UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by(), "pk"
