@@ -128,7 +128,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     scenarios = page.locator(".table-editor").filter(has_text="Editing 4.1 Scenarios")
     scenarios.get_by_text("New scenario", exact=True).click()
     scenarios.get_by_label("Scenario name").fill("Normal operation")
-    _pick(scenarios, "Primary actors", "Aggregator")
+    _pick(scenarios, "Primary actor", "Aggregator")
     scenarios.get_by_role("button", name="Add scenario").click()
     expect(scenarios.get_by_role("cell", name="Normal operation", exact=True)).to_be_visible()
     scenarios.get_by_role("link", name="4.2 Steps of scenario 1 Normal operation").click()
