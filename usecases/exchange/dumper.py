@@ -21,6 +21,7 @@ case's document is written by `dump_use_cases.py`, the libraries it names by `du
 values and order rows with `dump_values.py`.
 """
 
+import gc
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -85,7 +86,14 @@ class RepositoryExportBatches:
             batch = UseCase.objects.filter(pk__in=self.full[start : start + self.batch_size])
             loaded = usecase_export_list(user=self.user, use_cases=batch)
             loaded.sort(key=use_case_key)
-            yield self.dumper.use_case_documents(loaded, selected=selected)
+            documents = self.dumper.use_case_documents(loaded, selected=selected)
+            del loaded
+            yield documents
+            del documents
+            # The batch's rows are held in reference cycles (a prefetched row points back at its parent), which
+            # only the collector frees; a worker with a big heap runs a full collection rarely, and the batches
+            # would pile up until it does. One collection per batch keeps the memory to a batch.
+            gc.collect()
 
     def libraries(self) -> doc.Repository:
         placeholders = list(UseCase.objects.filter(pk__in=self.placeholders))
