@@ -1,7 +1,8 @@
 """Finding the template's tables in a Word document's body: each table is told by its caption row, else by a header
 row among its first rows, else by the heading it stands under (`usecases.word.layout`); its rows are read by their
-header labels (RECORDS, GROUPED) or by their label cells (LABEL_COLUMN, LABEL_ROWS), so that a column moved, added
-or missing is no matter. At most `UCMR_WORD_MAX_TABLES` tables of `UCMR_WORD_MAX_ROWS` rows are read.
+header labels (RECORDS; GROUPED, each group with its member rows) or by their label cells (LABEL_COLUMN, LABEL_ROWS),
+so that a column moved, added or missing is no matter. At most `UCMR_WORD_MAX_TABLES` tables of `UCMR_WORD_MAX_ROWS`
+rows are read.
 """
 
 from dataclasses import dataclass
@@ -184,6 +185,56 @@ class TemplateTables:
                     f"In the {found.table.caption!r} table, {row[0].text[:60]!r} follows no label we know: left out."
                 )
         return values
+
+    def grouped(self, found: Found) -> list[tuple[dict[str, Cell], list[dict[str, Cell]]]]:
+        """A GROUPED table's groups: (the group's fields, its member rows). A group's fields stand under their header
+        row, or beside their label in one row ("Scenario Name :" | name)."""
+        table = found.table
+        member_labels = {label for column in table.columns for label in column.labels}
+        group_labels = {label for column in table.group_columns for label in column.labels}
+        groups: list[tuple[dict[str, Cell], list[dict[str, Cell]]]] = []
+        group_header: dict[int, str] | None = None
+        members: dict[int, str] | None = None
+        rows = found.grid.rows[1:] if found.grid.caption() else found.grid.rows
+        for row in rows:
+            labels = [cell.label for cell in row]
+            others = [cell for cell in row if cell.identity != (row[0].identity if row else 0)]
+            if (
+                labels
+                and labels[0] in group_labels
+                and any(cell.text for cell in others)
+                and not any(cell.label in group_labels or cell.label in member_labels for cell in others)
+            ):  # "Scenario Name :" | the name, in one row
+                value = next(cell for cell in others if cell.text)
+                key = table.column_for(row[0].text).key
+                if groups and not groups[-1][1] and key not in groups[-1][0]:  # a second field of the same group
+                    groups[-1][0][key] = value
+                else:
+                    groups.append(({key: value}, []))
+                members, group_header = None, None
+                continue
+            group_hits = sum(1 for label in set(labels) if label in group_labels)
+            member_hits = sum(1 for label in set(labels) if label in member_labels)
+            if group_hits and group_hits >= member_hits:
+                group_header = header_columns(row, table.group_columns)
+                members = None
+                continue
+            if member_hits >= 2:
+                members = header_columns(row, table.columns)
+                group_header = None
+                if not groups:
+                    groups.append(({}, []))
+                continue
+            if group_header is not None:
+                values = row_values(row, group_header)
+                if any(cell.text for cell in values.values()) or not groups:
+                    groups.append((values, []))
+                continue
+            if members is not None:
+                values = row_values(row, members)
+                if any(cell.text or cell.pictures for cell in values.values()):
+                    groups[-1][1].append(values)
+        return groups
 
 
 def header_row(grid: Grid, columns: tuple[layout.Column, ...]) -> tuple[int | None, dict[int, str]]:
