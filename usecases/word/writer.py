@@ -17,106 +17,31 @@ template has no field for (SGAM and NIST placements, objective descriptions, mRI
 the template's view of a use case.
 """
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
 import docx
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Emu, Inches, Mm, Pt, RGBColor
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
-from PIL import Image, UnidentifiedImageError
 
 from usecases.word import layout
-from usecases.word.cells_writer import (
-    TABLE_TEXT_STYLE,
-    LinkText,
-    Rich,
-    RichList,
-    RichText,
-    hyperlink,
-    label_cell,
-    plain,
-    xml_text,
-)
+from usecases.word.cells_writer import LinkText, Rich, RichList, label_cell, xml_text
+from usecases.word.diagrams_writer import write_diagrams
+from usecases.word.page import PageSetup, new_document
 from usecases.word.pictures import Picture
+from usecases.word.table_writer import TableWriter
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.library import Library
 from usecases.xml.vocabulary import actor_type_spelling
 
+# What other modules import from here (the page is `page.py`'s, the tables' layout `table_writer.py`'s).
+__all__ = ["CONTENT_TYPE", "DocumentWriter", "Library", "PageSetup", "document_file_name", "write_document"]
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-BODY_FONT = "Arial"
-HEADING_FONT = "Cambria"
 LIST_SEPARATOR = ", "
 DATE_FORMAT = "%Y-%m-%d"
-# The share of the page's text height a picture may take, so that its name fits on the same page.
-PICTURE_MAX_HEIGHT = 0.75
-
-# Relative column widths of each table (the template's tables are 100 % of the text width).
-COLUMN_WEIGHTS: dict[str, tuple[float, ...]] = {
-    "identification": (1, 2, 3),
-    "versions": (0.8, 1, 1.8, 4, 1.4),
-    "scope": (1, 4),
-    "kpis": (0.8, 1.8, 4, 2),
-    "actors": (1.8, 1.2, 4, 3),
-    "references": (0.6, 1.2, 3, 1, 2.2, 1.5, 2),
-    "scenarios": (0.6, 1.6, 3, 1.4, 1.6, 1.6, 1.6),
-    "steps": (0.6, 1.2, 1.4, 2.8, 1, 1.3, 1.3, 1.3, 1.6),
-    "information": (1.2, 2, 4.5, 1.3),
-    "requirements": (1, 2, 4.5),
-    "common_terms": (1.2, 4),
-    "custom_information": (1.5, 3.5, 1.5),
-}
-
-
-@dataclass(frozen=True)
-class PageSetup:
-    """Paper size, orientation and margins of the document."""
-
-    width: Emu
-    height: Emu
-    landscape: bool
-    margin: Emu
-
-    PAPERS = {"a4": (Mm(210), Mm(297), Mm(20)), "letter": (Inches(8.5), Inches(11), Inches(1))}
-
-    @classmethod
-    def from_setting(cls, value: str | None = None) -> "PageSetup":
-        """`UCMR_WORD_PAGE` (or `value`): "a4" or "letter", optionally with "-landscape" (the default) or
-        "-portrait": "a4-landscape", "letter-landscape", "a4-portrait" ..."""
-        text = (value if value is not None else getattr(settings, "UCMR_WORD_PAGE", "a4-landscape")) or "a4"
-        paper, _, orientation = text.strip().lower().partition("-")
-        if paper not in cls.PAPERS or orientation not in ("", "landscape", "portrait"):
-            raise ImproperlyConfigured(
-                f"UCMR_WORD_PAGE={text!r}: use a4 or letter, with -landscape (the default) or -portrait."
-            )
-        short, long, margin = cls.PAPERS[paper]
-        landscape = orientation != "portrait"
-        return cls(
-            width=Emu(long if landscape else short),
-            height=Emu(short if landscape else long),
-            landscape=landscape,
-            margin=Emu(margin),
-        )
-
-    @property
-    def text_width(self) -> int:
-        return self.width - 2 * self.margin
-
-    @property
-    def text_height(self) -> int:
-        return self.height - 2 * self.margin
 
 
 @dataclass
@@ -133,7 +58,7 @@ class DocumentWriter:
         output: IO[bytes],
         pictures: dict[str, Picture] | None = None,
     ) -> None:
-        document = _new_document(self.page, title=use_case.name)
+        document = new_document(self.page, title=use_case.name)
         _UseCaseWriter(document, use_case, library, pictures or {}, self.page).write()
         document.save(output)
 
@@ -158,51 +83,12 @@ def document_file_name(use_case: doc.UseCase) -> str:
     return stem[:60] or "use-case"
 
 
-# The document and its styles
-
-
-def _new_document(page: PageSetup, *, title: str) -> docx.Document:
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE if page.landscape else WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = page.width, page.height
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, page.margin)
-    document.core_properties.title = xml_text(title)[:255]
-    document.core_properties.author = "UCMR"
-    styles = document.styles
-    normal = styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(10)
-    _east_asian_font(normal, BODY_FONT)
-    for name, size in (("Heading 1", 14), ("Heading 2", 13), ("Heading 3", 11)):
-        style = styles[name]
-        style.font.name, style.font.size, style.font.bold = HEADING_FONT, Pt(size), True
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        _east_asian_font(style, HEADING_FONT)
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(12), Pt(6)
-        style.paragraph_format.keep_with_next = True
-    text_style = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    text_style.base_style = normal
-    text_style.font.size = Pt(9)
-    text_style.paragraph_format.space_before, text_style.paragraph_format.space_after = Pt(1), Pt(1)
-    label_style = styles.add_style(layout.LABEL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    label_style.base_style = text_style
-    label_style.font.bold = True
-    return document
-
-
-def _east_asian_font(style, name: str) -> None:
-    """python-docx sets the ASCII and high-ANSI font; the other scripts name it too, so that no run falls back."""
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-
-
 # The use case
 
 
-class _UseCaseWriter:
+class _UseCaseWriter(TableWriter):
+    """A use case's sections, in the template's order, each its tables (`TableWriter`)."""
+
     def __init__(
         self,
         document: docx.Document,
@@ -211,11 +97,10 @@ class _UseCaseWriter:
         pictures: dict[str, Picture],
         page: PageSetup,
     ) -> None:
-        self.document = document
+        super().__init__(document, page)
         self.use_case = use_case
         self.library = library
         self.pictures = pictures
-        self.page = page
         self.steps = [step for scenario in use_case.scenarios for step in iter_steps(scenario.steps)]
 
     def write(self) -> None:
@@ -242,86 +127,6 @@ class _UseCaseWriter:
             self.document.add_heading(heading.text, level=heading.level)
             if heading.key in sections:
                 sections[heading.key]()
-
-    # Tables
-
-    def table(self, key: str, rows: list[list], *, header: bool = True) -> Table:
-        """A table of the template: the caption row, the header row of its columns (unless `header` is False), then
-        `rows` (lists of cell values: text, or `Rich` text)."""
-        spec = layout.TABLES_BY_KEY[key]
-        columns = layout.written_columns(spec)
-        table = self.new_table(key, len(columns))
-        self.caption_row(table, spec)
-        if header:
-            self.label_row(table, [column.label for column in columns], repeat=True, fill=spec.fill)
-        for values in rows or [[""] * len(columns)]:
-            self.value_row(table, values)
-        return table
-
-    def new_table(self, key: str, width: int) -> Table:
-        table = self.document.add_table(rows=0, cols=width)
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        weights = COLUMN_WEIGHTS.get(key, (1,) * width)
-        total = sum(weights)
-        table._widths = [Emu(int(self.page.text_width * weight / total)) for weight in weights]
-        for column, width_emu in zip(table.columns, table._widths, strict=True):
-            column.width = width_emu
-        table_width = table._tbl.tblPr.find(qn("w:tblW"))
-        if table_width is None:
-            table_width = OxmlElement("w:tblW")
-            table._tbl.tblPr.append(table_width)
-        table_width.set(qn("w:type"), "pct")
-        table_width.set(qn("w:w"), "5000")
-        return table
-
-    def add_row(self, table: Table, *, repeat: bool = False, unsplit: bool = False) -> list[_Cell]:
-        row = table.add_row()
-        if repeat:  # repeated at the top of each page the table runs onto
-            row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        if unsplit:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-        cells = row.cells
-        for cell, width in zip(cells, table._widths, strict=True):
-            cell.width = width
-        return cells
-
-    def caption_row(self, table: Table, spec: layout.Table) -> None:
-        cells = self.add_row(table, repeat=True)
-        merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
-        label_cell(merged, spec.caption, spec.fill)
-
-    def label_row(self, table: Table, labels: list[str], *, repeat: bool = False, fill: str = layout.CAPTION_FILL):
-        cells = self.add_row(table, repeat=repeat)
-        for cell, label in zip(cells, labels, strict=True):
-            label_cell(cell, label, fill)
-
-    def value_row(self, table: Table, values: list) -> None:
-        cells = self.add_row(table)
-        for cell, value in zip(cells, values, strict=True):
-            self.value(cell, value)
-
-    def value(self, cell: _Cell, value) -> None:
-        paragraph = cell.paragraphs[0]
-        paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
-        if isinstance(value, Rich):
-            RichText(self.document, cell).write(value)
-        else:
-            plain(paragraph, value)
-        if not cell.text.strip() and not cell._tc.xpath(".//w:drawing"):
-            for paragraph in cell.paragraphs[1:]:
-                paragraph._p.getparent().remove(paragraph._p)
-            cell.paragraphs[0].text = layout.EMPTY_CELL
-
-    def label_rows(self, key: str, values: dict[str, object]) -> None:
-        """A one-column table of label rows, each above its value row (1.4, 1.6, 1.7)."""
-        spec = layout.TABLES_BY_KEY[key]
-        table = self.new_table(key, 1)
-        self.caption_row(table, spec)
-        for column in spec.columns:
-            self.label_row(table, [column.label])
-            self.value_row(table, [values.get(column.key, "")])
 
     # Section 1
 
@@ -420,56 +225,12 @@ class _UseCaseWriter:
     # Section 2
 
     def diagrams(self) -> None:
-        spec = layout.TABLES_BY_KEY["diagrams"]
-        table = self.new_table("diagrams", 1)
-        self.caption_row(table, spec)
         drawings = [
             *((drawing, "") for drawing in self.use_case.drawings),
             *((drawing, scenario.name) for scenario in self.use_case.scenarios for drawing in scenario.drawings),
             *((drawing, f"step {step.number}".strip()) for step in self.steps for drawing in step.drawings),
         ]
-        drawings.sort(key=lambda pair: isinstance(pair[0], doc.GeneratedDrawing))  # the author's first
-        for drawing, owner in drawings:
-            # A row each, kept whole: a picture that does not fit below the one before goes to the next page.
-            cell = self.add_row(table, unsplit=True)[0]
-            paragraph = cell.paragraphs[0]
-            paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
-            picture = self.pictures.get(drawing.mrid)
-            if picture is None and drawing.content:  # a document read from a file that embeds the image
-                picture = Picture.of_image(drawing.content)
-            if picture is not None and picture.data:
-                self.picture(paragraph, picture.data, cell)
-                paragraph = cell.add_paragraph(style=TABLE_TEXT_STYLE)
-            title = drawing.name or drawing.drawing_type
-            label = f"{title} ({owner})" if owner and owner not in title else title
-            paragraph.add_run(xml_text(label)).bold = True
-            if drawing.drawing_type and drawing.drawing_type not in label.lower():
-                paragraph.add_run(xml_text(f": {drawing.drawing_type}"))
-            note = picture.note if picture is not None else ""
-            if note:
-                paragraph.add_run(xml_text(f". {note}")).italic = True
-            generated = isinstance(drawing, doc.GeneratedDrawing)  # its address is this repository's, not a link
-            if drawing.uri and not generated and not (picture is not None and picture.data):
-                paragraph.add_run(" ")
-                hyperlink(paragraph, drawing.uri, drawing.uri)
-        if not drawings:
-            self.value_row(table, [""])
-
-    def picture(self, paragraph: Paragraph, data: bytes, cell: _Cell) -> None:
-        """The image scaled to the cell's width (and at most `PICTURE_MAX_HEIGHT` of the page), never enlarged."""
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                width_px, height_px = image.size
-                dpi = image.info.get("dpi", (96, 96))[0] or 96
-        except (UnidentifiedImageError, OSError):
-            paragraph.add_run("(an image that could not be read)").italic = True
-            return
-        natural = Emu(int(width_px / float(dpi) * 914400))
-        max_width = self.page.text_width - Mm(10)  # the cell's margins and borders
-        max_height = int(self.page.text_height * PICTURE_MAX_HEIGHT)
-        width = min(natural, max_width, int(max_height * width_px / max(height_px, 1)))
-        paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(max(width, 1)))
-        paragraph.paragraph_format.keep_with_next = True
+        write_diagrams(self, drawings, self.pictures)
 
     # Section 3
 
