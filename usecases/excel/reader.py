@@ -1,16 +1,17 @@
 """BRIDGE Excel workbooks (.xlsx, .xlsm) -> the neutral document (`usecases.xml.document.Repository`).
 
-The workbook is untrusted: `check_workbook` looks at the zip's directory before anything is decompressed (an OLE
-file, which is what an encrypted workbook or a legacy .xls is, a zip that is no workbook, a total uncompressed
-size above `UCMR_EXCEL_MAX_BYTES`), and openpyxl then opens it read-only with cached values (`data_only`): no
-formula is evaluated, no macro runs (the vbaProject of an .xlsm is never read), no external link is followed.
-Only the first `UCMR_EXCEL_MAX_ROWS` rows and `UCMR_EXCEL_MAX_COLUMNS` columns of a sheet are read.
+The workbook is untrusted: `check_workbook` (`package.py`) looks at the zip's directory before anything is
+decompressed (an OLE file, which is what an encrypted workbook or a legacy .xls is, a zip that is no workbook, a
+total uncompressed size above `UCMR_EXCEL_MAX_BYTES`), and openpyxl then opens it read-only with cached values
+(`data_only`): no formula is evaluated, no macro runs (the vbaProject of an .xlsm is never read), no external link
+is followed. Only the first `UCMR_EXCEL_MAX_ROWS` rows and `UCMR_EXCEL_MAX_COLUMNS` columns of a sheet are read.
 
 Every sheet whose column B carries the template's labels (`layout.SIGNATURE_MIN_LABELS` of them in order) is a
 use case; other sheets are reported as skipped. Rows are found by their label, the canonical row standing in
-(reported) for a label that is missing. Cross-references are free text in the template: steps name their
-producers and receivers, information and scenario in words. They are resolved by name (see `ActorIndex`,
-`InformationIndex`, `_scenario_of`); the raw text stays in the object's `extra` beside the link, and what could
+(reported) for a label that is missing (`locate.py`). Sections 2, 3.1 and 4 are read in `drawings.py`, `actors.py`
+and `scenarios.py`, with what they share in `reading.py`. Cross-references are free text in the template: steps
+name their producers and receivers, information and scenario in words. They are resolved by name (`ActorIndex`,
+`InformationIndex`, `ScenarioMatcher`); the raw text stays in the object's `extra` beside the link, and what could
 not be resolved is a warning, never an error.
 
 Row 29 becomes relations (to the workbook's use cases, or stubs the loader looks up in the repository), row 81
@@ -26,112 +27,44 @@ from typing import BinaryIO
 
 import openpyxl
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from usecases.excel import layout
-from usecases.excel.layout import FIRST_VALUE_COLUMN, Row, column_letter
-from usecases.excel.sheets import Image, Sheet, load_sheet
+from usecases.excel.actors import read_actors
+from usecases.excel.drawings import read_drawings
+from usecases.excel.layout import FIRST_VALUE_COLUMN, column_letter
+from usecases.excel.locate import locate_rows
+from usecases.excel.package import ExcelImportError, check_workbook, is_workbook
+from usecases.excel.reading import NAMESPACE, SheetReading
+from usecases.excel.scenarios import read_scenarios
+from usecases.excel.sheets import Sheet, load_sheet
 from usecases.exchange.office_names import (
     UNRESOLVED_KINDS,
-    ActorIndex,
     InformationIndex,
     RequirementIndex,
-    ScenarioMatcher,
-    Unresolved,
     UseCaseIndex,
-    cell_text,
     fold,
     lenient_date,
     list_item,
     note_unresolved,
     relation_parts,
     report_unresolved,
-    service_text,
     shown,
     split_lines,
-    strip_enum,
     term_and_definition,
 )
-from usecases.exchange.office_zip import OLE_SIGNATURE, OfficeKind, check_office_zip, is_zip, signature
 from usecases.xml import document as doc
 from usecases.xml.parsing import binary_source
-from usecases.xml.vocabulary import (
-    derived_mrid,
-    normalise_actor_type,
-    normalise_drawing_type,
-    normalise_uri_type,
-)
+from usecases.xml.vocabulary import derived_mrid
+
+# What other modules import from here; opening a workbook is `usecases.excel.package`'s.
+__all__ = ["ExcelImportError", "check_workbook", "is_workbook", "read_workbook", "relation_parts"]
 
 DEFAULT_MAX_ROWS = 1_000
 DEFAULT_MAX_COLUMNS = 1_000
 
 
-_NAMESPACE = "excel"
 # Requirements are named in row 81 of an information item.
 _UNRESOLVED_KINDS = (*UNRESOLVED_KINDS[:2], ("requirement", "in row 81 name no requirement of section 6"))
-# A step column holds a step when one of these rows has a value (a merged scenario name alone makes none).
-_STEP_CONTENT = (
-    "step.number",
-    "step.event",
-    "step.name",
-    "step.description",
-    "step.service",
-    "step.producer",
-    "step.receiver",
-    "step.information",
-)
-
-
-class ExcelImportError(ValidationError):
-    """A workbook we will not read; the message says why, in words the upload form and the API show."""
-
-
-WORKBOOK = OfficeKind(
-    error=ExcelImportError,
-    code="excel",
-    noun="workbook",
-    title="an Excel workbook",
-    needed_by="no workbook",
-    not_code="excel_not_workbook",
-    required_part="xl/workbook.xml",
-)
-
-
-# Opening
-
-
-def is_workbook(data: bytes | BinaryIO) -> bool:
-    """Whether the content is to be read as a workbook: any zip (the Office Open XML container) or OLE file (what an
-    encrypted workbook or a legacy .xls is), told by its first bytes, not its name. `check_workbook` then refuses,
-    with the reason, the ones that are no workbook we read."""
-    found = signature(binary_source(data))
-    return found == OLE_SIGNATURE or is_zip(found)
-
-
-def check_workbook(data: bytes | BinaryIO, *, max_bytes: int | None = None) -> list[str]:
-    """Refuse what we will not open (`ExcelImportError`), from the zip's directory alone, before anything is
-    decompressed (`check_office_zip`); the warnings (macros, external links) of a workbook we will read."""
-    source = binary_source(data)
-    found = signature(source)
-    if found == OLE_SIGNATURE:
-        raise ExcelImportError(
-            "This is an encrypted (password-protected) workbook or an old binary .xls file: save it as an "
-            "unprotected .xlsx and import that.",
-            code="excel_encrypted",
-        )
-    if not is_zip(found):
-        raise ExcelImportError("This is not an Excel workbook (.xlsx or .xlsm).", code="excel_not_workbook")
-    names = {info.filename for info in check_office_zip(source, kind=WORKBOOK, max_bytes=max_bytes)}
-    warnings = []
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        warnings.append("The workbook holds macros (VBA): they were neither run nor read.")
-    external = sorted(name for name in names if name.startswith("xl/externalLinks/") and name.endswith(".xml"))
-    if external:
-        warnings.append(
-            f"The workbook links to {len(external)} other workbook(s): the links were not followed; cells that "
-            "show linked values were read as last saved."
-        )
-    return warnings
 
 
 def read_workbook(*, data: bytes | BinaryIO, name: str = "", max_bytes: int | None = None) -> doc.Repository:
@@ -180,7 +113,7 @@ class _Builder:
     def repository(self) -> doc.Repository:
         self.relations()
         repository = doc.Repository(
-            mrid=derived_mrid(_NAMESPACE, "repository", *(use_case.mrid for use_case in self.use_cases)),
+            mrid=derived_mrid(NAMESPACE, "repository", *(use_case.mrid for use_case in self.use_cases)),
             name=self.workbook_name,
             actors=list(self.actors.values()),
             business_cases=list(self.business_cases.values()),
@@ -228,7 +161,7 @@ class _Builder:
                 )
 
     def add_sheet(self, sheet: Sheet) -> None:
-        rows, found, fallbacks = _locate_rows(sheet)
+        rows, found, fallbacks = locate_rows(sheet)
         if found < layout.SIGNATURE_MIN_LABELS:
             self.warnings.append(
                 f"Sheet {sheet.title!r} is not laid out as the use case template ({found} of its labels in "
@@ -241,83 +174,16 @@ class _Builder:
         _SheetReader(self, sheet, rows, fallbacks).read()
 
 
-def _locate_rows(sheet: Sheet) -> tuple[dict[str, int], int, list[str]]:
-    """Row of every field key (and heading label) by its label in column B, in sheet order; the canonical row,
-    shifted as the rows before it were, where a label is missing. Returns (rows by key, labels found, messages)."""
-    labels = {row: sheet.label(row) for row in range(1, sheet.max_row + 1)}
-    rows: dict[str, int] = {}
-    found, messages = 0, []
-    previous, shift = 0, 0
-    for row in layout.ROWS:
-        if not row.labels:
-            continue
-        expected = row.row + shift
-        hit = _search(labels, row, start=previous + 1, stop=expected + layout.SEARCH_WINDOW)
-        if hit:
-            found += 1
-            previous, shift = hit, hit - row.row
-        if row.key:
-            rows[row.key] = hit or expected
-            if not hit and expected <= sheet.max_row:
-                actual = labels.get(expected, "")
-                messages.append(
-                    f"no row labelled {row.label.strip()!r}; read row {expected}"
-                    + (f" (labelled {actual!r})" if actual else "")
-                    + " in its place"
-                )
-            elif not hit:
-                messages.append(f"no row labelled {row.label.strip()!r} (the sheet ends at row {sheet.max_row})")
-    if any(_search(labels, row, start=previous + 1, stop=sheet.max_row) for row in layout.EXTENDED_ROWS if row.key):
-        for row in layout.EXTENDED_ROWS:
-            if not row.labels:
-                continue
-            hit = _search(labels, row, start=previous + 1, stop=row.row + shift + layout.SEARCH_WINDOW)
-            if hit:
-                previous = hit
-                if row.key:
-                    rows[row.key] = hit
-    return rows, found, messages
+class _SheetReader(SheetReading):
+    """A use case sheet into the workbook's document: sections 1, 3 and 5 to 8 here, 2 in `drawings.py` and 4 in
+    `scenarios.py`; actors, business cases, information and requirements go to the workbook's shared lists."""
 
-
-def _search(labels: dict[int, str], row: Row, *, start: int, stop: int) -> int:
-    wanted = row.labels
-    return next((number for number in range(start, stop + 1) if labels.get(number) in wanted), 0)
-
-
-class _SheetReader:
     def __init__(self, builder: _Builder, sheet: Sheet, rows: dict[str, int], fallbacks: list[str]) -> None:
+        super().__init__(sheet=sheet, rows=rows, warnings=builder.warnings)
         self.builder = builder
-        self.sheet = sheet
-        self.rows = rows
         self.fallbacks = fallbacks
-        self.where = f"Sheet {sheet.title!r}"
-        self.unresolved: Unresolved = {}
         self.information_items: list[doc.InformationObject] = []
         self.requirements: list[doc.Requirement] = []
-
-    # cells
-
-    def raw(self, key: str, column: int = FIRST_VALUE_COLUMN) -> object:
-        row = self.rows.get(key)
-        return self.sheet.values.get((row, column)) if row else None
-
-    def text(self, key: str, column: int = FIRST_VALUE_COLUMN) -> str:
-        return cell_text(self.raw(key, column))
-
-    def columns(self, block: str) -> list[int]:
-        """The columns from C rightwards where any row of the block holds a value (gaps skipped, not stopped at)."""
-        keys = [row.key for row in layout.block_rows(block) if row.key in self.rows]
-        return [
-            column
-            for column in range(FIRST_VALUE_COLUMN, self.sheet.max_column + 1)
-            if any(self.text(key, column) for key in keys)
-        ]
-
-    def warn(self, message: str) -> None:
-        self.builder.warnings.append(f"{self.where}: {message}")
-
-    def mrid(self, *parts: object) -> str:
-        return derived_mrid(_NAMESPACE, self.identity, *(str(part) for part in parts))
 
     # the use case
 
@@ -365,11 +231,11 @@ class _SheetReader:
             doc.Remark(mrid=self.mrid("remark", column), text=self.text("remark", column))
             for column in self.columns(layout.REMARKS)
         ]
-        use_case.drawings = self.drawings()
-        actor_index, use_case.actor_groupings = self.actors()
+        use_case.drawings = read_drawings(self)
+        actor_index, use_case.actor_groupings = read_actors(self, library=self.builder.actors)
         use_case.references = self.references()
         information_index = self.information()
-        use_case.scenarios = self.scenarios(actor_index, information_index)
+        use_case.scenarios = read_scenarios(self, actors=actor_index, information=information_index)
         use_case.custom_information = self.extended()
         self.requirement_links()
         report_unresolved(self.unresolved, _UNRESOLVED_KINDS, self.warn)
@@ -398,13 +264,10 @@ class _SheetReader:
             versions.append(version)
         return versions
 
-    def cell(self, key: str, column: int) -> str:
-        return f"{column_letter(column)}{self.rows.get(key, 0)}"
-
     def business_cases(self) -> list[str]:
         refs = []
         for name in split_lines(self.text("business_cases").replace(",", "\n")):
-            mrid = derived_mrid(_NAMESPACE, "business_case", fold(name))
+            mrid = derived_mrid(NAMESPACE, "business_case", fold(name))
             self.builder.business_cases.setdefault(mrid, doc.BusinessCase(mrid=mrid, name=name))
             refs.append(mrid)
         return list(dict.fromkeys(refs))
@@ -435,123 +298,6 @@ class _SheetReader:
             doc.Condition(mrid=self.mrid(kind, column), kind=kind, description=self.text(kind, column))
             for column in self.columns(block)
         ]
-
-    def drawings(self) -> list[doc.Drawing]:
-        """Section 2: one drawing per column of rows 38 to 41, with the picture anchored in that column of those rows
-        as its image; every other picture of the sheet (anchored beside a step, in a description, ...) is a
-        drawing of its own, named by its alternative text or name and where it stands."""
-        rows = {row: key for key, row in self.rows.items() if key.startswith("drawing.")}
-        in_column: dict[int, list[Image]] = {}
-        elsewhere: list[Image] = []
-        for image in self.sheet.images:
-            if image.row in rows and image.column >= FIRST_VALUE_COLUMN:
-                in_column.setdefault(image.column, []).append(image)
-            else:
-                elsewhere.append(image)
-        drawings = []
-        for column in sorted({*self.columns(layout.DRAWINGS), *in_column}):
-            found_type = strip_enum(self.text("drawing.type", column))
-            uri = self.text("drawing.uri", column)
-            images = in_column.get(column, [])
-            image = images[0] if images else None
-            name = self.text("drawing.name", column) or uri or (self.image_name(image) if image else "")
-            drawing = doc.Drawing(
-                mrid=self.mrid("drawing", column),
-                name=name,
-                drawing_type=normalise_drawing_type(found_type.replace("_", " ")) or "other",
-                uri=uri,
-                uri_type=normalise_uri_type(strip_enum(self.text("drawing.uri_type", column))),
-                **(self.image_content(image) if image else {}),
-            )
-            if found_type and normalise_drawing_type(found_type.replace("_", " ")) is None:
-                drawing.extra["drawing_type"] = found_type
-            drawings.append(drawing)
-            elsewhere += images[1:]
-        for image in elsewhere:
-            drawings.append(
-                doc.Drawing(
-                    mrid=self.mrid("image", image.row, image.column, image.path),
-                    name=f"{self.image_name(image)} ({self.image_place(image)})",
-                    drawing_type="other",
-                    **self.image_content(image),
-                )
-            )
-        return drawings
-
-    def image_name(self, image: Image) -> str:
-        return image.description or image.name or image.filename
-
-    def image_place(self, image: Image) -> str:
-        """Where a picture stands: its cell and the label of its row ("E74, Description of process/activity")."""
-        if not image.row:
-            return "not anchored to a cell"
-        keys = [key for key, number in self.rows.items() if number == image.row and key in layout.FIELDS]
-        label = layout.FIELDS[keys[0]].label.strip() if keys else ""
-        cell = f"{column_letter(image.column)}{image.row}"
-        return f"{cell}, {label}" if label else cell
-
-    def image_content(self, image: Image) -> dict[str, object]:
-        if image.problem:
-            self.warn(f"the picture {image.filename} at {self.image_place(image)} was not imported: {image.problem}.")
-            return {}
-        return {"content": image.content, "filename": image.filename}
-
-    def actors(self) -> tuple[ActorIndex, list[doc.ActorGrouping]]:
-        """Actors (one per column) and their groupings. The template does not say which actor is in which group:
-        an actor is in the group named as its type, or, when groups and actors fill exactly the same columns, in
-        the group of its column; the others are in a grouping named "Actors". Groups of one name are one group."""
-        group_columns = self.columns(layout.GROUPINGS)
-        actor_columns = [column for column in self.columns(layout.ACTORS) if self.text("actor.name", column)]
-        by_name: dict[str, doc.ActorGrouping] = {}
-        by_column: dict[int, doc.ActorGrouping] = {}
-        for column in group_columns:
-            name = self.text("grouping.name", column)
-            key = fold(name) or f"column {column}"
-            grouping = by_name.setdefault(
-                key,
-                doc.ActorGrouping(
-                    mrid=self.mrid("grouping", column),
-                    name=name or f"Group {column_letter(column)}",
-                    description=self.text("grouping.description", column),
-                ),
-            )
-            by_column[column] = grouping
-        aligned = bool(group_columns) and group_columns == actor_columns
-        ungrouped = doc.ActorGrouping(mrid=self.mrid("grouping", "actors"), name="Actors")
-        actors = []
-        for column in self.columns(layout.ACTORS):
-            name = self.text("actor.name", column)
-            if not name:
-                self.warn(f"the actor in column {column_letter(column)} has no name: left out.")
-                continue
-            type_text = self.text("actor.type", column)
-            code, spelling = normalise_actor_type(type_text)
-            mrid = derived_mrid(_NAMESPACE, "actor", fold(name))
-            actor = self.builder.actors.get(mrid)
-            if actor is None:
-                actor = doc.Actor(
-                    mrid=mrid,
-                    name=name,
-                    type=code,
-                    type_text=spelling,
-                    description=self.text("actor.description", column),
-                )
-                self.builder.actors[mrid] = actor
-            actors.append(actor)
-            grouping = by_name.get(fold(type_text)) if type_text else None
-            if grouping is None and aligned:
-                grouping = by_column[column]
-            (grouping or ungrouped).further_actor_information.append(
-                doc.FurtherActorInformation(
-                    mrid=self.mrid("actor", column),
-                    actor_refs=[mrid],
-                    description=self.text("actor.further_information", column),
-                )
-            )
-        groupings = list(by_name.values())
-        if ungrouped.further_actor_information:
-            groupings.append(ungrouped)
-        return ActorIndex(actors), groupings
 
     def references(self) -> list[doc.Reference]:
         references = []
@@ -590,117 +336,6 @@ class _SheetReader:
         self.builder.information += items
         self.information_items = items
         return InformationIndex(items)
-
-    # scenarios and steps
-
-    def scenarios(self, actors: ActorIndex, information: InformationIndex) -> list[doc.Scenario]:
-        scenarios = []
-        for column in self.columns(layout.SCENARIOS):
-            scenario = doc.Scenario(
-                mrid=self.mrid("scenario", column),
-                number=self.text("scenario.number", column),
-                name=self.text("scenario.name", column),
-                description=self.text("scenario.description", column),
-            )
-            primary = self.text("scenario.primary_actor", column)
-            if primary:
-                scenario.extra["primary_actor"] = primary
-                scenario.primary_actor_refs = self.actor_refs(
-                    actors, primary, f"scenario {scenario.number or '?'} in {column_letter(column)}"
-                )
-            for kind in doc.SCENARIO_CONDITION_KINDS:
-                text = self.text(f"scenario.{kind}", column)
-                if text:
-                    scenario.conditions.append(doc.Condition(mrid=self.mrid(kind, column), kind=kind, description=text))
-            scenarios.append(scenario)
-        steps = self.steps(actors, information)
-        if steps and not scenarios:
-            self.warn(f"{len(steps)} step(s) but no scenario: they were put in a scenario named 'Steps'.")
-            scenarios.append(doc.Scenario(mrid=self.mrid("scenario", "steps"), number="1", name="Steps"))
-        matcher = ScenarioMatcher(scenarios)
-        previous: doc.Scenario | None = None
-        assigned_by_order = []
-        for column, step in steps:
-            scenario = matcher.match(
-                number=self.text("step.scenario_number", column),
-                name=self.text("step.scenario_name", column),
-                step_number=step.number,
-            )
-            if scenario is None:
-                scenario = previous or scenarios[0]
-                assigned_by_order.append(column_letter(column))
-            previous = scenario
-            scenario.steps.append(step)
-        if assigned_by_order and len(scenarios) > 1:
-            self.warn(
-                f"the steps in column(s) {', '.join(assigned_by_order)} name no scenario we could find (rows 79, 70 "
-                "and the step number): each was put in the scenario of the step before it."
-            )
-        for scenario in scenarios:
-            self.repair_float_numbers(scenario)
-        return scenarios
-
-    def steps(self, actors: ActorIndex, information: InformationIndex) -> list[tuple[int, doc.Step]]:
-        steps = []
-        for column in self.columns(layout.STEPS):
-            if not any(self.text(key, column) for key in _STEP_CONTENT):
-                continue  # only a scenario name or number spread across a merged range
-            number_value = self.raw("step.number", column)
-            step = doc.Step(
-                mrid=self.mrid("step", column),
-                number=self.text("step.number", column),
-                event=self.text("step.event", column),
-                name=self.text("step.name", column),
-                description=self.text("step.description", column),
-                service=service_text(self.text("step.service", column)),
-            )
-            if isinstance(number_value, float):
-                step.extra["number_value"] = repr(number_value)
-            where = f"step {step.number or '?'} in {column_letter(column)}"
-            for key, attribute in (("step.producer", "producer_refs"), ("step.receiver", "receiver_refs")):
-                text = self.text(key, column)
-                if text:
-                    step.extra[key.partition(".")[2]] = text
-                    setattr(step, attribute, self.actor_refs(actors, text, where))
-            text = self.text("step.information", column)
-            if text:
-                step.extra["information"] = text
-                step.information_object_refs, unresolved = information.resolve(text)
-                note_unresolved(self.unresolved, "information", unresolved, where)
-            steps.append((column, step))
-        return steps
-
-    def actor_refs(self, actors: ActorIndex, text: str, where: str) -> list[str]:
-        refs, unresolved = actors.resolve(text)
-        note_unresolved(self.unresolved, "actor", unresolved, where)
-        return refs
-
-    def repair_float_numbers(self, scenario: doc.Scenario) -> None:
-        """Excel keeps "1.10" typed as a number as 1.1: where a float step number goes back (1.9, then 1.1), it
-        is read as the next one it can stand for (1.10), with a warning. Duplicates left are reported."""
-        previous: tuple[str, int] | None = None
-        for step in scenario.steps:
-            if "number_value" in step.extra and "." in step.number:
-                major, minor = step.number.split(".", 1)
-                if previous and previous[0] == major and minor.isdigit() and int(minor) <= previous[1]:
-                    candidate = previous[1] + 1
-                    while not str(candidate).startswith(minor):
-                        candidate += 1
-                    if len(str(candidate)) > len(minor):
-                        self.warn(
-                            f"step number {step.number} follows {major}.{previous[1]}: read as {major}.{candidate} "
-                            "(Excel stores 1.10 typed as a number as 1.1)."
-                        )
-                        step.number = f"{major}.{candidate}"
-                        minor = str(candidate)
-                previous = (major, int(minor)) if minor.isdigit() else None
-            else:
-                previous = None
-            step.extra.pop("number_value", None)
-        numbers = [step.number for step in scenario.steps if step.number]
-        duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
-        if duplicates:
-            self.warn(f"scenario {scenario.name or scenario.number!r} repeats step number(s) {', '.join(duplicates)}.")
 
     # sections 6 to 8 (the extended variant) and what is left out
 
