@@ -15,6 +15,10 @@ description" sits beside A93 "7 Common terms ...").
 A reader locates a row by its normalised label (`normalise_label`), searching in sheet order after the previous
 row it found, so that duplicate labels ("ID", "Name", "No.") resolve to the block they belong to; the canonical
 row number is the fallback for a label that is missing or corrupted (CoordiNet's B31 "nioc").
+
+The labels and headings are the BRIDGE file's own cell texts, which the writer reproduces and the reader matches;
+where one reads as a title of `usecases.template` (which the pages show), it is the template file's spelling still,
+and stays so if the pages' title is reworded.
 """
 
 import re

@@ -22,7 +22,9 @@ the older EPRI/TC8 2012 layout (`TC8`) has other numbers, titles and columns, de
 should find sections by title (`heading_for`), tables by caption (`table_for_caption`) and columns by header text
 (`Table.column_for`), and take numbers as a hint only.
 
-Keys follow the Excel layout's (`usecases.excel.layout`) where both templates have the field.
+Keys follow the Excel layout's (`usecases.excel.layout`) where both templates have the field. Titles, captions and
+labels are spelled as the template file spells them ("Name of Use Case"), which the writer reproduces and the reader
+matches, not as `usecases.template` words the sections for the pages ("Name of use case"): the two may differ.
 """
 
 import re
