@@ -175,8 +175,8 @@ class _Builder:
 
 
 class _SheetReader(SheetReading):
-    """A use case sheet into the workbook's document: sections 1, 3 and 5 to 8 here, 2 in `drawings.py` and 4 in
-    `scenarios.py`; actors, business cases, information and requirements go to the workbook's shared lists."""
+    """A use case sheet into the workbook's document: sections 1, 3.2 and 5 to 8 here; 2, 3.1 and 4 in `drawings.py`,
+    `actors.py` and `scenarios.py`. Actors, business cases, information and requirements go to the workbook's lists."""
 
     def __init__(self, builder: _Builder, sheet: Sheet, rows: dict[str, int], fallbacks: list[str]) -> None:
         super().__init__(sheet=sheet, rows=rows, warnings=builder.warnings)
