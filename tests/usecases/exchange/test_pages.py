@@ -1,7 +1,5 @@
 """The import page and its background job, the job page's report, and the XML downloads, with their permissions."""
 
-import uuid
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
@@ -64,7 +62,7 @@ def author(workspace):
     [
         ("get", IMPORT_URL),
         ("post", IMPORT_URL),
-        ("post", reverse("usecases:import_confirm", kwargs={"pk": uuid.uuid4()})),
+        ("post", reverse("usecases:import_confirm", kwargs={"pk": "6b1f0c52-4d0e-4a8e-9c1e-1f2a3b4c5d6e"})),
         ("get", LIST_EXPORT_URL),
         ("get", reverse("usecases:usecase_export", kwargs={"pk": 1})),
     ],
