@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Test processes side by side (pytest-xdist): the suite is CPU-bound, so as many as the machine has cores.
+TEST_WORKERS ?= 2
 export DJANGO_DEBUG ?= true
 
 .PHONY: setup test-deps system-deps migrate demo run test test-sqlite test-postgres lint format bench clean
@@ -65,11 +67,11 @@ test: lint test-deps
 	@if [ "$$CI" = "true" ] || [ -n "$$UCMR_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 test-sqlite: setup
-	env -u DATABASE_URL $(VENV)/bin/pytest --durations=15 $(PYTEST_ARGS)
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # The PostgreSQL pass: the modules whose queries can differ between the databases (POSTGRES_PASS in tests/conftest.py).
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_URL) UCMR_TEST_POSTGRES_PASS=1 $(VENV)/bin/pytest --durations=15 $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) UCMR_TEST_POSTGRES_PASS=1 $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 bench: setup
 	@rm -f bench-results/latest.txt
