@@ -97,20 +97,35 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"In CI the {', '.join(needed)} tier must run, but the test skipped: {report.longrepr}"
 
 
-@pytest.fixture(autouse=True)
-def migrated_data(request):
-    """Transactional tests end with a flush that empties every table, the rows the migrations wrote included
-    (SGAM and NIST reference data, content types, permissions, the role groups); the next transactional test gets
-    them back here.
-    (Django's serialized rollback would reload them, but pytest-django serializes no database for it.)"""
-    marker = request.node.get_closest_marker("django_db")
+def ran_transactional(item) -> bool:
+    """Whether the test ran in a transactional database (through live_server or the worker fixtures too), which
+    pytest-django empties with a flush at its end."""
+    marker = item.get_closest_marker("django_db")
     marked = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
-    if not (marked or "transactional_db" in request.fixturenames):  # e.g. through live_server or the worker fixtures
+    return bool(marked or "transactional_db" in getattr(item, "fixturenames", ()))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table, the rows the migrations wrote included (SGAM
+    and NIST reference data, content types, permissions, the role groups); they are written back here, once its
+    fixtures are torn down, so that every test starts with them whatever ran before it on its process (the suite runs
+    in several, which take tests in no fixed order).
+    (Django's serialized rollback would reload them, but pytest-django serializes no database for it.)"""
+    yield
+    if nextitem is None or not ran_transactional(item):  # after the last test the test database is gone
         return
-    request.getfixturevalue("transactional_db")
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        migrated_data_restore()
+
+
+def migrated_data_restore() -> None:
     from importlib import import_module
 
     from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
     from django.core.management.sql import emit_post_migrate_signal
     from django.db import DEFAULT_DB_ALIAS
@@ -122,8 +137,6 @@ def migrated_data(request):
     ContentType.objects.clear_cache()
     emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
     import_module("sgam.migrations.0002_reference_data").create_reference_data(apps, None)
-    from django.contrib.auth.models import Group, Permission
-
     import_module("ucmr.migrations.0002_role_groups").role_groups_grant(Group, Permission)
 
 
