@@ -19,34 +19,29 @@ def _listed_actors(context: Context) -> set[int]:
     return {role.actor_id for role in context.facts.roles}
 
 
-@rule("UC007", ERROR, "Producer not among the actors")
-def producer_not_listed(context: Context) -> Iterable[Hit]:
+def _unlisted_step_actors(context: Context, part: str) -> Iterable[Hit]:
+    """A hit for each actor a step names as its `part` ("producer", "receiver") that 3.1 does not list."""
     listed = _listed_actors(context)
     for scenario, node in context.step_rows():
-        for actor in node.producers:
+        for actor in getattr(node, f"{part}s"):
             if actor.pk not in listed:
                 yield Hit(
                     "4.2",
                     f"step-{node.step.pk}",
-                    f"{step_name(scenario, node)}: the information producer {actor.name} is not listed among the "
+                    f"{step_name(scenario, node)}: the information {part} {actor.name} is not listed among the "
                     "actors (3.1).",
-                    f"Add {actor.name} to the actors in 3.1, or choose a listed actor as producer.",
+                    f"Add {actor.name} to the actors in 3.1, or choose a listed actor as {part}.",
                 )
+
+
+@rule("UC007", ERROR, "Producer not among the actors")
+def producer_not_listed(context: Context) -> Iterable[Hit]:
+    return _unlisted_step_actors(context, "producer")
 
 
 @rule("UC008", ERROR, "Receiver not among the actors")
 def receiver_not_listed(context: Context) -> Iterable[Hit]:
-    listed = _listed_actors(context)
-    for scenario, node in context.step_rows():
-        for actor in node.receivers:
-            if actor.pk not in listed:
-                yield Hit(
-                    "4.2",
-                    f"step-{node.step.pk}",
-                    f"{step_name(scenario, node)}: the information receiver {actor.name} is not listed among the "
-                    "actors (3.1).",
-                    f"Add {actor.name} to the actors in 3.1, or choose a listed actor as receiver.",
-                )
+    return _unlisted_step_actors(context, "receiver")
 
 
 @rule("UC025", ERROR, "Primary actor not among the actors")
