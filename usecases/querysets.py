@@ -42,13 +42,11 @@ class UseCaseQuerySet(models.QuerySet):
 
         return self.annotate(scenario_count=count(Scenario), actor_count=count(ActorRole))
 
-    def with_document(self) -> "UseCaseQuerySet":
-        """Everything sections 1 to 8 show, in a fixed number of queries whatever the size of the use case."""
-        from usecases.models import Condition, Step
+    def with_sections(self, *, scenarios: models.QuerySet | None = None) -> "UseCaseQuerySet":
+        """Everything sections 1 to 8 show but the scenarios' steps, in a fixed number of queries whatever the size of
+        the use case; the scenarios read with `scenarios` when given (annotated, say)."""
+        from usecases.models import Condition
 
-        step_queryset = Step.objects.order_by("position", "id").prefetch_related(
-            "producers", "receivers", "primary_actors", "information_objects", "requirements"
-        )
         return self.with_related().prefetch_related(
             "versions",
             "objectives",
@@ -65,13 +63,22 @@ class UseCaseQuerySet(models.QuerySet):
             "actor_roles__grouping",
             "primary_actors",
             "references",
+            "scenarios" if scenarios is None else Prefetch("scenarios", queryset=scenarios),
             "scenarios__primary_actors",
             "scenarios__requirements",
             "scenarios__conditions",
-            Prefetch("scenarios__steps", queryset=step_queryset),
             "custom_information",
             "common_terms",
         )
+
+    def with_document(self) -> "UseCaseQuerySet":
+        """Everything sections 1 to 8 show, in a fixed number of queries whatever the size of the use case."""
+        from usecases.models import Step
+
+        step_queryset = Step.objects.order_by("position", "id").prefetch_related(
+            "producers", "receivers", "primary_actors", "information_objects", "requirements"
+        )
+        return self.with_sections().prefetch_related(Prefetch("scenarios__steps", queryset=step_queryset))
 
     def search(self, query: str) -> "UseCaseQuerySet":
         query = query.strip()

@@ -4,7 +4,7 @@ and nested in Python for the use case page, its print page and the frozen versio
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from django.db.models import prefetch_related_objects
 
@@ -42,6 +42,20 @@ class ScenarioSection:
     preconditions: list[Condition]
     postconditions: list[Condition]
     steps: list[StepNode]
+
+    @classmethod
+    def of(cls, scenario: Scenario, **fields: Any) -> Self:
+        """The section of `scenario`, its prefetched conditions sorted by kind, with `fields` (its `steps`, ...)."""
+        by_kind: dict[str, list[Condition]] = defaultdict(list)
+        for condition in scenario.conditions.all():
+            by_kind[condition.kind].append(condition)
+        return cls(
+            scenario=scenario,
+            triggering_events=by_kind[Condition.Kind.TRIGGERING_EVENT],
+            preconditions=by_kind[Condition.Kind.PRECONDITION],
+            postconditions=by_kind[Condition.Kind.POSTCONDITION],
+            **fields,
+        )
 
 
 @dataclass
@@ -153,17 +167,12 @@ def _requirement_key(requirement: Requirement) -> tuple[str, str, int]:
     return (requirement.identifier, requirement.name, requirement.pk)
 
 
+def _information_object_key(information_object: InformationObject) -> tuple[str, str, int]:
+    return (information_object.identifier, information_object.name, information_object.pk)
+
+
 def _scenario_section(scenario: Scenario) -> ScenarioSection:
-    by_kind: dict[str, list[Condition]] = defaultdict(list)
-    for condition in scenario.conditions.all():
-        by_kind[condition.kind].append(condition)
-    return ScenarioSection(
-        scenario=scenario,
-        triggering_events=by_kind[Condition.Kind.TRIGGERING_EVENT],
-        preconditions=by_kind[Condition.Kind.PRECONDITION],
-        postconditions=by_kind[Condition.Kind.POSTCONDITION],
-        steps=step_rows(step_tree(scenario.steps.all())),
-    )
+    return ScenarioSection.of(scenario, steps=step_rows(step_tree(scenario.steps.all())))
 
 
 def _actor_groups(use_case: UseCase) -> list[ActorGroup]:
@@ -188,15 +197,25 @@ def _relation_rows(*, user, use_case: UseCase) -> list[RelationRow]:
 
 
 def _drawing_rows(use_case: UseCase, scenarios: list[ScenarioSection]) -> list[DrawingRow]:
-    scenario_by_pk = {section.scenario.pk: section.scenario for section in scenarios}
-    step_by_pk = {node.step.pk: node for section in scenarios for node in section.steps}
+    return drawing_rows(
+        use_case.drawings.all(),
+        scenarios={section.scenario.pk: section.scenario for section in scenarios},
+        steps={node.step.pk: node for section in scenarios for node in section.steps},
+    )
+
+
+def drawing_rows(
+    drawings: Iterable[Drawing], *, scenarios: dict[int, Scenario], steps: dict[int, StepNode]
+) -> list[DrawingRow]:
+    """2: each drawing with the step (by its full number) or else the scenario it belongs to, of `steps` and
+    `scenarios` by pk; "" for a drawing of the whole use case."""
     rows = []
-    for drawing in use_case.drawings.all():
-        if drawing.step_id in step_by_pk:
-            node = step_by_pk[drawing.step_id]
+    for drawing in drawings:
+        if drawing.step_id in steps:
+            node = steps[drawing.step_id]
             refers_to = f"Step {node.number} {node.step.name}"
-        elif drawing.scenario_id in scenario_by_pk:
-            refers_to = f"Scenario {scenario_by_pk[drawing.scenario_id]}"
+        elif drawing.scenario_id in scenarios:
+            refers_to = f"Scenario {scenarios[drawing.scenario_id]}"
         else:
             refers_to = ""
         rows.append(DrawingRow(drawing, refers_to))
@@ -226,7 +245,7 @@ def usecase_document(*, user, use_case: UseCase) -> UseCaseDocument:
     steps = [node.step for section in scenarios for node in section.steps]
     information_objects = _unique_by_pk(
         (information_object for step in steps for information_object in step.information_objects.all()),
-        key=lambda information_object: (information_object.identifier, information_object.name, information_object.pk),
+        key=_information_object_key,
     )
     prefetch_related_objects(information_objects, "requirements")
     requirements = _unique_by_pk(

@@ -11,19 +11,21 @@ with their own queries, so the number of queries is the same whatever the number
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement
 from ucmr.permissions import visible_to
-from usecases.models import Condition, InformationObject, Scenario, Step, UseCase
+from usecases.models import InformationObject, Scenario, Step, UseCase
 from usecases.reading import (
     DrawingRow,
     ScenarioSection,
     StepNode,
     UseCaseDocument,
+    _information_object_key,
     _requirement_key,
     _unique_by_pk,
+    drawing_rows,
     step_rows,
     step_tree,
     usecase_document_assemble,
@@ -79,28 +81,7 @@ class StepFragment:
 def usecase_page_get(*, user, pk) -> UseCase:
     """The use case as its page shows it (sections 1 to 8) without the steps of its scenarios, which carry their
     number of steps (`step_count`); a 404 for a use case the user may not see. A fixed number of queries."""
-    scenarios = Scenario.objects.annotate(step_count=Count("steps"))
-    use_cases = UseCase.objects.with_related().prefetch_related(
-        "versions",
-        "objectives",
-        "business_cases__areas",
-        "kpis__objectives",
-        Prefetch("conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"),
-        "relations__related__workspace",
-        "remarks",
-        "drawings",
-        "actor_groupings",
-        "actor_roles__actor",
-        "actor_roles__grouping",
-        "primary_actors",
-        "references",
-        Prefetch("scenarios", queryset=scenarios),
-        "scenarios__primary_actors",
-        "scenarios__requirements",
-        "scenarios__conditions",
-        "custom_information",
-        "common_terms",
-    )
+    use_cases = UseCase.objects.with_sections(scenarios=Scenario.objects.annotate(step_count=Count("steps")))
     return get_object_or_404(visible_to(user, use_cases), pk=pk)
 
 
@@ -113,20 +94,9 @@ def _sections(use_case: UseCase) -> list[ScenarioSteps]:
     kind of link), the others collapsed."""
     sections, shown, used = [], [], 0
     for scenario in use_case.scenarios.all():
-        by_kind: dict[str, list[Condition]] = defaultdict(list)
-        for condition in scenario.conditions.all():
-            by_kind[condition.kind].append(condition)
         fits = not (sections and sections[-1].collapsed) and used + scenario.step_count <= STEPS_SHOWN
         used += scenario.step_count
-        section = ScenarioSteps(
-            scenario=scenario,
-            triggering_events=by_kind[Condition.Kind.TRIGGERING_EVENT],
-            preconditions=by_kind[Condition.Kind.PRECONDITION],
-            postconditions=by_kind[Condition.Kind.POSTCONDITION],
-            steps=[],
-            step_count=scenario.step_count,
-            collapsed=not fits,
-        )
+        section = ScenarioSteps.of(scenario, steps=[], step_count=scenario.step_count, collapsed=not fits)
         sections.append(section)
         if fits and scenario.step_count:
             shown.append(section)
@@ -163,17 +133,7 @@ def _drawing_rows(use_case: UseCase, sections: list[ScenarioSteps]) -> list[Draw
             by_scenario[step.scenario_id].append(step)
         for steps in by_scenario.values():
             nodes.update((node.step.pk, node) for node in step_rows(step_tree(steps)))
-    rows = []
-    for drawing in drawings:
-        if drawing.step_id in nodes:
-            node = nodes[drawing.step_id]
-            refers_to = f"Step {node.number} {node.step.name}"
-        elif drawing.scenario_id in scenario_by_pk:
-            refers_to = f"Scenario {scenario_by_pk[drawing.scenario_id]}"
-        else:
-            refers_to = ""
-        rows.append(DrawingRow(drawing, refers_to))
-    return rows
+    return drawing_rows(drawings, scenarios=scenario_by_pk, steps=nodes)
 
 
 def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
@@ -186,7 +146,7 @@ def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
         InformationObject.objects.filter(pk__in=_link_ids("information_objects", use_case)).prefetch_related(
             "requirements"
         ),
-        key=lambda information_object: (information_object.identifier, information_object.name, information_object.pk),
+        key=_information_object_key,
     )
     requirement_ids = _link_ids("requirements", use_case)
     requirement_ids |= {
