@@ -259,7 +259,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="UCMR <ucmr@localhost
 UCMR_BASE_URL = env.str("UCMR_BASE_URL", default="http://127.0.0.1:8000")
 
 UCMR_PAGE_SIZE = env.int("UCMR_PAGE_SIZE", default=25)
-# The language of the full-text search (usecases/search.py): a PostgreSQL text search configuration ("english",
+# The language of the full-text search (usecases/search/): a PostgreSQL text search configuration ("english",
 # "german", "simple", ...); on SQLite "english" stems words, any other language matches whole words. After a change,
 # run `manage.py rebuild_search_index`.
 UCMR_SEARCH_LANGUAGE = env.str("UCMR_SEARCH_LANGUAGE", default="english")

@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.bench.report import report
 from tests.bench.synthetic import make_use_case
 from usecases.models import Step, UseCase
-from usecases.search import _PendingIndex, search_index_update, usecase_search
+from usecases.search import search_index_update, usecase_search
+from usecases.search.indexing import _PendingIndex
 from usecases.services import usecase_row_update
 
 ROUNDS = 9

@@ -1,4 +1,4 @@
-"""Full-text search of use cases (usecases/search.py), the list's sorting and its grouped actor facet, on SQLite
+"""Full-text search of use cases (usecases/search/), the list's sorting and its grouped actor facet, on SQLite
 (FTS5) and on PostgreSQL (the PG tier runs these with DATABASE_URL set): every text of a use case finds it, best match
 first, with the part that matched under the row; what a user may not see is neither found nor counted; an edit is
 found right after it is written; the list's queries do not grow with the number of use cases."""
