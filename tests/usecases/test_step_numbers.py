@@ -12,7 +12,7 @@ from tests.factories import ScenarioFactory, StepFactory, UseCaseFactory, Worksp
 from tests.usecases.test_pickers import HTMX, create_step
 from usecases.analysis.validation.rules import RULES_BY_ID
 from usecases.analysis.validation.services import usecase_findings
-from usecases.authoring.forms import StepForm
+from usecases.authoring.forms import ScenarioForm, StepForm
 from usecases.models import Step
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,25 @@ def test_a_new_step_is_offered_the_next_number(world, numbers, offered):
         StepFactory(scenario=world.scenario, number="9", parent=Step.objects.filter(scenario=world.scenario).first())
 
     assert (new_step_form(world)["number"].value() or "") == offered
+
+
+@pytest.mark.parametrize(
+    ("numbers", "offered"),
+    [
+        (["1", "2"], "3"),
+        (["", ""], "3"),  # numbered by their place: 1 and 2
+        (["1", "5"], "6"),  # never one that is taken
+        (["A", "B"], ""),  # numbered otherwise: the author numbers it
+    ],
+)
+def test_a_new_scenario_is_offered_the_next_number(world, numbers, offered):
+    world.scenario.delete()
+    for number in numbers:
+        ScenarioFactory(use_case=world.use_case, number=number)
+
+    form = ScenarioForm(use_case=world.use_case, user=world.author)
+
+    assert (form["number"].value() or "") == offered
 
 
 def test_what_the_form_says_of_an_empty_number_is_what_the_validation_says(client, world):

@@ -2,6 +2,7 @@
 objects and requirements are the libraries' (token fields, pickers.py), a step nested under another of its
 scenario."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -18,6 +19,15 @@ from usecases.selectors import step_rows, step_tree
 def usecase_actors(use_case) -> Any:
     """The library actors that take part in the use case (3.1): what its scenarios and steps may name."""
     return Actor.objects.filter(roles__use_case=use_case).order_by("name")
+
+
+def next_number(numbers: Iterable[str]) -> str:
+    """The number after `numbers` (those of a scenario's steps, or of a use case's scenarios): the next one where
+    they are numbered 1, 2, ... (by hand or, left empty, by their place); empty where they are numbered otherwise."""
+    numbers = [number.strip() for number in numbers]
+    if not all(number.isdigit() or not number for number in numbers):
+        return ""
+    return str(max([len(numbers), *(int(number) for number in numbers if number)]) + 1)
 
 
 class PlainSelect(forms.Select):
@@ -54,13 +64,7 @@ class ScenarioForm(RowForm):
     def next_number(self) -> str:
         """The number for a new last scenario: the next one where the scenarios are numbered 1, 2, ... (or not at
         all); empty where they are numbered otherwise."""
-        numbers = [
-            number.strip()
-            for number in Scenario.objects.filter(use_case=self.use_case).values_list("number", flat=True)
-        ]
-        if not all(number.isdigit() or not number for number in numbers):
-            return ""
-        return str(max([len(numbers), *(int(number) for number in numbers if number)]) + 1)
+        return next_number(Scenario.objects.filter(use_case=self.use_case).values_list("number", flat=True))
 
     def limit_choices(self) -> None:
         self.fields["primary_actors"].queryset = usecase_actors(self.use_case)
@@ -118,13 +122,7 @@ class StepForm(RowForm):
     def next_number(self) -> str:
         """The number for a new last step of the scenario itself: the next one where its steps are numbered 1, 2, ...
         (by hand or by their place); empty where they are numbered otherwise (A, B, ...)."""
-        numbers = [
-            number.strip()
-            for number in Step.objects.filter(scenario=self.scenario, parent=None).values_list("number", flat=True)
-        ]
-        if not all(number.isdigit() or not number for number in numbers):
-            return ""
-        return str(max([len(numbers), *(int(number) for number in numbers if number)]) + 1)
+        return next_number(Step.objects.filter(scenario=self.scenario, parent=None).values_list("number", flat=True))
 
     def shown_number(self) -> str:
         steps = Step.objects.filter(scenario=self.scenario).order_by("position", "pk")
