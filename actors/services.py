@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from actors.models import Actor
-from ucmr.services import model_create, model_delete, model_update
+from ucmr.services import ObjectServices, model_create, model_delete, model_update
 from ucmr.signals import library_object_changed
 
 
@@ -30,3 +30,6 @@ def actor_update(*, user, actor: Actor, data: Mapping[str, Any], also: Iterable[
 def actor_delete(*, user, actor: Actor) -> None:
     """Refused while a use case still lists the actor."""
     model_delete(user=user, instance=actor)
+
+
+ACTOR_SERVICES = ObjectServices("actor", create=actor_create, update=actor_update, delete=actor_delete)

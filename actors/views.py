@@ -4,7 +4,7 @@ from actors.filters import ActorFilterSet
 from actors.forms import ActorForm, ActorUpdateForm
 from actors.models import Actor
 from actors.selectors import actor_get, actor_list
-from actors.services import actor_create, actor_update
+from actors.services import ACTOR_SERVICES, actor_update
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView
 from ucmr.pages import SelectorDetailView, SelectorListView
 
@@ -31,9 +31,7 @@ class ActorCreateView(ServiceCreateView):
     model = Actor
     form_class = ActorForm
     list_url_name = "actors:actor_list"
-
-    def save(self, form, data):
-        return actor_create(user=self.request.user, data=data)
+    services = ACTOR_SERVICES
 
 
 class ActorUpdateView(ServiceUpdateView):

@@ -1,15 +1,8 @@
 from django.contrib import admin
 
 from requirements.models import Requirement, RequirementCategory
-from requirements.services import (
-    requirement_category_create,
-    requirement_category_delete,
-    requirement_category_update,
-    requirement_create,
-    requirement_delete,
-    requirement_update,
-)
-from ucmr.admin import ServiceModelAdmin, form_data
+from requirements.services import REQUIREMENT_CATEGORY_SERVICES, REQUIREMENT_SERVICES
+from ucmr.admin import ServiceModelAdmin
 
 
 @admin.register(RequirementCategory)
@@ -21,6 +14,7 @@ class RequirementCategoryAdmin(ServiceModelAdmin):
     readonly_fields = ("mrid", "created", "modified")
     fields = ("identifier", "name", "description", "parent", "mrid", "created", "modified")
     list_select_related = ("parent",)
+    services = REQUIREMENT_CATEGORY_SERVICES
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
@@ -28,15 +22,6 @@ class RequirementCategoryAdmin(ServiceModelAdmin):
     @admin.display(description="requirements", ordering="requirement_count")
     def requirement_count(self, category: RequirementCategory) -> int:
         return category.requirement_count
-
-    def service_create(self, request, form):
-        return requirement_category_create(user=request.user, data=form_data(form))
-
-    def service_update(self, request, obj, form):
-        return requirement_category_update(user=request.user, category=obj, data=form_data(form))
-
-    def service_delete(self, request, obj):
-        requirement_category_delete(user=request.user, category=obj)
 
 
 @admin.register(Requirement)
@@ -48,12 +33,4 @@ class RequirementAdmin(ServiceModelAdmin):
     readonly_fields = ("mrid", "created", "modified")
     fields = ("identifier", "name", "description", "category", "mrid", "created", "modified")
     list_select_related = ("category",)
-
-    def service_create(self, request, form):
-        return requirement_create(user=request.user, data=form_data(form))
-
-    def service_update(self, request, obj, form):
-        return requirement_update(user=request.user, requirement=obj, data=form_data(form))
-
-    def service_delete(self, request, obj):
-        requirement_delete(user=request.user, requirement=obj)
+    services = REQUIREMENT_SERVICES

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from requirements.models import Requirement, RequirementCategory
-from ucmr.services import model_create, model_delete, model_update
+from ucmr.services import ObjectServices, model_create, model_delete, model_update
 from ucmr.signals import library_object_changed
 
 
@@ -41,3 +41,14 @@ def requirement_update(*, user, requirement: Requirement, data: Mapping[str, Any
 @transaction.atomic
 def requirement_delete(*, user, requirement: Requirement) -> None:
     model_delete(user=user, instance=requirement)
+
+
+REQUIREMENT_CATEGORY_SERVICES = ObjectServices(
+    "category",
+    create=requirement_category_create,
+    update=requirement_category_update,
+    delete=requirement_category_delete,
+)
+REQUIREMENT_SERVICES = ObjectServices(
+    "requirement", create=requirement_create, update=requirement_update, delete=requirement_delete
+)

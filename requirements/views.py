@@ -4,12 +4,7 @@ from requirements.filters import RequirementFilterSet
 from requirements.forms import RequirementCategoryForm, RequirementForm
 from requirements.models import Requirement, RequirementCategory
 from requirements.selectors import requirement_category_get, requirement_get, requirement_list
-from requirements.services import (
-    requirement_category_create,
-    requirement_category_update,
-    requirement_create,
-    requirement_update,
-)
+from requirements.services import REQUIREMENT_CATEGORY_SERVICES, REQUIREMENT_SERVICES
 from ucmr.editing import ObjectHistoryView, ServiceCreateView, ServiceUpdateView
 from ucmr.pages import SelectorDetailView, SelectorListView
 
@@ -41,17 +36,13 @@ class RequirementCategoryCreateView(ServiceCreateView):
     model = RequirementCategory
     form_class = RequirementCategoryForm
     list_url_name = "requirements:requirement_list"
-
-    def save(self, form, data):
-        return requirement_category_create(user=self.request.user, data=data)
+    services = REQUIREMENT_CATEGORY_SERVICES
 
 
 class RequirementCategoryUpdateView(ServiceUpdateView):
     model = RequirementCategory
     form_class = RequirementCategoryForm
-
-    def save(self, form, data):
-        return requirement_category_update(user=self.request.user, category=self.stored_object(), data=data)
+    services = REQUIREMENT_CATEGORY_SERVICES
 
 
 class RequirementCategoryHistoryView(ObjectHistoryView):
@@ -62,18 +53,14 @@ class RequirementCreateView(ServiceCreateView):
     model = Requirement
     form_class = RequirementForm
     list_url_name = "requirements:requirement_list"
-
-    def save(self, form, data):
-        return requirement_create(user=self.request.user, data=data)
+    services = REQUIREMENT_SERVICES
 
 
 class RequirementUpdateView(ServiceUpdateView):
     model = Requirement
     form_class = RequirementForm
     own_object_fields = ("description",)
-
-    def save(self, form, data):
-        return requirement_update(user=self.request.user, requirement=self.stored_object(), data=data)
+    services = REQUIREMENT_SERVICES
 
 
 class RequirementHistoryView(ObjectHistoryView):

@@ -28,7 +28,7 @@ from ucmr.audit import (
     record_password_change,
 )
 from ucmr.models import BackgroundJob, ChangeLogEntry
-from ucmr.services import model_create, model_delete, model_update
+from ucmr.services import ObjectServices, model_create, model_delete, model_update
 
 
 def form_data(form: forms.ModelForm, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -89,19 +89,28 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class ServiceModelAdmin(admin.ModelAdmin):
-    """A model admin that writes through services. Subclasses with an entity service override `service_create`,
-    `service_update` and `service_delete`; the defaults call `model_create`, `model_update` and `model_delete`."""
+    """A model admin that writes through services: the model's entity services (`services`), or subclasses override
+    `service_create`, `service_update` and `service_delete`; without either they call `model_create`, `model_update`
+    and `model_delete`."""
 
     form = ServiceModelForm
+    services: ObjectServices | None = None
 
     def service_create(self, request, form: forms.ModelForm) -> models.Model:
+        if self.services is not None:
+            return self.services.create(user=request.user, data=form_data(form))
         return model_create(user=request.user, model=self.model, data=form_data(form))
 
     def service_update(self, request, obj: models.Model, form: forms.ModelForm) -> models.Model:
+        if self.services is not None:
+            return self.services.update_object(user=request.user, obj=obj, data=form_data(form))
         return model_update(user=request.user, instance=obj, data=form_data(form))
 
     def service_delete(self, request, obj: models.Model) -> None:
-        model_delete(user=request.user, instance=obj)
+        if self.services is not None:
+            self.services.delete_object(user=request.user, obj=obj)
+        else:
+            model_delete(user=request.user, instance=obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -17,6 +17,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 from ucmr.admin import form_data, fresh_copy
 from ucmr.permissions import ADD, CHANGE, VIEW, ObjectPermissionMixin, require, user_can, visible_to
 from ucmr.selectors import changes_redacted, object_history
+from ucmr.services import ObjectServices
 
 HISTORY_PAGE_SIZE = 50
 
@@ -107,19 +108,25 @@ class ServiceFormMixin:
 
 
 class ServiceCreateView(ServiceFormMixin, ObjectPermissionMixin, CreateView):
-    """A page that adds an object through the service its `save()` calls: a 403 for users who may not add one."""
+    """A page that adds an object through the service its `save()` calls (by default `services.create`): a 403 for
+    users who may not add one."""
 
     permission_action = ADD
+    services: ObjectServices
+
+    def save(self, form: forms.ModelForm, data: dict[str, Any]) -> models.Model:
+        return self.services.create(user=self.request.user, data=data)
 
     def check_permissions(self) -> None:
         require(self.request.user, ADD, self.model)
 
 
 class ServiceUpdateView(ServiceFormMixin, ObjectPermissionMixin, UpdateView):
-    """A page that changes an object through the service its `save()` calls (given `stored_object()`): a 404 for
-    an object the user may not see, a 403 for one they may see but not change."""
+    """A page that changes an object through the service its `save()` calls (by default `services.update`, given
+    `stored_object()`): a 404 for an object the user may not see, a 403 for one they may see but not change."""
 
     permission_action = CHANGE
+    services: ObjectServices
     # What may be changed by who may change this object but not every object of its model (the creator of a
     # library object, ucmr.permissions.CREATOR_EDITED): the form's declared fields and these; all when empty.
     own_object_fields: tuple[str, ...] = ()
@@ -139,6 +146,9 @@ class ServiceUpdateView(ServiceFormMixin, ObjectPermissionMixin, UpdateView):
         """The object as stored: the form has written its values onto `self.object`, which would spoil the audit
         trail's "before"."""
         return fresh_copy(self.object)
+
+    def save(self, form: forms.ModelForm, data: dict[str, Any]) -> models.Model:
+        return self.services.update_object(user=self.request.user, obj=self.stored_object(), data=data)
 
 
 class ObjectHistoryView(ObjectPermissionMixin, ListView):

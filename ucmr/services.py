@@ -4,7 +4,8 @@ Entity services (`usecase_create`, `actor_update`, ...) call these inside their 
 is particular to them (revision bumps, ordering, follow-up work).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -155,3 +156,22 @@ def model_reorder(*, rows: Iterable[models.Model]) -> None:
         row.position = position
     if rows:
         type(rows[0]).objects.bulk_update(rows, ["position"])
+
+
+@dataclass(frozen=True)
+class ObjectServices:
+    """The entity services that write one model's objects, as its edit pages (`ucmr.editing`), its admin
+    (`ucmr.admin.ServiceModelAdmin`) and its API viewset (`ucmr.api.viewsets.ServiceViewSet`) call them:
+    `create(user=..., data=...)`, `update(user=..., <name>=the object, data=...)`, `delete(user=..., <name>=the
+    object)`."""
+
+    name: str  # the keyword `update` and `delete` take the object by ("actor", "category", ...)
+    create: Callable[..., models.Model]
+    update: Callable[..., models.Model]
+    delete: Callable[..., None]
+
+    def update_object(self, *, user, obj: M, data: Mapping[str, Any]) -> M:
+        return self.update(user=user, data=data, **{self.name: obj})
+
+    def delete_object(self, *, user, obj: models.Model) -> None:
+        self.delete(user=user, **{self.name: obj})

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from ucmr.audit import record_change
 from ucmr.models import ChangeLogEntry
 from ucmr.permissions import object_grants_remove_all
-from ucmr.services import model_changes, model_create, model_delete, model_reorder, model_update
+from ucmr.services import ObjectServices, model_changes, model_create, model_delete, model_reorder, model_update
 from usecases.analysis.followup import library_object_changed, usecase_changed
 from usecases.models import BusinessCase, CommonTerm, Condition, InformationObject, Step, UseCase, Workspace
 from usecases.search import search_index_queue
@@ -258,3 +258,14 @@ def common_term_update(*, user, common_term: CommonTerm, data: Mapping[str, Any]
 @transaction.atomic
 def common_term_delete(*, user, common_term: CommonTerm) -> None:
     model_delete(user=user, instance=common_term)
+
+
+INFORMATION_OBJECT_SERVICES = ObjectServices(
+    "information_object",
+    create=information_object_create,
+    update=information_object_update,
+    delete=information_object_delete,
+)
+COMMON_TERM_SERVICES = ObjectServices(
+    "common_term", create=common_term_create, update=common_term_update, delete=common_term_delete
+)

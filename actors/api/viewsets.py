@@ -3,7 +3,7 @@
 from actors.api.serializers import ActorSerializer
 from actors.filters import ActorFilterSet
 from actors.selectors import actor_api_list
-from actors.services import actor_create, actor_delete, actor_update
+from actors.services import ACTOR_SERVICES
 from ucmr.api.viewsets import ServiceViewSet
 
 
@@ -17,12 +17,4 @@ class ActorViewSet(ServiceViewSet):
     ordering_fields = ["name", "type", "created", "modified"]
     ordering = ["name", "pk"]
     own_object_fields = ("description",)
-
-    def perform_create(self, serializer):
-        return actor_create(user=self.request.user, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        actor_update(user=self.request.user, actor=serializer.instance, data=serializer.validated_data)
-
-    def perform_destroy(self, instance):
-        actor_delete(user=self.request.user, actor=instance)
+    services = ACTOR_SERVICES

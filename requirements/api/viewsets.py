@@ -3,14 +3,7 @@
 from requirements.api.serializers import RequirementCategorySerializer, RequirementSerializer
 from requirements.filters import RequirementFilterSet
 from requirements.selectors import requirement_category_list, requirement_list
-from requirements.services import (
-    requirement_category_create,
-    requirement_category_delete,
-    requirement_category_update,
-    requirement_create,
-    requirement_delete,
-    requirement_update,
-)
+from requirements.services import REQUIREMENT_CATEGORY_SERVICES, REQUIREMENT_SERVICES
 from ucmr.api.viewsets import ServiceViewSet
 
 
@@ -24,17 +17,7 @@ class RequirementCategoryViewSet(ServiceViewSet):
     filterset_fields = ["parent"]
     ordering_fields = ["identifier", "name", "created", "modified"]
     ordering = ["identifier", "name", "pk"]
-
-    def perform_create(self, serializer):
-        return requirement_category_create(user=self.request.user, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        requirement_category_update(
-            user=self.request.user, category=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        requirement_category_delete(user=self.request.user, category=instance)
+    services = REQUIREMENT_CATEGORY_SERVICES
 
 
 class RequirementViewSet(ServiceViewSet):
@@ -48,12 +31,4 @@ class RequirementViewSet(ServiceViewSet):
     ordering_fields = ["identifier", "name", "created", "modified"]
     ordering = ["category__identifier", "category__name", "category_id", "identifier", "name", "pk"]
     own_object_fields = ("description",)
-
-    def perform_create(self, serializer):
-        return requirement_create(user=self.request.user, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        requirement_update(user=self.request.user, requirement=serializer.instance, data=serializer.validated_data)
-
-    def perform_destroy(self, instance):
-        requirement_delete(user=self.request.user, requirement=instance)
+    services = REQUIREMENT_SERVICES

@@ -1,5 +1,6 @@
 """The base of the API's viewsets: reads through a selector (already permission-filtered and eager-loaded), the
-app's FilterSet, ETags, and writes through the services (`perform_create/update/destroy` in each viewset)."""
+app's FilterSet, ETags, and writes through the services (the model's `services`, or `perform_create/update/destroy`
+in the viewset)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 
 from ucmr.api.etags import ETagMixin, ETagWriteMixin
 from ucmr.permissions import ADD, CHANGE, require, user_can
+from ucmr.services import ObjectServices
 
 
 class SelectorMixin:
@@ -21,12 +23,23 @@ class SelectorMixin:
 
 
 class ServiceViewSet(ETagWriteMixin, SelectorMixin, viewsets.ModelViewSet):
-    """CRUD over one model. `perform_create` must return the created object (the response shows it)."""
+    """CRUD over one model through its entity `services`. A `perform_create` of its own must return the created
+    object (the response shows it)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     # What may be changed by who may change this object but not every object of its model (the creator of a
     # library object, ucmr.permissions.CREATOR_EDITED), as on the edit pages (ucmr.editing); all when empty.
     own_object_fields: tuple[str, ...] = ()
+    services: ObjectServices
+
+    def perform_create(self, serializer):
+        return self.services.create(user=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        self.services.update_object(user=self.request.user, obj=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        self.services.delete_object(user=self.request.user, obj=instance)
 
     def check_add(self) -> None:
         require(self.request.user, ADD, self.get_queryset().model)

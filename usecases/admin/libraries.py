@@ -16,6 +16,7 @@ from usecases.models import (
     Workspace,
     WorkspaceMembership,
 )
+from usecases.services import COMMON_TERM_SERVICES, INFORMATION_OBJECT_SERVICES
 
 
 @admin.register(Workspace)
@@ -60,15 +61,7 @@ class InformationObjectAdmin(ServiceModelAdmin):
     search_fields = ("identifier", "name", "description", "standards", "mrid")
     autocomplete_fields = ("requirements",)
     readonly_fields = ("mrid", "created", "modified")
-
-    def service_create(self, request, form):
-        return services.information_object_create(user=request.user, data=form_data(form))
-
-    def service_update(self, request, obj, form):
-        return services.information_object_update(user=request.user, information_object=obj, data=form_data(form))
-
-    def service_delete(self, request, obj):
-        services.information_object_delete(user=request.user, information_object=obj)
+    services = INFORMATION_OBJECT_SERVICES
 
 
 @admin.register(CommonTerm)
@@ -76,15 +69,7 @@ class CommonTermAdmin(ServiceModelAdmin):
     list_display = ("term", "definition", "modified")
     search_fields = ("term", "definition", "mrid")
     readonly_fields = ("mrid", "created", "modified")
-
-    def service_create(self, request, form):
-        return services.common_term_create(user=request.user, data=form_data(form))
-
-    def service_update(self, request, obj, form):
-        return services.common_term_update(user=request.user, common_term=obj, data=form_data(form))
-
-    def service_delete(self, request, obj):
-        services.common_term_delete(user=request.user, common_term=obj)
+    services = COMMON_TERM_SERVICES
 
 
 @admin.register(WorkspaceMembership)

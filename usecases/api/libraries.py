@@ -8,14 +8,7 @@ from ucmr.api.viewsets import ServiceViewSet
 from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet
 from usecases.models import CommonTerm, InformationObject
 from usecases.selectors import common_term_api_list, information_object_api_list
-from usecases.services import (
-    common_term_create,
-    common_term_delete,
-    common_term_update,
-    information_object_create,
-    information_object_delete,
-    information_object_update,
-)
+from usecases.services import COMMON_TERM_SERVICES, INFORMATION_OBJECT_SERVICES
 
 
 class InformationObjectSerializer(serializers.ModelSerializer):
@@ -62,17 +55,7 @@ class InformationObjectViewSet(ServiceViewSet):
     ordering_fields = ["identifier", "name", "data_class", "created", "modified"]
     ordering = ["identifier", "name", "pk"]
     own_object_fields = ("description",)
-
-    def perform_create(self, serializer):
-        return information_object_create(user=self.request.user, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        information_object_update(
-            user=self.request.user, information_object=serializer.instance, data=serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        information_object_delete(user=self.request.user, information_object=instance)
+    services = INFORMATION_OBJECT_SERVICES
 
 
 class CommonTermViewSet(ServiceViewSet):
@@ -84,12 +67,4 @@ class CommonTermViewSet(ServiceViewSet):
     filterset_class = CommonTermFilterSet
     ordering_fields = ["term", "created", "modified"]
     ordering = ["term", "pk"]
-
-    def perform_create(self, serializer):
-        return common_term_create(user=self.request.user, data=serializer.validated_data)
-
-    def perform_update(self, serializer):
-        common_term_update(user=self.request.user, common_term=serializer.instance, data=serializer.validated_data)
-
-    def perform_destroy(self, instance):
-        common_term_delete(user=self.request.user, common_term=instance)
+    services = COMMON_TERM_SERVICES

@@ -8,12 +8,7 @@ from usecases.filters import CommonTermFilterSet, InformationObjectFilterSet
 from usecases.forms import CommonTermForm, InformationObjectForm
 from usecases.models import CommonTerm, InformationObject
 from usecases.selectors import common_term_get, common_term_list, information_object_get, information_object_list
-from usecases.services import (
-    common_term_create,
-    common_term_update,
-    information_object_create,
-    information_object_update,
-)
+from usecases.services import COMMON_TERM_SERVICES, INFORMATION_OBJECT_SERVICES
 
 
 class InformationObjectListView(SelectorListView):
@@ -50,18 +45,14 @@ class InformationObjectCreateView(ServiceCreateView):
     model = InformationObject
     form_class = InformationObjectForm
     list_url_name = "usecases:information_object_list"
-
-    def save(self, form, data):
-        return information_object_create(user=self.request.user, data=data)
+    services = INFORMATION_OBJECT_SERVICES
 
 
 class InformationObjectUpdateView(ServiceUpdateView):
     model = InformationObject
     form_class = InformationObjectForm
     own_object_fields = ("description",)
-
-    def save(self, form, data):
-        return information_object_update(user=self.request.user, information_object=self.stored_object(), data=data)
+    services = INFORMATION_OBJECT_SERVICES
 
 
 class InformationObjectHistoryView(ObjectHistoryView):
@@ -72,17 +63,13 @@ class CommonTermCreateView(ServiceCreateView):
     model = CommonTerm
     form_class = CommonTermForm
     list_url_name = "usecases:term_list"
-
-    def save(self, form, data):
-        return common_term_create(user=self.request.user, data=data)
+    services = COMMON_TERM_SERVICES
 
 
 class CommonTermUpdateView(ServiceUpdateView):
     model = CommonTerm
     form_class = CommonTermForm
-
-    def save(self, form, data):
-        return common_term_update(user=self.request.user, common_term=self.stored_object(), data=data)
+    services = COMMON_TERM_SERVICES
 
 
 class CommonTermHistoryView(ObjectHistoryView):
