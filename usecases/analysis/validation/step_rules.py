@@ -4,6 +4,7 @@ exchange (5) and the requirements they refer to (6)."""
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from usecases.analysis.validation.base import ERROR, INFO, WARNING, Context, Hit, rule, scenario_name, step_name
 
@@ -124,27 +125,29 @@ def information_without_id(context: Context) -> Iterable[Hit]:
             )
 
 
-def _shared_ids(items: Iterable) -> set[str]:
-    """The IDs (ignoring case and surrounding space) that several of `items` have. Only a use case's own objects are
-    compared: an ID such as "Info1" means something in its use case, and other files reuse it for other objects."""
+def _ambiguous(items: Iterable) -> Iterable[tuple[Any, str]]:
+    """Those of `items` whose ID (ignoring case and surrounding space) another of them has too, each with its ID. Only
+    a use case's own objects are compared: an ID such as "Info1" means something in its use case, and other files
+    reuse it for other objects."""
+    items = list(items)
     counts = Counter(key for item in items if (key := item.identifier.strip().casefold()))
-    return {key for key, count in counts.items() if count > 1}
+    for item in items:
+        identifier = item.identifier.strip()
+        if counts[identifier.casefold()] > 1:
+            yield item, identifier
 
 
 @rule("UC026", WARNING, "Information exchanged ID defined twice")
 def information_id_ambiguous(context: Context) -> Iterable[Hit]:
-    users = _information_users(context).values()
-    shared = _shared_ids(information_object for information_object, _ in users)
-    for information_object, _ in users:
-        identifier = information_object.identifier.strip()
-        if identifier.casefold() in shared:
-            yield Hit(
-                "5",
-                f"informationobject-{information_object.pk}",
-                f"The information exchanged ID {identifier} names more than one information object of this use "
-                "case, so it is ambiguous.",
-                "A library curator merges the information objects or gives one of them another ID.",
-            )
+    information_objects = (information_object for information_object, _ in _information_users(context).values())
+    for information_object, identifier in _ambiguous(information_objects):
+        yield Hit(
+            "5",
+            f"informationobject-{information_object.pk}",
+            f"The information exchanged ID {identifier} names more than one information object of this use case, so "
+            "it is ambiguous.",
+            "A library curator merges the information objects or gives one of them another ID.",
+        )
 
 
 def _requirement_users(context: Context) -> dict[int, tuple[object, list[str]]]:
@@ -169,17 +172,13 @@ def requirement_without_id(context: Context) -> Iterable[Hit]:
 
 @rule("UC027", WARNING, "R-ID defined twice")
 def requirement_id_ambiguous(context: Context) -> Iterable[Hit]:
-    users = _requirement_users(context).values()
-    shared = _shared_ids(requirement for requirement, _ in users)
-    for requirement, _ in users:
-        identifier = requirement.identifier.strip()
-        if identifier.casefold() in shared:
-            yield Hit(
-                "6",
-                f"requirement-{requirement.pk}",
-                f"The R-ID {identifier} names more than one requirement of this use case, so it is ambiguous.",
-                "A library curator merges the requirements or gives one of them another R-ID.",
-            )
+    for requirement, identifier in _ambiguous(requirement for requirement, _ in _requirement_users(context).values()):
+        yield Hit(
+            "6",
+            f"requirement-{requirement.pk}",
+            f"The R-ID {identifier} names more than one requirement of this use case, so it is ambiguous.",
+            "A library curator merges the requirements or gives one of them another R-ID.",
+        )
 
 
 # Numbering
