@@ -1,15 +1,14 @@
 """The actor library (IEC 62559-2 section 3.1): shared by every use case of the repository."""
 
-import uuid
-
 from django.db import models
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 
 from actors.querysets import ActorQuerySet
+from ucmr.models import ExchangedObject
 
 
-class Actor(models.Model):
+class Actor(ExchangedObject):
     """A person, organisation, role, system, device or application that takes part in use cases."""
 
     class Type(models.TextChoices):
@@ -22,10 +21,6 @@ class Actor(models.Model):
         BUSINESS = "business", "Business actor"
         OTHER = "other", "Other"
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=Type.choices, default=Type.OTHER, db_index=True)
     description = models.TextField(blank=True)

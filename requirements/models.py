@@ -1,21 +1,16 @@
 """The requirement library (IEC 62559-2 section 6): categories form a tree, requirements sit in categories."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from requirements.querysets import RequirementCategoryQuerySet, RequirementQuerySet
+from ucmr.models import ExchangedObject
 
 
-class RequirementCategory(models.Model):
+class RequirementCategory(ExchangedObject):
     """A category of requirements (Category ID, name, description). Dot-delimited names may also form a hierarchy."""
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     identifier = models.CharField("category ID", max_length=100, blank=True)
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -49,13 +44,9 @@ class RequirementCategory(models.Model):
             ancestor = ancestor.parent
 
 
-class Requirement(models.Model):
+class Requirement(ExchangedObject):
     """A requirement (R-ID, name, description) referred to by steps and information objects."""
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     identifier = models.CharField("R-ID", max_length=100, blank=True, db_index=True)
     name = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)

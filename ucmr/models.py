@@ -1,4 +1,4 @@
-"""What every app shares: background jobs and the audit trail."""
+"""What every app shares: background jobs, the audit trail, and the identity of the objects exchange files carry."""
 
 import uuid
 
@@ -6,6 +6,19 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+
+
+class ExchangedObject(models.Model):
+    """An object of a library that exchange files carry: its mRID, global and the same in every repository, and what
+    a file said of it that has no field here (`extra`), written back on export."""
+
+    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
+    )
+
+    class Meta:
+        abstract = True
 
 
 class BackgroundJob(models.Model):

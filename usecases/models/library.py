@@ -1,12 +1,11 @@
 """Workspaces and the libraries that use cases share: information objects (section 5), common terms
 (section 7), business cases and their areas (section 1.3)."""
 
-import uuid
-
 from django.db import models
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 
+from ucmr.models import ExchangedObject
 from usecases.querysets import InformationObjectQuerySet
 
 
@@ -45,13 +44,9 @@ class Workspace(models.Model):
         return reverse("usecases:usecase_list") + f"?workspace={self.slug}"
 
 
-class Area(models.Model):
+class Area(ExchangedObject):
     """A business area that business cases belong to (variant C's AreaLibrary)."""
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
 
@@ -62,13 +57,9 @@ class Area(models.Model):
         return self.name
 
 
-class BusinessCase(models.Model):
+class BusinessCase(ExchangedObject):
     """A business case a use case relates to (section 1.3, "Related business case(s)")."""
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     areas = models.ManyToManyField(Area, blank=True, related_name="business_cases")
@@ -80,7 +71,7 @@ class BusinessCase(models.Model):
         return self.name
 
 
-class InformationObject(models.Model):
+class InformationObject(ExchangedObject):
     """Information exchanged between actors (section 5), classified by the data classes of the seed paper."""
 
     class DataClass(models.TextChoices):
@@ -90,10 +81,6 @@ class InformationObject(models.Model):
         EVENT_MESSAGE = "event_message", "Event message data"
         METADATA = "metadata", "Metadata"
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     identifier = models.CharField("information exchanged ID", max_length=100, blank=True, db_index=True)
     name = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -120,13 +107,9 @@ class InformationObject(models.Model):
         return reverse("usecases:information_object_detail", kwargs={"pk": self.pk})
 
 
-class CommonTerm(models.Model):
+class CommonTerm(ExchangedObject):
     """A term and its definition (section 7)."""
 
-    mrid = models.UUIDField("mRID", default=uuid.uuid4, unique=True, editable=False)
-    extra = models.JSONField(
-        default=dict, blank=True, help_text="What an exchange file said that has no field here, kept for export."
-    )
     term = models.CharField(max_length=300)
     definition = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
