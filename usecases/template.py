@@ -5,8 +5,12 @@ and its tables, each table's columns a label and how to read the cell from a row
 What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it; the table
 editors (usecases.authoring) and the admin (usecases.admin) take their columns, labels and order from it (a
 column's `name` is the field they edit); the pages' headings are its titles (`{% section_heading %}`). The Word and
-Excel layouts (usecases.word.layout, usecases.excel.layout) describe where each template puts a field in its file;
-they name fields by the same section numbers.
+Excel writers (usecases.word.writer, usecases.excel.values) take the columns of the tables they write an object a
+row (Word) or a column (Excel) of from it (`written_columns`): each keeps only how its office template spells a
+column (the header its layout, usecases.word.layout or usecases.excel.layout, gives the column's field, as real
+files have it) and, where the office format renders a cell otherwise, the cell; a column added here shows in both
+exports under its label. Word follows the order and leaves out a column left out here; the BRIDGE sheet keeps its
+rows where its layout places them and adds a row after a block's rows for a column it has none for.
 
 A value is read from a `Source`: the use case, with its prefetched rows (`UseCase.objects.with_document()`), and
 the page's assembled document (`usecases.selectors.usecase_document`), whose step trees, conditions, drawings and
@@ -15,6 +19,7 @@ requirement groups are already computed.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -66,6 +71,11 @@ class Column:
     label: str
     value: Callable[[Any], Any]
     name: str = ""
+
+    @property
+    def ref(self) -> str:
+        """How the office writers' spellings name the column: its name, else its label."""
+        return self.name or self.label
 
 
 @dataclass(frozen=True)
@@ -475,6 +485,52 @@ def named_columns(key: str) -> tuple[Column, ...]:
 def field_labels() -> dict[str, str]:
     """The use case's own fields the template labels, by name, in the template's order ({"identifier": "ID", ...})."""
     return {item.name: item.label for section in SECTIONS for item in section.fields if item.name}
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How an office template (the Word and Excel writers') writes a column of a table: as its own field `key` (its
+    layout's, which gives the header's spelling: "kpi.name"), with `cell`, the cell's value from the row the writer
+    has (a `usecases.xml.document` object), where that is other than the object's field of the column's name."""
+
+    key: str
+    cell: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class WrittenColumn:
+    """A column of a table as an office writer writes it: `key`, its field in the office template's layout ("" for a
+    column that template does not know, headed by `label`, the template's), and `cell`, its value from a row."""
+
+    key: str
+    label: str
+    cell: Callable[[Any], Any]
+
+
+def written_columns(
+    key: str, spellings: dict[str, Spelling | None], subject: Callable[[Any], Any] = lambda row: row
+) -> tuple[WrittenColumn, ...]:
+    """The columns of table `key` an office writer writes, in the template's order, as it spells them (`spellings`,
+    by `Column.ref`; None: that template has no place for the column in this table). A column the writer does not
+    spell (one added here) is written under the template's label, its cell the field of the column's name of the
+    row's object (`subject`), so that a new column shows in the Word and Excel exports without touching them."""
+    columns = []
+    for column in table(key).columns:
+        spelling = spellings.get(column.ref, Spelling(""))
+        if spelling is None:
+            continue
+        cell = spelling.cell or (lambda row, name=column.name: _field_text(subject(row), name))
+        columns.append(WrittenColumn(spelling.key, column.label, cell))
+    return tuple(columns)
+
+
+def _field_text(item: Any, name: str) -> Any:
+    """An exported object's field `name`, or what the import kept of it (`extra`), as a cell shows it ("" if it is
+    none, or a list of references)."""
+    value = getattr(item, name, None) if name else None
+    if value is None:
+        value = getattr(item, "extra", {}).get(name, "")
+    return value if isinstance(value, str | int | float | date) else ""
 
 
 def heading(number: str) -> str:

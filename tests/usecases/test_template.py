@@ -1,19 +1,34 @@
 """The template's one description (usecases.template) is what the use case page, the print page, the frozen
 versions, the table editors and the admin show."""
 
+import io
 import re
 from dataclasses import replace
 from html import unescape
 
+import docx
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from tests.factories import ReferenceFactory, UseCaseFactory, WorkspaceFactory, member_of
+from tests.factories import (
+    InformationObjectFactory,
+    ReferenceFactory,
+    ScenarioFactory,
+    StepFactory,
+    UseCaseFactory,
+    WorkspaceFactory,
+    member_of,
+)
 from tests.http import response_text
 from usecases import template
+from usecases.excel.reader import read_workbook
+from usecases.exchange.services import usecases_export_docx, usecases_export_xlsx
+from usecases.models import InformationObject, UseCase
 from usecases.template import SECTIONS, TITLES, Column, heading
 from usecases.versions import usecase_document_json
+from usecases.word.reader import read_word_document
 
 
 @pytest.fixture
@@ -148,3 +163,51 @@ def test_a_use_case_field_renamed_and_moved_in_the_template_shows_in_the_page_it
     assert section_1_1 == [("name", "Name of use case"), ("identifier", "ID"), ("area", "Area / Domain(s) / Zone(s)")]
     assert ("level_of_depth", "Depth of detail") in found
     assert admin_page.index("1.1 Name of use case") < admin_page.index("id_name") < admin_page.index("1.3 Scope")
+
+
+@pytest.mark.django_db
+def test_a_column_added_to_the_template_shows_in_the_word_and_excel_exports(monkeypatch, settings, tmp_path):
+    """Section 5 with the information's data class (a field neither office template has) after its name: the Word
+    table has the column there, under the template's label; the BRIDGE sheet a row after the block's rows. Both
+    files still read back as before."""
+    settings.MEDIA_ROOT = tmp_path
+    columns = list(template.table("information").columns)
+    columns.insert(2, Column("Data class", lambda item: item.data_class, "data_class"))
+    _described(monkeypatch, "information", tuple(columns))
+    use_case = UseCaseFactory(identifier="UC-DC")
+    step = StepFactory(scenario=ScenarioFactory(use_case=use_case))
+    meter = InformationObjectFactory(
+        identifier="IO-M",
+        name="Meter readings",
+        description="Quarter-hourly values.",
+        data_class=InformationObject.DataClass.METER_USAGE,
+    )
+    step.information_objects.add(meter)
+    use_cases = UseCase.objects.filter(pk=use_case.pk)
+
+    data = usecases_export_docx(user=None, use_cases=use_cases)
+    table = next(
+        t for t in docx.Document(io.BytesIO(data)).tables if t.rows[0].cells[0].text == "Information Exchanged"
+    )
+    assert [cell.text for cell in table.rows[1].cells] == [
+        "Information exchanged ID",
+        "Name of information",
+        "Data class",
+        "Description of information exchanged",
+        "Requirements IDs",
+    ]
+    assert [cell.text for cell in table.rows[2].cells][:4] == [
+        "IO-M",
+        "Meter readings",
+        "meter_usage",
+        meter.description,
+    ]
+    (read,) = read_word_document(data=data).information_objects
+    assert (read.identifier, read.name, read.description) == ("IO-M", "Meter readings", meter.description)
+
+    data = usecases_export_xlsx(user=None, use_cases=use_cases)
+    rows = [[cell.value for cell in row[1:3]] for row in load_workbook(io.BytesIO(data))["UC-DC"].iter_rows()]
+    found = rows.index(["Description of information exchanged", meter.description])
+    assert rows[found + 1] == ["Data class", "meter_usage"]
+    (read,) = read_workbook(data=data).information_objects
+    assert (read.identifier, read.name, read.description) == ("IO-M", "Meter readings", meter.description)

@@ -15,6 +15,8 @@ Written so that `usecases.excel.reader` reads back what was written:
 from collections.abc import Callable
 from typing import Any
 
+from usecases.excel import layout
+from usecases.excel.layout import Row
 from usecases.exchange.office_names import (
     ActorIndex,
     InformationIndex,
@@ -24,6 +26,7 @@ from usecases.exchange.office_names import (
     relation_parts,
     split_lines,
 )
+from usecases.template import Spelling, written_columns
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.library import Library
@@ -33,12 +36,139 @@ LIST_SEPARATOR = ", "  # what the template's comments ask for: authors, business
 NAME_SEPARATOR = "\n"  # actor and objective names may hold commas: one per line
 UNGROUPED_NAME = "Actors"
 
+# The tables of `usecases.template` the sheet writes as a block of rows, an object a column: the block, and the row
+# of the block each of the table's columns is (by `Column.ref`; None where the block has no row for it). A column the
+# block has no row for (one the template adds) gets one after the block's rows (`added_rows`), labelled as the
+# template labels it. The template's order does not move the block's rows: the BRIDGE layout places them, and a
+# reader falls back on their places.
+BLOCKS: dict[str, tuple[str, dict[str, str | None]]] = {
+    "versions": (
+        layout.VERSIONS,
+        {
+            "number": "version.number",
+            "date": "version.date",
+            "authors": "version.authors",
+            "changes": "version.changes",
+            "approval_status": "version.approval_status",
+        },
+    ),
+    "kpis": (
+        layout.KPIS,
+        {
+            "identifier": "kpi.identifier",
+            "name": "kpi.name",
+            "description": "kpi.description",
+            "objectives": "kpi.objectives",
+        },
+    ),
+    "remarks": (layout.REMARKS, {"text": "remark"}),
+    "drawings": (
+        layout.DRAWINGS,
+        {
+            "name": "drawing.name",
+            "drawing_type": "drawing.type",
+            "scenario": None,  # what a drawing refers to: the template has no row for it
+            "uri": "drawing.uri",
+            "image": None,  # the image itself, in the URI's cell
+        },
+    ),
+    "actors": (
+        layout.ACTORS,
+        {
+            "actor": "actor.name",
+            "actor_type": "actor.type",
+            "Actor description": "actor.description",
+            "grouping": None,  # rows 44 and 45, a block of their own
+            "further_information": "actor.further_information",
+        },
+    ),
+    "references": (
+        layout.REFERENCES,
+        {
+            "number": "reference.number",
+            "reference_type": "reference.type",
+            "name": "reference.name",
+            "status": "reference.status",
+            "impact": "reference.impact",
+            "originator": "reference.originator",
+            "link": "reference.link",
+        },
+    ),
+    "scenarios": (
+        layout.SCENARIOS,
+        {
+            "number": "scenario.number",
+            "name": "scenario.name",
+            "description": "scenario.description",
+            "primary_actors": "scenario.primary_actor",
+            "Triggering event": "scenario.triggering_event",
+            "Pre-condition": "scenario.precondition",
+            "Post-condition": "scenario.postcondition",
+            "requirements": None,  # the template has no row for a scenario's requirements
+        },
+    ),
+    "steps": (
+        layout.STEPS,
+        {
+            "number": "step.number",
+            "event": "step.event",
+            "name": "step.name",
+            "description": "step.description",
+            "service": "step.service",
+            "producers": "step.producer",
+            "receivers": "step.receiver",
+            "information_objects": "step.information",
+            "requirements": None,  # linked to the information a step exchanges (row 81), as the template has them
+        },
+    ),
+    "information": (
+        layout.INFORMATION,
+        {
+            "identifier": "information.identifier",
+            "name": "information.name",
+            "description": "information.description",
+            "requirements": "information.requirements",
+        },
+    ),
+    "requirements": (
+        layout.REQUIREMENTS,
+        {
+            "Category": None,  # rows 87 to 89, a block of their own
+            "Requirement R-ID": "requirement.identifier",
+            "Requirement name": "requirement.name",
+            "Requirement description": "requirement.description",
+        },
+    ),
+}
+
+
+def _added(table: str, subject: Callable[[Any], Any] = lambda row: row):
+    """The columns of template table `table` its block has no row for, in the template's order."""
+    keys = BLOCKS[table][1]
+    spellings = {ref: Spelling(key) if key else None for ref, key in keys.items()}
+    return [column for column in written_columns(table, spellings, subject) if not column.key]
+
+
+def added_rows() -> list[Row]:
+    """The rows of the template's columns the BRIDGE template has not, each after the rows of its block (as
+    `_added` keys their values), in the template's order."""
+    return [
+        Row(0, column.label, key=_added_key(table, column.label), block=BLOCKS[table][0])
+        for table in BLOCKS
+        for column in _added(table)
+    ]
+
+
+def _added_key(table: str, label: str) -> str:
+    return f"{table}:{label}"
+
 
 def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[Any]]:
     """The values of a use case's sheet by `layout` key: for a single field a list of one, for a field of a repeated
     block the values of its objects, in column order."""
     values = _description_values(use_case, library)
-    values |= _columns(
+    values |= _block(
+        "drawings",
         written_drawings(use_case),
         {
             "drawing.name": lambda drawing: drawing.name,
@@ -49,7 +179,8 @@ def sheet_values(use_case: doc.UseCase, *, library: Library) -> dict[str, list[A
     )
     actor_values, actors = _actors(use_case, library)
     values |= actor_values
-    values |= _columns(
+    values |= _block(
+        "references",
         use_case.references,
         {
             "reference.name": lambda reference: reference.name,
@@ -87,9 +218,10 @@ def _description_values(use_case: doc.UseCase, library: Library) -> dict[str, li
         "classification": [use_case.classification],
         "nature": [use_case.nature],
         "keywords": [use_case.keywords],
-        "remark": [remark.text for remark in use_case.remarks],
     }
-    values |= _columns(
+    values |= _block("remarks", use_case.remarks, {"remark": lambda remark: remark.text})
+    values |= _block(
+        "versions",
         use_case.versions,
         {
             "version.number": lambda version: version.number,
@@ -100,7 +232,8 @@ def _description_values(use_case: doc.UseCase, library: Library) -> dict[str, li
         },
     )
     objectives = {objective.mrid: objective for objective in use_case.objectives}
-    values |= _columns(
+    values |= _block(
+        "kpis",
         use_case.kpis,
         {
             "kpi.identifier": lambda kpi: kpi.identifier,
@@ -120,7 +253,8 @@ def _description_values(use_case: doc.UseCase, library: Library) -> dict[str, li
 
 def _scenario_values(use_case: doc.UseCase, library: Library, actor_index: ActorIndex) -> dict[str, list[Any]]:
     """Section 4.1: a column per scenario."""
-    return _columns(
+    return _block(
+        "scenarios",
         use_case.scenarios,
         {
             "scenario.number": lambda scenario: scenario.number,
@@ -157,7 +291,8 @@ def _step_values(
 ) -> dict[str, list[Any]]:
     """Section 4.2: a column per step, the scenarios' steps one after the other."""
     steps = [(scenario, step) for scenario in use_case.scenarios for step in iter_steps(scenario.steps)]
-    return _columns(
+    return _block(
+        "steps",
         steps,
         {
             "step.scenario_name": lambda pair: pair[0].name,
@@ -180,6 +315,7 @@ def _step_values(
             ),
             "step.scenario_number": lambda pair: pair[0].number,
         },
+        subject=lambda pair: pair[1],
     )
 
 
@@ -189,7 +325,8 @@ def _information_values(information: list[doc.InformationObject], library: Libra
     86 to 93)."""
     requirements = _objects(library.requirements, [ref for item in information for ref in item.requirement_refs])
     requirement_index = RequirementIndex(requirements)
-    values = _columns(
+    values = _block(
+        "information",
         information,
         {
             "information.requirements": lambda item: _reference_text(
@@ -205,7 +342,8 @@ def _information_values(information: list[doc.InformationObject], library: Libra
     )
     if requirements:
         categories = [library.categories.get(requirement.mrid) for requirement in requirements]
-        values |= _columns(
+        values |= _block(
+            "requirements",
             list(zip(requirements, categories, strict=True)),
             {
                 "category.identifier": lambda pair: pair[1].identifier if pair[1] else "",
@@ -215,6 +353,7 @@ def _information_values(information: list[doc.InformationObject], library: Libra
                 "requirement.name": lambda pair: pair[0].name,
                 "requirement.description": lambda pair: pair[0].description,
             },
+            subject=lambda pair: pair[0],
         )
     return values
 
@@ -224,8 +363,15 @@ def written_drawings(use_case: doc.UseCase) -> list[doc.Drawing]:
     return [drawing for drawing in use_case.drawings if not isinstance(drawing, doc.GeneratedDrawing)]
 
 
-def _columns(objects: list, getters: dict[str, Any]) -> dict[str, list[Any]]:
-    return {key: [getter(item) for item in objects] for key, getter in getters.items()}
+def _block(
+    table: str, objects: list, getters: dict[str, Any], *, subject: Callable[[Any], Any] = lambda row: row
+) -> dict[str, list[Any]]:
+    """The values of the block of template table `table`: its rows' (`getters`, by key) and those of the template's
+    columns it has no row for (`added_rows`), of the objects in column order."""
+    values = {key: [getter(item) for item in objects] for key, getter in getters.items()}
+    for column in _added(table, subject):
+        values[_added_key(table, column.label)] = [column.cell(item) for item in objects]
+    return values
 
 
 def _objects(objects: dict[str, Any], refs: list[str]) -> list:
@@ -328,12 +474,17 @@ def _actors(use_case: doc.UseCase, library: Library) -> tuple[dict[str, list[Any
     unplaced = [ref for ref in dict.fromkeys(named) if ref in library.actors and ref not in placed]
     columns += [(None, library.actors[ref], "") for ref in unplaced]
     actors = list({actor.mrid: actor for _, actor, _ in columns}.values())
-    values = {
-        "actor.name": [actor.name for _, actor, _ in columns],
-        "actor.type": [_actor_type(actor) for _, actor, _ in columns],
-        "actor.description": [actor.description for _, actor, _ in columns],
-        "actor.further_information": [further for _, _, further in columns],
-    }
+    values = _block(
+        "actors",
+        columns,
+        {
+            "actor.name": lambda column: column[1].name,
+            "actor.type": lambda column: _actor_type(column[1]),
+            "actor.description": lambda column: column[1].description,
+            "actor.further_information": lambda column: column[2],
+        },
+        subject=lambda column: column[1],
+    )
     listed = [grouping for grouping in use_case.actor_groupings if not _is_default(grouping)]
     if _membership_by_type(columns, listed):
         return {

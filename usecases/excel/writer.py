@@ -35,7 +35,7 @@ from PIL import Image
 
 from usecases.excel import guidance
 from usecases.excel.layout import EXTENDED_ROWS, FIELDS, FIRST_VALUE_COLUMN, LAST_TEMPLATE_ROW, ROWS, SINGLE, Row
-from usecases.excel.values import sheet_values, written_drawings
+from usecases.excel.values import added_rows, sheet_values, written_drawings
 from usecases.xml import document as doc
 from usecases.xml.library import Library
 
@@ -81,8 +81,9 @@ class WorkbookWriter:
     def add(self, use_case: doc.UseCase, *, library: Library) -> None:
         values = sheet_values(use_case, library=library)
         sheet = self.workbook.create_sheet(self._title(use_case))
-        _write_sheet(sheet, values, self.styles)
-        _add_pictures(sheet, written_drawings(use_case))
+        rows = _sheet_rows(values)
+        _write_sheet(sheet, rows, values, self.styles)
+        _add_pictures(sheet, written_drawings(use_case), row=rows.index(FIELDS["drawing.uri"]) + 1)
         self.count += 1
 
     def finish(self, *, output: IO[bytes]) -> None:
@@ -123,17 +124,22 @@ def write_workbook(*, document: doc.Repository, output: IO[bytes]) -> int:
 
 def _sheet_rows(values: dict[str, list[Any]]) -> list[Row]:
     """The template's rows, and the extended variant's rows of section 6 (85 to 93, their gaps blank) when the
-    sheet lists requirements."""
-    if not values.get("requirement.identifier"):
-        return list(ROWS)
-    section_6 = [row for row in EXTENDED_ROWS if row.row <= FIELDS["requirement.description"].row]
-    numbers = {row.row for row in section_6}
-    gaps = [Row(number) for number in range(LAST_TEMPLATE_ROW + 1, section_6[-1].row) if number not in numbers]
-    return [*ROWS, *sorted([*section_6, *gaps], key=lambda row: row.row)]
+    sheet lists requirements; after a block's rows, the rows of the columns `usecases.template` has and the BRIDGE
+    template has not (`values.added_rows`)."""
+    rows = list(ROWS)
+    if values.get("requirement.identifier"):
+        section_6 = [row for row in EXTENDED_ROWS if row.row <= FIELDS["requirement.description"].row]
+        numbers = {row.row for row in section_6}
+        gaps = [Row(number) for number in range(LAST_TEMPLATE_ROW + 1, section_6[-1].row) if number not in numbers]
+        rows += sorted([*section_6, *gaps], key=lambda row: row.row)
+    for added in added_rows():
+        in_block = [index for index, row in enumerate(rows) if row.block == added.block and row.key]
+        if in_block:
+            rows.insert(in_block[-1] + 1, added)
+    return rows
 
 
-def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]], styles: dict) -> None:
-    rows = _sheet_rows(values)
+def _write_sheet(sheet: WriteOnlyWorksheet, rows: list[Row], values: dict[str, list[Any]], styles: dict) -> None:
     widths = {row.block: len(values.get(row.key, ())) for row in rows if row.block != SINGLE}
     columns = max([TEMPLATE_VALUE_COLUMNS, *widths.values()])
     sheet.column_dimensions["A"].width = 29
@@ -152,12 +158,11 @@ def _write_sheet(sheet: WriteOnlyWorksheet, values: dict[str, list[Any]], styles
         sheet.append([_heading_cell(sheet, row, styles), _label_cell(sheet, row, styles), *cells])
 
 
-def _add_pictures(sheet: WriteOnlyWorksheet, drawings: list[doc.Drawing]) -> None:
-    """The image of each drawing that has one (`doc.Drawing.content`) in its column, anchored in the drawing's row
-    41 (its URI, which the image stands for) and shown at most `PICTURE_BOX` pixels large; the reader takes a
-    picture anchored there as the image of that column's drawing. The bytes are written as they are (openpyxl
-    converts only what is no PNG, JPEG or GIF to PNG)."""
-    row = FIELDS["drawing.uri"].row
+def _add_pictures(sheet: WriteOnlyWorksheet, drawings: list[doc.Drawing], *, row: int) -> None:
+    """The image of each drawing that has one (`doc.Drawing.content`) in its column, anchored in the drawing's URI
+    row (41 in the template, `row` on the sheet), which the image stands for, and shown at most `PICTURE_BOX` pixels
+    large; the reader takes a picture anchored there as the image of that column's drawing. The bytes are written as
+    they are (openpyxl converts only what is no PNG, JPEG or GIF to PNG)."""
     for index, drawing in enumerate(drawings):
         if not drawing.content:
             continue

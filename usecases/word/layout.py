@@ -437,24 +437,6 @@ TABLES: tuple[Table, ...] = (
 HEADINGS_BY_KEY: dict[str, Heading] = {heading.key: heading for heading in HEADINGS}
 TABLES_BY_KEY: dict[str, Table] = {table.key: table for table in TABLES}
 
-# The columns the writer writes of a table whose TC8 variant has more (the version table).
-WRITTEN_COLUMNS: dict[str, tuple[str, ...]] = {
-    "versions": (
-        "version.number",
-        "version.date",
-        "version.authors",
-        "version.changes",
-        "version.approval_status",
-    ),
-}
-
-
-def written_columns(table: Table) -> tuple[Column, ...]:
-    """The columns of `table` in a document of the IEC layout (the writer's)."""
-    keys = WRITTEN_COLUMNS.get(table.key)
-    return table.columns if keys is None else tuple(c for c in table.columns if c.key in keys)
-
-
 _SPACES = re.compile(r"\s+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _SLASH = re.compile(r"\s*/\s*")

@@ -24,12 +24,13 @@ from typing import IO
 
 import docx
 
+from usecases.template import Spelling, WrittenColumn, written_columns
 from usecases.word import layout
 from usecases.word.cells_writer import LinkText, Rich, RichList, label_cell, xml_text
 from usecases.word.diagrams_writer import write_diagrams
 from usecases.word.page import PageSetup, new_document
 from usecases.word.pictures import Picture
-from usecases.word.table_writer import TableWriter
+from usecases.word.table_writer import TableWriter, header, spans
 from usecases.xml import document as doc
 from usecases.xml.document import iter_steps
 from usecases.xml.library import Library
@@ -135,17 +136,14 @@ class _UseCaseWriter(TableWriter):
         self.table("identification", [[use_case.identifier, use_case.area, use_case.name]])
 
     def versions(self) -> None:
-        rows = [
-            [
-                version.number,
-                version.date.strftime(DATE_FORMAT) if version.date else version.extra.get("date", ""),
-                LIST_SEPARATOR.join(author.name for author in version.authors if author.name),
-                Rich(version.changes),
-                version.approval_status,
-            ]
-            for version in self.use_case.versions
-        ]
-        self.table("versions", rows)
+        spellings = {
+            "number": Spelling("version.number"),
+            "date": Spelling("version.date", _version_date),
+            "authors": Spelling("version.authors", lambda v: LIST_SEPARATOR.join(a.name for a in v.authors if a.name)),
+            "changes": Spelling("version.changes", lambda version: Rich(version.changes)),
+            "approval_status": Spelling("version.approval_status"),
+        }
+        self.records("versions", written_columns("versions", spellings), self.use_case.versions)
 
     def scope(self) -> None:
         spec = layout.TABLES_BY_KEY["scope"]
@@ -174,16 +172,18 @@ class _UseCaseWriter(TableWriter):
 
     def kpis(self) -> None:
         objectives = {objective.mrid: objective for objective in self.use_case.objectives}
-        rows = [
-            [
-                kpi.identifier,
-                kpi.name,
-                Rich(kpi.description),
-                _lines(o.name for o in _objects(objectives, kpi.objective_refs)) or kpi.extra.get("objectives", ""),
-            ]
-            for kpi in self.use_case.kpis
-        ]
-        self.table("kpis", rows)
+        spellings = {
+            "identifier": Spelling("kpi.identifier"),
+            "name": Spelling("kpi.name"),
+            "description": Spelling("kpi.description", lambda kpi: Rich(kpi.description)),
+            "objectives": Spelling(
+                "kpi.objectives",
+                lambda kpi: (
+                    _lines(o.name for o in _objects(objectives, kpi.objective_refs)) or kpi.extra.get("objectives", "")
+                ),
+            ),
+        }
+        self.records("kpis", written_columns("kpis", spellings), self.use_case.kpis)
 
     def conditions(self) -> None:
         by_kind = {
@@ -264,66 +264,73 @@ class _UseCaseWriter(TableWriter):
         ]
         if ungrouped or not groups:
             groups.append(("", "", ungrouped))
+        spellings = {
+            "actor": Spelling("actor.name", lambda member: member[0].name),
+            "actor_type": Spelling("actor.type", lambda member: _actor_type(member[0]) if member[0].mrid else ""),
+            "Actor description": Spelling("actor.description", lambda member: Rich(member[0].description)),
+            "grouping": None,  # the table's: a table per grouping
+            "further_information": Spelling("actor.further_information", lambda member: Rich(member[1])),
+        }
+        columns = written_columns("actors", spellings, subject=lambda member: member[0])
         spec = layout.TABLES_BY_KEY["actors"]
         for name, description, members in groups:
-            table = self.new_table("actors", 4)
+            table = self.new_table("actors", len(columns), columns=columns)
             self.caption_row(table, spec)
-            cells = self.add_row(table, repeat=True)
-            label_cell(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
-            label_cell(cells[2].merge(cells[3]), spec.group_columns[1].label, spec.fill)
-            cells = self.add_row(table)
-            self.value(cells[0].merge(cells[1]), name)
-            self.value(cells[2].merge(cells[3]), description)
-            self.label_row(table, list(spec.header), repeat=False, fill=spec.fill)
-            for actor, further in members or [(doc.Actor(), "")]:
-                self.value_row(
-                    table,
-                    [actor.name, _actor_type(actor) if actor.mrid else "", Rich(actor.description), Rich(further)],
-                )
+            for cell, column in zip(spans(self.add_row(table, repeat=True), 2), spec.group_columns, strict=True):
+                label_cell(cell, column.label, spec.fill)
+            for cell, value in zip(spans(self.add_row(table), 2), (name, description), strict=True):
+                self.value(cell, value)
+            self.label_row(table, header(spec, columns), repeat=False, fill=spec.fill)
+            for member in members or [(doc.Actor(), "")]:
+                self.value_row(table, [column.cell(member) for column in columns])
             self.document.add_paragraph()
 
     def references(self) -> None:
-        rows = [
-            [
-                reference.number,
-                reference.reference_type,
-                Rich(reference.description, lead=reference.name if reference.name != reference.description else ""),
-                reference.status,
-                Rich(reference.impact),
-                reference.originator,
-                LinkText(reference.link),
-            ]
-            for reference in self.use_case.references
-        ]
-        self.table("references", rows)
+        spellings = {
+            "number": Spelling("reference.number"),
+            "reference_type": Spelling("reference.type"),
+            "name": Spelling(  # the reference's name in bold before its description: the template has no column for it
+                "reference.description",
+                lambda r: Rich(r.description, lead=r.name if r.name != r.description else ""),
+            ),
+            "status": Spelling("reference.status"),
+            "impact": Spelling("reference.impact", lambda reference: Rich(reference.impact)),
+            "originator": Spelling("reference.originator"),
+            "link": Spelling("reference.link", lambda reference: LinkText(reference.link)),
+        }
+        self.records("references", written_columns("references", spellings), self.use_case.references)
 
     # Section 4
 
     def scenarios(self) -> None:
-        rows = [
-            [
-                scenario.number,
-                scenario.name,
-                Rich(scenario.description),
-                _lines(a.name for a in _objects(self.library.actors, scenario.primary_actor_refs))
-                or scenario.extra.get("primary_actor", ""),
-                RichList(_condition(c) for c in scenario.conditions if c.kind == "triggering_event"),
-                RichList(_condition(c) for c in scenario.conditions if c.kind == "precondition"),
-                RichList(_condition(c) for c in scenario.conditions if c.kind == "postcondition"),
-            ]
-            for scenario in self.use_case.scenarios
-        ]
-        self.table("scenarios", rows)
+        spellings = {
+            "number": Spelling("scenario.number"),
+            "name": Spelling("scenario.name"),
+            "description": Spelling("scenario.description", lambda scenario: Rich(scenario.description)),
+            "primary_actors": Spelling(
+                "scenario.primary_actor",
+                lambda scenario: (
+                    _lines(a.name for a in _objects(self.library.actors, scenario.primary_actor_refs))
+                    or scenario.extra.get("primary_actor", "")
+                ),
+            ),
+            "Triggering event": Spelling("scenario.triggering_event", lambda s: _conditions(s, "triggering_event")),
+            "Pre-condition": Spelling("scenario.precondition", lambda scenario: _conditions(scenario, "precondition")),
+            "Post-condition": Spelling("scenario.postcondition", lambda s: _conditions(s, "postcondition")),
+            "requirements": None,  # in the scenario's Steps table, under its name
+        }
+        self.records("scenarios", written_columns("scenarios", spellings), self.use_case.scenarios)
 
     def step_tables(self) -> None:
         """A table per scenario, under a heading of its own ("4.2.1<tab>Steps - <scenario name>")."""
         spec = layout.TABLES_BY_KEY["steps"]
+        columns = self.step_columns()
         steps_heading = layout.HEADINGS_BY_KEY["steps"]
         scenarios = self.use_case.scenarios or [doc.Scenario()]
         for number, scenario in enumerate(scenarios, start=1):
             title = f"Steps \u2013 {scenario.name}" if scenario.name else steps_heading.title
             self.document.add_heading(f"{steps_heading.number}.{number}{layout.NUMBER_SEPARATOR}{xml_text(title)}", 3)
-            table = self.new_table("steps", len(spec.columns))
+            table = self.new_table("steps", len(columns), columns=columns)
             self.caption_row(table, spec)
             cells = self.add_row(table, repeat=True)
             label_cell(cells[0].merge(cells[1]), spec.group_columns[0].label, spec.fill)
@@ -333,27 +340,49 @@ class _UseCaseWriter(TableWriter):
                 cells = self.add_row(table, repeat=True)
                 label_cell(cells[0].merge(cells[1]), spec.group_columns[1].label, spec.fill)
                 self.value(cells[2].merge(cells[-1]), LIST_SEPARATOR.join(_label_of(r) for r in requirements))
-            self.label_row(table, list(spec.header), repeat=True, fill=spec.fill)
-            steps = list(iter_steps(scenario.steps)) or [doc.Step()]
-            for step in steps:
-                self.value_row(table, self.step_values(step))
+            self.label_row(table, header(spec, columns), repeat=True, fill=spec.fill)
+            for step in list(iter_steps(scenario.steps)) or [doc.Step()]:
+                self.value_row(table, [column.cell(step) for column in columns])
 
-    def step_values(self, step: doc.Step) -> list:
+    def step_columns(self) -> tuple[WrittenColumn, ...]:
         library = self.library
-        return [
-            step.number,
-            Rich(step.event),
-            step.name,
-            Rich(step.description),
-            step.service,
-            _lines(a.name for a in _objects(library.actors, step.producer_refs)) or step.extra.get("producer", ""),
-            _lines(a.name for a in _objects(library.actors, step.receiver_refs)) or step.extra.get("receiver", ""),
-            LIST_SEPARATOR.join(
-                _label_of(i) for i in _objects(library.information_objects, step.information_object_refs)
-            )
-            or step.extra.get("information", ""),
-            LIST_SEPARATOR.join(_label_of(r) for r in _objects(library.requirements, step.requirement_refs)),
-        ]
+        spellings = {
+            "number": Spelling("step.number"),
+            "event": Spelling("step.event", lambda step: Rich(step.event)),
+            "name": Spelling("step.name"),
+            "description": Spelling("step.description", lambda step: Rich(step.description)),
+            "service": Spelling("step.service"),
+            "producers": Spelling(
+                "step.producer",
+                lambda step: (
+                    _lines(a.name for a in _objects(library.actors, step.producer_refs))
+                    or step.extra.get("producer", "")
+                ),
+            ),
+            "receivers": Spelling(
+                "step.receiver",
+                lambda step: (
+                    _lines(a.name for a in _objects(library.actors, step.receiver_refs))
+                    or step.extra.get("receiver", "")
+                ),
+            ),
+            "information_objects": Spelling(
+                "step.information",
+                lambda step: (
+                    LIST_SEPARATOR.join(
+                        _label_of(i) for i in _objects(library.information_objects, step.information_object_refs)
+                    )
+                    or step.extra.get("information", "")
+                ),
+            ),
+            "requirements": Spelling(
+                "step.requirements",
+                lambda step: LIST_SEPARATOR.join(
+                    _label_of(r) for r in _objects(library.requirements, step.requirement_refs)
+                ),
+            ),
+        }
+        return written_columns("steps", spellings)
 
     # Sections 5 to 8
 
@@ -364,17 +393,21 @@ class _UseCaseWriter(TableWriter):
         return sorted(items, key=lambda item: order.get(item.mrid, len(order)))
 
     def information(self) -> None:
-        rows = [
-            [
-                item.identifier,
-                item.name,
-                Rich(item.description),
-                LIST_SEPARATOR.join(_label_of(r) for r in _objects(self.library.requirements, item.requirement_refs))
-                or item.extra.get("requirements", ""),
-            ]
-            for item in self.used_information()
-        ]
-        self.table("information", rows)
+        spellings = {
+            "identifier": Spelling("information.identifier"),
+            "name": Spelling("information.name"),
+            "description": Spelling("information.description", lambda item: Rich(item.description)),
+            "requirements": Spelling(
+                "information.requirements",
+                lambda item: (
+                    LIST_SEPARATOR.join(
+                        _label_of(r) for r in _objects(self.library.requirements, item.requirement_refs)
+                    )
+                    or item.extra.get("requirements", "")
+                ),
+            ),
+        }
+        self.records("information", written_columns("information", spellings), self.used_information())
 
     def requirements(self) -> None:
         """A table per category of the requirements the use case names (its scenarios, steps and information)."""
@@ -388,24 +421,46 @@ class _UseCaseWriter(TableWriter):
             for category in self.library.requirement_categories
         ]
         categories = [(category, requirements) for category, requirements in categories if requirements]
+        spellings = {
+            "Category": None,  # the table's: a table per category
+            "Requirement R-ID": Spelling("requirement.identifier", lambda requirement: requirement.identifier),
+            "Requirement name": Spelling("requirement.name", lambda requirement: requirement.name),
+            "Requirement description": Spelling(
+                "requirement.description", lambda requirement: Rich(requirement.description)
+            ),
+        }
+        columns = written_columns("requirements", spellings)
         spec = layout.TABLES_BY_KEY["requirements"]
         for category, requirements in categories or [(doc.RequirementCategory(), [doc.Requirement()])]:
-            table = self.new_table("requirements", 3)
+            table = self.new_table("requirements", len(columns), columns=columns)
             self.caption_row(table, spec)
-            self.label_row(table, [column.label for column in spec.group_columns], repeat=True, fill=spec.fill)
-            self.value_row(table, [category.identifier, category.name, Rich(category.description)])
-            self.label_row(table, list(spec.header), fill=spec.fill)
+            group = (category.identifier, category.name, Rich(category.description))
+            cells = spans(self.add_row(table, repeat=True), len(group))
+            for cell, column in zip(cells, spec.group_columns, strict=True):
+                label_cell(cell, column.label, spec.fill)
+            for cell, value in zip(spans(self.add_row(table), len(group)), group, strict=True):
+                self.value(cell, value)
+            self.label_row(table, header(spec, columns), fill=spec.fill)
             for requirement in requirements:
-                self.value_row(table, [requirement.identifier, requirement.name, Rich(requirement.description)])
+                self.value_row(table, [column.cell(requirement) for column in columns])
             self.document.add_paragraph()
 
     def common_terms(self) -> None:
+        spellings = {
+            "term": Spelling("common_term.term"),
+            "definition": Spelling("common_term.definition", lambda term: Rich(term.definition)),
+        }
         terms = _objects(self.library.common_terms, self.use_case.common_term_refs)
-        self.table("common_terms", [[term.term, Rich(term.definition)] for term in terms])
+        self.records("common_terms", written_columns("terms", spellings), terms)
 
     def custom_information(self) -> None:
-        rows = [[item.key, item.value, item.reference] for item in self.use_case.custom_information]
-        self.table("custom_information", rows)
+        spellings = {
+            "key": Spelling("custom_information.key"),
+            "value": Spelling("custom_information.value"),
+            "refers_to_section": Spelling("custom_information.reference", lambda item: item.reference),
+        }
+        columns = written_columns("custom-information", spellings)
+        self.records("custom_information", columns, self.use_case.custom_information)
 
 
 # Values
@@ -425,6 +480,14 @@ def _lines(names: Iterable[str]) -> str:
 
 def _condition(condition: doc.Condition) -> str:
     return condition.description or condition.name
+
+
+def _conditions(scenario: doc.Scenario, kind: str) -> RichList:
+    return RichList(_condition(c) for c in scenario.conditions if c.kind == kind)
+
+
+def _version_date(version: doc.Version) -> str:
+    return version.date.strftime(DATE_FORMAT) if version.date else version.extra.get("date", "")
 
 
 def _actor_type(actor: doc.Actor) -> str:
