@@ -66,7 +66,9 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
     """The pictures of section 2 of these use cases, by the mRID their drawing has in an export: the uploaded
     images, and the PNGs of the generated diagrams already drawn, found by the keys the rendering job stored for
     the use case's revision (no graph is built here). With `render` (a job or a command, never a request) the
-    diagrams are drawn first; else what is missing is queued, as a page does, and the document says so."""
+    diagrams not drawn yet are drawn first (a use case whose diagrams are stored for its revision only their
+    missing PNGs, from the stored sources); else what is missing is queued, as a page does, and the document says
+    so."""
     pictures: dict[str, Picture] = {}
     for drawing in Drawing.objects.filter(use_case_id__in=use_case_ids).exclude(image=""):
         try:
@@ -75,24 +77,19 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
         except OSError:
             pictures[normalise_mrid(document_mrid(drawing))] = Picture(note="The image file is missing")
     use_cases = list(UseCase.objects.filter(pk__in=use_case_ids).only("pk", "mrid", "revision"))
+    stored, drawn = _stored_diagrams(use_cases)
     if render:
+        rendered = False
         for use_case in use_cases:
-            usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
-    revisions = {use_case.pk: use_case.revision for use_case in use_cases}
-    stored: dict[int, dict[str, str]] = {use_case.pk: {} for use_case in use_cases}
-    rows = UseCaseDiagram.objects.filter(use_case_id__in=use_case_ids, renderer=RENDERER_VERSION).only(
-        "use_case_id", "revision", "key", "content_hash"
-    )
-    for row in rows:
-        if row.revision == revisions.get(row.use_case_id):
-            stored[row.use_case_id][row.key] = row.content_hash
-    hashes = {content_hash for keys in stored.values() for content_hash in keys.values()}
-    drawn = {
-        diagram.content_hash: diagram
-        for diagram in RenderedDiagram.objects.filter(content_hash__in=hashes).only(
-            "content_hash", "png", "error", "png_error"
-        )
-    }
+            keys = stored[use_case.pk]
+            missing = [key for key in keys if _missing(drawn.get(keys[key]))]
+            if not keys:  # not stored for this revision: the graphs are built
+                usecase_diagrams_render(use_case_id=use_case.pk, png_all=True)
+            elif missing:
+                usecase_diagrams_render(use_case_id=use_case.pk, png_keys=missing)
+            rendered = rendered or not keys or bool(missing)
+        if rendered:
+            stored, drawn = _stored_diagrams(use_cases)
     for use_case in use_cases:
         keys = list(stored[use_case.pk]) or diagram_keys(use_case.pk)
         missing = []
@@ -114,6 +111,32 @@ def usecase_pictures(*, use_case_ids: list[int], render: bool = False) -> dict[s
                 dedupe_key=f"{RENDER_KIND}:{use_case.pk}:png:word",
             )
     return pictures
+
+
+def _stored_diagrams(use_cases: list[UseCase]) -> tuple[dict[int, dict[str, str]], dict[str, RenderedDiagram]]:
+    """(the content hash of each diagram key stored for each use case's current revision, by use case id; the
+    rendered diagrams of those hashes, by hash): two queries."""
+    revisions = {use_case.pk: use_case.revision for use_case in use_cases}
+    stored: dict[int, dict[str, str]] = {use_case.pk: {} for use_case in use_cases}
+    rows = UseCaseDiagram.objects.filter(use_case_id__in=revisions, renderer=RENDERER_VERSION).only(
+        "use_case_id", "revision", "key", "content_hash"
+    )
+    for row in rows:
+        if row.revision == revisions.get(row.use_case_id):
+            stored[row.use_case_id][row.key] = row.content_hash
+    hashes = {content_hash for keys in stored.values() for content_hash in keys.values()}
+    drawn = {
+        diagram.content_hash: diagram
+        for diagram in RenderedDiagram.objects.filter(content_hash__in=hashes).only(
+            "content_hash", "png", "error", "png_error"
+        )
+    }
+    return stored, drawn
+
+
+def _missing(diagram: RenderedDiagram | None) -> bool:
+    """Whether a stored diagram is still to be drawn: neither its PNG nor a failure is there."""
+    return diagram is None or not (diagram.png or diagram.error or diagram.png_error)
 
 
 def diagram_keys(use_case_id: int) -> list[str]:

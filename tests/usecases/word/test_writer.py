@@ -292,6 +292,34 @@ def test_uploaded_drawings_and_generated_diagrams_are_pictures_in_section_2(tmp_
     assert all(shape.width <= width for shape in document.inline_shapes)
 
 
+def test_an_export_job_draws_only_the_diagrams_not_drawn_for_the_use_case_revision(tmp_path, monkeypatch):
+    """Diagrams stored for the revision (the rendering job's SVGs, without PNGs) get their PNGs from the stored
+    sources, without building the graphs again; a second export draws nothing."""
+    from tests.factories import make_complete_use_case
+    from usecases.analysis import services as analysis
+
+    use_case = make_complete_use_case(identifier="W-2", steps=3, actors=2)
+    analysis.usecase_diagrams_render(use_case_id=use_case.pk)  # the page's job: SVGs only
+    built, drawn = [], []
+    specs_get, graphviz_run = analysis.usecase_diagram_specs_get, analysis.graphviz_run
+    monkeypatch.setattr(analysis, "usecase_diagram_specs_get", lambda **kw: built.append(1) or specs_get(**kw))
+    monkeypatch.setattr(analysis, "graphviz_run", lambda **kw: drawn.append(kw["output_format"]) or graphviz_run(**kw))
+
+    def export() -> list:
+        output = tmp_path / "w-2.docx"
+        with output.open("wb") as handle:
+            usecases_export_docx_write(
+                user=None, use_cases=UseCase.objects.filter(pk=use_case.pk), output=handle, several=False, render=True
+            )
+        return _tables(_document(output.read_bytes()), "Diagram of use case")[0]._tbl.xpath(".//pic:pic")
+
+    pictures = export()
+    assert (built, drawn) == ([], ["png"] * len(pictures)) and len(pictures) >= 2
+    drawn.clear()
+    assert len(export()) == len(pictures)
+    assert (built, drawn) == ([], [])
+
+
 def test_a_download_uses_the_diagrams_drawn_and_says_which_are_not_yet():
     use_case = UseCaseFactory()
 
