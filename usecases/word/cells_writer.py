@@ -3,15 +3,17 @@ caption and label cells, and rich text (`ucmr.richtext`: paragraphs, breaks, lis
 paragraphs, runs, hyperlinks and nested tables. Used by the writer (`usecases.word.writer`)."""
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from docx.table import _Cell
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
 
@@ -61,11 +63,35 @@ def shade(cell: _Cell, fill: str) -> None:
     properties.append(shading)
 
 
+# The style ids of each document being written, by style type and name (`style_id`).
+_STYLE_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def style_id(part, name: str, style_type: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
+    """The id of the style `name` in the document of `part`, as python-docx's `style` setters find it, looked up once
+    per document: python-docx looks it up anew on each use, scanning every style of the document twice, which was
+    most of the time a document took to write."""
+    ids = _STYLE_IDS.setdefault(part, {})
+    if (style_type, name) not in ids:
+        ids[style_type, name] = part.get_style_id(part.document.styles[name], style_type)
+    return ids[style_type, name]
+
+
+def set_style(paragraph: Paragraph, name: str) -> None:
+    """`paragraph.style = name`, the id looked up once per document (`style_id`)."""
+    paragraph._p.style = style_id(paragraph.part, name)
+
+
+def set_table_style(table: Table, name: str) -> None:
+    """`table.style = name`, the id looked up once per document (`style_id`)."""
+    table._tbl.tblStyle_val = style_id(table.part, name, WD_STYLE_TYPE.TABLE)
+
+
 def label_cell(cell: _Cell, text: str, fill: str) -> None:
     """A caption or label cell: grey, in the template's `TableHeading` style."""
     shade(cell, fill)
     paragraph = cell.paragraphs[0]
-    paragraph.style = paragraph.part.document.styles[layout.LABEL_STYLE]
+    set_style(paragraph, layout.LABEL_STYLE)
     paragraph.text = xml_text(text)
     paragraph.paragraph_format.keep_with_next = True  # never a caption or header alone at the foot of a page
 
@@ -168,7 +194,8 @@ class RichText:
 
     def ensure(self, *, indent: int = 0, prefix: str = "") -> Paragraph:
         if self.paragraph is None:
-            self.paragraph = self.cell.add_paragraph(style=TABLE_TEXT_STYLE)
+            self.paragraph = self.cell.add_paragraph()
+            set_style(self.paragraph, TABLE_TEXT_STYLE)
         self.used = True
         if indent:
             self.paragraph.paragraph_format.left_indent = Mm(5 * indent)
@@ -257,11 +284,11 @@ class RichText:
         if not rows or not width:
             return
         table = self.cell.add_table(rows=len(rows), cols=width)
-        table.style = self.document.styles["Table Grid"]
+        set_table_style(table, "Table Grid")
         for row, tr in zip(table.rows, rows, strict=True):
             for cell, td in zip(row.cells, [c for c in tr if c.tag in ("td", "th")], strict=False):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+                set_style(paragraph, TABLE_TEXT_STYLE)
                 run = paragraph.add_run(xml_text(" ".join(td.text_content().split())))
                 run.bold = td.tag == "th" or None
         self.paragraph = None

@@ -10,7 +10,7 @@ from docx.text.paragraph import Paragraph
 from PIL import Image, UnidentifiedImageError
 
 from usecases.word import layout
-from usecases.word.cells_writer import TABLE_TEXT_STYLE, hyperlink, xml_text
+from usecases.word.cells_writer import TABLE_TEXT_STYLE, hyperlink, set_style, xml_text
 from usecases.word.page import PageSetup
 from usecases.word.pictures import Picture
 from usecases.word.table_writer import TableWriter
@@ -30,13 +30,14 @@ def write_diagrams(tables: TableWriter, drawings: list[tuple[doc.Drawing, str]],
         # A row each, kept whole: a picture that does not fit below the one before goes to the next page.
         cell = tables.add_row(table, unsplit=True)[0]
         paragraph = cell.paragraphs[0]
-        paragraph.style = tables.document.styles[TABLE_TEXT_STYLE]
+        set_style(paragraph, TABLE_TEXT_STYLE)
         picture = pictures.get(drawing.mrid)
         if picture is None and drawing.content:  # a document read from a file that embeds the image
             picture = Picture.of_image(drawing.content)
         if picture is not None and picture.data:
             _add_picture(tables.page, paragraph, picture.data)
-            paragraph = cell.add_paragraph(style=TABLE_TEXT_STYLE)
+            paragraph = cell.add_paragraph()
+            set_style(paragraph, TABLE_TEXT_STYLE)
         title = drawing.name or drawing.drawing_type
         label = f"{title} ({owner})" if owner and owner not in title else title
         paragraph.add_run(xml_text(label)).bold = True

@@ -12,7 +12,7 @@ from docx.table import Table, _Cell
 
 from usecases.template import WrittenColumn
 from usecases.word import layout
-from usecases.word.cells_writer import TABLE_TEXT_STYLE, Rich, RichText, label_cell, plain
+from usecases.word.cells_writer import TABLE_TEXT_STYLE, Rich, RichText, label_cell, plain, set_style, set_table_style
 from usecases.word.page import PageSetup
 
 # Relative column widths of the tables of fields (the template's tables are 100 % of the text width).
@@ -110,7 +110,7 @@ class TableWriter:
     def new_table(self, key: str, width: int, *, columns: tuple[WrittenColumn, ...] = ()) -> Table:
         """A table of `width` columns weighted as `columns` are (`WEIGHTS`), else as its key says (`COLUMN_WEIGHTS`)."""
         table = self.document.add_table(rows=0, cols=width)
-        table.style = self.document.styles["Table Grid"]
+        set_table_style(table, "Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         if columns:
@@ -157,7 +157,7 @@ class TableWriter:
 
     def value(self, cell: _Cell, value) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.style = self.document.styles[TABLE_TEXT_STYLE]
+        set_style(paragraph, TABLE_TEXT_STYLE)
         if isinstance(value, Rich):
             RichText(self.document, cell).write(value)
         else:
