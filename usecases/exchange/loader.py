@@ -37,7 +37,8 @@ import dataclasses
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.conf import settings
@@ -109,26 +110,29 @@ def repository_import(
     run = new_run(in_transaction=False)
     try:
         run.plan_all()
-        with transaction.atomic():
-            started = time.monotonic()
+        with _writes(run.report):
             if not run.still_current():
                 raise _PlanStale
             run.write_all()
-            run.report.write_seconds = time.monotonic() - started
-            if dry_run:
-                transaction.set_rollback(True)
     except (_PlanStale, PlanNeedsWrites, IntegrityError):
         # Someone changed a use case of the file (or removed an object the plan links to) in between, or the file
         # needs a new workspace: plan and write again, this time inside the transaction. All or nothing, as always.
         run = new_run(in_transaction=True)
-        with transaction.atomic():
-            started = time.monotonic()
+        with _writes(run.report):
             run.plan_all()
             run.write_all()
-            run.report.write_seconds = time.monotonic() - started
-            if dry_run:
-                transaction.set_rollback(True)
     return _finished(run.report)
+
+
+@contextmanager
+def _writes(report: ImportReport) -> Iterator[None]:
+    """The import's one transaction, its time in `report.write_seconds`, rolled back when the report is a dry run's."""
+    with transaction.atomic():
+        started = time.monotonic()
+        yield
+        report.write_seconds = time.monotonic() - started
+        if report.dry_run:
+            transaction.set_rollback(True)
 
 
 class _PlanStale(Exception):
@@ -209,8 +213,7 @@ def repository_import_streamed(
             **across,
         )
 
-    with transaction.atomic():
-        started = time.monotonic()
+    with _writes(report):
         libraries = runner(dataclasses.replace(head, use_cases=[]), 10, 20, "Libraries")
         libraries.run()
         known = _library_targets(libraries.resolver)
@@ -219,9 +222,6 @@ def repository_import_streamed(
         left = [stub for stub in head.use_cases if stub.is_stub and stub.mrid not in written and stub.mrid not in full]
         if left:
             runner(doc.Repository(use_cases=left), 95, 98, "Related use cases").run()
-        report.write_seconds = time.monotonic() - started
-        if dry_run:
-            transaction.set_rollback(True)
     report.counts.pop(FORWARD, None)
     return _finished(report)
 
