@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.views.generic import DetailView
@@ -46,6 +47,28 @@ def detail_context(obj: models.Model, *, user) -> dict[str, Any]:
         if part.context:
             context.update(part.context(user, obj))
     return context
+
+
+class KeysFirstPaginator(Paginator):
+    """Pages of a filtered, ordered queryset read in two queries: the primary keys of the page's rows, from a query of
+    the order's columns alone (an index of that order answers it by reading about a page of entries, where a plain
+    slice sorts every row found, with all its columns, joins and per-row subqueries, before taking 25); then those
+    rows by their keys from `rows`, the queryset before the filters (so that they are not matched again), shaped as the
+    page shows them, put back in the order of the keys."""
+
+    def __init__(self, object_list, per_page, *, rows: models.QuerySet, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = self.rows.in_bulk(keys)
+        return self._get_page([found[key] for key in keys if key in found], number, self)
 
 
 class SelectorListView(ObjectPermissionMixin, FilterView):

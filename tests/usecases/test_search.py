@@ -330,6 +330,22 @@ def test_the_list_and_the_api_sort_by_each_column(reader, repository_reader, sor
     assert [row["name"] for row in api.get("/api/use-cases/", {"sort": sort}).json()["results"]] == expected
 
 
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "name"}, {"sort": "-status"}, {"sort": "-changed"}, {"q": "demand"}, {"q": "demand", "sort": "id"}],
+)
+def test_the_pages_of_the_list_follow_its_order_without_a_gap_or_a_repeat(reader, settings, sortable, params):
+    UseCaseFactory(name="Demand forecast", identifier="D-1")
+    with_step("Another case", name="Forecast the demand")
+    whole = names(reader.get(URL, params))
+    settings.UCMR_PAGE_SIZE = 2
+
+    pages = reader.get(URL, params).context["paginator"].num_pages
+    paged = [name for page in range(1, pages + 1) for name in names(reader.get(URL, {**params, "page": page}))]
+
+    assert paged == whole and len(whole) == (2 if "q" in params else 5)
+
+
 def test_column_headers_sort_and_turn_round_and_the_last_change_is_shown(reader, sortable):
     text = reader.get(URL, {"sort": "name", "page": "1"}).content.decode()
 

@@ -9,7 +9,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.views.generic import DetailView
 
-from ucmr.pages import SelectorDetailView, SelectorListView
+from ucmr.pages import KeysFirstPaginator, SelectorDetailView, SelectorListView
 from ucmr.permissions import CHANGE, COMMENT, PUBLISH, REVIEW, SHARE, ObjectPermissionMixin, allowed_actions, require
 from usecases.analysis.diagrams import PollSchedule, usecase_generated_get
 from usecases.authoring.locate import findings_with_editors
@@ -31,8 +31,8 @@ class UseCaseListView(SelectorListView):
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
 
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = KeysFirstPaginator(queryset, per_page, rows=self.filterset.queryset, **kwargs)
         if self.filterset.total is not None:
             paginator.count = self.filterset.total
         return paginator
