@@ -37,6 +37,12 @@ class Facet:
     label: str
     values: list[FacetValue]
 
+    @cached_property
+    def selected(self) -> list[FacetValue]:
+        """The values chosen: the page shows them as active filters without going through all the values (an actor
+        facet has hundreds)."""
+        return [value for value in self.values if value.selected]
+
 
 @dataclass
 class ActorGroups:

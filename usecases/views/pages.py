@@ -6,6 +6,7 @@ import secrets
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView
 
@@ -23,6 +24,7 @@ from usecases.workflow import review_comparison_get, status_change_list, usecase
 
 STATUS_CHANGES_SHOWN = 3
 PRINT_ROWS_PER_CHUNK = 100  # step rows the print page renders and sends at a time
+PK_PLACEHOLDER = 918273645546372819  # stands for a use case's pk in a URL reversed once (digits no path holds)
 
 
 class UseCaseListView(SelectorListView):
@@ -43,10 +45,14 @@ class UseCaseListView(SelectorListView):
             facets=self.filterset.facets(), sort_columns=self.filterset.sort_columns(), **kwargs
         )
         text = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
-        if text:
-            matches = usecase_search_matches([use_case.pk for use_case in context["object_list"]], text)
-            for use_case in context["object_list"]:
-                use_case.search_match = matches.get(use_case.pk)
+        rows = context["object_list"]
+        matches = usecase_search_matches([use_case.pk for use_case in rows], text) if text else {}
+        # The rows' links from one URL reversed for the page, not two per row.
+        url = reverse("usecases:usecase_detail", kwargs={"pk": PK_PLACEHOLDER})
+        head, _, tail = url.rpartition(str(PK_PLACEHOLDER))
+        for use_case in rows:
+            use_case.search_match = matches.get(use_case.pk)  # None too: a missing one costs the template a dir()
+            use_case.detail_url = f"{head}{use_case.pk}{tail}"
         return context
 
 
