@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, QuerySet, UniqueConstraint, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, UniqueConstraint, Value, When
 
 from ucmr.permissions import visible_to
 from usecases.models import UseCase
+from usecases.querysets import PLACEHOLDER_LOOKUP
 
 
 @dataclass
@@ -104,14 +105,15 @@ def usecase_facet_counts(
 
     The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
     filters (which would count only the placements or roles that matched them, not the use cases)."""
-    use_cases = visible_to(user, UseCase.objects.listed())
+    listed = UseCase.objects.listed()
+    use_cases = visible_to(user, listed)
     if narrow is not None:
         use_cases = narrow(use_cases)
     if not groups and not _crosses_many(field):
         # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
         counted = use_cases.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
         return {str(value): count for value, count in counted if value is not None}
-    rows, counted_field = _facet_rows(field, use_cases)
+    rows, counted_field = _facet_rows(field, use_cases, every_listed=use_cases is listed)
     field = field if rows.model is UseCase else field.split("__", 1)[1]
     if groups:
         heads: dict[str, list[str]] = defaultdict(list)
@@ -161,14 +163,22 @@ def usecase_value_counts(
     return {name: dict(values) for name, values in counts.items()}, total
 
 
-def _facet_rows(field: str, use_cases: QuerySet[UseCase]) -> tuple[QuerySet, str]:
+def _facet_rows(field: str, use_cases: QuerySet[UseCase], *, every_listed: bool = False) -> tuple[QuerySet, str]:
     """The rows a facet of `field` groups, and the field that names their use case: the rows of the relation the path
     starts with (actor roles, placements) whose use case is one of `use_cases`, when the rest of the path crosses
-    no other relation to many (one join fewer than grouping the use cases joined with them); else the use cases."""
+    no other relation to many (one join fewer than grouping the use cases joined with them); else the use cases.
+    `every_listed`: `use_cases` are all the use cases proper (the user sees every one, no filter is active: the list
+    as it opens), so the rows need only belong to a use case (placements of actors and information objects do not)
+    that is no placeholder, which its partial index answers without reading the use cases (half the time of matching
+    them against every use case, at 10,000)."""
     first, _, rest = field.partition("__")
     relation = UseCase._meta.get_field(first)
     if relation.one_to_many and rest and not _crosses_many(rest, model=relation.related_model):
         owner = relation.field.name
-        related = relation.related_model._base_manager.filter(**{f"{owner}__in": use_cases.order_by().values("pk")})
+        related = relation.related_model._base_manager
+        if every_listed:
+            placeholder = UseCase.objects.filter(pk=OuterRef(owner), **PLACEHOLDER_LOOKUP)
+            return related.filter(~Exists(placeholder), **{f"{owner}__isnull": False}).order_by(), owner
+        related = related.filter(**{f"{owner}__in": use_cases.order_by().values("pk")})
         return related.order_by(), owner
     return UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by(), "pk"

@@ -22,6 +22,7 @@ from tests.factories import (
     WorkspaceFactory,
     member_of,
 )
+from usecases.exchange.records import BOOKKEEPING
 from usecases.models import UseCase
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,28 @@ def test_counts_leave_out_use_cases_the_user_may_not_see(client):
     assert counts(response, "sgam_domain") == {}
     assert sum(counts(response, "workspace").values()) == 2
     assert "SECRET-NATURE" not in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "draft"}], ids=["every use case", "filtered"])
+def test_counts_leave_out_the_placeholders_of_related_use_cases(reader, catalogue, params):
+    """A use case a file names only as the target of a relation is no use case: none of its actors or placements
+    count, whether the list shows every use case or is filtered; nor do the placements of actors."""
+    placeholder = UseCaseFactory(name="Named by a file", status="draft", extra={BOOKKEEPING: {"placeholder": True}})
+    ActorRoleFactory(use_case=placeholder, actor=Actor.objects.get(name="DSO"))
+    SgamPlacementFactory(use_case=placeholder, domain=domain("der"), zone=zone("field"))
+    NistPlacementFactory(use_case=placeholder, nist_domain=NistDomain.objects.get(code="distribution"))
+    # Placed, but no use case: an actor of the library.
+    SgamPlacementFactory(actor=Actor.objects.get(name="DSO"), domain=domain("transmission"), zone=zone("process"))
+    NistPlacementFactory(actor=Actor.objects.get(name="DSO"), nist_domain=NistDomain.objects.get(code="markets"))
+
+    response = reader.get(URL, params)
+
+    assert "Named by a file" not in row_names(response)
+    assert counts(response, "actor") == ({"DSO": 2, "Aggregator": 2} if not params else {"DSO": 1})
+    assert counts(response, "sgam_domain") == (
+        {"DER": 2, "Distribution": 2} if not params else {"DER": 1, "Distribution": 1}
+    )
+    assert counts(response, "nist_domain") == {}
 
 
 def test_the_page_offers_each_value_as_a_link_and_the_chosen_ones_as_removable_chips(reader, catalogue):
