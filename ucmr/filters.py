@@ -1,12 +1,29 @@
-"""The FilterSet of the repository-wide audit trail."""
+"""The FilterSet of the repository-wide audit trail, and the text search the libraries' FilterSets share."""
+
+import operator
+from functools import reduce
 
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from ucmr.models import ChangeLogEntry
 
 LOGGED_APPS = ("actors", "requirements", "usecases", "sgam", "guardian")
+
+
+class TextFilterSet(django_filters.FilterSet):
+    """A FilterSet whose `q` keeps the rows that hold its text (ignoring case) in one of their `text_fields`."""
+
+    q = django_filters.CharFilter(method="filter_text", label="Text")
+    text_fields: tuple[str, ...] = ()
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            reduce(operator.or_, (Q(**{f"{field}__icontains": value}) for field in self.text_fields))
+        )
 
 
 class ChangeLogEntryFilterSet(django_filters.FilterSet):

@@ -9,11 +9,11 @@ from functools import cache, cached_property, partial
 from urllib.parse import urlencode
 
 import django_filters
-from django.db.models import Q
 from django.http import QueryDict
 
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
+from ucmr.filters import TextFilterSet
 from usecases.facets import Facet, FacetValue, actor_groups, usecase_facet_counts, usecase_value_counts
 from usecases.models import ActorRole, CommonTerm, InformationObject, UseCase
 from usecases.search import search_index_catch_up, usecase_search, usecase_search_filter
@@ -242,31 +242,18 @@ def _toggled(query: list[tuple[str, list[str]]], name: str, value: str) -> str:
     return urlencode(pairs)
 
 
-class InformationObjectFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="Text")
+class InformationObjectFilterSet(TextFilterSet):
+    text_fields = ("identifier", "name", "description", "standards")
     data_class = django_filters.ChoiceFilter(choices=InformationObject.DataClass.choices, empty_label="Any")
 
     class Meta:
         model = InformationObject
         fields = []
 
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(
-            Q(identifier__icontains=value)
-            | Q(name__icontains=value)
-            | Q(description__icontains=value)
-            | Q(standards__icontains=value)
-        )
 
-
-class CommonTermFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_text", label="Text")
+class CommonTermFilterSet(TextFilterSet):
+    text_fields = ("term", "definition")
 
     class Meta:
         model = CommonTerm
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(term__icontains=value) | Q(definition__icontains=value))
