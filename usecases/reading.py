@@ -65,6 +65,12 @@ class ActorGroup:
     grouping: ActorGrouping | None
     roles: list[ActorRole]
 
+    @property
+    def rows(self) -> list[tuple[ActorRole, dict[int, str]]]:
+        """Its actors as rows of the template's actors table (usecases.template)."""
+        grouping_names = {self.grouping.pk: self.grouping.name} if self.grouping else {}
+        return [(role, grouping_names) for role in self.roles]
+
 
 @dataclass
 class RelationRow:
@@ -88,6 +94,11 @@ class RequirementGroup:
 
     category: RequirementCategory | None
     requirements: list[Requirement]
+
+    @property
+    def rows(self) -> list[tuple["RequirementGroup", Requirement]]:
+        """Its requirements as rows of the template's requirements table (usecases.template)."""
+        return [(self, requirement) for requirement in self.requirements]
 
 
 @dataclass

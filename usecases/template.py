@@ -66,11 +66,20 @@ class Column:
     """A column of a table: its label, its cell in the versions' document (`value`, from the table's row), and
     `name`, the row's field it shows (or the editor's own name for a value it computes, as an actor's type). The
     table editors and the admin show and edit the columns that have a name, in this order, under this label; a
-    column without one (a scenario's conditions, edited in tables of their own) is the page's and the versions'."""
+    column without one (a scenario's conditions, edited in tables of their own) is the page's and the versions'.
+
+    The use case page and the print page show every column, in this order, under this label: the cell is `value`,
+    escaped, unless `cell` names a template of its own (`templates/usecases/cells/<cell>.html`, given `row`, that
+    renders the `<td>` with its links and markup). `heads_group`: the pages show the rows in groups headed by this
+    column's value (3.1's grouping, 6's category), so the column stands in the group's head row, not in each row.
+    `head_class`: the CSS classes of its header cell on the pages (a width)."""
 
     label: str
     value: Callable[[Any], Any]
     name: str = ""
+    cell: str = ""
+    heads_group: bool = False
+    head_class: str = ""
 
     @property
     def ref(self) -> str:
@@ -84,7 +93,11 @@ class Table:
 
     `repeat` makes it one table per item (the steps table per scenario): it gives the items, and `rows`, `key_of`
     and `title_of` then take the item. `references` names, per row, another use case the row refers to (to hide its
-    name from readers who may not see it)."""
+    name from readers who may not see it).
+
+    On the pages, a row's `<tr>` is anchored `<anchor>-<pk>` of its model row (`item`), `anchor` by default the
+    model's name ("kpi-12"), what links, comments and the editors find it by. `group_columns` are the cells of the
+    head of each group of rows, read from the group (3.1's grouping, 6's category)."""
 
     key: str
     title: str
@@ -95,10 +108,18 @@ class Table:
     key_of: Callable[[Any], str] | None = None
     title_of: Callable[[Any], str] | None = None
     references: Callable[[Any], Any] | None = None
+    item: Callable[[Any], Any] = lambda row: row
+    anchor: str = ""
+    group_columns: tuple[Column, ...] = ()
 
     @property
     def labels(self) -> list[str]:
         return [column.label for column in self.columns]
+
+    @property
+    def page_columns(self) -> tuple[Column, ...]:
+        """The columns of the pages' table: all but the one its groups are headed by."""
+        return tuple(column for column in self.columns if not column.heads_group)
 
 
 @dataclass(frozen=True)
@@ -128,19 +149,29 @@ CONDITION_COLUMNS = (
 )
 
 STEP_COLUMNS = (
-    Column("Step No.", lambda node: node.number, "number"),
-    Column("Event", lambda node: node.step.event, "event"),
-    Column("Name of process/activity", lambda node: node.step.name, "name"),
-    Column("Description of process/activity", lambda node: node.step.description, "description"),
+    Column("Step No.", lambda node: node.number, "number", cell="step_number"),
+    Column("Event", lambda node: node.step.event, "event", cell="rich_text"),
+    Column("Name of process/activity", lambda node: node.step.name, "name", cell="step_name"),
+    Column("Description of process/activity", lambda node: node.step.description, "description", cell="rich_text"),
     Column("Service", lambda node: node.step.service, "service"),
-    Column("Information producer (actor)", lambda node: names(node.step.producers.all()), "producers"),
-    Column("Information receiver (actor)", lambda node: names(node.step.receivers.all()), "receivers"),
+    Column(
+        "Information producer (actor)", lambda node: names(node.step.producers.all()), "producers", cell="producers"
+    ),
+    Column(
+        "Information receiver (actor)", lambda node: names(node.step.receivers.all()), "receivers", cell="receivers"
+    ),
     Column(
         "Information exchanged (IDs)",
         lambda node: short_ids(node.step.information_objects.all()),
         "information_objects",
+        cell="step_information",
     ),
-    Column("Requirement, R-IDs", lambda node: short_ids(node.step.requirements.all()), "requirements"),
+    Column(
+        "Requirement, R-IDs",
+        lambda node: short_ids(node.step.requirements.all()),
+        "requirements",
+        cell="step_requirements",
+    ),
 )
 
 # The template's parts whose heading stands above sections of their own (sections 2, 5, 6, 7 and 8 are parts and
@@ -172,9 +203,9 @@ SECTIONS: tuple[Section, ...] = (
                 "Versions",
                 (
                     Column("Version No.", lambda version: version.number, "number"),
-                    Column("Date", _version_date, "date"),
+                    Column("Date", _version_date, "date", cell="nowrap"),
                     Column("Name of author(s)", lambda version: version.authors, "authors"),
-                    Column("Changes", lambda version: version.changes, "changes"),
+                    Column("Changes", lambda version: version.changes, "changes", cell="rich_text"),
                     Column("Approval status", lambda version: version.approval_status, "approval_status"),
                 ),
                 rows=lambda source: source.use_case.versions.all(),
@@ -225,11 +256,12 @@ SECTIONS: tuple[Section, ...] = (
                 (
                     Column("ID", lambda kpi: kpi.identifier, "identifier"),
                     Column("Name", lambda kpi: kpi.name, "name"),
-                    Column("Description", lambda kpi: kpi.description, "description"),
+                    Column("Description", lambda kpi: kpi.description, "description", cell="rich_text"),
                     Column(
                         "Reference to mentioned use case objectives",
                         lambda kpi: names(kpi.objectives.all()),
                         "objectives",
+                        cell="kpi_objectives",
                     ),
                 ),
                 rows=lambda source: source.use_case.kpis.all(),
@@ -278,7 +310,7 @@ SECTIONS: tuple[Section, ...] = (
             Table(
                 "remarks",
                 "Remarks",
-                (Column("Remark", lambda remark: remark.text, "text"),),
+                (Column("Remark", lambda remark: remark.text, "text", cell="rich_text"),),
                 rows=lambda source: source.use_case.remarks.all(),
             ),
         ),
@@ -294,11 +326,12 @@ SECTIONS: tuple[Section, ...] = (
                     Column("Name", lambda row: row.drawing.name, "name"),
                     Column("Diagram type", lambda row: row.drawing.get_drawing_type_display(), "drawing_type"),
                     Column("Refers to", lambda row: row.refers_to or "Use case", "scenario"),
-                    Column("URI", lambda row: row.drawing.uri, "uri"),
-                    Column("Image file", _drawing_image, "image"),
+                    Column("URI", lambda row: row.drawing.uri, "uri", cell="drawing_uri"),
+                    Column("Image file", _drawing_image, "image", cell="drawing_image"),
                 ),
                 rows=lambda source: source.document.drawings,
                 row_key=lambda row: row.drawing.mrid,
+                item=lambda row: row.drawing,
             ),
         ),
     ),
@@ -320,14 +353,28 @@ SECTIONS: tuple[Section, ...] = (
                 "actors",
                 "Actors",
                 (
-                    Column("Actor name", lambda row: row[0].actor.name, "actor"),
+                    Column("Actor name", lambda row: row[0].actor.name, "actor", cell="actor_name"),
                     Column("Actor type", lambda row: row[0].actor.get_type_display(), "actor_type"),
-                    Column("Actor description", lambda row: row[0].actor.description),
-                    Column("Grouping", lambda row: row[1].get(row[0].grouping_id, ""), "grouping"),
-                    Column("Further information", lambda row: row[0].further_information, "further_information"),
+                    Column("Actor description", lambda row: row[0].actor.description, cell="rich_text"),
+                    Column("Grouping", lambda row: row[1].get(row[0].grouping_id, ""), "grouping", heads_group=True),
+                    Column(
+                        "Further information specific to this use case",
+                        lambda row: row[0].further_information,
+                        "further_information",
+                        cell="rich_text",
+                    ),
                 ),
                 rows=lambda source: ((role, source.grouping_names) for role in source.use_case.actor_roles.all()),
                 row_key=lambda row: row[0].mrid,
+                item=lambda row: row[0],
+                group_columns=(
+                    Column("Grouping", lambda group: group.grouping.name if group.grouping else "", cell="grouping"),
+                    Column(
+                        "Group description",
+                        lambda group: group.grouping.description if group.grouping else "",
+                        cell="grouping_description",
+                    ),
+                ),
             ),
         ),
     ),
@@ -341,11 +388,11 @@ SECTIONS: tuple[Section, ...] = (
                 (
                     Column("No.", lambda reference: reference.number, "number"),
                     Column("Reference type", lambda reference: reference.reference_type, "reference_type"),
-                    Column("Reference", lambda reference: reference.name, "name"),
+                    Column("Reference", lambda reference: reference.name, "name", cell="reference_name"),
                     Column("Status", lambda reference: reference.status, "status"),
-                    Column("Impact on use case", lambda reference: reference.impact, "impact"),
+                    Column("Impact on use case", lambda reference: reference.impact, "impact", cell="rich_text"),
                     Column("Originator", lambda reference: reference.originator, "originator"),
-                    Column("Link", lambda reference: reference.link, "link"),
+                    Column("Link", lambda reference: reference.link, "link", cell="reference_link"),
                 ),
                 rows=lambda source: source.use_case.references.all(),
             ),
@@ -360,20 +407,40 @@ SECTIONS: tuple[Section, ...] = (
                 "Scenarios",
                 (
                     Column("No.", lambda section: section.scenario.number, "number"),
-                    Column("Scenario name", lambda section: section.scenario.name, "name"),
-                    Column("Scenario description", lambda section: section.scenario.description, "description"),
+                    Column("Scenario name", lambda section: section.scenario.name, "name", cell="scenario_name"),
                     Column(
-                        "Primary actor", lambda section: names(section.scenario.primary_actors.all()), "primary_actors"
+                        "Scenario description",
+                        lambda section: section.scenario.description,
+                        "description",
+                        cell="rich_text",
                     ),
-                    Column("Triggering event", lambda section: conditions_text(section.triggering_events)),
-                    Column("Pre-condition", lambda section: conditions_text(section.preconditions)),
-                    Column("Post-condition", lambda section: conditions_text(section.postconditions)),
                     Column(
-                        "Requirements", lambda section: short_ids(section.scenario.requirements.all()), "requirements"
+                        "Primary actor",
+                        lambda section: names(section.scenario.primary_actors.all()),
+                        "primary_actors",
+                        cell="scenario_actors",
+                    ),
+                    Column(
+                        "Triggering event",
+                        lambda section: conditions_text(section.triggering_events),
+                        cell="triggering_events",
+                    ),
+                    Column(
+                        "Pre-condition", lambda section: conditions_text(section.preconditions), cell="preconditions"
+                    ),
+                    Column(
+                        "Post-condition", lambda section: conditions_text(section.postconditions), cell="postconditions"
+                    ),
+                    Column(
+                        "Requirements",
+                        lambda section: short_ids(section.scenario.requirements.all()),
+                        "requirements",
+                        cell="scenario_requirements",
                     ),
                 ),
                 rows=lambda source: source.document.scenarios,
                 row_key=lambda section: section.scenario.mrid,
+                item=lambda section: section.scenario,
             ),
         ),
     ),
@@ -401,10 +468,22 @@ SECTIONS: tuple[Section, ...] = (
                 "information",
                 "Information exchanged",
                 (
-                    Column("Information exchanged, ID", lambda item: item.identifier, "identifier"),
+                    Column(
+                        "Information exchanged, ID", lambda item: item.identifier, "identifier", cell="information_id"
+                    ),
                     Column("Name of information", lambda item: item.name, "name"),
-                    Column("Description", lambda item: item.description, "description"),
-                    Column("Requirement, R-IDs", lambda item: short_ids(item.requirements.all()), "requirements"),
+                    Column(
+                        "Description of information exchanged",
+                        lambda item: item.description,
+                        "description",
+                        cell="rich_text",
+                    ),
+                    Column(
+                        "Requirement, R-IDs",
+                        lambda item: short_ids(item.requirements.all()),
+                        "requirements",
+                        cell="information_requirements",
+                    ),
                 ),
                 rows=lambda source: source.document.information_objects,
             ),
@@ -418,13 +497,29 @@ SECTIONS: tuple[Section, ...] = (
                 "requirements",
                 "Requirements",
                 (
-                    Column("Category", lambda row: str(row[0].category) if row[0].category else ""),
-                    Column("Requirement R-ID", lambda row: row[1].identifier),
+                    Column("Category", lambda row: str(row[0].category) if row[0].category else "", heads_group=True),
+                    Column("Requirement R-ID", lambda row: row[1].identifier, cell="requirement_id"),
                     Column("Requirement name", lambda row: row[1].name),
-                    Column("Requirement description", lambda row: row[1].description),
+                    Column("Requirement description", lambda row: row[1].description, cell="rich_text"),
                 ),
                 rows=_requirement_rows,
                 row_key=lambda row: row[1].mrid,
+                item=lambda row: row[1],
+                group_columns=(
+                    Column(
+                        "Category ID",
+                        lambda group: group.category.identifier if group.category else "",
+                        cell="category_id",
+                    ),
+                    Column(
+                        "Category name for requirements", lambda group: group.category.name if group.category else ""
+                    ),
+                    Column(
+                        "Category description",
+                        lambda group: group.category.description if group.category else "",
+                        cell="rich_text",
+                    ),
+                ),
             ),
         ),
     ),
@@ -436,10 +531,11 @@ SECTIONS: tuple[Section, ...] = (
                 "terms",
                 "Terms",
                 (
-                    Column("Term", lambda term: term.term, "term"),
-                    Column("Definition", lambda term: term.definition, "definition"),
+                    Column("Term", lambda term: term.term, "term", cell="term", head_class="w-25"),
+                    Column("Definition", lambda term: term.definition, "definition", cell="rich_text"),
                 ),
                 rows=lambda source: source.use_case.common_terms.all(),
+                anchor="term",
             ),
         ),
     ),
@@ -452,7 +548,7 @@ SECTIONS: tuple[Section, ...] = (
                 "Custom information",
                 (
                     Column("Key", lambda item: item.key, "key"),
-                    Column("Value", lambda item: item.value, "value"),
+                    Column("Value", lambda item: item.value, "value", cell="lines"),
                     Column("Refers to section", lambda item: item.refers_to_section, "refers_to_section"),
                 ),
                 rows=lambda source: source.use_case.custom_information.all(),

@@ -72,7 +72,7 @@ def _described(monkeypatch, key: str, columns: tuple[Column, ...]) -> None:
 
 
 @pytest.mark.django_db
-def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_editor_the_admin_and_the_versions(
+def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_pages_the_editor_the_admin_and_the_versions(
     client, monkeypatch
 ):
     """3.2 References described otherwise: the link first, the reference renamed "Cited document", its description
@@ -102,10 +102,24 @@ def test_a_column_renamed_added_and_moved_in_the_template_shows_in_the_editor_th
     assert table["columns"] == labels
     assert table["rows"][0]["cells"][:5] == [reference.link, reference.number, "", reference.name, "Mappings."]
 
-    # The table editor: its header, its cells, and the labels of its row form.
+    # The use case page and the print page: the table's header and its cells, in the template's columns.
     client.force_login(member_of(workspace, "author"))
     page = response_text(client.get(use_case.get_absolute_url()))
-    assert '<th scope="col">Cited document</th>' in page  # the page takes the labels; its columns are its own
+    assert '<th scope="col">Cited document</th>' in page
+    printed = response_text(client.get(reverse("usecases:usecase_print", kwargs={"pk": use_case.pk})))
+    for shown in (page, printed):
+        references = re.search(r'<div id="table-references">(.*?)</table>', shown, re.S).group(1)
+        assert re.findall(r'<th scope="col">([^<]*)</th>', references) == labels
+        row = re.search(rf'<tr id="reference-{reference.pk}">(.*?)</tr>', references, re.S).group(1)
+        cells = [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        assert len(cells) == len(labels)
+        assert cells[:3] == [reference.link, reference.number, ""]
+        assert cells[3].startswith(reference.name)  # the reference, its description below it as before
+        assert cells[4:] == ["Mappings.", "", "", ""]
+
+    # The table editor: its header, its cells, and the labels of its row form.
     editor_url = reverse("usecases:row_list", kwargs={"pk": use_case.pk, "table": "references"})
     editor = unescape(client.get(editor_url, HTTP_HX_REQUEST="true").content.decode())
     assert re.findall(r'<th scope="col">([^<]*)</th>', editor) == [*labels, "Actions"]

@@ -1,8 +1,15 @@
-"""The IEC 62559-2 template's headings and labels on pages, from its one description (usecases.template)."""
+"""The IEC 62559-2 template's headings, labels and tables on pages, from its one description (usecases.template).
+
+The pages' tables (templates/usecases/includes/template_*.html) loop over a table's columns: a header cell per
+column, and per row a cell per column, the column's value escaped or its own cell template
+(templates/usecases/cells/) where it shows links or markup."""
+
+from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
-from usecases.template import field_labels, heading, table
+from usecases.template import Column, Table, field_labels, heading, table
 
 register = template.Library()
 
@@ -23,3 +30,43 @@ def column_label(key: str, name: str) -> str:
 def field_label(name: str) -> str:
     """{% field_label "scope" %} -> "Scope": the label the template gives the use case's field `name`."""
     return field_labels()[name]
+
+
+@register.simple_tag
+def template_table(key: str) -> Table:
+    """{% template_table "kpis" as table %}: the template's table `key`, as described now."""
+    return table(key)
+
+
+@register.simple_tag
+def row_anchor(described: Table, row: Any) -> str:
+    """The id of a row's `<tr>` on the pages: "kpi-12", what links, comments and the editors find the row by."""
+    item = described.item(row)
+    return f"{described.anchor or item._meta.model_name}-{item.pk}"
+
+
+@register.simple_tag
+def group_span(described: Table) -> int:
+    """How many of the table's columns the last cell of a group's head spans, so the head is as wide as the rows."""
+    return max(1, len(described.page_columns) - len(described.group_columns) + 1)
+
+
+@register.filter
+def value_of(column: Column, row: Any) -> str:
+    """{{ column|value_of:row }}: the column's value of `row` as text."""
+    value = column.value(row)
+    return "" if value is None else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def table_cell(context, column: Column, row: Any, colspan: int = 0) -> str:
+    """The `<td>` of `row` in `column`: its value, escaped, or the column's cell template given `row` (and `colspan`,
+    the columns the cell spans, in a group's head)."""
+    if not column.cell:
+        span = format_html(' colspan="{}"', colspan) if colspan > 1 else ""
+        return format_html("<td{}>{}</td>", span, value_of(column, row))
+    cells = context.render_context.dicts[0].setdefault("template_cells", {})
+    if column.cell not in cells:
+        cells[column.cell] = context.template.engine.get_template(f"usecases/cells/{column.cell}.html")
+    with context.push(row=row, column=column, colspan=colspan if colspan > 1 else 0):
+        return cells[column.cell].render(context)

@@ -12,6 +12,7 @@ from django.views.generic import DetailView
 
 from ucmr.pages import KeysFirstPaginator, SelectorDetailView, SelectorListView
 from ucmr.permissions import CHANGE, COMMENT, PUBLISH, REVIEW, SHARE, ObjectPermissionMixin, allowed_actions, require
+from usecases import template
 from usecases.analysis.diagrams import PollSchedule, usecase_generated_get
 from usecases.authoring.locate import findings_with_editors
 from usecases.comments import comment_summary_get
@@ -130,7 +131,7 @@ class UseCasePrintView(SelectorDetailView):
             for start in range(0, len(steps), PRINT_ROWS_PER_CHUNK):
                 yield rows_template.render({"steps": steps[start : start + PRINT_ROWS_PER_CHUNK], "printing": True})
             if not steps:
-                yield none_template.render({"columns": 9})
+                yield none_template.render({"columns": len(template.table("steps").page_columns)})
 
 
 class DrawingImageView(ObjectPermissionMixin, DetailView):
