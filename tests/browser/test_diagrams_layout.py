@@ -230,3 +230,17 @@ def test_the_viewer_shows_every_diagram_of_the_demo_and_a_real_file_full_size(pa
     expect(viewer.locator(".diagram-viewer-zoom")).not_to_have_text(f"{round(zoomed['scale'] * 100)}%")
     viewer.get_by_role("button", name="Close the viewer").click()
     expect(viewer).not_to_be_visible()
+
+
+def test_the_use_case_list_of_the_demo_fits_1280_px_with_its_last_column_clear_of_the_edge(page, curator):
+    demo_load(user=None)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "curator", PASSWORD)
+    page.goto("/use-cases/")
+
+    assert page.evaluate(SIDEWAYS) <= 0
+    assert _overflowing_tables(page) == []
+    last_changed = page.get_by_role("link", name="Last changed").bounding_box()
+    search = page.get_by_role("button", name="Search", exact=True).bounding_box()
+    # the header ends inside the list's column, as the search box does, not at the page's edge
+    assert last_changed["x"] + last_changed["width"] <= search["x"] + search["width"] - 4
