@@ -2,15 +2,17 @@
 and its tables, each table's columns a label and how to read the cell from a row. A new column is one more
 `Column` here.
 
-What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it; the table
-editors (usecases.authoring) and the admin (usecases.admin) take their columns, labels and order from it (a
-column's `name` is the field they edit); the pages' headings are its titles (`{% section_heading %}`). The Word and
-Excel writers (usecases.word.writer, usecases.excel.values) take the columns of the tables they write an object a
-row (Word) or a column (Excel) of from it (`written_columns`): each keeps only how its office template spells a
-column (the header its layout, usecases.word.layout or usecases.excel.layout, gives the column's field, as real
-files have it) and, where the office format renders a cell otherwise, the cell; a column added here shows in both
-exports under its label. Word follows the order and leaves out a column left out here; the BRIDGE sheet keeps its
-rows where its layout places them and adds a row after a block's rows for a column it has none for.
+What reads it: the frozen versions' document (usecases.versions.document) builds its JSON from it; the table editors
+(usecases.authoring) and the admin (usecases.admin) take their columns, labels and order from it (a column's `name`
+is the field they edit); the pages' headings are its titles (`{% section_heading %}`), and the use case page and the
+print page draw its tables, header and cells, column by column (templates/usecases/includes/template_table.html,
+usecases.templatetags.template_tags). The Word and Excel writers (usecases.word.writer, usecases.excel.values) take
+the columns of the tables they write an object a row (Word) or a column (Excel) of from it (`written_columns`): each
+keeps only how its office template spells a column (the header its layout, usecases.word.layout or
+usecases.excel.layout, gives the column's field, as real files have it) and, where the office format renders a cell
+otherwise, the cell; a column added here shows in both exports under its label. Word follows the order and leaves
+out a column left out here; the BRIDGE sheet keeps its rows where its layout places them and adds a row after a
+block's rows for a column it has none for.
 
 A value is read from a `Source`: the use case, with its prefetched rows (`UseCase.objects.with_document()`), and
 the page's assembled document (`usecases.selectors.usecase_document`), whose step trees, conditions, drawings and
