@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from usecases.template import Column, Table, field_labels, heading, table
 
@@ -56,6 +57,13 @@ def value_of(column: Column, row: Any) -> str:
     """{{ column|value_of:row }}: the column's value of `row` as text."""
     value = column.value(row)
     return "" if value is None else str(value)
+
+
+@register.simple_tag(takes_context=True)
+def row_cells(context, described: Table, row: Any) -> SafeString:
+    """The `<td>`s of `row`, a cell per column of the table on the pages, in order (one tag for the row: a step table
+    has hundreds of rows)."""
+    return mark_safe("".join(table_cell(context, column, row) for column in described.page_columns))  # noqa: S308 - each cell is escaped or rendered by a template
 
 
 @register.simple_tag(takes_context=True)
