@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_snapshot import demo_repository
 from tests.factories import UserFactory
 from tests.usecases.exchange.conftest import EXAMPLES
 from ucmr.permissions import visible_to
-from usecases.demo import demo_load
 from usecases.exchange.loader import repository_import_xml
 from usecases.exchange.services import usecases_export_write, usecases_export_xml
 from usecases.models import UseCase
@@ -34,7 +34,7 @@ def _streamed(tmp_path: Path, *, user=None, use_cases=None, batch_size: int = 10
 
 @BATCH_SIZES
 def test_the_demo_repository_streams_to_the_same_bytes(tmp_path, batch_size):
-    demo_load()
+    demo_repository()
     assert UseCase.objects.count() > 2
 
     assert _streamed(tmp_path, batch_size=batch_size) == usecases_export_xml(user=None, use_cases=UseCase.objects.all())
@@ -50,14 +50,14 @@ def test_imported_files_stream_to_the_same_bytes(tmp_path, iec_dir, batch_size):
 
 
 def test_a_selection_streams_with_its_related_use_cases_as_stubs(tmp_path, iec_dir):
-    demo_load()
+    demo_repository()
     selection = UseCase.objects.filter(pk__in=UseCase.objects.order_by("pk").values("pk")[:2])
 
     assert _streamed(tmp_path, use_cases=selection, batch_size=1) == usecases_export_xml(user=None, use_cases=selection)
 
 
 def test_what_the_user_may_not_see_is_not_streamed(tmp_path):
-    demo_load()
+    demo_repository()
     stranger = UserFactory()
     seen = visible_to(stranger, UseCase.objects.all())
     assert 0 < seen.count() < UseCase.objects.count()  # published ones only
@@ -74,7 +74,7 @@ def test_nothing_to_export_is_still_a_valid_file(tmp_path):
 
 
 def test_a_file_that_is_not_variant_c_is_refused_with_the_place_of_the_problem(tmp_path):
-    demo_load()
+    demo_repository()
     path = tmp_path / "bad.xml"
     path.write_bytes(_streamed(tmp_path).replace(b"<scope>", b"<bogus/><scope>", 1))
 
@@ -84,7 +84,7 @@ def test_a_file_that_is_not_variant_c_is_refused_with_the_place_of_the_problem(t
 
 
 def test_a_file_that_ends_too_early_is_refused(tmp_path):
-    demo_load()
+    demo_repository()
     path = tmp_path / "cut.xml"
     path.write_bytes(_streamed(tmp_path)[:-200])
 

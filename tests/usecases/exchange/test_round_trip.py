@@ -11,9 +11,9 @@ from lxml import etree
 
 from actors.models import Actor
 from requirements.models import Requirement
+from tests.demo_snapshot import demo_repository
 from tests.usecases.exchange.conftest import PUBLISHED_XSD, canonical, empty_repository, fingerprint
 from ucmr.models import ChangeLogEntry
-from usecases.demo import demo_load
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import, repository_import_xml
 from usecases.exchange.records import bookkeeping
@@ -263,7 +263,7 @@ def test_a_dry_run_writes_nothing_and_reports_what_the_import_does(example):
 
 
 def test_the_demo_repository_makes_the_round_trip():
-    demo_load()
+    demo_repository()
     workspaces = set(UseCase.objects.values_list("workspace__name", flat=True))
     first = _export()
     assert schema_problems(data=first) == []
@@ -286,7 +286,7 @@ def test_the_demo_repository_makes_the_round_trip():
 def test_importing_its_own_export_into_the_same_repository_changes_nothing():
     """Use cases written in the application (the demo repository) come back onto themselves: every row is found
     again by its mRID and nothing is rewritten."""
-    demo_load()
+    demo_repository()
     before = fingerprint()
 
     report = repository_import_xml(user=None, data=_export(), workspace=None)
@@ -296,7 +296,7 @@ def test_importing_its_own_export_into_the_same_repository_changes_nothing():
 
 
 def test_an_export_edited_elsewhere_updates_the_use_case_it_came_from():
-    demo_load()
+    demo_repository()
     document = read_document(data=_export())
     use_case = document.full_use_cases[0]
     use_case.scope = "Edited in another tool."
