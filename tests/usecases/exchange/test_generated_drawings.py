@@ -9,10 +9,10 @@ from lxml import etree
 
 from actors.models import Actor
 from sgam.models import Domain, Layer, SgamPlacement, Zone
+from tests.demo_snapshot import demo_repository
 from tests.factories import make_complete_use_case
 from tests.usecases.exchange.conftest import PUBLISHED_XSD, canonical, empty_repository
 from usecases.analysis.diagrams import usecase_diagram_specs_get
-from usecases.demo import demo_load
 from usecases.exchange.documents import usecase_file_get
 from usecases.exchange.dumper import repository_export
 from usecases.exchange.loader import repository_import_xml
@@ -85,7 +85,7 @@ def test_every_diagram_of_the_page_travels_as_a_drawing_after_the_authors_drawin
 
 
 def test_the_export_names_the_diagrams_the_demo_use_cases_show():
-    demo_load()
+    demo_repository()
     document = repository_export(user=None, use_cases=UseCase.objects.all())
 
     for exported in document.full_use_cases:

@@ -123,9 +123,9 @@ def _round_trip() -> None:
 
 
 def test_the_demo_use_cases_come_back_from_their_documents():
-    from usecases.demo import demo_load
+    from tests.demo_snapshot import demo_repository
 
-    demo_load()
+    demo_repository()
 
     _round_trip()
 

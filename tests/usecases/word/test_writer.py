@@ -147,9 +147,9 @@ def check_document(document, use_case: UseCase) -> None:
 
 
 def test_the_demo_use_cases_as_documents_in_the_template():
-    from usecases.demo import demo_load
+    from tests.demo_snapshot import demo_repository
 
-    demo_load()
+    demo_repository()
     use_cases = list(UseCase.objects.all())
     assert len(use_cases) >= 3
 
@@ -158,9 +158,9 @@ def test_the_demo_use_cases_as_documents_in_the_template():
 
 
 def test_captions_and_labels_are_grey_as_in_the_template_and_values_white():
-    from usecases.demo import demo_load
+    from tests.demo_snapshot import demo_repository
 
-    demo_load()
+    demo_repository()
     document = _export(UseCase.objects.order_by("identifier").first())
 
     for table in document.tables:
@@ -182,9 +182,9 @@ def test_captions_and_labels_are_grey_as_in_the_template_and_values_white():
 
 
 def test_one_actors_table_per_grouping_and_one_steps_table_per_scenario_with_requirement_ids():
-    from usecases.demo import demo_load
+    from tests.demo_snapshot import demo_repository
 
-    demo_load()
+    demo_repository()
     use_case = max(UseCase.objects.all(), key=lambda item: item.actor_groupings.count())
     document = _export(use_case)
 
