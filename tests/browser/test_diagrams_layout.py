@@ -22,6 +22,7 @@ from tests.factories import (
     WorkspaceFactory,
     member_of,
 )
+from usecases.analysis.diagrams import PollSchedule
 from usecases.demo import demo_load
 from usecases.exchange.loader import repository_import_xml
 from usecases.models import UseCase
@@ -33,6 +34,15 @@ PASSWORD = "Author-pw-15!"
 SCENARIOS, STEPS = 9, 34  # 306 steps
 REAL_FILE = "variant-c/edf-1_BUC2-coordination-of-distributed-flexibility.xml"
 SIDEWAYS = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
+
+
+@pytest.fixture(autouse=True)
+def prompt_polls(monkeypatch):
+    """The use case page asks for its diagrams and validation again after a first delay of 1.5 s, growing (what a
+    reader needs). These tests wait for every diagram of many pages and touch nothing while they are drawn: the live
+    server (a thread of this process) has the page poll from 0.1 s on, the same requests in the same order with less
+    waiting. The schedule itself is asserted in tests/usecases/analysis/test_pages.py."""
+    monkeypatch.setattr(PollSchedule, "FIRST_MS", 100)
 
 
 @pytest.fixture
