@@ -149,6 +149,16 @@ def iec_dir() -> Path:
 
 
 @pytest.fixture
+def demo_loaded(db):
+    """The demo repository, as `demo_load(user=None)` writes it (its rows inserted again after a first load in the
+    process: tests/demo_snapshot.py). Ask for it before the fixtures that create other rows: it loads the demo for
+    real on a database that is not as it was at that first load."""
+    from tests.demo_snapshot import demo_repository
+
+    return demo_repository()
+
+
+@pytest.fixture
 def on_postgres() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://... (make test-postgres)")

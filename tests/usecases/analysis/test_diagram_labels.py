@@ -10,7 +10,6 @@ import pytest
 
 from usecases.analysis.diagrams import usecase_diagram_specs_get
 from usecases.analysis.dot import graphviz_run
-from usecases.demo import demo_load
 from usecases.exchange.loader import repository_import_xml
 from usecases.models import UseCase
 from usecases.selectors import usecase_get
@@ -44,8 +43,7 @@ def drawn(use_case: UseCase, user) -> dict[str, tuple[str, bytes]]:
 
 
 @pytest.fixture
-def repository(iec_dir, admin_user):
-    demo_load(user=None)
+def repository(demo_loaded, iec_dir, admin_user):
     repository_import_xml(user=None, data=(iec_dir / "examples" / REAL_FILE).read_bytes(), workspace=None)
     return UseCase.objects.listed()
 

@@ -147,10 +147,7 @@ def _moment(value):
 
 
 @pytest.fixture
-def demo_workbook(importer) -> tuple[dict, bytes]:
-    from usecases.demo import demo_load
-
-    demo_load()
+def demo_workbook(demo_loaded, importer) -> tuple[dict, bytes]:
     view, exported = template_view(_export()), _workbook()
     empty_repository()
     _import(importer, exported, "demo.xlsx")
