@@ -1,6 +1,7 @@
 """The audit trail: snapshots of objects and append-only change log entries. Only services call it."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,8 +13,11 @@ from ucmr.models import ChangeLogEntry
 SKIPPED_FIELDS = {"created", "modified"}
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The object's values as JSON-ready data: fields by attribute name, relations as ids, many-to-many as id lists."""
+def snapshot(instance: models.Model, *, known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The object's values as JSON-ready data: fields by attribute name, relations as ids, many-to-many as id lists.
+    `known`: many-to-many lists the caller holds (from a snapshot of the same object, the relation unchanged since),
+    taken as they are instead of read again."""
+    known = known or {}
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in SKIPPED_FIELDS or field.primary_key:
@@ -24,7 +28,10 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         data[field.attname] = value
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
-            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+            if field.name in known:
+                data[field.name] = known[field.name]
+            else:
+                data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 
 from ucmr.audit import record_change, snapshot
 from ucmr.models import ChangeLogEntry
@@ -54,19 +55,26 @@ def model_changes(instance: models.Model, data: Mapping[str, Any]) -> dict[str, 
     return changes
 
 
-def model_validate(instance: models.Model, many: Mapping[str, list] | None = None, *, bulk: bool = False) -> None:
+def model_validate(
+    instance: models.Model,
+    many: Mapping[str, list] | None = None,
+    *,
+    bulk: bool = False,
+    exclude: Iterable[str] | None = None,
+) -> None:
     """The checks of the one write path, made before an object is saved. Per object: `full_clean()` and the
     model's `clean_many_to_many()`. In bulk (`bulk=True`, for `usecases.exchange.bulk`, which writes thousands of rows
     with a few statements): the same checks but the queries `full_clean` makes per object, which the bulk writer
     answers in bulk instead: field values (`clean_fields`) except relations (their targets are the objects the
     caller resolved, not ids to look up), `clean()` and `clean_many_to_many()`; unique and check constraints are
     left to the database, whose `IntegrityError` the caller turns into a `ValidationError` (as `_save` does for a
-    write that raced another)."""
+    write that raced another). `exclude`: fields whose values and constraints are not checked again (stored values
+    that the write leaves as they are); `clean()` always runs."""
     if bulk:
         instance.clean_fields(exclude=_relation_names(type(instance)))
         instance.clean()
     else:
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
     check_many = getattr(instance, "clean_many_to_many", None)
     if check_many is not None and many:
         check_many(many)
@@ -81,11 +89,50 @@ def _relation_names(model: type[models.Model]) -> list[str]:
     return _RELATIONS[model]
 
 
-def _save(instance: models.Model, many: dict[str, list]) -> None:
-    model_validate(instance, many)
+_CONSTRAINED: dict[type[models.Model], list[set[str]]] = {}
+
+
+def _constrained_together(model: type[models.Model]) -> list[set[str]]:
+    """The sets of fields that one unique or check constraint of `model` reads (all of its fields for a constraint on
+    expressions, which name no fields)."""
+    if model not in _CONSTRAINED:
+        everything = {field.name for field in model._meta.concrete_fields}
+        groups = [set(names) for names in model._meta.unique_together]
+        for constraint in model._meta.constraints:
+            names = set(getattr(constraint, "fields", ()) or ())
+            condition = getattr(constraint, "condition", None)
+            if condition is not None:
+                names |= Q(condition).referenced_base_fields
+            if getattr(constraint, "expressions", ()):
+                names = everything
+            groups.append(names)
+        _CONSTRAINED[model] = groups
+    return _CONSTRAINED[model]
+
+
+def _unchanged_fields(model: type[models.Model], changed: Iterable[str]) -> set[str]:
+    """The concrete fields of `model` that neither changed nor share a constraint with a field that did: a write of
+    `changed` has nothing to check about them (their stored values are as they were)."""
+    checked = set(changed)
+    for group in _constrained_together(model):
+        if group & checked:
+            checked |= group
+    return {field.name for field in model._meta.concrete_fields} - checked
+
+
+def _save(instance: models.Model, many: dict[str, list], *, changed: list[str] | None = None) -> None:
+    """Validate and save `instance`; `changed`: only these fields changed (the rest is as stored), so only they (and
+    the automatic times) are checked and written."""
+    model = type(instance)
+    exclude = None if changed is None else _unchanged_fields(model, changed)
+    model_validate(instance, many, exclude=exclude)
+    update_fields = None
+    if changed is not None:
+        automatic = [field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
+        update_fields = [*changed, *(name for name in automatic if name not in changed)]
     try:
         with transaction.atomic():
-            instance.save()
+            instance.save(update_fields=update_fields)
     except IntegrityError as error:
         # full_clean() checked the constraints; a concurrent write can still break one.
         raise ValidationError(f"The change conflicts with data saved meanwhile: {error}") from error
@@ -110,13 +157,20 @@ def model_create(*, user, model: type[M], data: Mapping[str, Any], related: mode
 
 
 @transaction.atomic
-def model_update(*, user, instance: M, data: Mapping[str, Any], related: models.Model | None = None) -> M:
+def model_update(
+    *, user, instance: M, data: Mapping[str, Any], related: models.Model | None = None, as_stored: bool = False
+) -> M:
+    """Set `data` on `instance`, validate, save and record the change. `as_stored`: the caller read `instance` and
+    changed nothing else on it, so only the fields of `data` are checked again and written (an UPDATE of those
+    columns, not of every one), and the many-to-many relations `data` leaves alone are not read again for the
+    audit entry."""
     fields, many = _split(type(instance), data)
     before = snapshot(instance)
     for name, value in fields.items():
         setattr(instance, name, value)
-    _save(instance, many)
-    after = snapshot(instance)
+    _save(instance, many, changed=list(fields) if as_stored else None)
+    kept = {name: value for name, value in before.items() if name not in many} if as_stored else None
+    after = snapshot(instance, known=kept)
     if after != before:
         record_change(
             user=user,

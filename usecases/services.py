@@ -34,7 +34,7 @@ def not_a_draft_message(use_case: UseCase) -> str:
 def usecase_require_draft(*, use_case: UseCase) -> None:
     """Only drafts are edited, whatever edits them (pages, table editors, the API, the admin; imports leave the others
     alone): what was submitted stays as the reviewers saw it. The workflow's transitions are the only other writes."""
-    status = UseCase.objects.filter(pk=use_case.pk).values_list("status", flat=True).first()
+    status = next(iter(UseCase.objects.filter(pk=use_case.pk).order_by().values_list("status", flat=True)), None)
     if status is None:
         return
     use_case.status = status  # a copy read before a transition must not write its old status back
@@ -76,7 +76,10 @@ def usecase_bump_revision(*, use_case: UseCase, expected_revision: int | None = 
         raise ValidationError(
             STALE_REVISION_MESSAGE.format(expected=expected_revision, current=current), code="stale_revision"
         )
-    use_case.revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
+    if expected_revision is not None:
+        use_case.revision = expected_revision + 1  # what the row had when it matched, plus the one just added
+    else:
+        use_case.revision = UseCase.objects.values_list("revision", flat=True).get(pk=use_case.pk)
     usecase_changed(use_case=use_case)
     search_index_queue(use_case_ids=[use_case.pk])
 
@@ -107,7 +110,8 @@ def usecase_update(
         usecase_check_revision(use_case=use_case, expected_revision=expected_revision)
         return use_case
     usecase_bump_revision(use_case=use_case, expected_revision=expected_revision)
-    return model_update(user=user, instance=use_case, data=changes)
+    # `model_changes` compared `data` with this copy: it is the stored row apart from them (and the revision, set).
+    return model_update(user=user, instance=use_case, data=changes, as_stored=True)
 
 
 @transaction.atomic

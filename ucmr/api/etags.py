@@ -38,8 +38,7 @@ class ETagMixin:
     def locked_object(self):
         """The object of this request, locked until the transaction ends and read again under the lock."""
         instance = self.get_object()
-        type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
-        instance.refresh_from_db()
+        instance.refresh_from_db(from_queryset=type(instance)._base_manager.select_for_update())
         return instance
 
     def check_if_match(self, instance) -> None:

@@ -101,7 +101,9 @@ def _index_chunk(apps, ids: list[int], *, skip_locked: bool) -> None:
     state_model = apps.get_model("usecases", "UseCaseSearchState")
     with transaction.atomic():
         locked = apps.get_model("usecases", "UseCase").objects.select_for_update(skip_locked=skip_locked)
-        ids = list(locked.filter(pk__in=ids).values_list("pk", flat=True))
+        # In the order of the ids and on the use case table alone: the model's ordering would join (and lock) the
+        # workspaces, so that two writes in one workspace would wait for each other's indexing.
+        ids = list(locked.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
         if not ids:
             return
         revisions, parts = use_case_parts(apps, ids)
