@@ -1,11 +1,39 @@
-from django.db import models
-from django.db.models import OuterRef, Prefetch, Q
+from django.db import connection, models
+from django.db.models import BooleanField, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from usecases.exchange.records import BOOKKEEPING
 
 # A use case a file named only as the target of a relation (see `usecases.exchange.use_cases`): the import's mark.
 PLACEHOLDER_LOOKUP = {f"extra__{BOOKKEEPING}__placeholder": True}
+
+
+def rows_exist(model: type[models.Model], path: tuple[str, ...]) -> RawSQL:
+    """An annotation of a query of `model` (its own table, not a join): whether the row has rows at the end of `path`,
+    a path of relations (rows of other tables that point at it, or a many-to-many, whose link table ends the path):
+    one EXISTS, where reading the relation to find it empty would be a query. `model` may be a migration's."""
+    quote = connection.ops.quote_name
+    joins, where = [], ""
+    for depth, name in enumerate(path):
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            table, column, target = field.remote_field.through._meta.db_table, field.m2m_column_name(), None
+        else:  # the rows of another table that point here
+            table, column, target = field.related_model._meta.db_table, field.field.column, field.related_model
+        alias, parent = (
+            quote(f"has_rows_{depth}"),
+            quote(model._meta.db_table if depth == 0 else f"has_rows_{depth - 1}"),
+        )
+        link = f"{alias}.{quote(column)} = {parent}.{quote(model._meta.pk.column)}"
+        if depth == 0:
+            joins.append(f"{quote(table)} {alias}")
+            where = link
+        else:
+            joins.append(f"INNER JOIN {quote(table)} {alias} ON {link}")
+        model = target
+    sql = f"EXISTS (SELECT 1 FROM {' '.join(joins)} WHERE {where})"  # noqa: S608 - names from the models, no values
+    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - the same
 
 
 class UseCaseQuerySet(models.QuerySet):

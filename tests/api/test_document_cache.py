@@ -4,6 +4,7 @@ cached before; readers who may see different related use cases never get each ot
 and a conditional PATCH cost a few queries, however many steps the use case has."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from rest_framework.test import APIClient
 
 from actors.services import actor_update
 from tests.factories import (
+    UseCaseFactory,
     UserFactory,
     WorkspaceFactory,
     WorkspaceMembershipFactory,
@@ -19,8 +21,9 @@ from tests.factories import (
     member_of,
     with_repository_role,
 )
+from ucmr.models import ChangeLogEntry
 from usecases.exchange.loader import repository_import_xml
-from usecases.models import Step, UseCase, UseCaseRelation
+from usecases.models import Scenario, Step, UseCase, UseCaseRelation, UseCaseSearchEntry
 from usecases.services import usecase_row_update
 from usecases.workflow import usecase_transition
 
@@ -201,3 +204,42 @@ def test_query_counts_of_a_read_and_a_conditional_patch_do_not_grow_with_the_ste
         counts[steps] = (read_count, again_count, patch_count, stale_count)
     assert counts[12] == counts[240], counts
     assert counts[240][3] <= 12 < counts[240][0], "a stale If-Match is refused without building the document"
+
+
+def test_a_sparse_use_case_is_read_and_patched_without_a_query_per_empty_table(
+    grid, author, django_capture_on_commit_callbacks
+):
+    # Most use cases leave most tables of the template empty: reading one's document on a cache miss does not query
+    # the tables it has no rows in, and a PATCH of one field checks and writes that field (not every column), reads
+    # the use case once under its lock, and indexes the use case for search (on commit) without reading empty tables.
+    full = make_complete_use_case(workspace=grid, created_by=author, steps=6)
+    sparse = UseCaseFactory(workspace=grid, created_by=author, identifier="UC-S", scope="Before.")
+    Step.objects.create(scenario=Scenario.objects.create(use_case=sparse, name="Only"), name="One step", position=1)
+    api = _client(author)
+    _queries(api, "get", _detail(full))  # fills what the process caches once (content types, reference data)
+    cache.clear()
+    full_count, _ = _queries(api, "get", _detail(full))
+    cache.clear()
+    sparse_count, read = _queries(api, "get", _detail(sparse))
+    assert read.status_code == 200
+    assert sparse_count <= 8 < full_count, (sparse_count, full_count)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        patch_count, written = _queries(
+            api,
+            "patch",
+            _detail(sparse),
+            data={"document": {"scope": "After."}},
+            format="json",
+            HTTP_IF_MATCH=read["ETag"],
+        )
+    assert written.status_code == 200, written.json()
+    assert written.json()["document"]["scope"] == "After."
+    assert api.get(_detail(sparse)).json() == written.json()
+    assert patch_count <= 36, patch_count
+    entry = ChangeLogEntry.objects.filter(object_id=str(sparse.pk)).latest("id")
+    assert (entry.before["scope"], entry.after["scope"]) == ("Before.", "After.")
+    assert entry.before["identifier"] == entry.after["identifier"] == "UC-S"
+    assert sorted(entry.after) == sorted(entry.before)
+    assert UseCaseSearchEntry.objects.filter(use_case=sparse, text="After.").exists()
+    assert not UseCaseSearchEntry.objects.filter(use_case=sparse, text="Before.").exists()

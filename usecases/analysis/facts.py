@@ -40,28 +40,33 @@ STEP_LINKS = {
 }
 
 
-def step_link_rows(use_cases: list[UseCase], queryset: QuerySet[Step]) -> None:
+def step_link_rows(use_cases: list[UseCase], queryset: QuerySet[Step], *, links: Iterable[str] | None = None) -> None:
     """The references of the steps of `use_cases` (the rows of `queryset`; scenarios and steps loaded beforehand,
     see `prefetched`) as plain lists `exported_<relation>` that share one
     instance per library object. A prefetch would make one instance per reference (thousands for a 300-step use
     case) and a related manager per step and relation, most of the time of an export or a validation (measured);
-    here it is the link tables' ids, then each library object once: eight queries, whatever the number of steps."""
-    links: dict[str, dict[int, list[int]]] = {}
-    wanted: dict[type, Q] = defaultdict(Q)
+    here it is the link tables' ids, then each library object once: eight queries at most, whatever the number of
+    steps. `links`: the relations that may have rows (the caller knows the others have none), else all of them."""
+    read = set(STEP_LINKS) if links is None else set(links)
+    targets: dict[str, dict[int, list[int]]] = {name: {} for name in STEP_LINKS}
+    wanted: dict[type, Q] = {}
     for name, model in STEP_LINKS.items():
+        if name not in read:
+            continue
         field = Step._meta.get_field(name)
         step_id, target_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
         through = field.remote_field.through.objects.filter(**{f"{step_id}__in": queryset.values("pk")})
-        links[name] = defaultdict(list)
+        targets[name] = defaultdict(list)
         for step, target in through.values_list(step_id, target_id):
-            links[name][step].append(target)
-        wanted[model] |= Q(pk__in=through.values(target_id))
+            targets[name][step].append(target)
+        if targets[name]:
+            wanted[model] = wanted.get(model, Q()) | Q(pk__in=through.values(target_id))
     loaded = {model: {item.pk: item for item in model.objects.filter(condition)} for model, condition in wanted.items()}
     for use_case in use_cases:
         for scenario in prefetched(use_case, "scenarios"):
             for step in prefetched(scenario, "steps"):
                 for name, model in STEP_LINKS.items():
-                    setattr(step, f"exported_{name}", [loaded[model][pk] for pk in links[name].get(step.pk, ())])
+                    setattr(step, f"exported_{name}", [loaded[model][pk] for pk in targets[name].get(step.pk, ())])
 
 
 @dataclass(frozen=True)

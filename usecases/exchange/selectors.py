@@ -10,10 +10,11 @@ from requirements.models import RequirementCategory
 from sgam.models import NistPlacement, SgamPlacement
 from ucmr.models import BackgroundJob
 from ucmr.permissions import visible_to
-from usecases.analysis.facts import step_link_rows
+from usecases.analysis.facts import STEP_LINKS, step_link_rows
 from usecases.exchange.records import split_extra
 from usecases.exchange.use_cases import PLACEHOLDER
-from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Scenario, Step, UseCase, UseCaseRelation
+from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Step, UseCase, UseCaseRelation
+from usecases.querysets import rows_exist
 
 # The kind of the background job that writes a big export (`services.export_job_run`).
 EXPORT_JOB_KIND = "xml_export"
@@ -44,29 +45,92 @@ def _visible(user, use_cases: QuerySet[UseCase]) -> QuerySet[UseCase]:
     return use_cases if user is None else visible_to(user, use_cases)
 
 
+# The relations of a use case that its document reads, as paths from the use case. The export reads a relation only
+# where one of its use cases has rows there (whether each has is a column of the query that reads the use cases):
+# most use cases leave most of the template's tables empty, and a query that finds nothing costs as much of a
+# request's time as one that finds rows.
+USECASE_RELATIONS = (
+    ("versions",),
+    ("objectives",),
+    ("conditions",),
+    ("remarks",),
+    ("drawings",),
+    ("actor_groupings",),
+    ("references",),
+    ("custom_information",),
+    ("common_terms",),
+    ("primary_actors",),
+    ("kpis",),
+    ("relations",),
+    ("actor_roles",),
+    ("actor_roles", "sgam_placements"),
+    ("actor_roles", "nist_placements"),
+    ("scenarios",),
+    ("scenarios", "primary_actors"),
+    ("scenarios", "requirements"),
+    ("scenarios", "steps"),
+    *(("scenarios", "steps", name) for name in STEP_LINKS),
+    ("business_cases",),
+    ("sgam_placements",),
+    ("nist_placements",),
+)
+
+
+def _flag(path: tuple[str, ...]) -> str:
+    return "has_rows_" + "__".join(path)
+
+
+def _with_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
+    return queryset.annotate(**{_flag(path): rows_exist(UseCase, path) for path in USECASE_RELATIONS})
+
+
+def _read(objects: list, name: str, present: set[tuple[str, ...]], path: tuple[str, ...], prefetch: Prefetch) -> None:
+    """Prefetch `name` onto `objects` where some use case has rows at `path`, else give each an empty list."""
+    if path in present:
+        prefetch_related_objects(objects, prefetch)
+    else:
+        for obj in objects:
+            setattr(obj, f"exported_{name}", [])
+
+
 def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
     """The use cases of `use_cases` that `user` may see, with all their rows and the library objects they use,
     each relation as a list `exported_<relation>` (the placements of actors in one use case too: they decide which
-    SGAM diagrams the use case has)."""
+    SGAM diagrams the use case has). A relation none of them has rows in costs no query."""
     visible = _visible(user, use_cases)
-    steps = Step.objects.order_by("position", "id")
-    scenarios = Scenario.objects.prefetch_related(rows("primary_actors"), rows("requirements"), rows("steps", steps))
-    loaded = list(
-        UseCase.objects.filter(pk__in=visible.values("pk"))
-        .select_related("workspace")
-        .prefetch_related(
-            *(rows(name) for name in ("versions", "objectives", "conditions", "remarks", "drawings")),
-            *(rows(name) for name in ("actor_groupings", "references", "custom_information", "common_terms")),
-            rows("primary_actors"),
-            rows("kpis", Kpi.objects.prefetch_related(rows("objectives"))),
-            rows("relations", UseCaseRelation.objects.select_related("related")),
-            rows("actor_roles", ActorRole.objects.select_related("actor").prefetch_related(*_placements())),
-            rows("scenarios", scenarios),
-            rows("business_cases", BusinessCase.objects.prefetch_related(rows("areas"))),
-            *_placements(),
-        )
+    loaded = list(_with_flags(UseCase.objects.filter(pk__in=visible.values("pk")).select_related("workspace")))
+    present = {path for path in USECASE_RELATIONS if any(getattr(item, _flag(path)) for item in loaded)}
+    simple = ("versions", "objectives", "conditions", "remarks", "drawings", "actor_groupings", "references")
+    for name in (*simple, "custom_information", "common_terms", "primary_actors"):
+        _read(loaded, name, present, (name,), rows(name))
+    _read(loaded, "kpis", present, ("kpis",), rows("kpis", Kpi.objects.prefetch_related(rows("objectives"))))
+    _read(
+        loaded,
+        "relations",
+        present,
+        ("relations",),
+        rows("relations", UseCaseRelation.objects.select_related("related")),
     )
-    step_link_rows(loaded, Step.objects.filter(scenario__use_case__in=visible.values("pk")))
+    _read(
+        loaded, "actor_roles", present, ("actor_roles",), rows("actor_roles", ActorRole.objects.select_related("actor"))
+    )
+    roles = [role for item in loaded for role in item.exported_actor_roles]
+    for prefetch in _placements():
+        name = prefetch.to_attr.removeprefix("exported_")
+        _read(roles, name, present, ("actor_roles", name), prefetch)
+    _read(loaded, "scenarios", present, ("scenarios",), rows("scenarios"))
+    scenarios = [scenario for item in loaded for scenario in item.exported_scenarios]
+    _read(scenarios, "primary_actors", present, ("scenarios", "primary_actors"), rows("primary_actors"))
+    _read(scenarios, "requirements", present, ("scenarios", "requirements"), rows("requirements"))
+    steps = rows("steps", Step.objects.order_by("position", "id"))
+    _read(scenarios, "steps", present, ("scenarios", "steps"), steps)
+    business_cases = rows("business_cases", BusinessCase.objects.prefetch_related(rows("areas")))
+    _read(loaded, "business_cases", present, ("business_cases",), business_cases)
+    for prefetch in _placements():
+        name = prefetch.to_attr.removeprefix("exported_")
+        _read(loaded, name, present, (name,), prefetch)
+    links = [name for name in STEP_LINKS if ("scenarios", "steps", name) in present]
+    step_link_rows(loaded, Step.objects.filter(scenario__use_case__in=visible.values("pk")), links=links)
     return loaded
 
 

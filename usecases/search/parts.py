@@ -6,6 +6,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from usecases.querysets import rows_exist
 from usecases.search.schema import MATCH_END, MATCH_START
 
 
@@ -52,6 +53,30 @@ CONDITION_LABELS = {
 }
 
 
+# Where the rows of each table read below hang from the use case: a table none of the use cases has rows in is not
+# read (whether each has is a column of the query that reads the use cases; most leave most tables empty).
+ROW_PATHS = {
+    "VersionEntry": ("versions",),
+    "Objective": ("objectives",),
+    "UseCase_business_cases": ("business_cases",),
+    "Kpi": ("kpis",),
+    "Scenario": ("scenarios",),
+    "Condition": ("conditions",),
+    "UseCaseRelation": ("relations",),
+    "Remark": ("remarks",),
+    "Drawing": ("drawings",),
+    "ActorGrouping": ("actor_groupings",),
+    "ActorRole": ("actor_roles",),
+    "Reference": ("references",),
+    "Step": ("scenarios", "steps"),
+    "Step_information_objects": ("scenarios", "steps", "information_objects"),
+    "Step_requirements": ("scenarios", "steps", "requirements"),
+    "Scenario_requirements": ("scenarios", "requirements"),
+    "UseCase_common_terms": ("common_terms",),
+    "CustomInformation": ("custom_information",),
+}
+
+
 class _Parts:
     """The parts of the use cases being indexed, collected in the order the readers below add them (the order in
     which new entries are written, so the order of a use case's document)."""
@@ -60,10 +85,13 @@ class _Parts:
         self.apps = apps
         self.ids = ids
         self.by_use_case: dict[int, list[Part]] = defaultdict(list)
+        self.filled: set[str] = set(ROW_PATHS)  # the tables some of the use cases have rows in
 
     def rows(self, name: str, *fields: str, owner: str = "use_case_id", distinct: bool = False):
         """`owner` and `fields` of the rows of model `name` that belong to the use cases; `distinct` when the same
         row is reached many times (a library object linked from every step is read once per use case)."""
+        if name not in self.filled:
+            return []
         rows = self.apps.get_model("usecases", name).objects.filter(**{f"{owner}__in": self.ids})
         rows = rows.values_list(owner, *fields)
         return rows.order_by().distinct() if distinct else rows
@@ -78,10 +106,15 @@ def _use_case_row_parts(parts: _Parts) -> dict[int, int]:
     """The ID and name and the text fields of section 1 of each use case; returns their revisions."""
     revisions = {}
     fields = [name for name, _, _ in USECASE_FIELDS]
-    use_cases = parts.apps.get_model("usecases", "UseCase").objects.filter(pk__in=parts.ids)
+    model = parts.apps.get_model("usecases", "UseCase")
+    flags = {f"has_rows_{index}": rows_exist(model, path) for index, path in enumerate(ROW_PATHS.values())}
+    use_cases = model.objects.filter(pk__in=parts.ids).annotate(**flags)
+    parts.filled = set()
     for pk, revision, identifier, name, *values in use_cases.values_list(
-        "pk", "revision", "identifier", "name", *fields
+        "pk", "revision", "identifier", "name", *fields, *flags
     ):
+        values, filled = values[: len(fields)], values[len(fields) :]
+        parts.filled |= {table for table, has_rows in zip(ROW_PATHS, filled, strict=True) if has_rows}
         revisions[pk] = revision
         parts.add(pk, "ID and name", "A", identifier, name)
         for (_, label, weight), value in zip(USECASE_FIELDS, values, strict=True):
