@@ -26,8 +26,6 @@ on: an object the user may not see is a 404; one they may see but not change is 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.conf import settings
@@ -42,16 +40,16 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     Func,
-    IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.db.models.lookups import LessThanOrEqual
 from django.http import Http404
 from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -248,6 +246,26 @@ def _library_rule(user, model: type[models.Model], action: str) -> bool:
     return signed_in(user) and user.has_perm(f"{app_label}.{action}_{model_name}")
 
 
+# Bounds of the use case ids that use a library object, when none does: the lowest is then above the highest.
+_NO_USE_LOW, _NO_USE_HIGH = 2**62, -1
+
+
+def _usage_bounds(model: type[models.Model], paths, outer: OuterRef) -> tuple[Any, Any]:
+    """The lowest and the highest id of the objects that use the library object `outer` names, over every usage path:
+    per path an index lookup of that one object's rows (no scan of the objects that use the library), so that
+    "used by at most one" is "highest <= lowest" and that one is the highest."""
+
+    def bound(path: str, function: type[Func], default: int):
+        rows = model._base_manager.filter(pk=outer).order_by().values("pk").annotate(bound=function(path))
+        return Coalesce(Subquery(rows.values("bound")), Value(default), output_field=BigIntegerField())
+
+    lows = [bound(path, Min, _NO_USE_LOW) for path in paths]
+    highs = [bound(path, Max, _NO_USE_HIGH) for path in paths]
+    if len(paths) == 1:
+        return lows[0], highs[0]
+    return Least(*lows, output_field=BigIntegerField()), Greatest(*highs, output_field=BigIntegerField())
+
+
 def _creator_rule(user, model: type[models.Model]) -> Rule:
     """The library objects `user` created (the audit trail says so) that at most one use case uses, one they may
     change: theirs to correct until another use case relies on them."""
@@ -255,21 +273,25 @@ def _creator_rule(user, model: type[models.Model]) -> Rule:
     if usage is None:
         return False
     using_model, paths = usage
-    app_label, model_name = _label(model)
-    created = ChangeLogEntry.objects.filter(
-        action=ChangeLogEntry.Action.CREATE,
-        user=user,
-        content_type__app_label=app_label,
-        content_type__model=model_name,
-        object_id=Cast(OuterRef("pk"), CharField()),
+    # The objects the user created, as one list of ids read once (not an entry looked up per object: on SQLite that
+    # read every entry of the user for each object).
+    created = (
+        ChangeLogEntry.objects.filter(
+            action=ChangeLogEntry.Action.CREATE,
+            user=user,
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        )
+        .order_by()
+        .values_list(Cast("object_id", BigIntegerField()), flat=True)
     )
-    object_uses = (Q(pk__in=model._base_manager.filter(pk=OuterRef(OuterRef("pk"))).values(path)) for path in paths)
-    using = using_model._base_manager.order_by().filter(reduce(or_, object_uses))
-    count = using.annotate(count=Func(F("pk"), function="COUNT")).values("count")
-    rule = Q(Exists(created)) & Q(LessThanOrEqual(Subquery(count, output_field=IntegerField()), 1))
+    low, high = _usage_bounds(model, paths, OuterRef("pk"))
+    rule = Q(pk__in=created) & Q(LessThanOrEqual(high, low))
     changeable = _rule(user, using_model, CHANGE)
     if changeable is True:
         return rule
+    # The one use case that uses it (if any: the highest id) is one the user may change.
+    _, user_of_it = _usage_bounds(model, paths, OuterRef(OuterRef("pk")))
+    using = using_model._base_manager.order_by().filter(pk=user_of_it)
     others = using if changeable is False else using.exclude(changeable)
     return rule & ~Q(Exists(others))
 

@@ -125,3 +125,33 @@ def test_the_api_lets_the_creator_change_the_description_only_and_as_long_as_the
     StepFactory(scenario=ScenarioFactory(use_case=world.hidden)).information_objects.add(created)
     assert api.patch(url, {"description": "Later"}, format="json").status_code == 403
     assert InformationObject.objects.get(pk=created.pk).description == "Day-ahead"
+
+
+def test_which_of_many_actors_their_creator_may_change_is_asked_in_one_go(world, django_assert_max_num_queries):
+    """What an import asks of a batch of library objects at once (`visible_to` over many rows): the creator's
+    actor that no use case uses, or that one use case they may change uses by several paths, is theirs; one that a
+    second use case uses, or that only a use case they may not change uses, is not; nor is one someone else made."""
+    from actors.services import actor_create
+    from ucmr.permissions import visible_to
+
+    def made(name, user=world.author):
+        return actor_create(user=user, data={"name": name, "type": Actor.Type.SYSTEM})
+
+    unused, twice_in_mine, in_two, only_hidden = (made(n) for n in ("Unused", "Twice", "In two", "Hidden only"))
+    someone_elses = made("Colleague's", user=world.colleague)
+    mine = world.use_case
+    ActorRoleFactory(use_case=mine, actor=twice_in_mine)
+    StepFactory(scenario=world.scenario).producers.add(twice_in_mine)
+    mine.primary_actors.add(twice_in_mine)
+    ActorRoleFactory(use_case=mine, actor=in_two)
+    StepFactory(scenario=ScenarioFactory(use_case=world.hidden)).receivers.add(in_two)
+    ScenarioFactory(use_case=world.hidden).primary_actors.add(only_hidden)
+    ActorRoleFactory(use_case=mine, actor=someone_elses)
+
+    asked = Actor.objects.filter(pk__in=[a.pk for a in (unused, twice_in_mine, in_two, only_hidden, someone_elses)])
+    with django_assert_max_num_queries(3):  # the user's permissions and content types, then the rows
+        allowed = set(visible_to(world.author, asked, CHANGE).values_list("name", flat=True))
+    assert allowed == {"Unused", "Twice"}
+    for actor, expected in ((unused, True), (twice_in_mine, True), (in_two, False), (only_hidden, False)):
+        assert user_can(world.author, CHANGE, actor) is expected, actor
+    assert not user_can(world.author, CHANGE, someone_elses) and user_can(world.colleague, CHANGE, someone_elses)
