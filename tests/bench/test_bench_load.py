@@ -116,6 +116,43 @@ def _process(command: list[str], *, env: dict, log_path: Path):
             process.wait(timeout=STOP_TIMEOUT)
 
 
+def _process_cpu(pids) -> dict[int, float]:
+    """The CPU seconds (user + system) each of the processes `pids` has used so far (a process gone: left out)."""
+    seconds = {}
+    for pid in pids:
+        with suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+def _children(pid: int) -> list[int]:
+    """`pid` and its descendants (gunicorn's master and workers, celery's)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        with suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _cpu_by_part(server: int, worker: int) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by the server, the worker, and the PostgreSQL backends serving this test's database
+    (not other work on the machine; Linux only: nothing where /proc is missing)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return {
+        "gunicorn": _process_cpu(_children(server)),
+        "worker": _process_cpu(_children(worker)),
+        "PostgreSQL": _process_cpu(backends),
+    }
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -210,8 +247,10 @@ def test_bench_load(tmp_path):
     generator = [sys.executable, "-m", "tests.bench.load_client", str(tmp_path / "plan.json"), str(results_path)]
 
     with (
-        _process(worker, env={**env, "DJANGO_SETTINGS_MODULE": "tests.worker_settings"}, log_path=tmp_path / "w.log"),
-        _process(gunicorn, env=server_env, log_path=tmp_path / "g.log"),
+        _process(
+            worker, env={**env, "DJANGO_SETTINGS_MODULE": "tests.worker_settings"}, log_path=tmp_path / "w.log"
+        ) as worker_process,
+        _process(gunicorn, env=server_env, log_path=tmp_path / "g.log") as server_process,
     ):
         deadline = time.monotonic() + START_TIMEOUT
         while True:
@@ -223,6 +262,7 @@ def test_bench_load(tmp_path):
             time.sleep(0.5)
         # The clients run in a process of their own (no GIL shared with this one), bounded by its own clock and
         # by this timeout.
+        cpu_before = _cpu_by_part(server_process.pid, worker_process.pid)
         with _process(generator, env=os.environ.copy(), log_path=tmp_path / "clients.log") as clients:
             try:
                 clients.wait(timeout=SECONDS + START_TIMEOUT + REQUEST_TIMEOUT * 4)
@@ -230,6 +270,8 @@ def test_bench_load(tmp_path):
                 pytest.fail("the load generator did not stop by itself")
         if clients.returncode != 0 or not results_path.exists():
             pytest.fail("the load generator failed:\n" + (tmp_path / "clients.log").read_text()[-3000:])
+        # A process that ended during the run (a backend whose connection was renewed) is not counted: a lower bound.
+        cpu_after = _cpu_by_part(server_process.pid, worker_process.pid)
         results = json.loads(results_path.read_text())
         queued = BackgroundJob.objects.filter(kind=IMPORT_JOB_KIND, status=BackgroundJob.Status.PENDING)
         deadline = time.monotonic() + IMPORTS_WAIT
@@ -280,5 +322,19 @@ def test_bench_load(tmp_path):
         f"this run); import jobs by the end: {jobs or 'none'}",
         ("request", "count", "req/s", "p50", "p95", "p99", "statuses"),
         rows,
+    )
+    # Where the two cores went: the server's CPU per request says how many requests a second the cores allow.
+    used = {
+        part: sum(seconds - cpu_before[part].get(pid, 0.0) for pid, seconds in cpu_after[part].items())
+        for part in cpu_after
+    }
+    report(
+        f"CPU during the load ({elapsed:.0f} s, {total} requests; 2 cores = {2 * elapsed:.0f} CPU seconds; "
+        "PostgreSQL: the backends of this test's database)",
+        ("process", "CPU s", "share of 2 cores", "ms per request"),
+        [
+            (part, f"{seconds:.1f}", f"{seconds / (2 * elapsed):.0%}", f"{1000 * seconds / max(1, total):.1f}")
+            for part, seconds in used.items()
+        ],
     )
     assert not failures, (failures[:10], server_log[-3000:])
