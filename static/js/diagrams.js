@@ -39,6 +39,9 @@
     if (event.target.tagName === "IMG") keepTarget();
   }, true);
   window.addEventListener("load", keepTarget);
+  // Any later change of the page's height (a panel swapped in, a diagram or a font loaded, a table laid out again)
+  // moves the target: put it back at the top while the reader has not scrolled or clicked.
+  if ("ResizeObserver" in window) new ResizeObserver(keepTarget).observe(document.body);
 
   // A link to a step whose table is still collapsed (a validation finding, a comment) leads to the steps of its
   // scenario that hold it, on a page of their own (usecases:step_locate).
