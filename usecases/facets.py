@@ -9,8 +9,8 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, UniqueConstraint, Value, When
+from django.db.models.expressions import RawSQL
 
-from ucmr.permissions import visible_to
 from usecases.models import UseCase
 from usecases.querysets import PLACEHOLDER_LOOKUP
 
@@ -92,28 +92,35 @@ def _crosses_many(path: str, model=UseCase) -> bool:
     return False
 
 
+@dataclass
+class CountedUseCases:
+    """The use cases facets count (those the user may see, narrowed by the other active filters). Several facets
+    count the same ones: the SQL of their keys is compiled once for all of them, not once per facet.
+    `every_listed`: they are every use case proper, unfiltered (see `_facet_rows`)."""
+
+    queryset: QuerySet[UseCase]
+    every_listed: bool = False
+
+    @cached_property
+    def keys(self) -> RawSQL:
+        sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        return RawSQL(sql, params)  # noqa: S611 - the SQL Django compiled for the queryset, its values parameters
+
+
 def usecase_facet_counts(
-    *,
-    user,
-    field: str,
-    narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None,
-    groups: dict[str, str] | None = None,
+    *, use_cases: CountedUseCases, field: str, groups: dict[str, str] | None = None
 ) -> dict[str, int]:
-    """How many of the use cases the user may see (`narrow`ed by the other active filters) have each value of
-    `field`, a path that may cross multi-valued relations (a use case counts once per value), in one query.
-    `groups` maps values to the value they count as (a use case with two values of one group counts once).
+    """How many of `use_cases` have each value of `field`, a path that may cross multi-valued relations (a use case
+    counts once per value), in one query. `groups` maps values to the value they count as (a use case with two values
+    of one group counts once).
 
     The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
     filters (which would count only the placements or roles that matched them, not the use cases)."""
-    listed = UseCase.objects.listed()
-    use_cases = visible_to(user, listed)
-    if narrow is not None:
-        use_cases = narrow(use_cases)
     if not groups and not _crosses_many(field):
         # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
-        counted = use_cases.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
+        counted = use_cases.queryset.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
         return {str(value): count for value, count in counted if value is not None}
-    rows, counted_field = _facet_rows(field, use_cases, every_listed=use_cases is listed)
+    rows, counted_field = _facet_rows(field, use_cases)
     field = field if rows.model is UseCase else field.split("__", 1)[1]
     if groups:
         heads: dict[str, list[str]] = defaultdict(list)
@@ -143,15 +150,11 @@ def _unique_together(model, *fields: str) -> bool:
     )
 
 
-def usecase_value_counts(
-    *, user, fields: list[str], narrow: Callable[[QuerySet[UseCase]], QuerySet[UseCase]] | None = None
-) -> tuple[dict[str, dict[str, int]], int]:
-    """For each of `fields`, values of the use case itself (its status, its workspace's slug), how many of the use
-    cases the user may see (`narrow`ed) have each value, and how many they are in all: the facets that the same
-    filters narrow, in one GROUP BY of the use cases rather than one per facet (and the list's count with them)."""
-    use_cases = visible_to(user, UseCase.objects.listed())
-    if narrow is not None:
-        use_cases = narrow(use_cases)
+def usecase_value_counts(*, use_cases: QuerySet[UseCase], fields: list[str]) -> tuple[dict[str, dict[str, int]], int]:
+    """For each of `fields`, values of the use case itself (its status, its workspace's slug), how many of
+    `use_cases` (those the user may see, narrowed by the active filters) have each value, and how many they are in
+    all: the facets that the same filters narrow, in one GROUP BY of the use cases rather than one per facet (and the
+    list's count with them)."""
     counts: dict[str, dict[str, int]] = {name: defaultdict(int) for name in fields}
     total = 0
     grouped = use_cases.order_by().values(*fields).annotate(count=Count("pk")).values_list(*fields, "count")
@@ -163,12 +166,12 @@ def usecase_value_counts(
     return {name: dict(values) for name, values in counts.items()}, total
 
 
-def _facet_rows(field: str, use_cases: QuerySet[UseCase], *, every_listed: bool = False) -> tuple[QuerySet, str]:
+def _facet_rows(field: str, use_cases: CountedUseCases) -> tuple[QuerySet, str]:
     """The rows a facet of `field` groups, and the field that names their use case: the rows of the relation the path
     starts with (actor roles, placements) whose use case is one of `use_cases`, when the rest of the path crosses
     no other relation to many (one join fewer than grouping the use cases joined with them); else the use cases.
-    `every_listed`: `use_cases` are all the use cases proper (the user sees every one, no filter is active: the list
-    as it opens), so the rows need only belong to a use case (placements of actors and information objects do not)
+    When `use_cases` are `every_listed` (the user sees every one, no filter is active: the list as it opens), the rows
+    need only belong to a use case (placements of actors and information objects do not)
     that is no placeholder, which its partial index answers without reading the use cases (half the time of matching
     them against every use case, at 10,000)."""
     first, _, rest = field.partition("__")
@@ -176,9 +179,8 @@ def _facet_rows(field: str, use_cases: QuerySet[UseCase], *, every_listed: bool 
     if relation.one_to_many and rest and not _crosses_many(rest, model=relation.related_model):
         owner = relation.field.name
         related = relation.related_model._base_manager
-        if every_listed:
+        if use_cases.every_listed:
             placeholder = UseCase.objects.filter(pk=OuterRef(owner), **PLACEHOLDER_LOOKUP)
             return related.filter(~Exists(placeholder), **{f"{owner}__isnull": False}).order_by(), owner
-        related = related.filter(**{f"{owner}__in": use_cases.order_by().values("pk")})
-        return related.order_by(), owner
-    return UseCase.objects.filter(pk__in=use_cases.order_by().values("pk")).order_by(), "pk"
+        return related.filter(**{f"{owner}__in": use_cases.keys}).order_by(), owner
+    return UseCase.objects.filter(pk__in=use_cases.keys).order_by(), "pk"

@@ -14,7 +14,8 @@ from django.http import QueryDict
 from actors.selectors import actor_name_list
 from sgam.selectors import domain_list, nist_domain_list, zone_list
 from ucmr.filters import TextFilterSet
-from usecases.facets import Facet, FacetValue, actor_groups, usecase_facet_counts, usecase_value_counts
+from ucmr.permissions import visible_to
+from usecases.facets import CountedUseCases, Facet, FacetValue, actor_groups, usecase_facet_counts, usecase_value_counts
 from usecases.models import ActorRole, CommonTerm, InformationObject, UseCase
 from usecases.search import search_index_catch_up, usecase_search, usecase_search_filter
 from usecases.selectors import USECASE_SORTS, usecase_nature_list, usecase_sorted, workspace_list
@@ -150,20 +151,33 @@ class UseCaseFilterSet(django_filters.FilterSet):
         `total`, how many use cases the filters find, when that query counted them (the list's paginator takes it
         rather than counting them again). Values no use case has are left out, unless selected; so are the
         actors that another one stands for (its abbreviation). None at all when a filter is not valid (the list then
-        shows the error and no rows)."""
+        shows the error and no rows).
+
+        The use cases a facet counts are those of the other active filters: facets without an active filter of their
+        own count the same ones, so those are built (and their SQL compiled) once for all of them."""
         if self.is_bound and not self.is_valid():
             return []
         active = self._active()
         user = getattr(self.request, "user", None)
+        listed = UseCase.objects.listed()
+        visible = visible_to(user, listed)
+        narrowed: dict[str, CountedUseCases] = {}
+
+        def counted(facet: str) -> CountedUseCases:
+            """The use cases `facet` counts: those of every active filter but its own."""
+            own = facet if active.get(facet) else ""
+            if own not in narrowed:
+                use_cases = self.filter_queryset_except(visible, facet=own)
+                narrowed[own] = CountedUseCases(use_cases, every_listed=use_cases is listed)
+            return narrowed[own]
+
         # The facets of the use case's own values that no active filter narrows all count the same use cases (those
         # of every active filter): one GROUP BY for them all.
         shared = [name for name in self.PLAIN_FACETS if not active.get(name)]
-        fields = [self.filters[name].field_name for name in shared]
         shared_counts, self.total = {}, None
         if shared:
-            shared_counts, self.total = usecase_value_counts(
-                user=user, fields=fields, narrow=partial(self.filter_queryset_except, facet="")
-            )
+            fields = [self.filters[name].field_name for name in shared]
+            shared_counts, self.total = usecase_value_counts(use_cases=counted("").queryset, fields=fields)
         query = self._query_pairs()
         facets = []
         for name in self.FACETS:
@@ -172,32 +186,37 @@ class UseCaseFilterSet(django_filters.FilterSet):
                 counts = shared_counts[field]
             else:
                 counts = usecase_facet_counts(
-                    user=user,
+                    use_cases=counted(name),
                     field=field,
-                    narrow=partial(self.filter_queryset_except, facet=name),
                     groups=self.actor_groups.head_of if name == "actor" else None,
                 )
             selected = set(active.get(name) or ())
             values = [
                 FacetValue(
-                    value=str(value),
+                    value=value,
                     label=str(label),
-                    count=counts.get(str(value), 0),
-                    selected=str(value) in selected,
-                    toggle=partial(_toggled, query, name, str(value)),
+                    count=counts.get(value, 0),
+                    selected=value in selected,
+                    toggle=partial(_toggled, query, name, value),
                 )
                 for value, label in self._facet_choices(name, counts, selected)
-                if str(value) in counts or str(value) in selected
+                if value in counts or value in selected
             ]
-            facets.append(Facet(name=name, label=str(self.form[name].label), values=values))
+            facets.append(Facet(name=name, label=str(self.filters[name].label), values=values))
         return facets
 
     def _facet_choices(self, name: str, counts: dict[str, int], selected: set[str]):
-        """The values a facet may list. The natures are their own labels: with no nature chosen (nothing to validate)
-        they are those counted, in order, rather than read again from every visible use case."""
+        """The values a facet may list, as text, with their labels: the filter's own choices, not its form field's
+        (which would normalise all of them again, hundreds of actors), and none read when the facet has nothing to
+        list (no use case has a value of it, none is selected). The natures are their own labels: with no nature
+        chosen (nothing to validate) they are those counted, in order, rather than read again from every visible use
+        case."""
+        if not counts and not selected:
+            return []
         if name == "nature" and not selected:
             return [(nature, nature) for nature in sorted(counts) if nature]
-        return self.form.fields[name].choices
+        choices = self.filters[name].extra["choices"]
+        return [(str(value), label) for value, label in (choices() if callable(choices) else choices)]
 
     def sort_columns(self) -> dict[str, SortColumn]:
         """The headers that sort the list, by key: each links to the list sorted by it (from the first page), or,
