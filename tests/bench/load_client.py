@@ -7,7 +7,10 @@ PLAN (JSON, written by the test) names the server's port, how long to run, how m
 types with their weights, and what the requests need (the paths, headers, the use cases to read and edit, the XML
 files to import). Every client is a thread sending requests back to back (a closed loop), a new connection for each
 (as a browser's first request; gunicorn's sync and gthread workers both take it). It stops by itself after `seconds`
-(a request under way finishes, within the timeout). RESULTS (JSON): the latencies and statuses per request type,
+(a request under way finishes, within the timeout). Which use case a client reads or edits follows the plan's
+`popularity`: "uniform" (every use case as likely: the pessimistic case for any cache) or "zipf" (a few use cases
+read most often, as in real repositories and in YCSB's default workload: the use case of popularity rank k is read
+with a weight of 1/k**0.99, the ranks shuffled once). RESULTS (JSON): the latencies and statuses per request type,
 failures (connection errors and 5xx), the elapsed time.
 
 Traffic goes to 127.0.0.1 only: the plan names a port, never a host.
@@ -36,6 +39,27 @@ def request(port: int, method: str, path: str, headers: dict, body: bytes | None
         connection.close()
 
 
+class Popular:
+    """Picks one of `ids` at random, following the plan's popularity ("uniform" or "zipf")."""
+
+    ZIPF_EXPONENT = 0.99
+
+    def __init__(self, ids: list[int], plan: dict):
+        self.ids = list(ids)
+        self.weights = None
+        if plan.get("popularity", "uniform") == "zipf":
+            random.Random(len(self.ids)).shuffle(self.ids)
+            total, self.weights = 0.0, []
+            for rank in range(1, len(self.ids) + 1):
+                total += 1 / rank**self.ZIPF_EXPONENT
+                self.weights.append(total)
+
+    def pick(self, rng: random.Random) -> int:
+        if self.weights is None:
+            return rng.choice(self.ids)
+        return rng.choices(self.ids, cum_weights=self.weights)[0]
+
+
 class Generator:
     def __init__(self, plan: dict):
         self.plan = plan
@@ -46,6 +70,7 @@ class Generator:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.failures: list[str] = []
+        self.ids, self.edited = Popular(plan["ids"], plan), Popular(plan["edited"], plan)
 
     def record(self, kind: str, status: int, seconds: float, body: bytes) -> None:
         with self.lock:
@@ -72,13 +97,13 @@ class Generator:
         elif kind == "page: facets":
             self.call(kind, "GET", f"{list_url}?status=draft&nature=SUC&actor={plan['actor']}", pages)
         elif kind == "page: use case":
-            self.call(kind, "GET", plan["detail_url"].format(pk=rng.choice(plan["ids"])), pages)
+            self.call(kind, "GET", plan["detail_url"].format(pk=self.ids.pick(rng)), pages)
         elif kind == "api: list":
             self.call(kind, "GET", f"/api/use-cases/?page={rng.randint(1, last_page)}", api)
         elif kind == "api: document":
-            self.call(kind, "GET", f"/api/use-cases/{rng.choice(plan['ids'])}/", api)
+            self.call(kind, "GET", f"/api/use-cases/{self.ids.pick(rng)}/", api)
         elif kind == "edit: PATCH with If-Match":
-            path = f"/api/use-cases/{rng.choice(plan['edited'])}/"
+            path = f"/api/use-cases/{self.edited.pick(rng)}/"
             status, headers = self.call("edit: GET before", "GET", path, api)
             if status != 200:
                 return

@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("UCMR_BENCH_LOAD_SECONDS", "180"))
 CLIENTS = int(os.environ.get("UCMR_BENCH_LOAD_CLIENTS", "50"))
 USE_CASES = int(os.environ.get("UCMR_BENCH_LOAD_USE_CASES", "3000"))
+# Which use cases the clients read and edit: "uniform" (each as likely) or "zipf" (a few often; load_client.py).
+POPULARITY = os.environ.get("UCMR_BENCH_LOAD_POPULARITY", "uniform")
 REDIS_URL = os.environ.get("UCMR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 FIRST_PORT, LAST_PORT = (int(port) for port in os.environ.get("UCMR_BENCH_LOAD_PORTS", "8160-8169").split("-"))
 PORTS = range(FIRST_PORT, LAST_PORT + 1)
@@ -230,6 +232,7 @@ def test_bench_load(tmp_path):
         "timeout": REQUEST_TIMEOUT,
         "warm_up_rounds": GUNICORN_WORKERS * max(1, GUNICORN_THREADS // 2),
         "mix": MIX,
+        "popularity": POPULARITY,
         "ids": ids,
         "edited": edited,
         "files": {pk: (workspace, str(tmp_path / f"import-{pk}.xml")) for pk, (workspace, _) in files.items()},
@@ -318,7 +321,8 @@ def test_bench_load(tmp_path):
     report(
         f"Load: {CLIENTS} clients (a process of their own) for {elapsed:.0f} s against gunicorn ({GUNICORN_WORKERS} "
         f"{worker_class} workers x {GUNICORN_THREADS} threads) + PostgreSQL "
-        f"+ Redis + 1 Celery worker, {USE_CASES:,} use cases (2-core machine shared with other work: figures of "
+        f"+ Redis + 1 Celery worker, {USE_CASES:,} use cases read with {POPULARITY} popularity (2-core machine "
+        "shared with other work: figures of "
         f"this run); import jobs by the end: {jobs or 'none'}",
         ("request", "count", "req/s", "p50", "p95", "p99", "statuses"),
         rows,
