@@ -54,6 +54,26 @@ def usecase_list(*, user) -> QuerySet[UseCase]:
     return visible_to(user, UseCase.objects.listed().with_related().with_counts()).order_by(*USECASE_ORDERING)
 
 
+def usecase_key_list(*, user) -> QuerySet[UseCase]:
+    """The use cases the user may see, in the list's order, with nothing loaded but their columns: what the list page's
+    filters narrow and its page's keys are read from (`usecase_row_list` then reads those rows)."""
+    return visible_to(user, UseCase.objects.listed()).order_by(*USECASE_ORDERING)
+
+
+def usecase_row_list() -> QuerySet[UseCase]:
+    """What a row of the list page shows (workspace, SGAM domains and zones, numbers of scenarios and actors), for
+    use cases found among those a user may see (`usecase_key_list`): the placements with their domain and zone in one
+    query, not one per relation, in no order (a row lists its domains and zones each in their own order)."""
+    from sgam.models import SgamPlacement
+
+    placements = SgamPlacement.objects.select_related("domain", "zone").order_by()
+    return (
+        UseCase.objects.select_related("workspace")
+        .prefetch_related(Prefetch("sgam_placements", queryset=placements))
+        .with_counts()
+    )
+
+
 def usecase_brief_list(*, user) -> QuerySet[UseCase]:
     """What the API's list shows: the header, the workspace and the counts (no placements)."""
     use_cases = UseCase.objects.listed().select_related("workspace").with_counts()

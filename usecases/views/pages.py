@@ -19,7 +19,7 @@ from usecases.comments import comment_summary_get
 from usecases.filters import UseCaseFilterSet
 from usecases.models.images import IMAGE_TYPES, image_detect
 from usecases.search import usecase_search_matches
-from usecases.selectors import drawing_image_get, usecase_list
+from usecases.selectors import drawing_image_get, usecase_key_list, usecase_row_list
 from usecases.step_tables import scenario_step_rows, usecase_page_document, usecase_page_get
 from usecases.workflow import review_comparison_get, status_change_list, usecase_transitions_allowed
 
@@ -29,13 +29,15 @@ PK_PLACEHOLDER = 918273645546372819  # stands for a use case's pk in a URL rever
 
 
 class UseCaseListView(SelectorListView):
-    selector = usecase_list
+    selector = usecase_key_list
     filterset_class = UseCaseFilterSet
     template_name = "usecases/usecase_list.html"
     context_object_name = "use_cases"
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = KeysFirstPaginator(queryset, per_page, rows=self.filterset.queryset, **kwargs)
+        # The page's keys come from the use cases the user may see (the filters narrow `usecase_key_list`): its rows are
+        # read by those keys alone, not matched against the permissions again.
+        paginator = KeysFirstPaginator(queryset, per_page, rows=usecase_row_list(), **kwargs)
         if self.filterset.total is not None:
             paginator.count = self.filterset.total
         return paginator
