@@ -58,6 +58,7 @@ POSTGRES_PASS = (
     "tests/api/test_libraries.py",
     # query budgets, which bulk operations and savepoints can change
     "tests/usecases/test_query_budget.py",
+    "tests/usecases/test_page_cache.py",
     # background jobs: claimed and retried in transactions
     "tests/ucmr/test_jobs.py",
     "tests/ucmr/test_resilience.py",

@@ -105,6 +105,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # How long a use case's serialised API document stays cached; its key changes with every write, so this only bounds
 # the space that documents nobody reads again take until they expire.
 UCMR_DOCUMENT_CACHE_SECONDS = env.int("UCMR_DOCUMENT_CACHE_SECONDS", default=3600)
+# How long the rendered sections of a use case page stay cached (usecases.views.sections); their key changes with
+# everything they show, so this too only bounds the space of entries nobody reads again.
+UCMR_PAGE_CACHE_SECONDS = env.int("UCMR_PAGE_CACHE_SECONDS", default=3600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked

@@ -14,7 +14,7 @@ import contextlib
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -270,15 +270,23 @@ def section_anchor(section: str) -> str:
     return "section-" + section.replace(".", "-") if section else "top"
 
 
-def comment_summary_get(*, user, use_case: UseCase, may_comment: bool, comment_on: str = "") -> CommentSummary:
+def comment_summary_get(
+    *,
+    user,
+    use_case: UseCase,
+    may_comment: bool,
+    comment_on: str = "",
+    row_choices: Callable[..., list[RowChoice]] = comment_row_choices,
+) -> CommentSummary:
     """The comments of the use case page, in a fixed number of queries whatever their number; `comment_on` the row
-    the form is to name (`row:<mRID>`)."""
+    the form is to name (`row:<mRID>`). `row_choices` reads the rows a thread can be on as `comment_row_choices`
+    does (the use case page's keeps them cached)."""
     threads = list(comment_thread_list(use_case=use_case))
     named = [thread.row_mrid for thread in threads]
     if comment_on.startswith("row:"):
         with contextlib.suppress(ValueError):
             named.append(uuid.UUID(comment_on.removeprefix("row:")))
-    rows = comment_row_choices(use_case=use_case, steps_named=named) if may_comment or threads else []
+    rows = row_choices(use_case=use_case, steps_named=named) if may_comment or threads else []
     anchors = {row.mrid: row.anchor for row in rows}
     counts: dict[str, CommentCount] = defaultdict(CommentCount)
     for thread in threads:

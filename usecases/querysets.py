@@ -36,6 +36,42 @@ def rows_exist(model: type[models.Model], path: tuple[str, ...]) -> RawSQL:
     return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - the same
 
 
+PLACEMENT_LOOKUPS = (
+    "sgam_placements__domain",
+    "sgam_placements__zone",
+    "sgam_placements__layer",
+    "nist_placements__nist_domain",
+)
+
+
+def section_lookups(*, scenarios: models.QuerySet | None = None) -> tuple:
+    """The prefetches of `UseCaseQuerySet.with_sections` beyond `with_related` (the scenarios read with `scenarios`
+    when given), also for loading them onto a use case read without them (`prefetch_related_objects`)."""
+    from usecases.models import Condition
+
+    return (
+        "versions",
+        "objectives",
+        "business_cases__areas",
+        "kpis__objectives",
+        Prefetch("conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"),
+        "relations__related__workspace",
+        "remarks",
+        "drawings",
+        "actor_groupings",
+        "actor_roles__actor",
+        "actor_roles__grouping",
+        "primary_actors",
+        "references",
+        "scenarios" if scenarios is None else Prefetch("scenarios", queryset=scenarios),
+        "scenarios__primary_actors",
+        "scenarios__requirements",
+        "scenarios__conditions",
+        "custom_information",
+        "common_terms",
+    )
+
+
 class UseCaseQuerySet(models.QuerySet):
     def listed(self) -> "UseCaseQuerySet":
         """Use cases proper, without the placeholders of related use cases: those are only targets of relations
@@ -48,12 +84,7 @@ class UseCaseQuerySet(models.QuerySet):
 
     def with_related(self) -> "UseCaseQuerySet":
         """What a list row shows: workspace, author, SGAM/NIST placement and counts."""
-        return self.select_related("workspace", "created_by").prefetch_related(
-            "sgam_placements__domain",
-            "sgam_placements__zone",
-            "sgam_placements__layer",
-            "nist_placements__nist_domain",
-        )
+        return self.select_related("workspace", "created_by").prefetch_related(*PLACEMENT_LOOKUPS)
 
     def with_counts(self) -> "UseCaseQuerySet":
         """`scenario_count` and `actor_count`, each a subquery of the row: computed for the rows a page shows, never
@@ -73,31 +104,7 @@ class UseCaseQuerySet(models.QuerySet):
     def with_sections(self, *, scenarios: models.QuerySet | None = None) -> "UseCaseQuerySet":
         """Everything sections 1 to 8 show but the scenarios' steps, in a fixed number of queries whatever the size of
         the use case; the scenarios read with `scenarios` when given (annotated, say)."""
-        from usecases.models import Condition
-
-        return self.with_related().prefetch_related(
-            "versions",
-            "objectives",
-            "business_cases__areas",
-            "kpis__objectives",
-            Prefetch(
-                "conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"
-            ),
-            "relations__related__workspace",
-            "remarks",
-            "drawings",
-            "actor_groupings",
-            "actor_roles__actor",
-            "actor_roles__grouping",
-            "primary_actors",
-            "references",
-            "scenarios" if scenarios is None else Prefetch("scenarios", queryset=scenarios),
-            "scenarios__primary_actors",
-            "scenarios__requirements",
-            "scenarios__conditions",
-            "custom_information",
-            "common_terms",
-        )
+        return self.with_related().prefetch_related(*section_lookups(scenarios=scenarios))
 
     def with_document(self) -> "UseCaseQuerySet":
         """Everything sections 1 to 8 show, in a fixed number of queries whatever the size of the use case."""

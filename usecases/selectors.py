@@ -4,6 +4,8 @@ Every function returns only rows the user may see (`ucmr.permissions.visible_to`
 that shows them: the number of queries does not grow with the number of rows.
 """
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +23,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement
+from ucmr.models import ChangeLogEntry
 from ucmr.permissions import visible_to
 from usecases.models import CommonTerm, Drawing, InformationObject, Step, UseCase, Workspace
 
@@ -42,6 +45,19 @@ from usecases.reading import usecase_document_assemble as usecase_document_assem
 USECASE_ORDERING = ("workspace__name", "identifier", "name", "pk")
 # The orders the list offers (`?sort=key`, `?sort=-key` the other way round), by key, with their column labels.
 USECASE_SORTS = {"id": "ID", "name": "Name", "workspace": "Workspace", "status": "Status", "changed": "Last changed"}
+# The library objects a use case shows as they are now (names, descriptions, placements, requirements): a change to
+# one changes no use case's revision. Every write of them is recorded in the audit trail (`library_stamp`).
+LIBRARY_MODELS = (
+    ("actors", "actor"),
+    ("usecases", "informationobject"),
+    ("usecases", "commonterm"),
+    ("usecases", "businesscase"),
+    ("usecases", "area"),
+    ("requirements", "requirement"),
+    ("requirements", "requirementcategory"),
+    ("sgam", "sgamplacement"),
+    ("sgam", "nistplacement"),
+)
 STATUS_ORDER = [UseCase.Status.DRAFT, UseCase.Status.IN_REVIEW, UseCase.Status.APPROVED, UseCase.Status.PUBLISHED]
 
 
@@ -106,6 +122,14 @@ def usecase_nature_list(*, user) -> list[str]:
         .values_list("nature", flat=True)
     )
     return list(natures.distinct())
+
+
+def library_stamp() -> tuple:
+    """The latest recorded change to a library object (every write is recorded in the audit trail): what a cached
+    view of a use case that shows library objects is keyed by (one query)."""
+    types = ContentType.objects.get_for_models(*(apps.get_model(*name) for name in LIBRARY_MODELS)).values()
+    latest = ChangeLogEntry.objects.filter(content_type__in=types).order_by("-id").values_list("id", "time").first()
+    return latest or ()
 
 
 def usecase_get(*, user, pk) -> UseCase:

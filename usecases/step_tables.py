@@ -11,12 +11,13 @@ with their own queries, so the number of queries is the same whatever the number
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement
 from ucmr.permissions import visible_to
 from usecases.models import InformationObject, Scenario, Step, UseCase
+from usecases.querysets import PLACEMENT_LOOKUPS, section_lookups
 from usecases.reading import (
     DrawingRow,
     ScenarioSection,
@@ -78,11 +79,22 @@ class StepFragment:
         return max(0, self.start - self.rows) if self.start else None
 
 
+def _counted_scenarios():
+    return Scenario.objects.annotate(step_count=Count("steps"))
+
+
 def usecase_page_get(*, user, pk) -> UseCase:
     """The use case as its page shows it (sections 1 to 8) without the steps of its scenarios, which carry their
     number of steps (`step_count`); a 404 for a use case the user may not see. A fixed number of queries."""
-    use_cases = UseCase.objects.with_sections(scenarios=Scenario.objects.annotate(step_count=Count("steps")))
+    use_cases = UseCase.objects.with_sections(scenarios=_counted_scenarios())
     return get_object_or_404(visible_to(user, use_cases), pk=pk)
+
+
+def usecase_page_sections_load(*, use_case: UseCase) -> UseCase:
+    """Load onto a use case read with its header only (`usecases.selectors.usecase_header_get`) what
+    `usecase_page_get` reads with it: the use case page reads its sections only when it has not cached them."""
+    prefetch_related_objects([use_case], *PLACEMENT_LOOKUPS, *section_lookups(scenarios=_counted_scenarios()))
+    return use_case
 
 
 def _steps(queryset) -> list[Step]:

@@ -11,6 +11,7 @@ from tests.factories import UserFactory, WorkspaceFactory, make_complete_use_cas
 from ucmr.models import ChangeLogEntry, Notification
 from usecases.comments import comment_reply, comment_thread_resolve, comment_thread_start
 from usecases.models import CommentThread, Step, UseCase
+from usecases.services import usecase_row_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_the_page_shows_open_comments_badges_and_removed_rows(client, team):
     assert "<b>Who</b>?" in page and "Resolved comments (1)" in page
     assert f'href="#step-{step.pk}"' in page  # the thread links to its row
 
-    step.delete()
+    usecase_row_delete(user=people["author"], row=step)
     page = client.get(use_case.get_absolute_url()).content.decode()
     assert "a removed row (Step " in page
 

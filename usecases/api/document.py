@@ -14,16 +14,14 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from types import UnionType
 
-from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
-from ucmr.models import ChangeLogEntry
 from usecases.exchange.selectors import usecase_visible_ids
 from usecases.models import UseCase, UseCaseRelation
+from usecases.selectors import library_stamp
 from usecases.xml import document as doc
 
 HIDDEN_FIELDS = {"mrid_raw", "warnings", "is_stub", "content", "filename", "digest"}  # a drawing's embedded image
@@ -147,17 +145,6 @@ class LibrariesSerializer(serializers.Serializer):
 # stubs are the only part of a document that depends on who reads it) with their revisions (their headers), and the
 # latest change to any library object (the `libraries` section shows their current state).
 
-LIBRARY_MODELS = (
-    ("actors", "actor"),
-    ("usecases", "informationobject"),
-    ("usecases", "commonterm"),
-    ("usecases", "businesscase"),
-    ("usecases", "area"),
-    ("requirements", "requirement"),
-    ("requirements", "requirementcategory"),
-    ("sgam", "sgamplacement"),
-    ("sgam", "nistplacement"),
-)
 CACHE_PREFIX = "ucmr:usecase-document"
 logger = logging.getLogger(__name__)
 
@@ -184,13 +171,6 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _library_stamp() -> tuple:
-    """The latest recorded change to a library object (every write is recorded in the audit trail)."""
-    types = ContentType.objects.get_for_models(*(apps.get_model(*name) for name in LIBRARY_MODELS)).values()
-    latest = ChangeLogEntry.objects.filter(content_type__in=types).order_by("-id").values_list("id", "time").first()
-    return latest or ()
-
-
 def _related_seen(*, user, use_case: UseCase) -> tuple[tuple[int, int, datetime], ...]:
     """The related use cases whose stubs `user` sees in the document, with their revisions (two queries at most)."""
     related = {
@@ -209,7 +189,7 @@ def usecase_document_version(*, user, use_case: UseCase, base_url: str) -> Docum
     related = _related_seen(user=user, use_case=use_case)
     variant = _digest(base_url, tuple(pk for pk, *_ in related))
     write_tag = f'"{use_case.pk}-{use_case.revision}-{variant[:16]}-'
-    others = _digest(related, _library_stamp())
+    others = _digest(related, library_stamp())
     etag = f'{write_tag}{others[:12]}"'
     state = _digest(etag, str(use_case.mrid), use_case.modified.isoformat(), others)
     return DocumentVersion(etag=etag, write_tag=write_tag, cache_key=f"{CACHE_PREFIX}:{use_case.pk}:{state}")

@@ -19,8 +19,9 @@ from usecases.comments import comment_summary_get
 from usecases.filters import UseCaseFilterSet
 from usecases.models.images import IMAGE_TYPES, image_detect
 from usecases.search import usecase_search_matches
-from usecases.selectors import drawing_image_get, usecase_key_list, usecase_row_list
+from usecases.selectors import drawing_image_get, usecase_header_get, usecase_key_list, usecase_row_list
 from usecases.step_tables import scenario_step_rows, usecase_page_document, usecase_page_get
+from usecases.views.sections import UseCaseState, comment_rows_cached, usecase_page_sections_get
 from usecases.workflow import review_comparison_get, status_change_list, usecase_transitions_allowed
 
 STATUS_CHANGES_SHOWN = 3
@@ -60,33 +61,38 @@ class UseCaseListView(SelectorListView):
 
 
 class UseCaseDetailView(SelectorDetailView):
-    """The whole IEC 62559-2 template, sections 1.1 to 8; the steps of long scenarios load on demand
-    (usecases.step_tables), so the page costs the same whatever the number of steps."""
+    """The whole IEC 62559-2 template, sections 1 to 8; the steps of long scenarios load on demand
+    (usecases.step_tables), so the page costs the same whatever the number of steps. The use case is read with its
+    header only: its sections come from the cache, and are read and rendered only when they are not there
+    (usecases.views.sections)."""
 
-    selector = usecase_page_get
+    selector = usecase_header_get
     template_name = "usecases/usecase_detail.html"
     context_object_name = "use_case"
 
     def get_context_data(self, **kwargs):
-        document = usecase_page_document(user=self.request.user, use_case=self.object)
         allowed = allowed_actions(self.request.user, self.object, (CHANGE, REVIEW, PUBLISH, SHARE, COMMENT))
+        may_change = CHANGE in allowed
         generated = usecase_generated_get(use_case=self.object)
         findings = generated.validation.findings
-        findings_with_editors(
-            use_case=self.object, findings=findings, may_change=CHANGE in allowed, user=self.request.user
+        findings_with_editors(use_case=self.object, findings=findings, may_change=may_change, user=self.request.user)
+        state = UseCaseState.of(self.object)
+        comments = comment_summary_get(
+            user=self.request.user,
+            use_case=self.object,
+            may_comment=COMMENT in allowed,
+            comment_on=self.request.GET.get("comment_on", ""),
+            row_choices=comment_rows_cached(state),
         )
         return super().get_context_data(
-            document=document,
+            sections=usecase_page_sections_get(
+                user=self.request.user, state=state, may_change=may_change, comments=comments
+            ),
             allowed=allowed,
-            may_change=CHANGE in allowed,  # already known: no second permission check
+            may_change=may_change,  # already known: no second permission check
             transitions=usecase_transitions_allowed(use_case=self.object, allowed=allowed),
             status_changes=list(status_change_list(use_case=self.object)[:STATUS_CHANGES_SHOWN]),
-            comments=comment_summary_get(
-                user=self.request.user,
-                use_case=self.object,
-                may_comment=COMMENT in allowed,
-                comment_on=self.request.GET.get("comment_on", ""),
-            ),
+            comments=comments,
             review_comparison=review_comparison_get(use_case=self.object),
             generated=generated,
             poll=PollSchedule.after(0),
