@@ -82,7 +82,7 @@ def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-light")
 
 
-def _unique(items) -> list:
+def unique_in_order(items) -> list:
     unique = {item.pk: item for item in items if item is not None}
     return sorted(unique.values(), key=lambda item: item.order)
 
@@ -96,17 +96,17 @@ def sgam_cells(subject) -> list:
 @register.filter
 def sgam_domains(subject) -> list:
     """The SGAM domains a use case, actor or information object is placed in (placements prefetched)."""
-    return _unique(placement.domain for placement in subject.sgam_placements.all())
+    return unique_in_order(placement.domain for placement in subject.sgam_placements.all())
 
 
 @register.filter
 def sgam_zones(subject) -> list:
-    return _unique(placement.zone for placement in subject.sgam_placements.all())
+    return unique_in_order(placement.zone for placement in subject.sgam_placements.all())
 
 
 @register.filter
 def nist_domains(subject) -> list:
-    return _unique(placement.nist_domain for placement in subject.nist_placements.all())
+    return unique_in_order(placement.nist_domain for placement in subject.nist_placements.all())
 
 
 @register.filter

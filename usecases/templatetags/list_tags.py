@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
-from ucmr.templatetags.ucmr_tags import sgam_domains, sgam_zones, status_class
+from ucmr.templatetags.ucmr_tags import status_class, unique_in_order
 
 register = template.Library()
 
@@ -19,22 +19,24 @@ def _time(value) -> str:
     """The "Last changed" cell's time element, in the current time zone as the `date` filter shows it."""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
+    # As the `date` filter formats "c" and "Y-m-d"; the title in the locale's format.
     return (
-        f'<time datetime="{escape(date_format(value, "c"))}" title="{escape(date_format(value, "DATETIME_FORMAT"))}">'
-        f"{escape(date_format(value, 'Y-m-d'))}</time>"
+        f'<time datetime="{value.isoformat()}" title="{escape(date_format(value, "DATETIME_FORMAT"))}">'
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}</time>"
     )
 
 
 def _row(use_case) -> str:
     url = escape(use_case.detail_url)
     match = use_case.search_match
+    placements = use_case.sgam_placements.all()
     domains = "".join(
         f'<span class="badge text-bg-light border" title="SGAM domain">{escape(domain)}</span> '
-        for domain in sgam_domains(use_case)
+        for domain in unique_in_order(placement.domain for placement in placements)
     )
     zones = "".join(
         f'<span class="badge border text-body-secondary fw-normal" title="SGAM zone">{escape(zone)}</span> '
-        for zone in sgam_zones(use_case)
+        for zone in unique_in_order(placement.zone for placement in placements)
     )
     has_match = ' class="has-match"' if match else ""
     row = (
