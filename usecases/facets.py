@@ -150,19 +150,26 @@ def _unique_together(model, *fields: str) -> bool:
     )
 
 
-def usecase_value_counts(*, use_cases: QuerySet[UseCase], fields: list[str]) -> tuple[dict[str, dict[str, int]], int]:
+def usecase_value_counts(
+    *, use_cases: QuerySet[UseCase], fields: list[str], selected: dict[str, set[str]]
+) -> tuple[dict[str, dict[str, int]], int]:
     """For each of `fields`, values of the use case itself (its status, its workspace's slug), how many of
-    `use_cases` (those the user may see, narrowed by the active filters) have each value, and how many they are in
-    all: the facets that the same filters narrow, in one GROUP BY of the use cases rather than one per facet (and the
-    list's count with them)."""
+    `use_cases` (those the user may see, narrowed by the active filters but those of `fields`) have each value among
+    those that the other fields' `selected` values select (a field without selected values selects all), and how many
+    use cases all of them select: the facets of those fields and the list's count, in one GROUP BY of the use cases
+    rather than one query per facet."""
     counts: dict[str, dict[str, int]] = {name: defaultdict(int) for name in fields}
     total = 0
     grouped = use_cases.order_by().values(*fields).annotate(count=Count("pk")).values_list(*fields, "count")
     for *values, count in grouped:
-        total += count
-        for name, value in zip(fields, values, strict=True):
-            if value is not None:
-                counts[name][str(value)] += count
+        row = {name: None if value is None else str(value) for name, value in zip(fields, values, strict=True)}
+        chosen = {name for name, value in row.items() if name not in selected or value in selected[name]}
+        if len(chosen) == len(fields):
+            total += count
+        for name, value in row.items():
+            # Counted in its own facet when every other field selects it.
+            if value is not None and len(chosen - {name}) == len(fields) - 1:
+                counts[name][value] += count
     return {name: dict(values) for name, values in counts.items()}, total
 
 

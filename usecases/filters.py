@@ -77,7 +77,7 @@ class UseCaseFilterSet(django_filters.FilterSet):
     )
 
     FACETS = ("workspace", "status", "nature", "actor", "sgam_domain", "sgam_zone", "nist_domain")
-    # Facets of the use case's own values (no relation to many): counted together when no filter of theirs is on.
+    # Facets of the use case's own values (no relation to many): counted together, in one query.
     PLAIN_FACETS = ("status", "workspace", "nature")
 
     filter_sgam_domain = _within("sgam_placements__domain__code")
@@ -132,11 +132,11 @@ class UseCaseFilterSet(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return usecase_sorted(queryset, value)
 
-    def filter_queryset_except(self, queryset, facet: str):
-        """`queryset` filtered by every active filter but `facet`'s own ("": every one): what a facet's counts are
-        taken from (the text matched, not ranked: a count needs no order)."""
+    def filter_queryset_except(self, queryset, *facets: str):
+        """`queryset` filtered by every active filter but those of `facets` (none: every one): what a facet's counts
+        are taken from (the text matched, not ranked: a count needs no order)."""
         for name, value in self._active().items():
-            if name in (facet, "sort") or value in (None, "", [], ()):
+            if name in facets or name == "sort" or value in (None, "", [], ()):
                 continue
             if name in ("q", "search"):
                 self._catch_up_index()
@@ -146,10 +146,10 @@ class UseCaseFilterSet(django_filters.FilterSet):
         return queryset
 
     def facets(self) -> list[Facet]:
-        """The facets of the list, each value with its count given the other active filters (one query per facet,
-        one for the facets of the use case's own values together), in the order of the filter's choices. With them
-        `total`, how many use cases the filters find, when that query counted them (the list's paginator takes it
-        rather than counting them again). Values no use case has are left out, unless selected; so are the
+        """The facets of the list, each value with its count given the other active filters (one query per facet of
+        a relation, one for the facets of the use case's own values together), in the order of the filter's choices.
+        With them `total`, how many use cases the filters find (the list's paginator takes it rather than counting
+        them again). Values no use case has are left out, unless selected; so are the
         actors that another one stands for (its abbreviation). None at all when a filter is not valid (the list then
         shows the error and no rows).
 
@@ -167,23 +167,25 @@ class UseCaseFilterSet(django_filters.FilterSet):
             """The use cases `facet` counts: those of every active filter but its own."""
             own = facet if active.get(facet) else ""
             if own not in narrowed:
-                use_cases = self.filter_queryset_except(visible, facet=own)
+                use_cases = self.filter_queryset_except(visible, own)
                 narrowed[own] = CountedUseCases(use_cases, every_listed=use_cases is listed)
             return narrowed[own]
 
-        # The facets of the use case's own values that no active filter narrows all count the same use cases (those
-        # of every active filter): one GROUP BY for them all.
-        shared = [name for name in self.PLAIN_FACETS if not active.get(name)]
-        shared_counts, self.total = {}, None
-        if shared:
-            fields = [self.filters[name].field_name for name in shared]
-            shared_counts, self.total = usecase_value_counts(use_cases=counted("").queryset, fields=fields)
+        # The facets of the use case's own values (status, workspace, nature) from one GROUP BY of them all, over the
+        # use cases of every active filter but theirs: each facet counts the groups that the others' active values
+        # select, the list's total those that all select.
+        plain = {self.filters[name].field_name: name for name in self.PLAIN_FACETS}
+        plain_counts, self.total = usecase_value_counts(
+            use_cases=self.filter_queryset_except(visible, *self.PLAIN_FACETS),
+            selected={field: set(active[name]) for field, name in plain.items() if active.get(name)},
+            fields=list(plain),
+        )
         query = self._query_pairs()
         facets = []
         for name in self.FACETS:
             field = self.filters[name].field_name
-            if name in shared:
-                counts = shared_counts[field]
+            if name in self.PLAIN_FACETS:
+                counts = plain_counts[field]
             else:
                 counts = usecase_facet_counts(
                     use_cases=counted(name),
