@@ -20,6 +20,7 @@ with `@register_job_kind("kind")` on a function `work(job, progress) -> result d
 """
 
 import functools
+import json
 import logging
 import os
 import socket
@@ -28,6 +29,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from celery import current_app
@@ -213,6 +215,39 @@ def job_dispatch(*, job_id) -> bool:
 
 def job_report_progress(*, job_id, percent: int, message: str = "") -> None:
     BackgroundJob.objects.filter(pk=job_id).update(progress=max(0, min(100, percent)), progress_message=message[:300])
+
+
+def _progress_aside_path(job_id) -> Path:
+    return Path(settings.MEDIA_ROOT) / "job-progress" / f"{job_id}.json"
+
+
+def job_progress_aside(*, job_id, percent: int, message: str = "") -> None:
+    """The progress of a job whose work runs in one transaction on a database with one writer (SQLite): its row would
+    show it only at the commit, and a second connection could not write it meanwhile. It goes to a small file beside
+    the uploads instead, replaced whole at each report, which `job_progress_shown` reads."""
+    path = _progress_aside_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial_path = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial_path.write_text(json.dumps({"percent": max(0, min(100, percent)), "message": message[:300]}))
+    os.replace(partial_path, path)
+
+
+def job_progress_aside_clear(*, job_id) -> None:
+    _progress_aside_path(job_id).unlink(missing_ok=True)
+
+
+def job_progress_shown(job: BackgroundJob) -> BackgroundJob:
+    """`job` with the progress its work reported aside (`job_progress_aside`) while it runs, where that is further
+    than its row's."""
+    if job.status != BackgroundJob.Status.RUNNING:
+        return job
+    try:
+        reported = json.loads(_progress_aside_path(job.pk).read_text())
+    except (OSError, ValueError):
+        return job
+    if isinstance(reported, dict) and int(reported.get("percent", 0)) > job.progress:
+        job.progress, job.progress_message = int(reported["percent"]), str(reported.get("message", ""))[:300]
+    return job
 
 
 def worker_identity() -> str:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from ucmr.jobs import job_progress_shown
 from ucmr.models import BackgroundJob, ChangeLogEntry
 from ucmr.permissions import visible_to
 
@@ -22,7 +23,8 @@ def job_queue_position(*, job: BackgroundJob) -> int:
 
 
 def job_get(*, user, pk) -> BackgroundJob:
-    return get_object_or_404(visible_to(user, BackgroundJob.objects.select_related("user")), pk=pk)
+    """The job, with the progress a running one reported aside (`ucmr.jobs.job_progress_aside`)."""
+    return job_progress_shown(get_object_or_404(visible_to(user, BackgroundJob.objects.select_related("user")), pk=pk))
 
 
 def object_history(*, user, obj: models.Model) -> QuerySet[ChangeLogEntry]:

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from ucmr.jobs import job_progress_shown
 from ucmr.models import BackgroundJob, ChangeLogEntry
 
 MAX_ID = 2**63 - 1  # the largest id the database holds (a BigAutoField): a larger one names nothing
@@ -73,6 +74,9 @@ class JobSerializer(serializers.ModelSerializer):
             "finished",
             "links",
         ]
+
+    def to_representation(self, instance: BackgroundJob):
+        return super().to_representation(job_progress_shown(instance))  # a running import's progress, on SQLite
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_links(self, job: BackgroundJob) -> dict[str, str]:

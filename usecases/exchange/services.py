@@ -29,7 +29,7 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import QuerySet
 
-from ucmr.jobs import Progress, job_start
+from ucmr.jobs import Progress, job_progress_aside, job_progress_aside_clear, job_start
 from ucmr.models import BackgroundJob
 from ucmr.permissions import ADD, user_can, visible_to
 from usecases.excel.writer import CONTENT_TYPE as XLSX_CONTENT_TYPE
@@ -184,9 +184,21 @@ def import_job_run(*, job: BackgroundJob, progress: Progress) -> dict[str, Any]:
 @contextmanager
 def _visible_progress(*, job: BackgroundJob, progress: Progress) -> Iterator[Progress]:
     """The import runs in one transaction; progress written on its connection would only show when it is over.
-    On PostgreSQL a second connection writes it at once. (SQLite allows one writer: there it shows at the end.)"""
+    On PostgreSQL a second connection writes it at once. SQLite allows one writer: there it goes to a file beside the
+    uploads (`job_progress_aside`), which the job's page and API read while the job runs."""
     if connection.vendor != "postgresql":
-        yield progress
+
+        def aside(percent: int, message: str = "") -> None:
+            progress(percent, message)  # the row: shown from the commit on
+            try:
+                job_progress_aside(job_id=job.pk, percent=percent, message=message)
+            except OSError:  # progress is a courtesy: the import does not fail for it
+                logger.warning("Could not report the progress of job %s.", job.pk, exc_info=True)
+
+        try:
+            yield aside
+        finally:
+            job_progress_aside_clear(job_id=job.pk)
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     sql = (
