@@ -303,3 +303,30 @@ def test_facets_cost_a_fixed_number_of_queries(reader, settings, django_assert_n
     assert len(response.context["use_cases"]) == 64
     assert counts(response, "sgam_domain") == ({"DER": 64, "Distribution": 0} if params else {"DER": 64})
     assert sum(counts(response, "workspace").values()) == 64
+
+
+# The whole page, query by query: the session, the user and their permissions, the workspaces and actors the facets
+# list, one GROUP BY for status, workspace and nature, one query per relation's facet (actor, SGAM domain, SGAM
+# zone, NIST domain), the reference values of the facets with counts, the page's keys, its rows and their SGAM
+# placements (with domain and zone), the search index's catch-up and the rows' matches.
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, 18),
+        ({"status": "draft", "nature": "N1", "workspace": "FIRST", "actor": "ACTOR"}, 19),
+        ({"q": "Use case", "sort": "-changed"}, 21),
+    ],
+    ids=["list", "filtered", "search"],
+)
+def test_the_list_page_costs_so_many_queries(reader, params, expected):
+    _make_placed_use_cases(6)
+    use_case = UseCase.objects.filter(nature="N1").order_by("pk").first()
+    values = {"FIRST": use_case.workspace.slug, "ACTOR": str(use_case.actor_roles.get().actor_id)}
+    params = {name: values.get(value, value) for name, value in params.items()}
+    reader.get(URL, params)  # what a client reads once (content types)
+
+    with CaptureQueriesContext(connection) as context:
+        response = reader.get(URL, params)
+
+    assert response.context["paginator"].count >= 1
+    assert len(context.captured_queries) == expected, "\n".join(query["sql"] for query in context.captured_queries)
