@@ -5,9 +5,10 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, UniqueConstraint, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -112,14 +113,35 @@ def usecase_facet_counts(
 ) -> dict[str, int]:
     """How many of `use_cases` have each value of `field`, a path that may cross multi-valued relations (a use case
     counts once per value), in one query. `groups` maps values to the value they count as (a use case with two values
-    of one group counts once).
+    of one group counts once). Over every use case proper (the list as it opens, for whoever sees all of it), the
+    query is the same on every request: its SQL is compiled once per process."""
+    if use_cases.every_listed:
+        sql, params = _every_listed_sql(connection.vendor, field, tuple(sorted((groups or {}).items())))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            counted = cursor.fetchall()
+    else:
+        counted = _counted(use_cases, field, groups)
+    return {str(value): count for value, count in counted if value is not None}
+
+
+@lru_cache(maxsize=32)
+def _every_listed_sql(vendor: str, field: str, groups: tuple[tuple[str, str], ...]) -> tuple[str, tuple]:
+    """The SQL of `_counted` over every use case proper, for the database `vendor`: no user's permissions nor filter
+    in it, only the field and the actor groups (which change with the actor library, and so the key)."""
+    every = CountedUseCases(UseCase.objects.listed(), every_listed=True)
+    sql, params = _counted(every, field, dict(groups)).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _counted(use_cases: CountedUseCases, field: str, groups: dict[str, str] | None) -> QuerySet:
+    """(value, count) pairs of `usecase_facet_counts`, as a query.
 
     The use cases are matched by primary key in a subquery, so that the grouping join never reuses a join of the
     filters (which would count only the placements or roles that matched them, not the use cases)."""
     if not groups and not _crosses_many(field):
         # A value of the use case itself (its status, its workspace): a plain GROUP BY of the narrowed use cases.
-        counted = use_cases.queryset.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
-        return {str(value): count for value, count in counted if value is not None}
+        return use_cases.queryset.order_by().values(field).annotate(count=Count("pk")).values_list(field, "count")
     rows, counted_field = _facet_rows(field, use_cases)
     field = field if rows.model is UseCase else field.split("__", 1)[1]
     if groups:
@@ -137,8 +159,7 @@ def usecase_facet_counts(
         rows = rows.values(field)
     # A row per use case and value already (an actor is in a use case once): a plain count, hashed, not sorted.
     distinct = bool(groups) or not _unique_together(rows.model, counted_field, field)
-    counted = rows.annotate(count=Count(counted_field, distinct=distinct)).values_list(field, "count")
-    return {str(value): count for value, count in counted if value is not None}
+    return rows.annotate(count=Count(counted_field, distinct=distinct)).values_list(field, "count")
 
 
 def _unique_together(model, *fields: str) -> bool:
