@@ -47,7 +47,7 @@ PLACEMENT_LOOKUPS = (
 def section_lookups(*, scenarios: models.QuerySet | None = None) -> tuple:
     """The prefetches of `UseCaseQuerySet.with_sections` beyond `with_related` (the scenarios read with `scenarios`
     when given), also for loading them onto a use case read without them (`prefetch_related_objects`)."""
-    from usecases.models import Condition
+    from usecases.models import ActorRole, Condition, UseCaseRelation
 
     return (
         "versions",
@@ -55,12 +55,12 @@ def section_lookups(*, scenarios: models.QuerySet | None = None) -> tuple:
         "business_cases__areas",
         "kpis__objectives",
         Prefetch("conditions", queryset=Condition.objects.filter(scenario__isnull=True), to_attr="use_case_conditions"),
-        "relations__related__workspace",
+        # a row and what it names by a foreign key in one query (not one per relation followed)
+        Prefetch("relations", queryset=UseCaseRelation.objects.select_related("related__workspace")),
         "remarks",
         "drawings",
         "actor_groupings",
-        "actor_roles__actor",
-        "actor_roles__grouping",
+        Prefetch("actor_roles", queryset=ActorRole.objects.select_related("actor", "grouping")),
         "primary_actors",
         "references",
         "scenarios" if scenarios is None else Prefetch("scenarios", queryset=scenarios),

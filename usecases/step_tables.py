@@ -11,7 +11,7 @@ with their own queries, so the number of queries is the same whatever the number
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from requirements.models import Requirement
@@ -121,13 +121,14 @@ def _sections(use_case: UseCase) -> list[ScenarioSteps]:
     return sections
 
 
-def _link_ids(field_name: str, use_case: UseCase) -> set[int]:
-    """The ids of the objects the use case's steps name in the many-to-many field `field_name` (one query)."""
+def _linked(field_name: str, use_case: UseCase) -> QuerySet:
+    """The ids of the objects the use case's steps name in the many-to-many field `field_name`, as a subquery (the
+    query of the objects reads them in the same round trip)."""
     relation = Step._meta.get_field(field_name)
     through = relation.remote_field.through
     step_id, target_id = f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
     rows = through.objects.filter(**{f"{step_id}__in": Step.objects.filter(scenario__use_case=use_case).values("pk")})
-    return set(rows.values_list(target_id, flat=True).distinct())
+    return rows.values(target_id)
 
 
 def _drawing_rows(use_case: UseCase, sections: list[ScenarioSteps]) -> list[DrawingRow]:
@@ -151,20 +152,22 @@ def _drawing_rows(use_case: UseCase, sections: list[ScenarioSteps]) -> list[Draw
 def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
     """Shape a use case from `usecase_page_get` for its page, in a fixed number of queries whatever the number of
     steps: the steps of the scenarios shown, and what sections 5 and 6 list (the information objects and
-    requirements the steps name, read by their ids)."""
+    requirements the steps name, each read with the ids of those the steps name as a subquery)."""
     conditions = use_case.use_case_conditions
     sections = _sections(use_case)
     information_objects = sorted(
-        InformationObject.objects.filter(pk__in=_link_ids("information_objects", use_case)).prefetch_related(
+        InformationObject.objects.filter(pk__in=_linked("information_objects", use_case)).prefetch_related(
             "requirements"
         ),
         key=_information_object_key,
     )
-    requirement_ids = _link_ids("requirements", use_case)
-    requirement_ids |= {
+    requirement_ids = {
         requirement.pk for section in sections for requirement in section.scenario.requirements.all()
     } | {requirement.pk for item in information_objects for requirement in item.requirements.all()}
-    requirements = _unique_by_pk(Requirement.objects.filter(pk__in=requirement_ids), key=_requirement_key)
+    requirements = _unique_by_pk(
+        Requirement.objects.filter(Q(pk__in=_linked("requirements", use_case)) | Q(pk__in=requirement_ids)),
+        key=_requirement_key,
+    )
     return usecase_document_assemble(
         user=user,
         use_case=use_case,
