@@ -101,11 +101,18 @@ class CountedUseCases:
 
     queryset: QuerySet[UseCase]
     every_listed: bool = False
+    compiled: tuple[str, tuple] | None = None  # the SQL of their keys and its parameters, once compiled
 
-    @cached_property
+    @property
+    def keys_sql(self) -> tuple[str, tuple]:
+        if self.compiled is None:
+            sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
+            self.compiled = (sql, tuple(params))
+        return self.compiled
+
+    @property
     def keys(self) -> RawSQL:
-        sql, params = self.queryset.order_by().values("pk").query.sql_with_params()
-        return RawSQL(sql, params)  # noqa: S611 - the SQL Django compiled for the queryset, its values parameters
+        return RawSQL(*self.keys_sql)  # noqa: S611 - the SQL Django compiled for the queryset, its values parameters
 
 
 def usecase_facet_counts(
@@ -113,24 +120,33 @@ def usecase_facet_counts(
 ) -> dict[str, int]:
     """How many of `use_cases` have each value of `field`, a path that may cross multi-valued relations (a use case
     counts once per value), in one query. `groups` maps values to the value they count as (a use case with two values
-    of one group counts once). Over every use case proper (the list as it opens, for whoever sees all of it), the
-    query is the same on every request: its SQL is compiled once per process."""
-    if use_cases.every_listed:
-        sql, params = _every_listed_sql(connection.vendor, field, tuple(sorted((groups or {}).items())))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            counted = cursor.fetchall()
-    else:
-        counted = _counted(use_cases, field, groups)
+    of one group counts once). The facet's own SQL is the same on every request but for the use cases' keys: it is
+    compiled once per process, and the keys' SQL (compiled once per request for all the facets counting them) goes
+    in its place."""
+    sql, params = _facet_sql(connection.vendor, field, tuple(sorted((groups or {}).items())), use_cases.every_listed)
+    if not use_cases.every_listed:
+        keys_sql, keys_params = use_cases.keys_sql
+        position = next(index for index, param in enumerate(params) if param is _KEYS)
+        sql = sql.replace(_KEYS_SQL, keys_sql, 1)
+        params = (*params[:position], *keys_params, *params[position + 1 :])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = cursor.fetchall()
     return {str(value): count for value, count in counted if value is not None}
 
 
-@lru_cache(maxsize=32)
-def _every_listed_sql(vendor: str, field: str, groups: tuple[tuple[str, str], ...]) -> tuple[str, tuple]:
-    """The SQL of `_counted` over every use case proper, for the database `vendor`: no user's permissions nor filter
-    in it, only the field and the actor groups (which change with the actor library, and so the key)."""
-    every = CountedUseCases(UseCase.objects.listed(), every_listed=True)
-    sql, params = _counted(every, field, dict(groups)).query.sql_with_params()
+# What stands for the use cases' keys in a facet's compiled SQL: a subquery of one parameter, that object itself.
+_KEYS = object()
+_KEYS_SQL = "SELECT %s /* the counted use cases' keys */"
+
+
+@lru_cache(maxsize=64)
+def _facet_sql(vendor: str, field: str, groups: tuple[tuple[str, str], ...], every_listed: bool) -> tuple[str, tuple]:
+    """The SQL of `_counted` for the database `vendor`: over every use case proper (no user's permissions nor filter
+    in it), or over keys that `_KEYS` stands for. It varies with the field, the actor groups (which change with the
+    actor library, and so the key) and nothing else."""
+    counted = CountedUseCases(UseCase.objects.listed(), every_listed=every_listed, compiled=(_KEYS_SQL, (_KEYS,)))
+    sql, params = _counted(counted, field, dict(groups)).query.sql_with_params()
     return sql, tuple(params)
 
 
