@@ -198,12 +198,13 @@ def _actor_groups(use_case: UseCase) -> list[ActorGroup]:
     return groups
 
 
-def _relation_rows(*, user, use_case: UseCase) -> list[RelationRow]:
+def _relation_rows(*, user, use_case: UseCase, visible_ids: set[int] | None = None) -> list[RelationRow]:
     relations = list(use_case.relations.all())
     if not relations:
         return []
-    related = visible_to(user, UseCase.objects.filter(pk__in=[relation.related_id for relation in relations]))
-    visible_ids = set(related.values_list("pk", flat=True))
+    if visible_ids is None:
+        related = visible_to(user, UseCase.objects.filter(pk__in=[relation.related_id for relation in relations]))
+        visible_ids = set(related.values_list("pk", flat=True))
     return [RelationRow(relation, relation.related_id in visible_ids) for relation in relations]
 
 
@@ -287,14 +288,16 @@ def usecase_document_assemble(
     drawings: list[DrawingRow],
     information_objects: list,
     requirements: list,
+    visible_related: set[int] | None = None,
 ) -> UseCaseDocument:
     """The page's document of a use case from what was read of it: the whole of it (usecase_document) or its page
-    with the steps of long scenarios left to load on demand (usecases.step_tables)."""
+    with the steps of long scenarios left to load on demand (usecases.step_tables). `visible_related`: the related
+    use cases `user` may see, when the caller has read them (else one query)."""
     return UseCaseDocument(
         use_case=use_case,
         assumptions=[condition for condition in conditions if condition.kind == Condition.Kind.ASSUMPTION],
         prerequisites=[condition for condition in conditions if condition.kind == Condition.Kind.PREREQUISITE],
-        relations=_relation_rows(user=user, use_case=use_case),
+        relations=_relation_rows(user=user, use_case=use_case, visible_ids=visible_related),
         drawings=drawings,
         actor_groups=_actor_groups(use_case),
         scenarios=scenarios,

@@ -149,10 +149,11 @@ def _drawing_rows(use_case: UseCase, sections: list[ScenarioSteps]) -> list[Draw
     return drawing_rows(drawings, scenarios=scenario_by_pk, steps=nodes)
 
 
-def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
+def usecase_page_document(*, user, use_case: UseCase, visible_related: set[int] | None = None) -> UseCaseDocument:
     """Shape a use case from `usecase_page_get` for its page, in a fixed number of queries whatever the number of
     steps: the steps of the scenarios shown, and what sections 5 and 6 list (the information objects and
-    requirements the steps name, each read with the ids of those the steps name as a subquery)."""
+    requirements the steps name, each read with the ids of those the steps name as a subquery). `visible_related`:
+    the related use cases `user` may see, when the caller has read them."""
     conditions = use_case.use_case_conditions
     sections = _sections(use_case)
     information_objects = sorted(
@@ -176,6 +177,7 @@ def usecase_page_document(*, user, use_case: UseCase) -> UseCaseDocument:
         drawings=_drawing_rows(use_case, sections),
         information_objects=information_objects,
         requirements=requirements,
+        visible_related=visible_related,
     )
 
 

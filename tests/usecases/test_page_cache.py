@@ -28,6 +28,7 @@ from usecases.analysis.services import usecase_diagrams_render
 from usecases.comments import comment_thread_start
 from usecases.models import UseCase
 from usecases.services import usecase_row_update, usecase_update
+from usecases.views import sections
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +210,24 @@ def test_anonymous_readers_of_a_published_use_case_may_not_comment(client, setti
 
     assert COMMENT_BUTTON in pages[viewer] and COMMENT_BUTTON not in pages[None]
     assert "Congestion management" in pages[None]
+
+
+def test_a_grant_given_while_the_page_is_rendered_names_nobody_under_the_key_read_before(
+    client, workspace, viewer, use_case, monkeypatch
+):
+    """The sections name the related use cases the key was made with as visible, not those visible a moment later."""
+    related = UseCaseFactory(name="Secret use case")
+    UseCaseRelationFactory(use_case=use_case, related=related)
+    manager = member_of(related.workspace, "manager")
+    load = sections.usecase_page_sections_load
+
+    def load_after_a_grant(*, use_case):
+        usecase_share(user=manager, use_case=related, grantee=viewer, permission="view")
+        return load(use_case=use_case)
+
+    monkeypatch.setattr(sections, "usecase_page_sections_load", load_after_a_grant)
+    page_of(client, viewer, use_case)
+    monkeypatch.setattr(sections, "usecase_page_sections_load", load)
+
+    page = page_of(client, member_of(workspace, "viewer"), use_case)  # may see what the first viewer could
+    assert "Secret use case" not in page and "a use case you may not see" in page

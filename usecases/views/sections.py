@@ -121,8 +121,8 @@ def _cached(key: str, build):
 
 
 def _related_shown(*, user, use_case: UseCase) -> tuple:
-    """Per related use case what 1.7 shows of it to `user`: whether it is visible, and its revision, time and
-    workspace name (one query, two with relations)."""
+    """Per relation of 1.7 what it shows to `user` of its related use case: whether it is visible, and its revision,
+    time and workspace name (one query, two with relations)."""
     rows = list(
         UseCaseRelation.objects.filter(use_case=use_case)
         .order_by("pk")
@@ -140,9 +140,14 @@ def _comment_badges(comments: CommentSummary) -> tuple:
     return comments.may_comment, tuple(counts)
 
 
-def _render(*, user, use_case: UseCase, may_change: bool, comments: CommentSummary) -> tuple[str, str, str]:
+def _render(
+    *, user, use_case: UseCase, related: tuple, may_change: bool, comments: CommentSummary
+) -> tuple[str, str, str]:
+    """The sections as the key says. The related use cases named are those the key holds as visible, not read again:
+    a grant given meanwhile must not put a name under a key that says it is hidden."""
     usecase_page_sections_load(use_case=use_case)
-    document = usecase_page_document(user=user, use_case=use_case)
+    visible = {related_id for _, related_id, *_, shown in related if shown}
+    document = usecase_page_document(user=user, use_case=use_case, visible_related=visible)
     marker = f"<!--{secrets.token_hex(16)} generated diagrams-->"
     context = {
         "use_case": use_case,
@@ -159,8 +164,11 @@ def usecase_page_sections_get(*, user, state: UseCaseState, may_change: bool, co
     """The sections of the use case page of `state.use_case` (read with its header only) for `user`: from the cache,
     or read (its rows loaded onto the use case), rendered and kept for `UCMR_PAGE_CACHE_SECONDS`."""
     use_case = state.use_case
-    key = state.key("sections", _related_shown(user=user, use_case=use_case), may_change, _comment_badges(comments))
-    parts = _cached(key, lambda: _render(user=user, use_case=use_case, may_change=may_change, comments=comments))
+    related = _related_shown(user=user, use_case=use_case)
+    key = state.key("sections", related, may_change, _comment_badges(comments))
+    parts = _cached(
+        key, lambda: _render(user=user, use_case=use_case, related=related, may_change=may_change, comments=comments)
+    )
     return PageSections(*(mark_safe(part) for part in parts))  # noqa: S308 - rendered by the templates above
 
 
