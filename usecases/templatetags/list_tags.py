@@ -3,8 +3,8 @@ of each of seven facets, and the template engine's per-variable work (a lookup, 
 value) cost more than the rest of the page. The HTML is what the template wrote, character for character."""
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,18 +15,19 @@ register = template.Library()
 EMPTY_ROW = '\n        <tr><td colspan="9" class="text-body-secondary">No use case matches.</td></tr>\n      '
 
 
-def _time(value) -> str:
-    """The "Last changed" cell's time element, in the current time zone as the `date` filter shows it."""
+def _time(value, title_format: str) -> str:
+    """The "Last changed" cell's time element, in the current time zone as the `date` filter shows it, its title in
+    `title_format` (the locale's DATETIME_FORMAT, looked up once for all the rows)."""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     # As the `date` filter formats "c" and "Y-m-d"; the title in the locale's format.
     return (
-        f'<time datetime="{value.isoformat()}" title="{escape(date_format(value, "DATETIME_FORMAT"))}">'
+        f'<time datetime="{value.isoformat()}" title="{escape(dateformat.format(value, title_format))}">'
         f"{value.year:04d}-{value.month:02d}-{value.day:02d}</time>"
     )
 
 
-def _row(use_case) -> str:
+def _row(use_case, title_format: str) -> str:
     url = escape(use_case.detail_url)
     match = use_case.search_match
     placements = use_case.sgam_placements.all()
@@ -51,7 +52,7 @@ def _row(use_case) -> str:
         f"            <div>{zones}</div></td>\n"
         f'          <td class="text-end">{use_case.scenario_count}</td>\n'
         f'          <td class="text-end">{use_case.actor_count}</td>\n'
-        f'          <td class="text-nowrap small">{_time(use_case.modified)}</td>\n'
+        f'          <td class="text-nowrap small">{_time(use_case.modified, title_format)}</td>\n'
         f"        </tr>\n        "
     )
     if match:
@@ -68,7 +69,8 @@ def _row(use_case) -> str:
 def usecase_rows(use_cases) -> SafeString:
     """The rows of the list's table: each use case (its links from `detail_url`, its search match from `search_match`,
     both set by the view), or a row saying that none matches."""
-    return mark_safe("".join(_row(use_case) for use_case in use_cases) or EMPTY_ROW)  # noqa: S308 - every value escaped
+    title_format = get_format("DATETIME_FORMAT")
+    return mark_safe("".join(_row(use_case, title_format) for use_case in use_cases) or EMPTY_ROW)  # noqa: S308 - every value escaped
 
 
 def _facet_value(facet, value) -> str:
