@@ -1,5 +1,7 @@
+import functools
+
 from django.db import connection, models
-from django.db.models import BooleanField, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, IntegerField, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -7,6 +9,7 @@ from usecases.exchange.records import BOOKKEEPING
 
 # A use case a file named only as the target of a relation (see `usecases.exchange.use_cases`): the import's mark.
 PLACEHOLDER_LOOKUP = {f"extra__{BOOKKEEPING}__placeholder": True}
+MAX_MASK_PATHS = 30  # the bits of a 32-bit integer, which PostgreSQL adds them in
 
 
 def rows_exist(model: type[models.Model], path: tuple[str, ...]) -> RawSQL:
@@ -70,6 +73,26 @@ def section_lookups(*, scenarios: models.QuerySet | None = None) -> tuple:
         "custom_information",
         "common_terms",
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _rows_exist_mask_sql(model: type[models.Model], paths: tuple[tuple[str, ...], ...], vendor: str) -> str:
+    terms = (f"CASE WHEN {rows_exist(model, path).sql} THEN {1 << bit} ELSE 0 END" for bit, path in enumerate(paths))
+    return f"({' + '.join(terms)})"
+
+
+def rows_exist_mask(model: type[models.Model], paths: tuple[tuple[str, ...], ...]) -> RawSQL:
+    """`rows_exist` for many paths as one integer annotation, bit i for `paths[i]` (`rows_exist_in`): one expression
+    for the query to compile, where one per path cost more than the query took to run."""
+    if len(paths) > MAX_MASK_PATHS:
+        raise ValueError(f"At most {MAX_MASK_PATHS} paths fit in one mask.")
+    sql = _rows_exist_mask_sql(model, paths, connection.vendor)
+    return RawSQL(sql, (), output_field=IntegerField())  # noqa: S611 - names from the models, no values
+
+
+def rows_exist_in(mask: int, paths: tuple[tuple[str, ...], ...]) -> set[tuple[str, ...]]:
+    """The paths of `paths` that a `rows_exist_mask` value says have rows."""
+    return {path for bit, path in enumerate(paths) if mask & (1 << bit)}
 
 
 class UseCaseQuerySet(models.QuerySet):

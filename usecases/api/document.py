@@ -9,7 +9,9 @@ the same component.
 
 import hashlib
 import logging
+import threading
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
 from types import UnionType
@@ -43,7 +45,10 @@ class NestedDocument(serializers.Field):
         return self._serializer
 
     def to_representation(self, value):
-        return self.serializer().to_representation(value)
+        return representation_plan(self.serializer_class())(value)
+
+    def serializer_class(self) -> type[serializers.Serializer]:
+        return document_serializer(self.cls)
 
     def to_internal_value(self, data):
         return self.serializer().run_validation(data)
@@ -63,6 +68,76 @@ class NestedDocumentExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return auto_schema.resolve_serializer(document_serializer(self.target.cls), direction).ref
+
+
+# A document is thousands of values in hundreds of nested objects: DRF's generic loop (a copy of every nested
+# serializer's fields for each response, then a lookup, a None check and a method call per value) cost more than
+# reading the use case. A document's serializers are read through a plan made once per process from their fields,
+# which gives the same representation: a text is `str(value)`, a list or dict of texts is built in one
+# comprehension, nested documents follow their own plans, any other field is asked as DRF asks it.
+_plans: dict[type, Callable[[object], dict]] = {}
+_planning: dict[type, Callable[[object], dict]] = {}  # plans being made (a step's children follow the step's plan)
+_planning_lock = threading.RLock()
+
+
+class PlannedSerializer(serializers.Serializer):
+    """A serializer whose fields need no context, represented through its plan (`representation_plan`)."""
+
+    def to_representation(self, instance):
+        if isinstance(instance, Mapping):  # validated data, or a browsable API form's initial values
+            return super().to_representation(instance)
+        return representation_plan(type(self))(instance)
+
+
+def representation_plan(serializer_class: type[PlannedSerializer]) -> Callable[[object], dict]:
+    """What `serializer_class().to_representation(instance)` gives, made once; safe to share between threads."""
+    plan = _plans.get(serializer_class)
+    if plan is not None:
+        return plan
+    with _planning_lock:
+        plan = _plans.get(serializer_class) or _planning.get(serializer_class)
+        if plan is not None:
+            return plan
+        readers: list[tuple[str, str, Callable[[object], object]]] = []
+
+        def plan(instance) -> dict:
+            # As DRF: None stays None without asking the field.
+            return {
+                name: None if (value := getattr(instance, attribute)) is None else represent(value)
+                for name, attribute, represent in readers
+            }
+
+        outermost = not _planning
+        _planning[serializer_class] = plan
+        try:
+            for field in serializer_class()._readable_fields:
+                (attribute,) = field.source_attrs
+                readers.append((field.field_name, attribute, _value_plan(field)))
+            if outermost:  # only whole plans are shared: another thread waits for the lock meanwhile
+                _plans.update(_planning)
+        finally:
+            if outermost:
+                _planning.clear()
+        return plan
+
+
+def _value_plan(field: serializers.Field) -> Callable[[object], object]:
+    """How a value of `field` is represented: as `field.to_representation` does, without its per-value calls."""
+    if type(field) is serializers.CharField:
+        return str
+    if type(field) is serializers.DictField and type(field.child) is serializers.CharField:
+        return lambda values: {str(key): None if value is None else str(value) for key, value in values.items()}
+    if type(field) is serializers.ListField and type(field.child) is serializers.CharField:
+        return lambda values: [None if value is None else str(value) for value in values]
+    if type(field) is serializers.ListField and type(field.child) is NestedDocument:
+        nested = representation_plan(field.child.serializer_class())
+        return lambda values: [None if value is None else nested(value) for value in values]
+    if isinstance(field, serializers.ListSerializer) and isinstance(field.child, PlannedSerializer):
+        child = representation_plan(type(field.child))
+        return lambda values: [child(value) for value in values]
+    if isinstance(field, PlannedSerializer):
+        return representation_plan(type(field))
+    return field.to_representation
 
 
 def _field(cls: type, name: str, hint, *, default) -> serializers.Field:
@@ -105,12 +180,12 @@ def document_serializer(cls: type) -> type[serializers.Serializer]:
 
     attrs["to_internal_value"] = to_internal_value
     attrs["__doc__"] = (cls.__doc__ or "").strip() or None
-    serializer = type(f"{cls.__name__}DocumentSerializer", (serializers.Serializer,), attrs)
+    serializer = type(f"{cls.__name__}DocumentSerializer", (PlannedSerializer,), attrs)
     _made[cls] = serializer
     return serializer
 
 
-class RelatedUseCaseSerializer(serializers.Serializer):
+class RelatedUseCaseSerializer(PlannedSerializer):
     """A use case the document's relations point at (a stub: its header, not its content)."""
 
     mrid = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
@@ -122,7 +197,7 @@ class RelatedUseCaseSerializer(serializers.Serializer):
         return doc.UseCase(**super().to_internal_value(data), is_stub=True)
 
 
-class LibrariesSerializer(serializers.Serializer):
+class LibrariesSerializer(PlannedSerializer):
     """The library objects a use case document refers to (by mRID), and stubs of its related use cases."""
 
     actors = document_serializer(doc.Actor)(many=True, required=False, default=list)

@@ -4,6 +4,7 @@ fields for PATCH, workflow steps, frozen versions, imports."""
 from collections.abc import Callable
 from dataclasses import asdict
 
+from django.urls import get_script_prefix
 from django.urls import reverse as url_reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,6 +26,10 @@ PK_PLACEHOLDER = 918273645546372819
 
 def _url(name: str, request, **kwargs) -> str:
     return reverse(name, kwargs=kwargs, request=request)
+
+
+_row_plans: dict[tuple, list[tuple[str, Callable[[UseCase], object]]]] = {}
+MAX_ROW_PLANS = 64
 
 
 class UseCaseListSerializer(serializers.ModelSerializer):
@@ -73,9 +78,19 @@ class UseCaseListSerializer(serializers.ModelSerializer):
         return {name: read(use_case) for name, read in self._row_plan()}
 
     def _row_plan(self) -> list[tuple[str, Callable[[UseCase], object]]]:
+        """Made once per address the URLs are built on: DRF makes a ModelSerializer's fields from the model for
+        every response, which cost more than reading a page of rows."""
         plan = getattr(self, "_plan", None)
         if plan is None:
-            plan = self._plan = [(field.field_name, self._reader(field)) for field in self._readable_fields]
+            request, suffix = self.context["request"], self.context.get("format")  # `.json` in the URLs asked so
+            key = (type(self), request.build_absolute_uri("/"), get_script_prefix(), suffix)
+            plan = _row_plans.get(key)
+            if plan is None:
+                plan = [(field.field_name, self._reader(field)) for field in self._readable_fields]
+                if len(_row_plans) >= MAX_ROW_PLANS:  # the host comes from the request (within ALLOWED_HOSTS)
+                    _row_plans.clear()
+                _row_plans[key] = plan
+            self._plan = plan
         return plan
 
     def _reader(self, field: serializers.Field) -> Callable[[UseCase], object]:

@@ -1,6 +1,9 @@
 """Reads for the export: the use cases a user may see, with everything the document holds loaded in a fixed
 number of queries (whatever the number of use cases, scenarios or steps)."""
 
+import functools
+import operator
+
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
@@ -14,7 +17,7 @@ from usecases.analysis.facts import STEP_LINKS, step_link_rows
 from usecases.exchange.records import split_extra
 from usecases.exchange.use_cases import PLACEHOLDER
 from usecases.models import ActorRole, BusinessCase, InformationObject, Kpi, Step, UseCase, UseCaseRelation
-from usecases.querysets import rows_exist
+from usecases.querysets import rows_exist_in, rows_exist_mask
 
 # The kind of the background job that writes a big export (`services.export_job_run`).
 EXPORT_JOB_KIND = "xml_export"
@@ -76,14 +79,6 @@ USECASE_RELATIONS = (
 )
 
 
-def _flag(path: tuple[str, ...]) -> str:
-    return "has_rows_" + "__".join(path)
-
-
-def _with_flags(queryset: QuerySet[UseCase]) -> QuerySet[UseCase]:
-    return queryset.annotate(**{_flag(path): rows_exist(UseCase, path) for path in USECASE_RELATIONS})
-
-
 def _read(objects: list, name: str, present: set[tuple[str, ...]], path: tuple[str, ...], prefetch: Prefetch) -> None:
     """Prefetch `name` onto `objects` where some use case has rows at `path`, else give each an empty list."""
     if path in present:
@@ -98,8 +93,12 @@ def usecase_export_list(*, user, use_cases: QuerySet[UseCase]) -> list[UseCase]:
     each relation as a list `exported_<relation>` (the placements of actors in one use case too: they decide which
     SGAM diagrams the use case has). A relation none of them has rows in costs no query."""
     visible = _visible(user, use_cases)
-    loaded = list(_with_flags(UseCase.objects.filter(pk__in=visible.values("pk")).select_related("workspace")))
-    present = {path for path in USECASE_RELATIONS if any(getattr(item, _flag(path)) for item in loaded)}
+    loaded = list(
+        UseCase.objects.filter(pk__in=visible.values("pk"))
+        .select_related("workspace")
+        .annotate(has_rows=rows_exist_mask(UseCase, USECASE_RELATIONS))
+    )
+    present = rows_exist_in(functools.reduce(operator.or_, (item.has_rows for item in loaded), 0), USECASE_RELATIONS)
     simple = ("versions", "objectives", "conditions", "remarks", "drawings", "actor_groupings", "references")
     for name in (*simple, "custom_information", "common_terms", "primary_actors"):
         _read(loaded, name, present, (name,), rows(name))
