@@ -21,7 +21,10 @@ from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from usecases.exchange.dump_use_cases import OWN_FIELDS, use_case_own_fields
+from usecases.exchange.records import bookkeeping
 from usecases.exchange.selectors import usecase_visible_ids
+from usecases.exchange.use_cases import PLACEHOLDER
 from usecases.models import UseCase, UseCaseRelation
 from usecases.selectors import library_stamp
 from usecases.xml import document as doc
@@ -235,6 +238,8 @@ class DocumentVersion:
     etag: str
     write_tag: str
     cache_key: str
+    related: tuple = ()  # what it shows of other objects: the related use cases seen, with their revisions,
+    library_stamp: tuple = ()  # and the latest change to a library object
 
     def written_over(self, header: str) -> bool:
         """Whether an `If-Match` header names an older state of the use case than this one (a write would lose it)."""
@@ -258,16 +263,24 @@ def _related_seen(*, user, use_case: UseCase) -> tuple[tuple[int, int, datetime]
     return tuple(sorted((pk, *related[pk]) for pk in related if pk in visible))
 
 
-def usecase_document_version(*, user, use_case: UseCase, base_url: str) -> DocumentVersion:
+def usecase_document_version(
+    *, user, use_case: UseCase, base_url: str, others_as: DocumentVersion | None = None
+) -> DocumentVersion:
     """The ETag and cache key of `use_case`'s document as `user` reads it at `base_url` (the scheme and host the
-    links are built on), without building it: a few small queries, whatever the size of the use case."""
-    related = _related_seen(user=user, use_case=use_case)
+    links are built on), without building it: a few small queries, whatever the size of the use case. `others_as`:
+    the version of an earlier state of `use_case` read in the same transaction, which the document still shows
+    other objects as (a write changed only the use case's row): then no query."""
+    if others_as is None:
+        related, stamp = _related_seen(user=user, use_case=use_case), library_stamp()
+    else:
+        related, stamp = others_as.related, others_as.library_stamp
     variant = _digest(base_url, tuple(pk for pk, *_ in related))
     write_tag = f'"{use_case.pk}-{use_case.revision}-{variant[:16]}-'
-    others = _digest(related, library_stamp())
+    others = _digest(related, stamp)
     etag = f'{write_tag}{others[:12]}"'
     state = _digest(etag, str(use_case.mrid), use_case.modified.isoformat(), others)
-    return DocumentVersion(etag=etag, write_tag=write_tag, cache_key=f"{CACHE_PREFIX}:{use_case.pk}:{state}")
+    cache_key = f"{CACHE_PREFIX}:{use_case.pk}:{state}"
+    return DocumentVersion(etag=etag, write_tag=write_tag, cache_key=cache_key, related=related, library_stamp=stamp)
 
 
 def usecase_document_cached(*, version: DocumentVersion) -> dict | None:
@@ -290,3 +303,15 @@ def usecase_document_data(*, version: DocumentVersion, build) -> dict:
         except Exception:
             logger.warning("The document cache did not answer", exc_info=True)
     return data
+
+
+def usecase_document_rewritten(*, data: dict, use_case: UseCase) -> dict | None:
+    """`data`, the serialised document of an earlier revision of `use_case`, as it is now, when only the use case's
+    own row changed since (a PATCH of sections 1.1 to 1.7), showing other objects as `data` does: the fields that
+    row gives are read from it again, the rest is kept (its tables were not read for the answer). None for a
+    placeholder, whose document is a stub and not made from those fields."""
+    if bookkeeping(use_case).get(PLACEHOLDER):
+        return None
+    shown = representation_plan(document_serializer(doc.UseCase))(doc.UseCase(**use_case_own_fields(use_case)))
+    document = {**data["document"], **{name: shown[name] for name in OWN_FIELDS}}
+    return {**data, "status": use_case.status, "revision": use_case.revision, "document": document}

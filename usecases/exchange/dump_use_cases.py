@@ -12,6 +12,38 @@ from usecases.models import ActorRole, Condition, Drawing, Scenario, Step, UseCa
 from usecases.xml import document as doc
 from usecases.xml.document import SCENARIO_CONDITION_KINDS, USE_CASE_CONDITION_KINDS
 
+# The fields of a use case's document that the use case's own row gives (its identity, status and the texts of
+# sections 1.1 to 1.7): all a change of that row alone changes in the document (`use_case_own_fields`).
+FOUND_FIELDS = (
+    "identifier",
+    "name",
+    "status",
+    "area",
+    "scope",
+    "short_description",
+    "complete_description",
+    "level_of_depth",
+    "prioritisation",
+    "classification",
+    "nature",
+    "view_point",
+    "keywords",
+)
+
+
+OWN_FIELDS = ("mrid", *FOUND_FIELDS, "narrative_mrid", "extra")
+
+
+def use_case_own_fields(use_case: UseCase) -> dict[str, object]:
+    """The fields of `use_case`'s document that come from its row, read from the row alone."""
+    book = bookkeeping(use_case)
+    return {
+        "mrid": document_mrid(use_case),
+        **{name: found_value(use_case, name, book) for name in FOUND_FIELDS},
+        "narrative_mrid": book.get("narrative_mrid", ""),
+        "extra": extra_of(use_case),
+    }
+
 
 class UseCaseDumper(LibraryDumper):
     """Writes full use cases, loaded by `usecase_export_list`; the related use cases outside the export are named
@@ -23,7 +55,6 @@ class UseCaseDumper(LibraryDumper):
         self.visible_related: set[int] = set()
 
     def use_case(self, use_case: UseCase) -> doc.UseCase:
-        book = bookkeeping(use_case)
         conditions = [c for c in use_case.exported_conditions if c.scenario_id is None]
         drawings = _drawings_by_holder(use_case)
         scenario_conditions = _conditions_by_scenario(use_case)
@@ -33,23 +64,8 @@ class UseCaseDumper(LibraryDumper):
             self.terms.setdefault(term.pk, term)
         sgam, nist = placements_of(use_case)
         return doc.UseCase(
-            mrid=document_mrid(use_case),
-            identifier=found_value(use_case, "identifier", book),
-            name=found_value(use_case, "name", book),
-            status=found_value(use_case, "status", book),
+            **use_case_own_fields(use_case),
             workspace=use_case.workspace.name,
-            area=found_value(use_case, "area", book),
-            scope=found_value(use_case, "scope", book),
-            narrative_mrid=book.get("narrative_mrid", ""),
-            short_description=found_value(use_case, "short_description", book),
-            complete_description=found_value(use_case, "complete_description", book),
-            level_of_depth=found_value(use_case, "level_of_depth", book),
-            prioritisation=found_value(use_case, "prioritisation", book),
-            classification=found_value(use_case, "classification", book),
-            nature=found_value(use_case, "nature", book),
-            view_point=found_value(use_case, "view_point", book),
-            keywords=found_value(use_case, "keywords", book),
-            extra=extra_of(use_case),
             versions=[self.version(version) for version in by_position(use_case.exported_versions)],
             objectives=_objectives(use_case),
             business_case_refs=self.refs(use_case, "business_cases", use_case.exported_business_cases),

@@ -18,6 +18,7 @@ from usecases.api.document import (
     DocumentVersion,
     usecase_document_cached,
     usecase_document_data,
+    usecase_document_rewritten,
     usecase_document_version,
 )
 from usecases.api.serializers import (
@@ -32,6 +33,7 @@ from usecases.api.serializers import (
 from usecases.api.viewsets.exports import UseCaseExportActions
 from usecases.api.viewsets.lifecycle import UseCaseLifecycleActions
 from usecases.exchange.documents import UseCaseFile, usecase_file_get, usecase_file_patch, usecase_file_save
+from usecases.exchange.dump_use_cases import FOUND_FIELDS
 from usecases.filters import UseCaseFilterSet
 from usecases.models import UseCase
 from usecases.selectors import usecase_brief_list, usecase_header_list
@@ -189,7 +191,8 @@ class UseCaseViewSet(UseCaseExportActions, UseCaseLifecycleActions, ETagMixin, S
             serializer = UseCasePatchSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             # What the document shows now: cached when a client read this revision, so nothing is built under the lock.
-            cached = usecase_document_cached(version=self.document_version(use_case))
+            before = self.document_version(use_case)
+            cached = usecase_document_cached(version=before)
             try:
                 usecase_file_patch(
                     user=request.user,
@@ -204,8 +207,19 @@ class UseCaseViewSet(UseCaseExportActions, UseCaseLifecycleActions, ETagMixin, S
                         {f"document.{name}": errors for name, errors in error.error_dict.items()}
                     ) from error
                 raise
-        use_case.refresh_from_db(fields=["revision", "modified"])
-        return self.file_response(use_case)
+        use_case.refresh_from_db(fields=["revision", "modified", "mrid", "extra", *FOUND_FIELDS])
+        # Only the use case's row changed: the answer (and the next read, from the cache) is the document read
+        # before with that row's fields again, not a document built from every table once more, and it shows other
+        # objects as they were under the lock (its ETag says so: a client revalidating it learns any change since).
+        after = usecase_document_version(
+            user=request.user, use_case=use_case, base_url=request.build_absolute_uri("/"), others_as=before
+        )
+        rewritten = (
+            cached is not None and after != before and usecase_document_rewritten(data=cached, use_case=use_case)
+        )
+        if not rewritten:
+            return self.file_response(use_case)
+        return Response(usecase_document_data(version=after, build=lambda: rewritten), headers={"ETag": after.etag})
 
     @transaction.atomic
     def destroy(self, request, *args, **kwargs):
