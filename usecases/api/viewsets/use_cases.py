@@ -3,6 +3,7 @@ exports, the review workflow, versions and history come from the mixins of `expo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
@@ -75,7 +76,14 @@ class UseCaseViewSet(UseCaseExportActions, UseCaseLifecycleActions, ETagMixin, S
         # queries that offer their choices, are no part of reading or writing it.
         if self.detail:
             return queryset
-        return super().filter_queryset(queryset)
+        if self.request.query_params.keys() & UseCaseFilterSet.base_filters.keys():
+            return super().filter_queryset(queryset)
+        # No filter asked (a page of the list): the FilterSet, a form of ten fields made and validated for the
+        # request, would give the queryset back as it is; the ordering still applies.
+        for backend in self.filter_backends:
+            if not issubclass(backend, DjangoFilterBackend):
+                queryset = backend().filter_queryset(self.request, queryset, self)
+        return queryset
 
     def get_serializer_class(self):
         return {
