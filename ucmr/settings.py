@@ -111,7 +111,7 @@ UCMR_PAGE_CACHE_SECONDS = env.int("UCMR_PAGE_CACHE_SECONDS", default=3600)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "ucmr.backends.ModelBackend",  # Django's, with the permissions of a user read in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous access is decided by ucmr.permissions

@@ -284,3 +284,40 @@ def test_the_rest_api_classes_give_the_same_answers_as_the_pages(role, method, e
     response = UseCaseEndpoint.as_view()(request, pk=draft.pk)
 
     assert response.status_code == expected
+
+
+def test_a_users_model_permissions_are_djangos_read_in_one_query(django_assert_num_queries):
+    from django.contrib.auth import backends, get_user_model
+
+    from ucmr.backends import ModelBackend
+
+    def perm(codename: str) -> Permission:
+        return Permission.objects.get(codename=codename)
+
+    editors, viewers = Group.objects.create(name="editors"), Group.objects.create(name="viewers")
+    editors.permissions.add(perm("change_actor"), perm("view_actor"))
+    viewers.permissions.add(perm("view_actor"), perm("view_usecase"))
+    own_only = UserFactory(username="own-only")
+    own_only.user_permissions.add(perm("add_actor"))
+    in_groups = UserFactory(username="in-groups")
+    in_groups.groups.add(editors, viewers)
+    both = UserFactory(username="both")
+    both.user_permissions.add(perm("view_usecase"), perm("delete_actor"))
+    both.groups.add(editors)
+    superuser = UserFactory(username="root", is_superuser=True)
+    inactive = UserFactory(username="gone", is_active=False)
+    inactive.groups.add(editors)
+    users = [own_only, in_groups, both, superuser, inactive, UserFactory(username="nobody")]
+    fresh = get_user_model().objects.get
+    for user in users:
+        expected = backends.ModelBackend().get_all_permissions(fresh(pk=user.pk))
+        reader = fresh(pk=user.pk)
+        with django_assert_num_queries(0 if not user.is_active else 1):
+            assert ModelBackend().get_all_permissions(reader) == expected, user.username
+            assert ModelBackend().get_all_permissions(reader) == expected  # kept on the user for the request
+    assert backends.ModelBackend().get_all_permissions(fresh(pk=both.pk)) == {
+        "usecases.view_usecase",
+        "actors.delete_actor",
+        "actors.change_actor",
+        "actors.view_actor",
+    }
