@@ -6,7 +6,7 @@ set: the permissions named on the user, and those of the groups the user is in (
 """
 
 from django.contrib.auth import backends
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 
@@ -17,17 +17,8 @@ class ModelBackend(backends.ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             if user_obj.is_superuser:
                 perms = Permission.objects.all()
-            else:
-                own = type(user_obj).user_permissions.through.objects.filter(**{_user_field(user_obj): user_obj.pk})
-                of_groups = Group.permissions.through.objects.filter(group__in=user_obj.groups.all())
-                perms = Permission.objects.filter(
-                    Q(pk__in=own.values("permission")) | Q(pk__in=of_groups.values("permission"))
-                )
+            else:  # a row per link (a permission of two groups comes twice): the set keeps one
+                perms = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
             names = perms.values_list("content_type__app_label", "codename").order_by()
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
         return user_obj._perm_cache
-
-
-def _user_field(user_obj) -> str:
-    """The link table's column naming the user (`user` for Django's User, `<model name>` for a custom one)."""
-    return type(user_obj).user_permissions.field.m2m_field_name()
