@@ -99,7 +99,10 @@ class UseCaseState:
     @classmethod
     def of(cls, use_case: UseCase) -> "UseCaseState":
         changed = use_case.modified.isoformat()
-        return cls(use_case, _digest(str(use_case.mrid), use_case.revision, changed, library_stamp(), _code_digest()))
+        status = (use_case.status, use_case.workspace_id)  # the edit buttons show on drafts only
+        return cls(
+            use_case, _digest(str(use_case.mrid), use_case.revision, changed, status, library_stamp(), _code_digest())
+        )
 
     def key(self, part: str, *variant) -> str:
         return f"{CACHE_PREFIX}:{part}:{self.use_case.pk}:{_digest(self.digest, *variant)}"
