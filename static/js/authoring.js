@@ -306,7 +306,53 @@
   const USER_EVENTS = ["click", "submit", "keydown", "change"];
   let discardConfirmed = false;  // Done asked already
 
+  // The validation panel refreshes itself (its poll, after a save elsewhere on the page). While a row is being edited
+  // in it (opened with a finding's Fix, changed or not yet: a picker being typed into changes no field), or a new
+  // row's form is open there, the refresh waits: not sent, or its answer not swapped in when the form opened while it
+  // was on its way. It would take the form away under the user's hands. It is made once no form is open there any
+  // more (saved, cancelled), so the panel catches up.
+  let validationHeld = false;
+
+  function openFindingEditor(panel) {
+    const open = panel.querySelectorAll(".finding-editor [data-editing], .finding-editor details[data-new-row][open]");
+    const forms = Array.from(open).concat(changedForms(panel));
+    return forms.some(function (form) {
+      return !saving || !form.contains(saving.form);
+    });
+  }
+
+  function holdsValidationRefresh(event) {
+    const panel = document.getElementById("validation");
+    const trigger = event.detail.requestConfig ? event.detail.requestConfig.triggeringEvent : event.detail.triggeringEvent;
+    if (!panel || event.detail.target !== panel || (trigger && USER_EVENTS.includes(trigger.type))) {
+      return false;
+    }
+    if (!openFindingEditor(panel)) {
+      return false;
+    }
+    validationHeld = true;
+    return true;
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (holdsValidationRefresh(event)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    const panel = document.getElementById("validation");
+    if (validationHeld && panel && !openFindingEditor(panel)) {
+      validationHeld = false;
+      htmx.trigger(panel, "ucmrRefresh");
+    }
+  });
+
   document.addEventListener("htmx:confirm", function (event) {
+    if (holdsValidationRefresh(event)) {
+      event.preventDefault();
+      return;
+    }
     const elt = event.detail.elt;
     const own = elt.tagName === "FORM" ? elt : null;
     const lost = changedForms(event.detail.target, own).filter(function (form) {

@@ -2,11 +2,23 @@
 typed while a save is in flight land in the right field, every new-row form has the focus, and a conflict on the same
 row shows both versions with the typed text kept."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.factories import ObjectiveFactory, UseCaseFactory, WorkspaceFactory, member_of
+from tests.factories import (
+    ActorFactory,
+    ActorRoleFactory,
+    InformationObjectFactory,
+    ObjectiveFactory,
+    ScenarioFactory,
+    StepFactory,
+    UseCaseFactory,
+    WorkspaceFactory,
+    member_of,
+)
 from usecases.models import Objective
 from usecases.services import usecase_row_update
 
@@ -203,3 +215,59 @@ def test_the_use_case_edit_page_asks_before_leaving_and_keeps_keys_typed_during_
     assert questions == ["beforeunload"]  # the save itself did not ask
     use_case.refresh_from_db()
     assert use_case.name == "Congestion management"
+
+
+def _page_hears_of_a_revision(page, revision: int) -> None:
+    """What a save elsewhere on the page tells it (the usecaseRevised event): the validation panel refreshes."""
+    page.evaluate("revision => htmx.trigger(document.body, 'usecaseRevised', {from: revision, to: revision})", revision)
+
+
+def test_a_row_open_from_a_finding_stays_while_the_validation_panel_refreshes_and_the_panel_catches_up(page, draft):
+    use_case, _, _ = draft
+    aggregator, battery = ActorFactory(name="Aggregator"), ActorFactory(name="Home battery")
+    for actor in (aggregator, battery):
+        ActorRoleFactory(use_case=use_case, actor=actor)
+    step = StepFactory(scenario=ScenarioFactory(use_case=use_case, name="Normal operation"), name="Report the charge")
+    step.producers.add(battery)
+    step.information_objects.add(InformationObjectFactory(name="State of charge"))
+    sign_in(page, "analyst", PASSWORD)
+    page.goto(f"/use-cases/{use_case.pk}/")
+    validation = page.locator("#validation")
+    validation.get_by_role("button", name="Validate now").click()
+    finding = validation.locator("li", has_text=re.compile("names no receiver"))
+    validation.get_by_text(re.compile(r"\d+ findings?")).click()
+    expect(finding).to_be_visible()
+    finding.get_by_role("link", name=re.compile("^Fix")).click()
+    form = page.locator("[data-editing]")
+    expect(form.get_by_label("Name of process/activity")).to_have_value("Report the charge")
+
+    # Half-way through picking the receiver, the page hears of a new revision (another table saved, the poll): the
+    # panel does not refresh under the open row, and the typed name and its option stay.
+    picker = form.get_by_role("combobox", name="Information receiver (actor)", exact=True)
+    picker.click()
+    picker.fill("Aggreg")
+    refreshes = []
+    page.on("request", lambda request: refreshes.append(request.url) if "/generated/" in request.url else None)
+    _page_hears_of_a_revision(page, use_case.revision)
+    page.wait_for_timeout(500)
+    assert refreshes == []
+    form.locator("#" + picker.get_attribute("aria-controls")).get_by_text("Aggregator", exact=True).click()
+    picker.press("Escape")
+
+    # Saved: the panel catches up, the finding is gone.
+    form.get_by_role("button", name="Save").click()
+    expect(validation.locator("li", has_text=re.compile("names no receiver"))).to_have_count(0)
+    expect(validation.locator(".badge", has_text=re.compile("^0 errors$"))).to_be_visible()
+    assert list(step.receivers.all()) == [aggregator]
+
+    # A row opened from a finding and cancelled (its table shows in its place): the refresh held back meanwhile is
+    # made when the form closes.
+    placement = validation.locator("li", has_text="The actor Home battery has no SGAM placement")
+    placement.get_by_role("link", name=re.compile("^Fix")).click()
+    expect(page.locator("[data-editing]")).to_be_visible()
+    refreshes.clear()
+    _page_hears_of_a_revision(page, use_case.revision)
+    page.wait_for_timeout(300)
+    assert refreshes == []
+    with page.expect_request(lambda request: "/generated/" in request.url):
+        page.locator("[data-editing]").get_by_role("link", name="Cancel").click()
