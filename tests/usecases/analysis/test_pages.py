@@ -98,7 +98,7 @@ def test_the_page_polls_for_the_panel_and_diagrams_as_html_with_a_growing_delay_
     assert first["Content-Type"].startswith("text/html") and "HX-Request" in first["Vary"]
     assert panel.count('id="validation"') == 1 and panel.count('id="generated-diagrams"') == 1
     assert panel.count('id="validation-summary"') == 1  # the counts in the page's section list
-    assert 'hx-trigger="usecaseRevised from:body"' in panel  # and after every edit of the page
+    assert 'hx-trigger="usecaseRevised from:body, ucmrRefresh"' in panel  # after every edit of the page, or held back
     assert f'hx-get="{status}?poll=2" hx-trigger="load delay:1725ms"' in panel
     assert f'hx-get="{status}?poll=11" hx-trigger="load delay:6068ms"' in late
     assert "?poll=121" not in last and "reload the page in a while" in last
