@@ -551,12 +551,21 @@
       saving.status = event.detail.xhr.status;
       if (saving.form.isConnected) {
         finishSave(null);
+      } else {  // swapped: finished when its answer has settled; in case nothing of it settles, a little later
+        const pending = saving;
+        window.setTimeout(function () {
+          if (saving === pending) {
+            finishSave(document.body);
+          }
+        }, 1000);
       }
     }
   });
 
+  // Only the save's own answer settling finishes it: another swap may settle first (the validation panel's poll,
+  // answered while the save's answer waits for its settle delay), and the focus would be lost.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (saving && saving.status) {
+    if (saving && saving.status && event.detail.xhr === saving.xhr) {
       finishSave(event.target);
     }
   });
