@@ -340,13 +340,38 @@
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
+  function releaseValidationRefresh() {
     const panel = document.getElementById("validation");
     if (validationHeld && panel && !openFindingEditor(panel)) {
       validationHeld = false;
       htmx.trigger(panel, "ucmrRefresh");
     }
-  });
+  }
+
+  document.addEventListener("htmx:afterSettle", releaseValidationRefresh);
+
+  // A row opened from a finding (Fix) closes on Cancel or Escape: the finding's place in the panel empties, rather
+  // than showing the row's whole table there, and the focus goes back to its Fix. Asked first when the form has
+  // changes. (Before htmx sees the click: this listener captures it on the document.)
+  document.addEventListener("click", function (event) {
+    const cancel = event.target.closest && event.target.closest(".finding-editor [data-cancel]");
+    if (!cancel) {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    const place = cancel.closest(".finding-editor");
+    const form = cancel.closest("[data-editor-id]").querySelector("form");
+    if (form && formChanged(form) && !window.confirm(DISCARD_QUESTION)) {
+      return;
+    }
+    place.replaceChildren();
+    const fix = place.previousElementSibling;
+    if (fix) {
+      fix.focus();
+    }
+    releaseValidationRefresh();
+  }, true);
 
   document.addEventListener("htmx:confirm", function (event) {
     if (holdsValidationRefresh(event)) {

@@ -293,8 +293,8 @@ def test_a_row_open_from_a_finding_stays_while_the_validation_panel_refreshes_an
     expect(validation.locator(".badge", has_text=re.compile("^0 errors$"))).to_be_visible()
     assert list(step.receivers.all()) == [aggregator]
 
-    # A row opened from a finding and cancelled (its table shows in its place): the refresh held back meanwhile is
-    # made when the form closes.
+    # A row opened from a finding and cancelled: it closes (its table does not take its place in the panel), the
+    # focus is back on its Fix, and the refresh held back meanwhile is made.
     placement = validation.locator("li", has_text="The actor Home battery has no SGAM placement")
     placement.get_by_role("link", name=re.compile("^Fix")).click()
     expect(page.locator("[data-editing]")).to_be_visible()
@@ -304,3 +304,19 @@ def test_a_row_open_from_a_finding_stays_while_the_validation_panel_refreshes_an
     assert refreshes == []
     with page.expect_request(lambda request: "/generated/" in request.url):
         page.locator("[data-editing]").get_by_role("link", name="Cancel").click()
+    expect(validation.locator("[data-editor-id]")).to_have_count(0)
+    expect(validation.locator("li", has_text="The actor Home battery has no SGAM placement")).to_be_visible()
+
+    # Escape closes one too, asking first when it has changes.
+    placement = validation.locator("li", has_text="The actor Home battery has no SGAM placement")
+    placement.get_by_role("link", name=re.compile("^Fix")).click()
+    page.locator("[data-editing]").get_by_label("Further information specific to this use case").fill("Half typed")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.keyboard.press("Escape")
+    expect(page.locator("[data-editing]").get_by_label("Further information specific to this use case")).to_have_value(
+        "Half typed"
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Escape")
+    expect(validation.locator("[data-editor-id]")).to_have_count(0)
+    expect(placement.get_by_role("link", name=re.compile("^Fix"))).to_be_focused()
