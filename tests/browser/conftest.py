@@ -6,9 +6,11 @@ in CI, where a skip of the browser tier fails the run (tests/conftest.py).
 """
 
 import os
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make there are not async.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,3 +73,14 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+def fix_finding(page, message: re.Pattern):
+    """Open the validation panel's findings and the row of the finding matching `message` with its Fix; returns the
+    row's form, open in the panel."""
+    validation = page.locator("#validation")
+    finding = validation.locator("li", has_text=message)
+    validation.get_by_text(re.compile(r"\d+ findings?")).click()
+    expect(finding).to_be_visible()
+    finding.get_by_role("link", name=re.compile("^Fix")).click()
+    return page.locator("[data-editing]")

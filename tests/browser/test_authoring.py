@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.models import Actor
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fix_finding, sign_in
 from tests.factories import ActorFactory, WorkspaceFactory, make_complete_use_case, member_of
 from usecases.models import Step, UseCase
 from usecases.xml import validate_variant_c
@@ -201,11 +201,7 @@ def test_an_analyst_writes_a_use_case_in_the_pages_and_a_reviewer_approves_it(pa
     page.evaluate("document.getElementById('generated-diagrams').scrollIntoView()")  # images load once on screen
     expect(diagrams.locator("img").first).to_be_visible()
     validation = page.locator("#validation")
-    finding = validation.locator("li", has_text=re.compile("Step 3 of .* names no receiver"))
-    validation.get_by_text(re.compile(r"\d+ findings?")).click()
-    expect(finding).to_be_visible()
-    finding.get_by_role("link", name=re.compile("^Fix")).click()
-    form = page.locator("[data-editing]")
+    form = fix_finding(page, re.compile("Step 3 of .* names no receiver"))
     expect(form.get_by_label("Name of process/activity")).to_have_value("Report the state of charge")
     _pick(form, "Information receiver (actor)", "Aggregator")
     form.get_by_role("button", name="Save").click()

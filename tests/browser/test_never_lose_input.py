@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import fix_finding, sign_in
 from tests.factories import (
     ActorFactory,
     ActorRoleFactory,
@@ -267,11 +267,7 @@ def test_a_row_open_from_a_finding_stays_while_the_validation_panel_refreshes_an
     page.goto(f"/use-cases/{use_case.pk}/")
     validation = page.locator("#validation")
     validation.get_by_role("button", name="Validate now").click()
-    finding = validation.locator("li", has_text=re.compile("names no receiver"))
-    validation.get_by_text(re.compile(r"\d+ findings?")).click()
-    expect(finding).to_be_visible()
-    finding.get_by_role("link", name=re.compile("^Fix")).click()
-    form = page.locator("[data-editing]")
+    form = fix_finding(page, re.compile("names no receiver"))
     expect(form.get_by_label("Name of process/activity")).to_have_value("Report the charge")
 
     # Half-way through picking the receiver, the page hears of a new revision (another table saved, the poll): the
