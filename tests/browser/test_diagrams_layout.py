@@ -258,3 +258,32 @@ def test_the_use_case_list_of_the_demo_fits_1280_px_with_its_last_column_clear_o
     search = page.get_by_role("button", name="Search", exact=True).bounding_box()
     # the header ends inside the list's column, as the search box does, not at the page's edge
     assert last_changed["x"] + last_changed["width"] <= search["x"] + search["width"] - 4
+
+
+# The cells of the pages' step tables whose text has a word wider than the cell (the table breaks it inside).
+BROKEN_WORDS = """columns => {
+  const broken = [];
+  document.querySelectorAll("table.steps tr").forEach(row => {
+    Array.from(row.cells).forEach((cell, index) => {
+      if (columns && !columns.includes(index)) return;
+      cell.style.overflowWrap = "normal";
+      if (cell.scrollWidth > cell.clientWidth + 1) broken.push(cell.innerText.trim());
+      cell.style.overflowWrap = "";
+    });
+  });
+  return broken;
+}"""
+
+
+def test_the_demo_step_tables_keep_actor_names_ids_and_services_whole(page, curator):
+    """4.2's columns: at 1280 px the service, producers, receivers and information IDs ("DMS/SCADA", "IO-GRID-03",
+    "EXECUTE") are never broken inside; at 1920 px no word of the demo's steps is."""
+    demo_load(user=None)
+    sign_in(page, "curator", PASSWORD)
+    for width, columns in ((1280, [4, 5, 6, 7]), (1920, None)):
+        page.set_viewport_size({"width": width, "height": 900})
+        broken = []
+        for use_case in UseCase.objects.order_by("pk"):
+            page.goto(f"/use-cases/{use_case.pk}/")
+            broken += page.evaluate(BROKEN_WORDS, columns)
+        assert broken == [], (width, broken)
