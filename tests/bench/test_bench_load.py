@@ -150,8 +150,9 @@ def _postgres_cpu() -> dict[int, float]:
             name, rest = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
             if name.startswith("postgres"):
                 processes[int(stat.parent.name)] = rest.split()
-    seconds = _process_cpu(processes)
     ticks = os.sysconf("SC_CLK_TCK")
+    # The fields after the name: utime and stime are the 12th and 13th, cutime and cstime the 14th and 15th.
+    seconds = {pid: (int(fields[11]) + int(fields[12])) / ticks for pid, fields in processes.items()}
     seconds[0] = sum(
         (int(fields[13]) + int(fields[14])) / ticks for fields in processes.values() if int(fields[1]) not in processes
     )
